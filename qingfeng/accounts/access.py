@@ -1,0 +1,272 @@
+"""Access decisions, in one place per object type.
+
+Every object fetched because of a request goes through a `get_*_for_user` function here;
+every list starts from `visible_*`. A user sees the subtree of their organization (all of
+it for a 系统管理员 without one); discipline records only with the 纪检监察 role or as
+系统管理员; a 领导 reads but never writes. Outside the scope the answer is 404, so a URL
+never reveals that a record exists; a permitted read of an object one may not change is 403.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from qingfeng.accounts.models import Role, User
+from qingfeng.orgs.models import Organization
+
+M = TypeVar("M", bound=models.Model)
+
+# Roles that may write each kind of ledger. Reads follow the subtree alone.
+WRITERS_PARTY_WORK = {Role.ADMIN, Role.ORGANIZATION, Role.CLERK}
+WRITERS_STUDY = {Role.ADMIN, Role.ORGANIZATION, Role.PROPAGANDA, Role.CLERK}
+WRITERS_DISCIPLINE = {Role.ADMIN, Role.DISCIPLINE}
+WRITERS_SUPERVISION = {Role.ADMIN, Role.ORGANIZATION, Role.DISCIPLINE, Role.CLERK}
+
+
+def scope_root(user: User) -> Organization | None:
+    """The organization whose subtree the user sees; None means the whole platform."""
+    if not user.is_authenticated:
+        raise Http404
+    if user.is_superuser and user.org_id is None:
+        return None
+    if user.org_id is None:
+        if user.role == Role.ADMIN:
+            return None
+        raise Http404  # an account without an organization sees nothing
+    return user.org
+
+
+def scope_filter(user: User, org_field: str = "org") -> Q:
+    """A Q restricting `org_field` (a ForeignKey to Organization) to the user's subtree."""
+    root = scope_root(user)
+    if root is None:
+        return Q()
+    prefix = f"{org_field}__path__startswith" if org_field else "path__startswith"
+    return Q(**{prefix: root.path})
+
+
+def visible(qs: models.QuerySet[M], user: User, org_field: str = "org") -> models.QuerySet[M]:
+    return qs.filter(scope_filter(user, org_field))
+
+
+def can_write(user: User, writers: set[str]) -> bool:
+    if user.is_superuser:
+        return True
+    return user.role in writers
+
+
+def require_write(user: User, writers: set[str]) -> None:
+    if not can_write(user, writers):
+        raise PermissionDenied
+
+
+def org_in_scope(user: User, org: Organization) -> bool:
+    root = scope_root(user)
+    return root is None or org.path.startswith(root.path)
+
+
+def _get(qs: models.QuerySet[M], user: User, org_field: str, **lookup) -> M:
+    try:
+        return visible(qs, user, org_field).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+# ---- organizations ---------------------------------------------------------------------
+
+def visible_orgs(user: User):
+    return visible(Organization.objects.all(), user, org_field="")
+
+
+def get_org_for_user(user: User, code: str, write: bool = False) -> Organization:
+    org = _get(Organization.objects.select_related("parent"), user, "", code=code)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return org
+
+
+# ---- people ----------------------------------------------------------------------------
+
+def visible_people(user: User):
+    """Members by their current relation; non-members (lecturers, dispatched cadres) through
+    the rosters and assignments of the user's subtree."""
+    from qingfeng.people.models import Person
+
+    root = scope_root(user)
+    if root is None:
+        return Person.objects.all()
+    return Person.objects.filter(
+        Q(org__path__startswith=root.path)
+        | Q(assignments__org__path__startswith=root.path)
+        | Q(lecturer_roles__team__org__path__startswith=root.path)
+    ).distinct()
+
+
+def get_person_for_user(user: User, pk: int | str, write: bool = False):
+    from qingfeng.people.models import Person
+
+    try:
+        person = visible_people(user).select_related("org").get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+        # Writing (a transfer, say) needs the member's current organization in scope.
+        if person.org is None or not org_in_scope(user, person.org):
+            raise PermissionDenied
+    return person
+
+
+# ---- activities and lectures -----------------------------------------------------------
+
+def visible_activities(user: User):
+    from qingfeng.activities.models import Activity
+
+    qs = visible(Activity.objects.all(), user)
+    if not user.sees_discipline:
+        qs = qs.exclude(type__is_restricted=True)
+    return qs
+
+
+def get_activity_for_user(user: User, code: str, write: bool = False):
+    activity = _get(visible_activities(user).select_related("org", "type", "lecture_team"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_STUDY | WRITERS_SUPERVISION)
+    return activity
+
+
+def get_lecture_team_for_user(user: User, code: str, write: bool = False):
+    from qingfeng.activities.models import LectureTeam
+
+    team = _get(LectureTeam.objects.select_related("org"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_STUDY)
+    return team
+
+
+# ---- grassroots ------------------------------------------------------------------------
+
+def get_assignment_for_user(user: User, pk: int | str, write: bool = False):
+    from qingfeng.grassroots.models import Assignment
+
+    obj = _get(Assignment.objects.select_related("org", "person"), user, "org", pk=pk)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return obj
+
+
+def get_weak_case_for_user(user: User, pk: int | str, write: bool = False):
+    from qingfeng.grassroots.models import WeakOrgCase
+
+    obj = _get(WeakOrgCase.objects.select_related("org"), user, "org", pk=pk)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return obj
+
+
+def get_election_for_user(user: User, pk: int | str, write: bool = False):
+    from qingfeng.orgs.models import Election
+
+    obj = _get(Election.objects.select_related("org"), user, "org", pk=pk)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return obj
+
+
+# ---- supervision -----------------------------------------------------------------------
+
+def get_finding_for_user(user: User, code: str, write: bool = False):
+    from qingfeng.supervision.models import Finding
+
+    obj = _get(Finding.objects.select_related("org", "round"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_SUPERVISION)
+    return obj
+
+
+def get_accountability_for_user(user: User, pk: int | str, write: bool = False):
+    from qingfeng.supervision.models import Accountability
+
+    obj = _get(Accountability.objects.select_related("org", "person"), user, "org", pk=pk)
+    if write:
+        require_write(user, WRITERS_SUPERVISION)
+    return obj
+
+
+# ---- service, entities, burden ---------------------------------------------------------
+
+def get_service_item_for_user(user: User, code: str, write: bool = False):
+    from qingfeng.service.models import ServiceItem
+
+    obj = _get(ServiceItem.objects.select_related("org"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return obj
+
+
+def get_entity_for_user(user: User, credit_code: str, write: bool = False):
+    from qingfeng.entities.models import Entity
+
+    obj = _get(Entity.objects.select_related("org"), user, "org", credit_code=credit_code)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return obj
+
+
+def get_report_form_for_user(user: User, code: str, write: bool = False):
+    from qingfeng.burden.models import ReportForm
+
+    obj = _get(ReportForm.objects.select_related("org"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_PARTY_WORK)
+    return obj
+
+
+# ---- discipline (restricted) -----------------------------------------------------------
+
+def require_discipline(user: User) -> None:
+    """Outside the discipline roles, restricted records do not exist (404)."""
+    if not user.is_authenticated or not user.sees_discipline:
+        raise Http404
+
+
+def visible_cases(user: User):
+    from qingfeng.discipline.models import Case
+
+    require_discipline(user)
+    return visible(Case.objects.all(), user)
+
+
+def get_case_for_user(user: User, code: str, write: bool = False):
+    from qingfeng.discipline.models import Case
+
+    require_discipline(user)
+    obj = _get(Case.objects.select_related("org", "person"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_DISCIPLINE)
+    return obj
+
+
+def get_disposition_for_user(user: User, pk: int | str, write: bool = False):
+    from qingfeng.discipline.models import Disposition
+
+    require_discipline(user)
+    obj = _get(Disposition.objects.select_related("org", "person"), user, "org", pk=pk)
+    if write:
+        require_write(user, WRITERS_DISCIPLINE)
+    return obj
+
+
+def get_recommendation_for_user(user: User, code: str, write: bool = False):
+    from qingfeng.discipline.models import Recommendation
+
+    require_discipline(user)
+    obj = _get(Recommendation.objects.select_related("org"), user, "org", code=code)
+    if write:
+        require_write(user, WRITERS_DISCIPLINE)
+    return obj

@@ -1,0 +1,154 @@
+"""Activities (活动) with attendance, the activity types and requirements as data, and lecture teams."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.orgs.models import Organization
+from qingfeng.people.models import Person
+
+
+class Cadence(models.TextChoices):
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+    YEAR = "year", _("每年")
+
+
+class ActivityType(models.Model):  # 活动类型 — data, so a deployment can add its own
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    is_supervision = models.BooleanField(_("督导类"), default=False)
+    needs_audience = models.BooleanField(_("记录受众人数"), default=False)
+    is_restricted = models.BooleanField(_("仅纪检可见"), default=False)
+    sort = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("活动类型")
+        verbose_name_plural = _("活动类型")
+        ordering = ["sort", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Requirement(models.Model):  # 组织生活要求: an activity type with a cadence, applied to branches
+    activity_type = models.ForeignKey(ActivityType, verbose_name=_("活动类型"), on_delete=models.PROTECT)
+    cadence = models.CharField(_("频次"), max_length=8, choices=Cadence.choices)
+    min_full_members = models.PositiveSmallIntegerField(
+        _("正式党员下限"), default=0, help_text=_("仅适用于正式党员达到此人数的支部（窗口首日计）")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("组织生活要求")
+        verbose_name_plural = _("组织生活要求")
+        ordering = ["activity_type__sort"]
+        constraints = [models.UniqueConstraint(fields=["activity_type"], name="requirement_one_per_type")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_type} {self.get_cadence_display()}"
+
+
+class Channel(models.TextChoices):  # 形式
+    OFFLINE = "线下", _("线下")
+    ONLINE = "线上", _("线上")
+    BOTH = "线上线下结合", _("线上线下结合")
+
+
+class Source(models.TextChoices):  # how a record entered the platform (for burden.entries)
+    PAGE = "page", _("页面")
+    API = "api", _("接口")
+    IMPORT = "import", _("导入")
+    DEMO = "demo", _("演示数据")
+
+
+class LectureTeam(models.Model):  # 宣讲小分队
+    code = models.CharField(_("小分队编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    org = models.ForeignKey(Organization, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="lecture_teams")
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("宣讲小分队")
+        verbose_name_plural = _("宣讲小分队")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Lecturer(models.Model):  # 宣讲员 — roster entry; need not be a party member
+    team = models.ForeignKey(LectureTeam, verbose_name=_("小分队"), on_delete=models.PROTECT, related_name="roster")
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="lecturer_roles")
+    joined_on = models.DateField(_("加入日期"), null=True, blank=True)
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("宣讲员")
+        verbose_name_plural = _("宣讲员")
+        constraints = [models.UniqueConstraint(fields=["team", "person"], name="lecturer_team_person")]
+
+    def __str__(self) -> str:
+        return f"{self.team.code} {self.person}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def within(self, org: Organization) -> ActivityQuerySet:
+        return self.filter(org__path__startswith=org.path)
+
+    def between(self, start, end) -> ActivityQuerySet:
+        return self.filter(date__gte=start, date__lte=end)
+
+
+class Activity(models.Model):  # 活动: a meeting, class, lecture, supervision round …
+    code = models.CharField(_("活动编号"), max_length=40, unique=True)
+    type = models.ForeignKey(ActivityType, verbose_name=_("活动类型"), on_delete=models.PROTECT)
+    org = models.ForeignKey(Organization, verbose_name=_("组织"), on_delete=models.PROTECT, related_name="activities")
+    date = models.DateField(_("日期"))
+    topic = models.CharField(_("主题"), max_length=300)
+    channel = models.CharField(_("形式"), max_length=8, choices=Channel.choices, default=Channel.OFFLINE)
+    audience = models.PositiveIntegerField(_("受众人数"), null=True, blank=True)
+    first_topic = models.BooleanField(_("第一议题"), default=False)
+    lecture_team = models.ForeignKey(
+        LectureTeam, verbose_name=_("宣讲小分队"), null=True, blank=True, on_delete=models.PROTECT, related_name="lectures"
+    )
+    minutes = models.TextField(_("会议记录"), blank=True)
+    entered_via = models.CharField(max_length=8, choices=Source.choices, default=Source.PAGE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["org", "type", "date"]), models.Index(fields=["type", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.type} {self.topic}"
+
+
+class Presence(models.TextChoices):  # 出席情况
+    PRESENT = "出席", _("出席")
+    LEAVE = "请假", _("请假")
+    ABSENT = "缺席", _("缺席")
+
+
+class Attendance(models.Model):  # 参加人员
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
+    presence = models.CharField(_("出席情况"), max_length=2, choices=Presence.choices, default=Presence.PRESENT)
+
+    class Meta:
+        verbose_name = _("参加人员")
+        verbose_name_plural = _("参加人员")
+        constraints = [models.UniqueConstraint(fields=["activity", "person"], name="attendance_activity_person")]
+        indexes = [models.Index(fields=["person", "activity"])]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} {self.person} {self.presence}"

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class GrassrootsConfig(AppConfig):
+    name = "qingfeng.grassroots"

@@ -1,0 +1,44 @@
+"""Writes to the organization tree. Paths are computed here and nowhere else."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from qingfeng.orgs.models import PATH_SEP, Election, Organization
+
+
+def set_path(org: Organization) -> None:
+    org.path = org.compute_path()
+    org.depth = org.path.count(PATH_SEP) - 2
+
+
+@transaction.atomic
+def save_organization(org: Organization) -> Organization:
+    """Create or update one organization; moving it rewrites its subtree's paths."""
+    old_path = None
+    if org.pk:
+        old_path = Organization.objects.filter(pk=org.pk).values_list("path", flat=True).first()
+    set_path(org)
+    org.save()
+    if old_path and old_path != org.path:
+        rewrite_subtree(old_path, org.path)
+    return org
+
+
+def rewrite_subtree(old_prefix: str, new_prefix: str) -> None:
+    descendants = list(Organization.objects.filter(path__startswith=old_prefix).exclude(path=old_prefix))
+    for d in descendants:
+        d.path = new_prefix + d.path[len(old_prefix):]
+        d.depth = d.path.count(PATH_SEP) - 2
+    Organization.objects.bulk_update(descendants, ["path", "depth"], batch_size=2000)
+
+
+@transaction.atomic
+def record_election(org: Organization, held_on, term_years: int) -> Election:
+    """An election (换届); the latest one is the organization's current term."""
+    election, _created = Election.objects.update_or_create(org=org, held_on=held_on, defaults={"term_years": term_years})
+    latest = org.elections.order_by("-held_on").first()
+    if latest and (org.term_started_on, org.term_years) != (latest.held_on, latest.term_years):
+        org.term_started_on, org.term_years = latest.held_on, latest.term_years
+        org.save(update_fields=["term_started_on", "term_years"])
+    return election

@@ -1,0 +1,152 @@
+"""The organization tree (党组织): a materialized path of 组织编码, so a subtree is one prefix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):  # 组织类别
+    COMMITTEE = "党委", _("党委")
+    WORKING_COMMITTEE = "党工委", _("党工委")
+    LEADING_GROUP = "党组", _("党组")
+    GENERAL_BRANCH = "党总支", _("党总支")
+    BRANCH = "党支部", _("党支部")
+    JOINT_BRANCH = "联合党支部", _("联合党支部")
+    TEMPORARY_BRANCH = "临时党支部", _("临时党支部")
+
+
+BRANCH_KINDS = (Kind.BRANCH, Kind.JOINT_BRANCH, Kind.TEMPORARY_BRANCH)
+# Compliance requirements (三会一课) apply to standing branches, not temporary ones.
+REQUIREMENT_KINDS = (Kind.BRANCH, Kind.JOINT_BRANCH)
+
+
+class Sector(models.TextChoices):  # 单位类型
+    GOVERNMENT = "党政机关", _("党政机关")
+    PUBLIC_INSTITUTION = "事业单位", _("事业单位")
+    STATE_ENTERPRISE = "国有企业", _("国有企业")
+    PRIVATE_ENTERPRISE = "非公有制企业", _("非公有制企业")
+    SOCIAL_ORGANIZATION = "社会组织", _("社会组织")
+    RURAL = "农村", _("农村")
+    COMMUNITY = "社区", _("社区")
+    SCHOOL = "学校", _("学校")
+    HOSPITAL = "医院", _("医院")
+    OTHER = "其他", _("其他")
+
+
+class Level(models.TextChoices):  # 层级
+    CITY = "市", _("市")
+    COUNTY = "县(市、区)", _("县(市、区)")
+    TOWNSHIP = "乡镇(街道)", _("乡镇(街道)")
+    VILLAGE = "村(社区)", _("村(社区)")
+
+
+PATH_SEP = "/"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def within(self, org: Organization) -> OrganizationQuerySet:
+        """The organization and all its descendants: one indexed prefix condition."""
+        return self.filter(path__startswith=org.path)
+
+    def descendants_of(self, org: Organization) -> OrganizationQuerySet:
+        return self.within(org).exclude(pk=org.pk)
+
+    def active_on(self, day: dt.date) -> OrganizationQuerySet:
+        return self.filter(Q(established_on__isnull=True) | Q(established_on__lte=day)).filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day)
+        )
+
+    def branches(self) -> OrganizationQuerySet:
+        return self.filter(kind__in=BRANCH_KINDS)
+
+    def search(self, text: str) -> OrganizationQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(code__istartswith=text))
+
+
+class Organization(models.Model):  # 党组织
+    code = models.CharField(_("组织编码"), max_length=32, unique=True)
+    name = models.CharField(_("组织名称"), max_length=200)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # Materialized path of codes, "/140100/140105/…/", maintained by orgs.actions.
+    path = models.CharField(max_length=1000, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    kind = models.CharField(_("组织类别"), max_length=10, choices=Kind.choices)
+    sector = models.CharField(_("单位类型"), max_length=10, choices=Sector.choices)
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices, blank=True)
+    division_code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True, help_text=_("第一天不再存在的日期"))
+    term_started_on = models.DateField(_("本届选举日期"), null=True, blank=True)
+    term_years = models.PositiveSmallIntegerField(_("任期年限"), null=True, blank=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["parent", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind in BRANCH_KINDS
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return (self.established_on is None or self.established_on <= day) and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+    def contains(self, other: Organization) -> bool:
+        return other.path.startswith(self.path)
+
+    def ancestor_codes(self) -> list[str]:
+        return [c for c in self.path.split(PATH_SEP) if c]
+
+    def ancestors(self) -> OrganizationQuerySet:
+        return Organization.objects.filter(code__in=self.ancestor_codes()[:-1]).order_by("depth")
+
+    @property
+    def term_ends_on(self) -> dt.date | None:
+        if self.term_started_on is None or self.term_years is None:
+            return None
+        from qingfeng.core.dates import add_years
+
+        return add_years(self.term_started_on, self.term_years)
+
+    def compute_path(self) -> str:
+        base = self.parent.path if self.parent_id else PATH_SEP
+        return f"{base}{self.code}{PATH_SEP}"
+
+
+class Election(models.Model):  # 换届
+    org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="elections")
+    held_on = models.DateField(_("选举日期"))
+    term_years = models.PositiveSmallIntegerField(_("任期年限"), choices=[(3, "3"), (5, "5")])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("换届")
+        verbose_name_plural = _("换届")
+        ordering = ["org", "-held_on"]
+        constraints = [models.UniqueConstraint(fields=["org", "held_on"], name="election_org_day")]
+
+    def __str__(self) -> str:
+        return f"{self.org.code} {self.held_on}"
+
+    @property
+    def term_ends_on(self) -> dt.date:
+        from qingfeng.core.dates import add_years
+
+        return add_years(self.held_on, self.term_years)

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("qingfeng.core.urls")),
+    path("accounts/", include("qingfeng.accounts.urls")),
+    path("orgs/", include("qingfeng.orgs.urls")),
+    path("people/", include("qingfeng.people.urls")),
+    path("activities/", include("qingfeng.activities.urls")),
+    path("grassroots/", include("qingfeng.grassroots.urls")),
+    path("findings/", include("qingfeng.supervision.urls")),
+    path("service/", include("qingfeng.service.urls")),
+    path("entities/", include("qingfeng.entities.urls")),
+    path("forms/", include("qingfeng.burden.urls")),
+    path("discipline/", include("qingfeng.discipline.urls")),
+    path("indicators/", include("qingfeng.indicators.urls")),
+    path("imports/", include("qingfeng.imports.urls")),
+    path("audit/", include("qingfeng.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,35 @@
+"""Fill msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}; reports what is still empty.
+
+Usage: python tools/po_fill.py qingfeng/locale/en/LC_MESSAGES/django.po tools/en.json
+Only single-line msgids are filled; fuzzy flags on filled entries are removed."""
+
+import json
+import re
+import sys
+
+
+def main(po_path: str, dict_path: str) -> int:
+    table = json.load(open(dict_path, encoding="utf-8"))
+    text = open(po_path, encoding="utf-8").read()
+    blocks = text.split("\n\n")
+    missing = []
+    for i, block in enumerate(blocks):
+        m = re.search(r'^msgid "(.*)"\nmsgstr ""$', block, re.M)
+        if not m or not m.group(1):
+            continue
+        msgid = m.group(1)
+        if msgid in table:
+            value = table[msgid].replace("\\", "\\\\").replace('"', '\\"')
+            block = block.replace(f'msgid "{msgid}"\nmsgstr ""', f'msgid "{msgid}"\nmsgstr "{value}"')
+            block = re.sub(r"^#, fuzzy\n", "", block, flags=re.M).replace(", fuzzy", "")
+            blocks[i] = block
+        else:
+            missing.append(msgid)
+    open(po_path, "w", encoding="utf-8").write("\n\n".join(blocks))
+    for msgid in missing:
+        print("untranslated:", msgid)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:3]))
