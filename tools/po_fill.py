@@ -1,6 +1,6 @@
-"""Fill msgstr entries of a .po file from a JSON dictionary {msgid: msgstr}; reports what is still empty.
+"""Fill msgstr entries of a .po file from JSON dictionaries {msgid: msgstr}; reports what is still empty.
 
-Usage: python tools/po_fill.py qingfeng/locale/en/LC_MESSAGES/django.po tools/en.json
+Usage: python tools/po_fill.py qingfeng/locale/en/LC_MESSAGES/django.po tools/en   (every *.json in the folder)
 Only single-line msgids are filled; fuzzy flags on filled entries are removed."""
 
 import json
@@ -9,7 +9,11 @@ import sys
 
 
 def main(po_path: str, dict_path: str) -> int:
-    table = json.load(open(dict_path, encoding="utf-8"))
+    import pathlib
+
+    table = {}
+    for path in sorted(pathlib.Path(dict_path).glob("*.json")):
+        table.update(json.loads(path.read_text(encoding="utf-8")))
     text = open(po_path, encoding="utf-8").read()
     blocks = text.split("\n\n")
     missing = []
