@@ -1,0 +1,185 @@
+"""The indicators engine: parse keys like `grassroots.dispatched[role=党组织书记,sector=学校|医院]`,
+compute values for an organization's subtree and a period, and drill to the records behind them.
+
+Values come from the pre-aggregated facts (facts.py) where they cover the question and from the raw
+records (direct.py) otherwise; both give identical values (tests/indicators/test_property.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from qingfeng.indicators import direct
+from qingfeng.indicators.registry import DATA_FILTERS, REGISTRY, SECTIONS, Indicator
+
+__all__ = ["REGISTRY", "SECTIONS", "Indicator", "IndicatorError", "IndicatorForbidden", "Key", "Drill", "parse_keys",
+           "parse_key", "compute", "drill", "visible_ids"]
+
+
+class IndicatorError(ValueError):
+    """An unknown indicator id, filter or filter value; the message lists the valid ones."""
+
+
+class IndicatorForbidden(PermissionError):
+    """A restricted (discipline) indicator asked by a user who may not see it."""
+
+
+@dataclass(frozen=True)
+class Key:
+    text: str  # exactly as asked
+    indicator: Indicator
+    filters: dict[str, tuple[str, ...]]
+
+    def effective_filters(self) -> dict[str, tuple[str, ...]]:
+        merged = dict(self.indicator.defaults)
+        merged.update(self.filters)
+        return merged
+
+
+@dataclass
+class Drill:
+    model: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    numerator: list[list] = field(default_factory=list)
+    denominator: list[list] = field(default_factory=list)
+    value: int | float | None = None
+    key: str = ""
+    is_rate: bool = False
+
+
+def split_outside_brackets(text: str, sep: str = ",") -> list[str]:
+    parts, depth, current = [], 0, []
+    for ch in text:
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def valid_ids_text() -> str:
+    return ", ".join(REGISTRY)
+
+
+def data_values(indicator: Indicator, name: str) -> tuple[str, ...]:
+    """Allowed values of filters that are data (activity types, requirements)."""
+    from qingfeng.activities.models import ActivityType, Requirement
+
+    if name == "requirement":
+        return tuple(Requirement.objects.order_by("activity_type__sort").values_list("activity_type__name", flat=True))
+    qs = ActivityType.objects.order_by("sort", "id")
+    if indicator.id == "supervision.rounds":
+        qs = qs.filter(is_supervision=True)
+    return tuple(qs.values_list("name", flat=True))
+
+
+def allowed_values(indicator: Indicator, name: str) -> tuple[str, ...]:
+    values = indicator.filters[name]
+    if values is None and name in DATA_FILTERS:
+        return data_values(indicator, name)
+    return values or ()
+
+
+def parse_key(text: str) -> Key:
+    raw = text.strip()
+    if not raw:
+        raise IndicatorError(_("指标不能为空。可用指标：%(ids)s") % {"ids": valid_ids_text()})
+    ident, filters_text = raw, None
+    if "[" in raw:
+        if not raw.endswith("]") or raw.count("[") != 1 or raw.count("]") != 1:
+            raise IndicatorError(_("指标“%(key)s”的写法有误，应为 指标[筛选=值|值,筛选=值]。") % {"key": raw})
+        ident, filters_text = raw[:-1].split("[", 1)
+        ident = ident.strip()
+    indicator = REGISTRY.get(ident)
+    if indicator is None:
+        raise IndicatorError(_("未知指标“%(id)s”。可用指标：%(ids)s") % {"id": ident, "ids": valid_ids_text()})
+    filters: dict[str, tuple[str, ...]] = {}
+    if filters_text is not None:
+        for part in split_outside_brackets(filters_text):
+            name, eq, values_text = part.partition("=")
+            name = name.strip()
+            valid_names = ", ".join(indicator.filters) or _("（无）")
+            if name not in indicator.filters:
+                raise IndicatorError(_("指标“%(id)s”没有筛选“%(name)s”。可用筛选：%(names)s")
+                                     % {"id": ident, "name": name, "names": valid_names})
+            if not eq:
+                raise IndicatorError(_("筛选“%(name)s”缺少取值。") % {"name": name})
+            if name in filters:
+                raise IndicatorError(_("筛选“%(name)s”重复。") % {"name": name})
+            values = tuple(v.strip() for v in values_text.split("|"))
+            allowed = allowed_values(indicator, name)
+            for v in values:
+                if v not in allowed:
+                    raise IndicatorError(_("筛选“%(name)s”的取值“%(value)s”无效。可用取值：%(values)s")
+                                         % {"name": name, "value": v, "values": ", ".join(allowed)})
+            filters[name] = tuple(dict.fromkeys(values))
+    return Key(text=text.strip(), indicator=indicator, filters=filters)
+
+
+def parse_keys(text: str) -> list[str]:
+    """Split a comma list of keys (commas inside brackets belong to the key) and validate each."""
+    keys = [k.strip() for k in split_outside_brackets(text or "") if k.strip()]
+    if not keys:
+        raise IndicatorError(_("未指定指标。可用指标：%(ids)s") % {"ids": valid_ids_text()})
+    for k in keys:
+        parse_key(k)
+    return keys
+
+
+def may_see(indicator: Indicator, user) -> bool:
+    return not indicator.restricted or user is None or bool(getattr(user, "sees_discipline", False))
+
+
+def visible_ids(user=None) -> list[str]:
+    return [i for i, ind in REGISTRY.items() if may_see(ind, user)]
+
+
+def _parsed(keys: list[str] | None, user) -> list[Key]:
+    parsed = [parse_key(k) for k in keys] if keys is not None else [parse_key(k) for k in visible_ids(user)]
+    for key in parsed:
+        if not may_see(key.indicator, user):
+            raise IndicatorForbidden(_("无权查看指标“%(id)s”。") % {"id": key.indicator.id})
+    return parsed
+
+
+def check_period(start: dt.date, end: dt.date) -> None:
+    if start > end:
+        raise IndicatorError(_("开始日期 %(start)s 晚于结束日期 %(end)s。") % {"start": start, "end": end})
+
+
+def compute(org, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict:
+    """{key: value} for the keys as asked, in order (None: every unfiltered indicator the user may see)."""
+    check_period(start, end)
+    parsed = _parsed(keys, user)
+    from qingfeng.indicators import facts
+
+    return facts.compute_keys(org, start, end, parsed)
+
+
+def compute_direct(org, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict:
+    """The same values straight from the raw records (the reference the facts are checked against)."""
+    check_period(start, end)
+    return {k.text: direct.value(k.indicator.id, direct.Ask(org, start, end, k.effective_filters()))
+            for k in _parsed(keys, user)}
+
+
+def drill(key: str, org, start: dt.date, end: dt.date, user=None) -> Drill:
+    """The records behind one value (for a rate: the numerator's and the denominator's)."""
+    check_period(start, end)
+    (parsed,) = _parsed([key], user)
+    p = direct.parts(parsed.indicator.id, direct.Ask(org, start, end, parsed.effective_filters()))
+    if p.records is not None:
+        return Drill(model=p.records.model, columns=p.records.columns, rows=[list(r) for r in p.records.rows()],
+                     value=p.value(), key=parsed.text)
+    return Drill(model=p.denominator.model, columns=p.denominator.columns,
+                 numerator=[list(r) for r in p.numerator.rows()], denominator=[list(r) for r in p.denominator.rows()],
+                 value=p.value(), key=parsed.text, is_rate=True)
