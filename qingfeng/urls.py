@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from qingfeng.api.v1 import api as api_v1
+
 urlpatterns = [
     path("", include("qingfeng.core.urls")),
     path("accounts/", include("qingfeng.accounts.urls")),
@@ -17,6 +19,8 @@ urlpatterns = [
     path("indicators/", include("qingfeng.indicators.urls")),
     path("imports/", include("qingfeng.imports.urls")),
     path("audit/", include("qingfeng.audit.urls")),
+    path("api/v1/", api_v1.urls),
+    path("api/", include("qingfeng.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

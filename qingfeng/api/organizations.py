@@ -1,0 +1,110 @@
+"""/organizations: the tree as the user sees it (roots, children, detail) and a searchable list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from ninja import Field, Query, Router, Schema
+
+from qingfeng.accounts import access
+from qingfeng.api.errors import READ_ERRORS
+from qingfeng.api.paging import PageIn, page_schema, paginate
+from qingfeng.orgs.models import Kind, Level, Organization, Sector
+
+router = Router(tags=["organizations"])
+
+
+class OrgRef(Schema):
+    code: str
+    name: str
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    parent: str | None = Field(None, alias="parent.code", description="上级组织编码 / parent code")
+    kind: str
+    sector: str
+    level: str
+    depth: int
+    established_on: dt.date | None
+    dissolved_on: dt.date | None
+    children_count: int = Field(description="下级组织数 / direct sub-organizations")
+    member_count: int = Field(description="本组织及下级的党员数 / members in the subtree")
+
+
+class OrgDetail(OrgOut):
+    division_code: str
+    term_started_on: dt.date | None
+    term_years: int | None
+    term_ends_on: dt.date | None
+    ancestors: list[OrgRef]
+
+    @staticmethod
+    def resolve_ancestors(obj) -> list:
+        return list(obj.ancestors())
+
+
+class OrgFilter(Schema):
+    q: str | None = Field(None, max_length=100, description="名称或编码 / name or code prefix")
+    within: str | None = Field(None, max_length=32, description="只看此组织及下级 / subtree of this code")
+    kind: Kind | None = None
+    sector: Sector | None = None
+    level: Level | None = None
+    active_on: dt.date | None = Field(None, description="当日存续的组织 / existing on this day")
+
+
+OrgPage = page_schema(OrgOut, "OrgPage")
+
+
+def with_counts(qs):
+    """Child and subtree-member counts as correlated subqueries: one query for the whole page."""
+    from qingfeng.people.models import Person
+
+    children = (Organization.objects.filter(parent=OuterRef("pk")).order_by().values("parent")
+                .annotate(n=Count("pk")).values("n"))
+    members = (Person.objects.filter(org__path__startswith=OuterRef("path"), admitted_on__isnull=False).order_by()
+               .annotate(one=Value(1)).values("one").annotate(n=Count("pk")).values("n"))
+    return qs.select_related("parent").annotate(
+        children_count=Coalesce(Subquery(children, output_field=IntegerField()), 0),
+        member_count=Coalesce(Subquery(members, output_field=IntegerField()), 0),
+    )
+
+
+@router.get("/organizations", response={200: OrgPage, **READ_ERRORS}, summary="党组织列表 / list organizations")
+def list_organizations(request, filters: Query[OrgFilter], paging: Query[PageIn]):
+    qs = access.visible_orgs(request.auth)
+    if filters.within:
+        qs = qs.within(access.get_org_for_user(request.auth, filters.within))
+    if filters.q:
+        qs = qs.search(filters.q)
+    for name in ("kind", "sector", "level"):
+        value = getattr(filters, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    if filters.active_on:
+        qs = qs.active_on(filters.active_on)
+    return paginate(with_counts(qs.order_by("path")), paging)
+
+
+@router.get("/organizations/tree", response={200: list[OrgOut], **READ_ERRORS},
+            summary="组织树的根 / roots of the user's tree")
+def organization_tree(request):
+    root = access.scope_root(request.auth)
+    qs = Organization.objects.filter(parent__isnull=True) if root is None else Organization.objects.filter(pk=root.pk)
+    return list(with_counts(qs.order_by("path")))
+
+
+@router.get("/organizations/{code}", response={200: OrgDetail, **READ_ERRORS}, summary="党组织详情 / organization")
+def get_organization(request, code: str):
+    org = access.get_org_for_user(request.auth, code)
+    return with_counts(Organization.objects.filter(pk=org.pk)).get()
+
+
+@router.get("/organizations/{code}/children", response={200: OrgPage, **READ_ERRORS},
+            summary="下级组织 / sub-organizations")
+def organization_children(request, code: str, paging: Query[PageIn]):
+    org = access.get_org_for_user(request.auth, code)
+    return paginate(with_counts(Organization.objects.filter(parent=org).order_by("path")), paging)
