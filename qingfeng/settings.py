@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "qingfeng.imports",
     "qingfeng.audit",
     "qingfeng.demo",
+    "qingfeng.cockpit",
+    "qingfeng.reports",
     "qingfeng.api",
 ]
 

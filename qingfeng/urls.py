@@ -21,6 +21,8 @@ urlpatterns = [
     path("audit/", include("qingfeng.audit.urls")),
     path("api/v1/", api_v1.urls),
     path("api/", include("qingfeng.api.urls")),
+    path("cockpit/", include("qingfeng.cockpit.urls")),
+    path("reports/", include("qingfeng.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CockpitConfig(AppConfig):
+    name = "qingfeng.cockpit"
+    verbose_name = _("驾驶舱与政治生态评估")

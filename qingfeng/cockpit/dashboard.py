@@ -1,0 +1,169 @@
+"""What the cockpit (驾驶舱) shows for one organization subtree and period, gathered from the indicator engine.
+
+The engine reads pre-aggregated facts, so the cost here is a fixed number of `compute` calls: one for the
+headline, one per child organization (plus one for its month-earlier score), one per month of the trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qingfeng.cockpit import assessment, figures
+from qingfeng.core.dates import iter_months, month_end
+
+HEADLINE_KEYS = [
+    "orgs.total", "members.total", "activities.count", "orglife.compliance", "study.first_topic_rate",
+    "lecture.events", "rectify.found", "rectify.overdue", "service.completed", "grassroots.dispatched",
+    "discipline.cases_filed", "discipline.warning_sessions",
+]
+GAUGE_KEYS = ["orglife.compliance", "study.first_topic_rate", "coverage.nonpublic", "coverage.social",
+              "rectify.on_time_rate", "service.completion_rate"]
+COMPARE_KEYS = ["orglife.compliance", "members.total", "activities.count", "lecture.events", "rectify.found",
+                "rectify.overdue", "service.completed", "discipline.warning_sessions"]
+TREND_KEYS = ["activities.count", "lecture.events", "rectify.found", "rectify.closed", "service.completed"]
+MAX_TREND_MONTHS = 60
+MAX_WARNINGS = 30
+
+
+def visible_keys(keys: list[str], user) -> list[str]:
+    """The keys the engine knows, without restricted ones for a viewer who may not see discipline data."""
+    out = []
+    for key in keys:
+        ind = figures.indicator(key)
+        if ind is None or (ind.restricted and not user.sees_discipline):
+            continue
+        out.append(key)
+    return out
+
+
+@dataclass
+class Figure:
+    key: str
+    value: float | int | None
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        return figures.label(self.key)
+
+    @property
+    def display(self) -> str:
+        return figures.fmt(self.value, self.key)
+
+    @property
+    def is_rate(self) -> bool:
+        return figures.is_rate(self.key)
+
+    def as_json(self) -> dict:
+        return {"key": self.key, "label": self.label, "value": self.value, "display": self.display, "url": self.url}
+
+
+@dataclass
+class Cockpit:
+    org: object
+    start: dt.date
+    end: dt.date
+    headline: list[Figure] = field(default_factory=list)
+    gauges: list[Figure] = field(default_factory=list)
+    children: list = field(default_factory=list)
+    ranking: list[assessment.OrgScore] = field(default_factory=list)
+    compare: list[dict] = field(default_factory=list)
+    trend_months: list[str] = field(default_factory=list)
+    trend: list[dict] = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    warning_counts: dict = field(default_factory=dict)
+    definition: dict = field(default_factory=dict)
+
+    def chart_data(self) -> dict:
+        """Everything cockpit.js draws, for a <script type="application/json"> block."""
+        return {
+            "gauges": [f.as_json() for f in self.gauges],
+            "compare": {
+                "orgs": [c.name for c in self.children],
+                "series": self.compare,
+            },
+            "trend": {"months": self.trend_months, "series": self.trend},
+            "ranking": {
+                "orgs": [r.org.name for r in self.ranking],
+                "scores": [r.score for r in self.ranking],
+                "colors": [r.color for r in self.ranking],
+                "urls": [self.assessment_url(r.org) for r in self.ranking],
+            },
+            "text": {"score": _("得分"), "noData": _("无数据")},
+        }
+
+    @property
+    def compare_rows(self) -> list[dict]:
+        """The comparison as a table (the chart's accessible twin): one row per child organization."""
+        return [
+            {"org": child, "cells": [{"display": figures.fmt(s["values"][i], s["key"]), "url": s["urls"][i]}
+                                     for s in self.compare]}
+            for i, child in enumerate(self.children)
+        ]
+
+    def assessment_url(self, org) -> str:
+        return (f"{reverse('cockpit:assessment_org', args=[org.code])}"
+                f"?from={self.start.isoformat()}&to={self.end.isoformat()}")
+
+
+def month_windows(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Each calendar month touching the period, clipped to it (the last MAX_TREND_MONTHS)."""
+    windows = [(max(m, start), min(month_end(m), end)) for m in iter_months(start, end)]
+    return windows[-MAX_TREND_MONTHS:]
+
+
+def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
+    from qingfeng.indicators.engine import compute
+    from qingfeng.orgs.models import Organization
+
+    cockpit = Cockpit(org, start, end)
+    headline_keys = visible_keys(HEADLINE_KEYS, user)
+    gauge_keys = visible_keys(GAUGE_KEYS, user)
+    first = headline_keys + [k for k in gauge_keys if k not in headline_keys]
+    values = compute(org, start, end, first, user=user)
+    cockpit.headline = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in headline_keys]
+    cockpit.gauges = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in gauge_keys]
+
+    # Child organizations: the assessment ranks them and the comparison bars reuse the same values.
+    children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
+    cockpit.definition = assessment.current_definition()
+    compare_keys = visible_keys(COMPARE_KEYS, user)
+    cache: dict = {}
+    cockpit.ranking = assessment.assess(children, start, end, cockpit.definition, values_cache=cache,
+                                        extra_keys=compare_keys)
+    cockpit.children = children
+    for key in compare_keys:
+        cockpit.compare.append({
+            "key": key, "label": figures.label(key), "rate": figures.is_rate(key),
+            "values": [cache[c.pk].get(key) for c in children],
+            "urls": [figures.drill_url(key, c, start, end) for c in children],
+        })
+
+    trend_keys = visible_keys(TREND_KEYS, user)
+    windows = month_windows(start, end)
+    cockpit.trend_months = [f"{a:%Y-%m}" for a, _b in windows]
+    per_month = [compute(org, a, b, trend_keys, user=user) for a, b in windows]
+    for key in trend_keys:
+        cockpit.trend.append({
+            "key": key, "label": figures.label(key),
+            "values": [m[key] for m in per_month],
+            "urls": [figures.drill_url(key, org, a, b) for a, b in windows],
+        })
+
+    cockpit.warnings, cockpit.warning_counts = _warnings(org, end, user)
+    return cockpit
+
+
+def _warnings(org, on: dt.date, user):
+    try:
+        from qingfeng.indicators.warnings import warnings_for
+    except ImportError:  # the warnings module is not there yet: show none rather than fail
+        return [], {}
+    found = warnings_for(org, on, user=user)
+    counts = {"red": sum(1 for w in found if w.severity == "red"),
+              "yellow": sum(1 for w in found if w.severity == "yellow")}
+    found = sorted(found, key=lambda w: (w.severity != "red", w.due or dt.date.max))
+    return found[:MAX_WARNINGS], counts

@@ -1,0 +1,60 @@
+"""How one indicator value is named, written and linked, the same way on every page and in every report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+
+
+def base_id(key: str) -> str:
+    return key.split("[", 1)[0].strip()
+
+
+def indicator(key: str):
+    """The registry entry behind a key (filters stripped), or None for an unknown id."""
+    from qingfeng.indicators.engine import REGISTRY
+
+    return REGISTRY.get(base_id(key))
+
+
+def is_rate(key: str) -> bool:
+    ind = indicator(key)
+    return bool(ind and ind.kind == "rate")
+
+
+def is_restricted(key: str) -> bool:
+    ind = indicator(key)
+    return bool(ind and ind.restricted)
+
+
+def label(key: str) -> str:
+    """The indicator's name in the active language; a filtered key shows its filters after the name."""
+    ind = indicator(key)
+    name = gettext(str(ind.name)) if ind else key
+    if "[" in key:
+        return f"{name}（{key.split('[', 1)[1].rstrip(']')}）"
+    return name
+
+
+def fmt(value, key: str) -> str:
+    """A value as a reader sees it: integers plain, rates with one decimal and %, no value as —."""
+    if value is None:
+        return "—"
+    if is_rate(key):
+        return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}"
+    return str(int(value))
+
+
+def drill_url(key: str, org, start: dt.date, end: dt.date) -> str | None:
+    """The drill-through page for one value (indicators:drill), or None while that page does not exist."""
+    try:
+        base = reverse("indicators:drill")
+    except NoReverseMatch:
+        return None
+    return f"{base}?{urlencode({'key': key, 'org': org.code, 'from': start.isoformat(), 'to': end.isoformat()})}"

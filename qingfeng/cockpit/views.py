@@ -1,0 +1,114 @@
+"""Pages: the cockpit, one organization's assessment explanation, the assessment definition and its editing."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from qingfeng.accounts.access import org_in_scope, scope_root
+from qingfeng.cockpit import assessment, dashboard
+from qingfeng.cockpit.actions import save_assessment
+from qingfeng.cockpit.forms import PeriodForm
+from qingfeng.cockpit.models import AssessmentVersion
+
+
+def _breadcrumbs(user, org) -> list:
+    """The organization's ancestors that lie within the user's scope, top first."""
+    return [a for a in org.ancestors() if org_in_scope(user, a)]
+
+
+@login_required
+@require_GET
+def cockpit(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET, request.user)
+    if not form.is_valid():
+        return render(request, "cockpit/cockpit.html", {"form": form, "data": None}, status=400)
+    org = form.resolve_org()
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    data = dashboard.build(org, start, end, request.user)
+    return render(request, "cockpit/cockpit.html", {
+        "form": form, "data": data, "org": org, "start": start, "end": end,
+        "ancestors": _breadcrumbs(request.user, org), "chart_data": data.chart_data(),
+        "sees_discipline": request.user.sees_discipline,
+    })
+
+
+@login_required
+@require_GET
+def assessment_org(request: HttpRequest, code: str) -> HttpResponse:
+    """One organization's score explained: each dimension and indicator with its contribution in points."""
+    form = PeriodForm({**request.GET.dict(), "org": code}, request.user)
+    if not form.is_valid():
+        return render(request, "cockpit/assessment_org.html", {"form": form, "result": None}, status=400)
+    org = form.resolve_org()
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    definition = assessment.current_definition()
+    result = assessment.assess([org], start, end, definition)[0]
+    siblings_rank = None
+    if org.parent_id and org_in_scope(request.user, org.parent):
+        from qingfeng.orgs.models import Organization
+
+        siblings = list(Organization.objects.filter(parent_id=org.parent_id).active_on(end))
+        ranked = assessment.assess(siblings, start, end, definition)
+        siblings_rank = next((r.rank for r in ranked if r.org.pk == org.pk), None), len(ranked)
+    return render(request, "cockpit/assessment_org.html", {
+        "form": form, "org": org, "start": start, "end": end, "result": result,
+        "explanation": assessment.explain(result, request.user.sees_discipline),
+        "thresholds": definition["thresholds"], "siblings_rank": siblings_rank,
+        "sees_discipline": request.user.sees_discipline,
+    })
+
+
+@login_required
+@require_GET
+def definition(request: HttpRequest) -> HttpResponse:
+    """The definition in force, and its history of versions (one shown with ?version=N)."""
+    scope_root(request.user)  # an account without an organization sees nothing
+    versions = list(AssessmentVersion.objects.select_related("created_by").order_by("-number"))
+    shown = versions[0] if versions else None
+    number = request.GET.get("version")
+    if number:
+        shown = next((v for v in versions if str(v.number) == number), None)
+        if shown is None:
+            raise Http404
+    current = shown.definition if shown else assessment.default_definition()
+    return render(request, "cockpit/definition.html", {
+        "definition": current, "shown": shown, "versions": versions, "is_current": shown is None or shown == versions[0],
+        "can_edit": request.user.is_platform_admin,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_definition(request: HttpRequest) -> HttpResponse:
+    """系统管理员 only: a new version of the definition, written as JSON, with a note saying why."""
+    if not request.user.is_platform_admin:
+        raise PermissionDenied
+    errors: list[str] = []
+    text = json.dumps(assessment.current_definition(), ensure_ascii=False, indent=2)
+    note = ""
+    if request.method == "POST":
+        text = request.POST.get("definition", "")
+        note = request.POST.get("note", "")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            errors = [_("不是有效的 JSON：第 %(line)s 行第 %(col)s 列：%(msg)s")
+                      % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}]
+        else:
+            try:
+                version = save_assessment(data, request.user, note)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("已保存评估方案第 %(n)s 版") % {"n": version.number})
+                return redirect("cockpit:definition")
+    return render(request, "cockpit/edit_definition.html", {"text": text, "note": note, "errors": errors},
+                  status=400 if errors else 200)

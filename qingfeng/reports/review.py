@@ -1,0 +1,242 @@
+"""The year-in-review (年度综述): a narrative in sections, written from sentence templates filled with indicator
+values, with each section's figures as a table and one comparison across the child organizations.
+
+Every number comes from the indicator engine (`compute`, the same call `qingfeng indicators` makes), so a
+figure in any rendering equals the CLI's. A sentence is written only when all its figures have a value (and not all are 0); the
+discipline section exists only for users who may see discipline data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from qingfeng.cockpit import figures
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    id: str
+    title: str  # a msgid
+    figures: tuple[tuple[str, str], ...]  # (alias used in the sentences, indicator key)
+    sentences: tuple[str, ...]  # msgids with %(alias)s placeholders
+    chart: str | None = None  # the alias compared across child organizations
+    restricted: bool = False
+
+
+SECTIONS: tuple[SectionSpec, ...] = (
+    SectionSpec(
+        "study", gettext_noop("政治建设与理论学习"),
+        (("first_topic", "study.first_topic_rate"), ("classes", "study.reading_classes"),
+         ("trainees", "study.reading_class_trainees"), ("rotation", "training.rotation_trainees"),
+         ("rotation_cov", "training.rotation_coverage")),
+        (gettext_noop("各级党委（党组）会议把学习党的创新理论排在议程首位，“第一议题”落实率为%(first_topic)s。"),
+         gettext_noop("期间举办读书班%(classes)s期，参加学习的干部%(trainees)s人。"),
+         gettext_noop("专题轮训覆盖%(rotation)s人，市管领导干部轮训覆盖率为%(rotation_cov)s。")),
+        chart="trainees",
+    ),
+    SectionSpec(
+        "lecture", gettext_noop("理论宣讲"),
+        (("teams", "lecture.teams"), ("lecturers", "lecture.lecturers"), ("events", "lecture.events"),
+         ("audience", "lecture.audience")),
+        (gettext_noop("期末有宣讲小分队%(teams)s支、宣讲员%(lecturers)s名。"),
+         gettext_noop("期间在基层宣讲%(events)s场，听众累计%(audience)s人次。")),
+        chart="events",
+    ),
+    SectionSpec(
+        "grassroots", gettext_noop("基层组织建设"),
+        (("orgs", "orgs.total"), ("branches", "orgs.branches"), ("members", "members.total"),
+         ("recruited", "members.recruited"), ("nonpublic", "coverage.nonpublic"), ("social", "coverage.social"),
+         ("elections", "grassroots.elections"), ("overdue", "grassroots.elections_overdue"),
+         ("weak_found", "grassroots.weak_identified"), ("weak_fixed", "grassroots.weak_rectified"),
+         ("dispatched", "grassroots.dispatched"), ("stationed", "grassroots.stationed")),
+        (gettext_noop("截至期末共有党组织%(orgs)s个，其中党支部%(branches)s个，党员%(members)s名；期间发展党员%(recruited)s名。"),
+         gettext_noop("非公有制企业党的工作覆盖率为%(nonpublic)s，社会组织党的工作覆盖率为%(social)s。"),
+         gettext_noop("期间%(elections)s个党组织完成换届，期末仍有%(overdue)s个党组织到期未换届。"),
+         gettext_noop("新认定软弱涣散党组织%(weak_found)s个，完成整顿%(weak_fixed)s个。"),
+         gettext_noop("选派（下派）干部%(dispatched)s名，期末在岗的驻村（社区）力量%(stationed)s人。")),
+        chart="members",
+    ),
+    SectionSpec(
+        "orglife", gettext_noop("组织生活"),
+        (("activities", "activities.count"), ("compliance", "orglife.compliance"),
+         ("theme_day", "orglife.theme_day_compliance"), ("missing", "orglife.missing")),
+        (gettext_noop("期间各级党组织在平台上记录活动%(activities)s次。"),
+         gettext_noop("三会一课落实率为%(compliance)s，主题党日落实率为%(theme_day)s。"),
+         gettext_noop("应开未开的组织生活共%(missing)s次，是下一步督促的重点。")),
+        chart="compliance",
+    ),
+    SectionSpec(
+        "struggles", gettext_noop("重大斗争一线"),
+        (("assault", "grassroots.dispatched[role=突击队员]"), ("squads", "grassroots.dispatch_teams[role=突击队员]"),
+         ("battle", "supervision.rounds[type=督战]"), ("battle_closed", "rectify.closed[source=督战]"),
+         ("meetings", "activities.count[type=领导小组会议]"), ("adjusted", "grassroots.adjusted")),
+        (gettext_noop("急难险重任务面前，%(assault)s名干部编成%(squads)s支突击队奔赴一线。"),
+         gettext_noop("开展督战%(battle)s轮，督战发现的问题已销号%(battle_closed)s个。"),
+         gettext_noop("领导小组开会研究推进%(meetings)s次，调整驻村干部%(adjusted)s名。")),
+        chart="assault",
+    ),
+    SectionSpec(
+        "supervision", gettext_noop("监督与整改"),
+        (("rounds", "supervision.rounds"), ("found", "rectify.found"), ("closed", "rectify.closed"),
+         ("on_time", "rectify.on_time_rate"), ("overdue", "rectify.overdue"),
+         ("accountable", "accountability.persons")),
+        (gettext_noop("期间开展督导、巡回指导和督战%(rounds)s轮，发现问题%(found)s个，整改销号%(closed)s个。"),
+         gettext_noop("按期整改率为%(on_time)s；期末逾期未整改的问题还有%(overdue)s个。"),
+         gettext_noop("对履职不力的%(accountable)s人作出问责。")),
+        chart="found",
+    ),
+    SectionSpec(
+        "service", gettext_noop("为民服务"),
+        (("items", "service.items"), ("completed", "service.completed"), ("rate", "service.completion_rate"),
+         ("beneficiaries", "service.beneficiaries")),
+        (gettext_noop("“我为群众办实事”承诺事项%(items)s件，办结%(completed)s件，按期办结率为%(rate)s。"),
+         gettext_noop("办结的事项惠及群众%(beneficiaries)s人。")),
+        chart="completed",
+    ),
+    SectionSpec(
+        "burden", gettext_noop("作风建设与基层减负"),
+        (("forms", "burden.forms_active"), ("reduction", "burden.forms_reduction"), ("entries", "burden.entries")),
+        (gettext_noop("期末在用报表%(forms)s张，报表精简率为%(reduction)s。"),
+         gettext_noop("基层通过平台录入记录%(entries)s条，一次录入，各方共用。")),
+        chart="entries",
+    ),
+    SectionSpec(
+        "discipline", gettext_noop("纪律建设"),
+        (("cases", "discipline.cases_filed"), ("surrender", "discipline.self_surrender"),
+         ("forms", "discipline.four_forms"), ("recommendations", "discipline.recommendations"),
+         ("sessions", "discipline.warning_sessions"), ("audience", "discipline.warning_audience")),
+        (gettext_noop("纪检监察机关立案%(cases)s件，%(surrender)s人主动投案。"),
+         gettext_noop("运用监督执纪“四种形态”处理%(forms)s人次，发出纪检监察建议书%(recommendations)s份。"),
+         gettext_noop("开展警示教育%(sessions)s场次，受教育%(audience)s人次。")),
+        chart="sessions", restricted=True,
+    ),
+)
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@dataclass
+class ReviewFigure:
+    key: str
+    value: int | float | None
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        return figures.label(self.key)
+
+    @property
+    def display(self) -> str:
+        return figures.fmt(self.value, self.key)
+
+    @property
+    def is_rate(self) -> bool:
+        return figures.is_rate(self.key)
+
+
+@dataclass
+class ChartBar:
+    org: object
+    value: int | float | None
+    display: str
+    url: str | None
+
+
+@dataclass
+class ReviewSection:
+    id: str
+    title: str
+    number: int
+    # Each sentence is a list of segments: plain text (str) or a figure.
+    sentences: list[list] = field(default_factory=list)
+    figures: list[ReviewFigure] = field(default_factory=list)
+    chart_key: str | None = None
+    chart: list[ChartBar] = field(default_factory=list)
+
+    @property
+    def chart_label(self) -> str:
+        return figures.label(self.chart_key) if self.chart_key else ""
+
+    @property
+    def chart_is_rate(self) -> bool:
+        return bool(self.chart_key and figures.is_rate(self.chart_key))
+
+    def plain_sentences(self) -> list[str]:
+        return ["".join(s if isinstance(s, str) else s.display for s in sentence) for sentence in self.sentences]
+
+
+@dataclass
+class Review:
+    org: object
+    start: dt.date
+    end: dt.date
+    title: str
+    subtitle: str
+    intro: str
+    sections: list[ReviewSection]
+    base_url: str = ""
+
+    def absolute(self, url: str | None) -> str | None:
+        return f"{self.base_url.rstrip('/')}{url}" if url and self.base_url else url
+
+
+def _sentence(template: str, by_alias: dict[str, ReviewFigure]) -> list | None:
+    """The translated sentence split into text and figures; None when a figure has no value or all are 0."""
+    text = _(template)
+    segments: list = []
+    used: list[ReviewFigure] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        fig = by_alias[match.group(1)]
+        if fig.value is None:
+            return None
+        used.append(fig)
+        if match.start() > position:
+            segments.append(text[position:match.start()])
+        segments.append(fig)
+        position = match.end()
+    if position < len(text):
+        segments.append(text[position:])
+    if used and all(fig.value == 0 for fig in used):
+        return None  # nothing happened: the table still shows the zeros, the prose does not dwell on them
+    return segments
+
+
+def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") -> Review:
+    """The review for the organization's subtree and period, as the user may see it, in the active language."""
+    from qingfeng.indicators.engine import compute
+    from qingfeng.orgs.models import Organization
+
+    specs = [s for s in SECTIONS if not s.restricted or user.sees_discipline]
+    keys = [key for spec in specs for _alias, key in spec.figures]
+    values = compute(org, start, end, keys, user=user)
+    children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
+    chart_keys = [dict(spec.figures)[spec.chart] for spec in specs if spec.chart]
+    child_values = {child.pk: compute(child, start, end, chart_keys, user=user) for child in children}
+
+    sections = []
+    for number, spec in enumerate(specs, start=1):
+        by_alias = {alias: ReviewFigure(key, values[key], figures.drill_url(key, org, start, end))
+                    for alias, key in spec.figures}
+        section = ReviewSection(spec.id, _(spec.title), number, figures=list(by_alias.values()))
+        for template in spec.sentences:
+            sentence = _sentence(template, by_alias)
+            if sentence is not None:
+                section.sentences.append(sentence)
+        if not section.sentences:
+            section.sentences.append([_("本期没有相关记录。")])
+        if spec.chart and children:
+            key = dict(spec.figures)[spec.chart]
+            section.chart_key = key
+            section.chart = [ChartBar(c, child_values[c.pk][key], figures.fmt(child_values[c.pk][key], key),
+                                      figures.drill_url(key, c, start, end)) for c in children]
+        sections.append(section)
+    title = _("%(org)s党建工作综述") % {"org": org.name}
+    subtitle = _("（%(start)s至%(end)s）") % {"start": start.isoformat(), "end": end.isoformat()}
+    intro = _("本综述由清风平台根据基层一次录入的记录自动生成，文中每个数字都可以追溯到构成它的记录。统计范围为%(org)s（%(code)s）及其所属组织。") % {
+        "org": org.name, "code": org.code}
+    return Review(org, start, end, title, subtitle, intro, sections, base_url)
