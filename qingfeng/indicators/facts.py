@@ -1,21 +1,679 @@
-"""Pre-aggregated indicator facts (see the module docstring once materialized)."""
+"""Pre-aggregated indicator facts: built by `rebuild_facts()`, kept current by `refresh()`, read by compute.
 
+How it works
+------------
+* Every record contributes *own rows* to its owning organization (OwnFact): flows on the day of the
+  event (an activity on its date, a finding on the day it was found, closed, due …), snapshots as
+  deltas (+1 on the first day a thing holds, −1 on the first day it no longer holds; "since ever" is
+  the sentinel day 1900-01-01), compliance windows (due 1, met 0/1) on the window's first day.
+* The own rows are rolled up to every ancestor (OrgAncestor) into Fact, per day and per month, so a
+  subtree's value is a key lookup: flows = whole months + the days of the partial edge months;
+  snapshots at t = the monthly deltas before t's month + the daily deltas of t's month up to t.
+* Transfers in (转入) are rolled up only to the ancestors of the receiving organization that are not
+  ancestors of the sending one: for those, the member came from outside the subtree.
+* Distinct-person counts do not add up across months or organizations. We keep them exact by reading
+  the raw records for them (they concern small sets: 读书班 and 专题轮训 attendance, rosters,
+  assignments, accountability, elections) — measured in docs/benchmarks.md.
+* `refresh(org_id, …)` recomputes *all* of one organization's own rows from its records, writes the
+  difference to the ancestors' rolled-up rows (an upsert that adds) and replaces the own rows. A list
+  of days that misses one (a finding's deadline, say) cannot leave the facts stale.
+"""
+
+# ruff: noqa: S608 — SQL here is built from our own table names (model metadata); values are bound parameters.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
-from qingfeng.indicators import direct
+from django.db import connection, transaction
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.utils import timezone
+
+from qingfeng.activities.models import Activity, ActivityType, LectureTeam, Requirement
+from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.discipline.models import Case as DisciplineCase
+from qingfeng.discipline.models import Disposition, Recommendation
+from qingfeng.entities.models import (
+    ORG_COVERAGE,
+    WORK_COVERAGE,
+    CoverageChange,
+    CoverageMode,
+    Entity,
+    EntityType,
+)
+from qingfeng.grassroots.models import WeakOrgCase
+from qingfeng.indicators import compliance, direct
+from qingfeng.indicators.models import Fact, FactState, OrgAncestor, OwnFact
+from qingfeng.orgs.models import BRANCH_KINDS, PATH_SEP, REQUIREMENT_KINDS, Organization
+from qingfeng.people.models import CadreLevelRecord, Category, Relation, RelationVia
+from qingfeng.service.models import ServiceItem
+from qingfeng.supervision.models import Finding
+
+EVER = dt.date(1900, 1, 1)  # "since before any period"
+ONE_DAY = dt.timedelta(days=1)
+STATE_KEY = "facts"
+
+# Indicators read from the raw records (distinct persons or organizations; small record sets).
+DIRECT = {
+    "study.reading_class_trainees", "training.rotation_trainees", "training.rotation_coverage", "lecture.lecturers",
+    "grassroots.elections", "grassroots.elections_overdue", "grassroots.dispatched", "grassroots.stationed",
+    "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
+}
+
+Key = tuple  # (org_id, day, metric, d1, d2, d3)
 
 
-def compute_keys(org, start: dt.date, end: dt.date, parsed) -> dict:
-    return {k.text: direct.value(k.indicator.id, direct.Ask(org, start, end, k.effective_filters())) for k in parsed}
+class Rows:
+    """Own rows being accumulated: key → [n, total]."""
+
+    def __init__(self):
+        self.data: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, org_id, day, metric, d1="", d2="", d3="", n=1, total=0):
+        cell = self.data[(org_id, day, metric, str(d1), str(d2), str(d3))]
+        cell[0] += n
+        cell[1] += total
+
+    def segment(self, org_id, start, end, metric, d1="", d2="", d3=""):
+        """A thing holding on [start, end): +1 on start (or since ever), −1 on end (if any)."""
+        if start is not None and end is not None and start >= end:
+            return
+        self.add(org_id, start or EVER, metric, d1, d2, d3, 1)
+        if end is not None:
+            self.add(org_id, end, metric, d1, d2, d3, -1)
+
+    def items(self):
+        return ((k, v) for k, v in self.data.items() if v[0] or v[1])
 
 
+# ---- own rows, per source --------------------------------------------------------------
+
+def activity_values(org_id: int | None = None):
+    qs = Activity.objects.all()
+    if org_id is not None:
+        qs = qs.filter(org_id=org_id)
+    return qs.order_by().values(
+        o=F("org_id"), dd=F("date"), k1=Cast("type_id", CharField()), k2=F("channel"),
+        k3=Case(When(first_topic=True, then=Value("1")), default=Value("0"), output_field=CharField()),
+    ).annotate(c=Count("id"), s=Coalesce(Sum("audience"), 0))
+
+
+def entry_values(org_id: int | None = None):
+    qs = Entry.objects.all()
+    if org_id is not None:
+        qs = qs.filter(org_id=org_id)
+    return qs.order_by().values(
+        o=F("org_id"), dd=TruncDate("at", tzinfo=timezone.get_default_timezone()),
+        k1=Value("", output_field=CharField()), k2=Value("", output_field=CharField()),
+        k3=Value("", output_field=CharField()),
+    ).annotate(c=Count("id"), s=Value(0))
+
+
+SQL_SOURCES = {"act": activity_values, "entry": entry_values}
+
+
+def add_sql_sources(rows: Rows, org_id: int) -> None:
+    for metric, source in SQL_SOURCES.items():
+        for r in source(org_id):
+            rows.add(r["o"], r["dd"], metric, r["k1"], r["k2"], r["k3"], r["c"], r["s"])
+
+
+def level_pieces(records: list[tuple], own_level: str) -> list[tuple[dt.date | None, str]]:
+    """(from day, level) pieces of a person's cadre level; see direct.cadre_level_at."""
+    if not records:
+        return [(None, own_level or "")]
+    undated = [r for r in records if r[0] is None]
+    dated = sorted((r for r in records if r[0] is not None), key=lambda r: (r[0], r[1]))
+    pieces = [(None, max(undated, key=lambda r: r[1])[2] if undated else "")]
+    for since, _id, level in dated:
+        if pieces and pieces[-1][0] == since:
+            pieces[-1] = (since, level)
+        else:
+            pieces.append((since, level))
+    return pieces
+
+
+def level_at(pieces, day) -> str:
+    current = pieces[0][1]
+    for since, level in pieces:
+        if since is None or (day is not None and since <= day):
+            current = level
+    return current
+
+
+def category_at(admitted, full, category, day) -> str:
+    """正式党员 / 预备党员 / "" on `day` (None: before any day)."""
+    if admitted is None or day is None or admitted > day:
+        return ""
+    if full is None:
+        return Category.FULL.value if category == Category.FULL else Category.PROBATIONARY.value
+    return Category.FULL.value if full <= day else Category.PROBATIONARY.value
+
+
+def add_members(rows: Rows, relations: Iterable[tuple], cadre: dict[int, list]) -> None:
+    """Snapshot deltas of relations by (category, cadre level), cut where either changes."""
+    for org_id, person_id, start, end, admitted, full, category, own_level in relations:
+        if start is not None and end is not None and start >= end:
+            continue
+        pieces = level_pieces(cadre.get(person_id, []), own_level)
+        cuts = {d for d in (admitted, full) if d is not None} | {p[0] for p in pieces if p[0] is not None}
+        cuts = sorted(d for d in cuts if (start is None or d > start) and (end is None or d < end))
+        bounds = [start, *cuts]
+        spans = []
+        for i, lo in enumerate(bounds):
+            hi = bounds[i + 1] if i + 1 < len(bounds) else end
+            state = (category_at(admitted, full, category, lo), level_at(pieces, lo))
+            if spans and spans[-1][2] == state:
+                spans[-1][1] = hi
+            else:
+                spans.append([lo, hi, state])
+        for lo, hi, (cat, level) in spans:
+            rows.segment(org_id, lo, hi, "mem", cat, level)
+
+
+def cadre_records(person_ids=None) -> dict[int, list]:
+    qs = CadreLevelRecord.objects.all()
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    out: dict[int, list] = defaultdict(list)
+    for pid, since, pk, level in qs.values_list("person_id", "since", "id", "level"):
+        out[pid].append((since, pk, level))
+    return out
+
+
+REL_FIELDS = ("org_id", "person_id", "start_on", "end_on", "person__admitted_on", "person__full_on", "person__category",
+              "person__cadre_level")
+
+
+def add_people(rows: Rows, org_id: int | None = None) -> None:
+    rels = Relation.objects.all()
+    if org_id is not None:
+        rels = rels.filter(org_id=org_id)
+    rel_rows = list(rels.order_by().values_list(*REL_FIELDS))
+    cadre = cadre_records(None if org_id is None else {r[1] for r in rel_rows})
+    add_members(rows, rel_rows, cadre)
+    # 发展党员: by the admitting organization, or the one holding the relation on the admission day.
+    admitted = Relation.objects.filter(person__admitted_on__isnull=False, person__admitting_org__isnull=True).filter(
+        Q(start_on__isnull=True) | Q(start_on__lte=F("person__admitted_on"))).filter(
+        Q(end_on__isnull=True) | Q(end_on__gt=F("person__admitted_on")))
+    from qingfeng.people.models import Person
+
+    persons = Person.objects.filter(admitted_on__isnull=False, admitting_org__isnull=False)
+    if org_id is not None:
+        admitted = admitted.filter(org_id=org_id)
+        persons = persons.filter(admitting_org_id=org_id)
+    for org, day in admitted.order_by().values_list("org_id", "person__admitted_on"):
+        rows.add(org, day, "rec")
+    for org, day in persons.order_by().values_list("admitting_org_id", "admitted_on"):
+        rows.add(org, day, "rec")
+    transfers = Relation.objects.filter(via__in=(RelationVia.TRANSFER, RelationVia.TRANSFER_IN), start_on__isnull=False)
+    if org_id is not None:
+        transfers = transfers.filter(org_id=org_id)
+    for org, day, from_org in transfers.order_by().values_list("org_id", "start_on", "from_org_id"):
+        rows.add(org, day, "xfer", from_org or "")
+
+
+def _dated_pieces(history):
+    """Coverage pieces from history rows; before the first dated row (and no undated one): 未覆盖."""
+    pieces = level_pieces(history, "")
+    if pieces[0][1] == "":
+        pieces[0] = (None, CoverageMode.NONE.value)
+    return pieces
+
+
+def add_entities(rows: Rows, org_id: int | None = None) -> None:
+    entities = Entity.objects.all()
+    if org_id is not None:
+        entities = entities.filter(org_id=org_id)
+    entity_rows = list(entities.order_by().values_list("id", "org_id", "type", "coverage", "deregistered_on"))
+    history: dict[int, list] = defaultdict(list)
+    changes = CoverageChange.objects.all()
+    if org_id is not None:
+        changes = changes.filter(entity__org_id=org_id)
+    for eid, since, pk, mode in changes.values_list("entity_id", "since", "id", "mode"):
+        history[eid].append((since, pk, mode))
+    for eid, org, type_, current, gone in entity_rows:
+        h = history.get(eid, [])
+        pieces = _dated_pieces(h) if h else [(None, current)]
+        for i, (since, mode) in enumerate(pieces):
+            nxt = pieces[i + 1][0] if i + 1 < len(pieces) else None
+            end = gone if nxt is None else (nxt if gone is None else min(nxt, gone))
+            rows.segment(org, since, end, "cov", type_, mode)
+
+
+def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
+    def scoped(qs, field="org_id"):
+        return qs.filter(**{field: org_id}) if org_id is not None else qs
+
+    for pk, est, gone, kind, sector, level in scoped(Organization.objects.all(), "pk").values_list(
+            "pk", "established_on", "dissolved_on", "kind", "sector", "level"):
+        rows.segment(pk, est, gone, "org", kind, sector, level)
+    for org, est, gone in scoped(LectureTeam.objects.all()).values_list("org_id", "established_on", "dissolved_on"):
+        rows.segment(org, est, gone, "team")
+    for org, start, end in scoped(ReportForm.objects.all()).values_list("org_id", "enabled_on", "retired_on"):
+        rows.segment(org, start, end, "form")
+    for org, found, closed, deadline, source in scoped(Finding.objects.all()).values_list(
+            "org_id", "found_on", "closed_on", "deadline", "source"):
+        rows.add(org, found, "found", source)
+        if closed is not None:
+            rows.add(org, closed, "closed", source)
+        rows.add(org, deadline, "deadline", source, total=1 if closed is not None and closed <= deadline else 0)
+        # 逾期未整改 at t: deadline < t and not closed at t → holds on [deadline + 1, closed_on).
+        rows.segment(org, deadline + ONE_DAY, closed, "overdue", source)
+    for org, cat, committed, planned, completed, ben in scoped(ServiceItem.objects.all()).values_list(
+            "org_id", "category", "committed_on", "planned_on", "completed_on", "beneficiaries"):
+        rows.add(org, committed, "svc_new", cat)
+        if completed is not None:
+            rows.add(org, completed, "svc_done", cat, total=ben or 0)
+        rows.add(org, planned, "svc_plan", cat, total=1 if completed is not None and completed <= planned else 0)
+    for org, identified, rectified, sector in scoped(WeakOrgCase.objects.all()).values_list(
+            "org_id", "identified_on", "rectified_on", "org__sector"):
+        rows.add(org, identified, "weak_id", sector)
+        if rectified is not None:
+            rows.add(org, rectified, "weak_rect", sector)
+    for org, filed, level in scoped(DisciplineCase.objects.all()).values_list("org_id", "filed_on", "cadre_level"):
+        rows.add(org, filed, "case", level)
+    for org, day, form in scoped(Disposition.objects.all()).values_list("org_id", "decided_on", "form"):
+        rows.add(org, day, "disp", form)
+    for org, day in scoped(Recommendation.objects.all()).values_list("org_id", "issued_on"):
+        rows.add(org, day, "recm")
+
+
+def window_range() -> tuple[dt.date, dt.date] | None:
+    """Compliance windows are materialized for the calendar years holding requirement activities."""
+    types = Requirement.objects.values("activity_type_id")
+    bounds = Activity.objects.filter(type_id__in=types).aggregate(lo=Min("date"), hi=Max("date"))
+    if bounds["lo"] is None:
+        return None
+    return dt.date(bounds["lo"].year, 1, 1), dt.date(bounds["hi"].year, 12, 31)
+
+
+def add_windows(rows: Rows, branches: list[Organization], span: tuple[dt.date, dt.date] | None) -> None:
+    if span is None:
+        return
+    for w in compliance.windows_for_branches(branches, compliance.active_requirements(), span[0], span[1]):
+        rows.add(w.org_id, w.start, "win", w.type_id, w.cadence, "", 1, 1 if w.met else 0)
+
+
+def own_rows_for(org: Organization, span) -> Rows:
+    rows = Rows()
+    add_sql_sources(rows, org.pk)
+    add_people(rows, org.pk)
+    add_entities(rows, org.pk)
+    add_small_sources(rows, org.pk)
+    if org.kind in REQUIREMENT_KINDS:
+        add_windows(rows, [org], span)
+    return rows
+
+
+# ---- writing ---------------------------------------------------------------------------
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def month_of(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def upsert_add(cells: dict[tuple, list[int]]) -> None:
+    """Add (n, total) to rolled-up rows keyed (org, grain, day, metric, d1, d2, d3), creating them if needed."""
+    if not cells:
+        return
+    t = table(Fact)
+    sql = (f"INSERT INTO {t} (org_id, grain, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT (org_id, metric, grain, day, d1, d2, d3) DO UPDATE SET n = {t}.n + excluded.n, "
+           f"total = {t}.total + excluded.total")
+    params = [(*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1]]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+class Tree:
+    """Ancestors of organizations, from their materialized paths."""
+
+    def __init__(self, orgs: Iterable[tuple[int, str, str, str]]):
+        self.path: dict[int, str] = {}
+        self.kind: dict[int, str] = {}
+        self.by_code: dict[str, int] = {}
+        for pk, code, path, kind in orgs:
+            self.path[pk] = path
+            self.kind[pk] = kind
+            self.by_code[code] = pk
+
+    @classmethod
+    def for_orgs(cls, org_ids: Iterable[int]) -> Tree:
+        paths = list(Organization.objects.filter(pk__in=set(org_ids)).values_list("path", flat=True))
+        codes = {c for p in paths for c in p.split(PATH_SEP) if c}
+        return cls(Organization.objects.filter(code__in=codes).values_list("pk", "code", "path", "kind"))
+
+    def ancestors(self, org_id: int) -> list[int]:
+        codes = [c for c in self.path.get(org_id, "").split(PATH_SEP) if c]
+        return [self.by_code[c] for c in codes if c in self.by_code]
+
+
+def roll_up(key: Key, n: int, total: int, tree: Tree, cells: dict) -> None:
+    org_id, day, metric, d1, d2, d3 = key
+    targets = tree.ancestors(org_id)
+    if metric == "xfer" and d1:
+        excluded = set(tree.ancestors(int(d1)))
+        targets = [a for a in targets if a not in excluded]
+    for a in targets:
+        if metric == "win":
+            if tree.kind.get(a) in REQUIREMENT_KINDS:
+                continue
+            grains = (("w", day),)
+        else:
+            grains = (("d", day), ("m", month_of(day)))
+        for grain, when in grains:
+            cell = cells.setdefault((a, grain, when, metric, d1, d2, d3), [0, 0])
+            cell[0] += n
+            cell[1] += total
+
+
+def ancestors_current(org: Organization) -> bool:
+    """Whether the ancestor table agrees with the organization's path (adding it when it is new)."""
+    tree = Tree.for_orgs([org.pk])
+    wanted = set(tree.ancestors(org.pk))
+    stored = set(OrgAncestor.objects.filter(descendant_id=org.pk).values_list("ancestor_id", flat=True))
+    if stored == wanted:
+        return True
+    if not stored and not OwnFact.objects.filter(org_id=org.pk).exists():
+        OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=org.pk,
+                                                     ancestor_is_branch=tree.kind[a] in REQUIREMENT_KINDS) for a in wanted])
+        return True
+    return False
+
+
+def state() -> FactState | None:
+    return FactState.objects.filter(key=STATE_KEY).first()
+
+
+@transaction.atomic
 def refresh(org_id: int, *days: dt.date) -> None:
-    """Recompute what a change to a record of organization `org_id` dated on `days` affects.
+    """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
+    `days`). Call it inside the writing transaction. All of the organization's own contributions are
+    recomputed, so the days only document the change."""
+    st = state()
+    if st is None:
+        return  # never built: compute() reads the raw records until `rebuild-facts` runs
+    org = Organization.objects.select_for_update().filter(pk=org_id).first()
+    if org is None:
+        return
+    if not ancestors_current(org):
+        rebuild_facts()  # the organization moved in the tree: every roll-up under it changed
+        return
+    span = (st.windows_from, st.windows_to) if st.windows_from else None
+    new = own_rows_for(org, span).data
+    old: dict[Key, list[int]] = {}
+    for r in OwnFact.objects.filter(org_id=org_id).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total"):
+        old[r[:6]] = [r[6], r[7]]
+    deltas = {}
+    for k in set(new) | set(old):
+        a, b = new.get(k, [0, 0]), old.get(k, [0, 0])
+        if a != b:
+            deltas[k] = (a[0] - b[0], a[1] - b[1])
+    if not deltas:
+        return
+    involved = {org_id} | {int(k[3]) for k in deltas if k[2] == "xfer" and k[3]}
+    tree = Tree.for_orgs(involved)
+    cells: dict = {}
+    for k, (dn, dt_) in deltas.items():
+        roll_up(k, dn, dt_, tree, cells)
+    upsert_add(cells)
+    Fact.objects.filter(org_id__in={c[0] for c in cells}, n=0, total=0).delete()
+    OwnFact.objects.filter(org_id=org_id).delete()
+    OwnFact.objects.bulk_create([OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0], total=v[1])
+                                 for k, v in new.items() if v[0] or v[1]], batch_size=5000)
 
-    Values are currently computed from the raw records, so there is nothing to bring up to date."""
 
-
+@transaction.atomic
 def rebuild_facts() -> None:
-    """Idempotent full rebuild of the facts (nothing is materialized yet)."""
+    """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator."""
+    OwnFact.objects.all().delete()
+    Fact.objects.all().delete()
+    OrgAncestor.objects.all().delete()
+    tree = Tree(Organization.objects.values_list("pk", "code", "path", "kind").iterator(chunk_size=20000))
+    OrgAncestor.objects.bulk_create(
+        (OrgAncestor(ancestor_id=a, descendant_id=pk, ancestor_is_branch=tree.kind[a] in REQUIREMENT_KINDS)
+         for pk in tree.path for a in tree.ancestors(pk)), batch_size=10000)
+    own = table(OwnFact)
+    with connection.cursor() as cursor:
+        for metric, source in SQL_SOURCES.items():
+            sub, sub_params = source().query.sql_with_params()
+            cursor.execute(f"INSERT INTO {own} (org_id, day, metric, d1, d2, d3, n, total) "
+                           f"SELECT o, dd, %s, k1, k2, k3, c, s FROM ({sub}) sub", (metric, *sub_params))
+    rows = Rows()
+    add_people(rows)
+    add_entities(rows)
+    add_small_sources(rows)
+    span = window_range()
+    branches = list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
+        "id", "code", "name", "established_on", "dissolved_on"))
+    add_windows(rows, branches, span)
+    OwnFact.objects.bulk_create((OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0],
+                                         total=v[1]) for k, v in rows.items()), batch_size=10000)
+    fact, anc = table(Fact), table(OrgAncestor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
+            f"SELECT a.ancestor_id, CASE WHEN o.metric = 'win' THEN 'w' ELSE 'd' END, o.day, o.metric, o.d1, o.d2, "
+            f"o.d3, SUM(o.n), SUM(o.total) FROM {own} o JOIN {anc} a ON a.descendant_id = o.org_id "
+            f"WHERE o.metric <> 'xfer' AND (o.metric <> 'win' OR a.ancestor_is_branch = %s) "
+            f"GROUP BY a.ancestor_id, o.day, o.metric, o.d1, o.d2, o.d3", (False,))
+        cursor.execute(
+            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
+            f"SELECT org_id, 'm', {month_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "
+            f"WHERE grain = 'd' AND metric <> 'xfer' GROUP BY org_id, {month_sql('day')}, metric, d1, d2, d3")
+    cells: dict = {}
+    for k, v in rows.items():
+        if k[2] == "xfer":
+            roll_up(k, v[0], v[1], tree, cells)
+    upsert_add(cells)
+    FactState.objects.update_or_create(key=STATE_KEY, defaults={
+        "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
+
+
+# ---- reading ---------------------------------------------------------------------------
+
+def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.date]], tuple[dt.date, dt.date] | None]:
+    """Day ranges read at day grain, and the range of whole months read at month grain."""
+    from qingfeng.core.dates import add_months, month_end
+
+    first = start if start.day == 1 else add_months(month_of(start), 1)
+    last = month_of(end) if month_end(end) == end else add_months(month_of(end), -1)
+    if first > last:
+        return [(start, end)], None
+    days = []
+    if start < first:
+        days.append((start, first - ONE_DAY))
+    if month_end(last) < end:
+        days.append((add_months(last, 1), end))
+    return days, (first, last)
+
+
+def _sum(qs) -> dict[tuple[str, str, str, str], list[int]]:
+    out: dict = {}
+    for metric, d1, d2, d3, n, total in qs.values_list("metric", "d1", "d2", "d3").annotate(
+            sn=Sum("n"), st=Sum("total")).order_by():
+        out[(metric, d1, d2, d3)] = [n or 0, total or 0]
+    return out
+
+
+def flows(org: Organization, start: dt.date, end: dt.date, metrics: set[str]) -> dict:
+    days, months = period_parts(start, end)
+    cond = Q()
+    for lo, hi in days:
+        cond |= Q(grain="d", day__gte=lo, day__lte=hi)
+    if months:
+        cond |= Q(grain="m", day__gte=months[0], day__lte=months[1])
+    return _sum(Fact.objects.filter(org=org, metric__in=metrics).filter(cond))
+
+
+def snapshots(org: Organization, day: dt.date, metrics: set[str]) -> dict:
+    first = month_of(day)
+    cond = Q(grain="m", day__lt=first) | Q(grain="d", day__gte=first, day__lte=day)
+    return _sum(Fact.objects.filter(org=org, metric__in=metrics).filter(cond))
+
+
+class Reader:
+    """Evaluates indicators from the rolled-up facts of one organization and period."""
+
+    FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
+                    "svc_plan", "case", "disp", "recm", "entry"}
+    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form"}
+
+    def __init__(self, org: Organization, start: dt.date, end: dt.date):
+        self.org, self.start, self.end = org, start, end
+        self.flow = flows(org, start, end, self.FLOW_METRICS)
+        self.snap = snapshots(org, end, self.SNAP_METRICS)
+        self._before = None
+        self._types = None
+        self._windows = None
+
+    def types(self) -> dict[str, str]:
+        if self._types is None:
+            self._types = {name: str(pk) for pk, name in ActivityType.objects.values_list("pk", "name")}
+        return self._types
+
+    def type_ids(self, names) -> set[str]:
+        t = self.types()
+        return {t[n] for n in names if n in t}
+
+    def pick(self, source: dict, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        n = total = 0
+        for (m, a, b, c), (x, y) in source.items():
+            if m == metric and (d1 is None or a in d1) and (d2 is None or b in d2) and (d3 is None or c in d3):
+                n += x
+                total += y
+        return n, total
+
+    def activities(self, types=None, channel=None, first_topic=None) -> tuple[int, int]:
+        return self.pick(self.flow, "act", None if types is None else self.type_ids(types),
+                         direct.channel_values(channel), first_topic)
+
+    def windows(self, names) -> tuple[int, int] | None:
+        """(due, met), or None when the period has windows outside the materialized span."""
+        st = state()
+        if st is None or st.windows_from is None or self.org.kind in REQUIREMENT_KINDS:
+            return None
+        wanted = set()
+        for r in compliance.active_requirements(names):
+            for ws, we in compliance.window_starts(r.cadence, self.start, self.end):
+                if ws < st.windows_from or we > st.windows_to:
+                    return None
+                wanted.add((str(r.activity_type_id), r.cadence, ws))
+        due = met = 0
+        for d1, d2, day, n, total in Fact.objects.filter(
+                org=self.org, grain="w", metric="win", day__gte=self.start, day__lte=self.end).values_list(
+                "d1", "d2", "day", "n", "total"):
+            if (d1, d2, day) in wanted:
+                due += n
+                met += total
+        return due, met
+
+    def value(self, key) -> int | float | None:  # noqa: C901 — one branch per indicator
+        i, f = key.indicator.id, key.effective_filters().get
+        if i == "orgs.total":
+            return self.pick(self.snap, "org", f("kind"), f("sector"), f("level"))[0]
+        if i == "orgs.branches":
+            return self.pick(self.snap, "org", set(BRANCH_KINDS), f("sector"))[0]
+        if i == "members.total":
+            cats = f("category") or (Category.FULL.value, Category.PROBATIONARY.value)
+            return self.pick(self.snap, "mem", cats, f("cadre_level"))[0]
+        if i == "members.recruited":
+            return self.pick(self.flow, "rec")[0]
+        if i == "members.transferred_in":
+            return self.pick(self.flow, "xfer")[0]
+        if i == "activities.count":
+            return self.activities(f("type"), f("channel"))[0]
+        if i.startswith("coverage."):
+            type_ = {EntityType.ENTERPRISE.value} if "nonpublic" in i else {EntityType.SOCIAL.value}
+            modes = ORG_COVERAGE if i.endswith("_org") else WORK_COVERAGE
+            den = self.pick(self.snap, "cov", type_)[0]
+            return direct.round_rate(self.pick(self.snap, "cov", type_, {str(m) for m in modes})[0], den)
+        if i == "study.first_topic_rate":
+            den = self.activities([direct.FIRST_TOPIC_TYPE])[0]
+            return direct.round_rate(self.activities([direct.FIRST_TOPIC_TYPE], first_topic={"1"})[0], den)
+        if i == "study.reading_classes":
+            return self.activities([direct.READING_CLASS])[0]
+        if i == "lecture.teams":
+            return self.pick(self.snap, "team")[0]
+        if i == "lecture.events":
+            return self.activities([direct.LECTURE], f("channel"))[0]
+        if i == "lecture.audience":
+            return self.activities([direct.LECTURE], f("channel"))[1]
+        if i in ("orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"):
+            names = (direct.THEME_DAY,) if i == "orglife.theme_day_compliance" else f("requirement")
+            dm = self.windows(names)
+            if dm is None:
+                return direct.value(i, direct.Ask(self.org, self.start, self.end, key.effective_filters()))
+            return dm[0] - dm[1] if i == "orglife.missing" else direct.round_rate(dm[1], dm[0])
+        if i == "grassroots.weak_identified":
+            return self.pick(self.flow, "weak_id", f("sector"))[0]
+        if i == "grassroots.weak_rectified":
+            return self.pick(self.flow, "weak_rect", f("sector"))[0]
+        if i == "supervision.rounds":
+            names = f("type") or tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
+            return self.activities(names)[0]
+        if i == "rectify.found":
+            return self.pick(self.flow, "found", f("source"))[0]
+        if i == "rectify.closed":
+            return self.pick(self.flow, "closed", f("source"))[0]
+        if i == "rectify.on_time_rate":
+            den, num = self.pick(self.flow, "deadline", f("source"))
+            return direct.round_rate(num, den)
+        if i == "rectify.overdue":
+            return self.pick(self.snap, "overdue", f("source"))[0]
+        if i == "service.items":
+            return self.pick(self.flow, "svc_new", f("category"))[0]
+        if i == "service.completed":
+            return self.pick(self.flow, "svc_done", f("category"))[0]
+        if i == "service.beneficiaries":
+            return self.pick(self.flow, "svc_done", f("category"))[1]
+        if i == "service.completion_rate":
+            den, num = self.pick(self.flow, "svc_plan", f("category"))
+            return direct.round_rate(num, den)
+        if i == "discipline.cases_filed":
+            return self.pick(self.flow, "case", f("cadre_level"))[0]
+        if i == "discipline.four_forms":
+            return self.pick(self.flow, "disp", f("form"))[0]
+        if i == "discipline.recommendations":
+            return self.pick(self.flow, "recm")[0]
+        if i == "discipline.warning_sessions":
+            return self.activities([direct.WARNING_EDUCATION])[0]
+        if i == "discipline.warning_audience":
+            return self.activities([direct.WARNING_EDUCATION])[1]
+        if i == "burden.forms_active":
+            return self.pick(self.snap, "form")[0]
+        if i == "burden.forms_reduction":
+            if self._before is None:
+                self._before = snapshots(self.org, self.start - ONE_DAY, {"form"})
+            before = self.pick(self._before, "form")[0]
+            return direct.round_rate(before - self.pick(self.snap, "form")[0], before)
+        if i == "burden.entries":
+            return self.pick(self.flow, "entry")[0]
+        raise KeyError(i)
+
+
+def compute_keys(org: Organization, start: dt.date, end: dt.date, parsed) -> dict:
+    """Values for parsed keys: from the facts when they have been built, else from the raw records."""
+    out: dict = {}
+    reader = None
+    built = state() is not None
+    for key in parsed:
+        if not built or key.indicator.id in DIRECT:
+            out[key.text] = direct.value(key.indicator.id, direct.Ask(org, start, end, key.effective_filters()))
+            continue
+        if reader is None:
+            reader = Reader(org, start, end)
+        out[key.text] = reader.value(key)
+    return out

@@ -1,0 +1,72 @@
+"""Pre-aggregated indicator facts (see facts.py for how they are built and read).
+
+OwnFact holds each organization's own contribution per day; Fact holds the same rolled up to every
+ancestor, per day (grain "d"), per month (grain "m") and per compliance window (grain "w"). Snapshot
+indicators are stored as deltas (+1 on the first day a thing holds, −1 on the first day it no longer
+does), so a snapshot at day t is the sum of the deltas up to t."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from qingfeng.orgs.models import Organization
+
+
+class OwnFact(models.Model):  # one organization's own contribution, by day
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    day = models.DateField()
+    metric = models.CharField(max_length=12)
+    d1 = models.CharField(max_length=40, blank=True, default="")
+    d2 = models.CharField(max_length=40, blank=True, default="")
+    d3 = models.CharField(max_length=40, blank=True, default="")
+    n = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["org", "metric"], name="ownfact_org_metric")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.day} {self.metric} {self.d1}/{self.d2}/{self.d3} {self.n} {self.total}"
+
+
+class Fact(models.Model):  # rolled up to every ancestor
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    grain = models.CharField(max_length=1)  # d day, m month (day = first of month), w compliance window
+    day = models.DateField()
+    metric = models.CharField(max_length=12)
+    d1 = models.CharField(max_length=40, blank=True, default="")
+    d2 = models.CharField(max_length=40, blank=True, default="")
+    d3 = models.CharField(max_length=40, blank=True, default="")
+    n = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org", "metric", "grain", "day", "d1", "d2", "d3"], name="fact_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} {self.grain}{self.day} {self.metric} {self.d1}/{self.d2}/{self.d3} {self.n} {self.total}"
+
+
+class OrgAncestor(models.Model):  # (ancestor, descendant) pairs, the organization itself included
+    ancestor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    descendant = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # Compliance windows are not rolled up into requirement branches themselves (computed directly there).
+    ancestor_is_branch = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["descendant", "ancestor"], name="organcestor_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.descendant_id}"
+
+
+class FactState(models.Model):  # when the facts were built and which compliance windows they cover
+    key = models.CharField(max_length=20, unique=True)
+    built_at = models.DateTimeField()
+    windows_from = models.DateField(null=True, blank=True)
+    windows_to = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.built_at}"
