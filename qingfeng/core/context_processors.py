@@ -14,6 +14,7 @@ NAVIGATION = [
     ("supervision:list", _("问题整改"), None),
     ("service:list", _("办实事"), None),
     ("grassroots:assignments", _("选派干部"), None),
+    ("membership:candidates", _("发展党员"), None),
     ("entities:list", _("两新组织"), None),
     ("indicators:warnings", _("预警"), None),
     ("cockpit:cockpit", _("驾驶舱"), None),

@@ -1,0 +1,84 @@
+"""Late steps in the development procedure, and members lapsing (党章 第九条)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qingfeng.core.dates import add_months, month_start
+from qingfeng.membership import rules
+from qingfeng.membership.models import Candidate, DuesPayment, Stage
+from qingfeng.orgs.models import Organization
+
+
+@dataclass
+class LifecycleWarning:
+    kind: str
+    severity: str  # "red" | "yellow"
+    org: Organization
+    message: str
+    url: str
+    due: dt.date | None
+
+
+def development_warnings(org: Organization, on: dt.date) -> list[LifecycleWarning]:
+    found: list[LifecycleWarning] = []
+    qs = Candidate.objects.within(org).in_progress().select_related("person", "org")
+    for c in qs:
+        url = reverse("membership:candidate", args=[c.pk])
+        if c.stage == Stage.APPLICANT and c.talked_on is None:
+            deadline = rules.talk_deadline(c.applied_on)
+            if on > deadline:
+                found.append(LifecycleWarning("talk_late", "red", c.org, _("%(name)s 递交申请超过一个月仍未谈话") % {"name": c.person.name}, url, deadline))
+        if c.stage == Stage.CANDIDATE and c.vote_on and c.approved_on is None:
+            deadline = rules.approval_deadline(c.vote_on)
+            if on > deadline:
+                found.append(LifecycleWarning("approval_late", "red", c.org, _("%(name)s 支部大会通过超过三个月未审批") % {"name": c.person.name}, url, deadline))
+        if c.stage == Stage.PROBATIONARY:
+            ends = c.probation_ends_on
+            if c.full_vote_on is None and on >= ends:
+                found.append(LifecycleWarning("probation_due", "yellow", c.org, _("%(name)s 预备期已满，尚未讨论转正") % {"name": c.person.name}, url, ends))
+            if c.full_approved_on is None and on > rules.full_approval_deadline(ends):
+                found.append(LifecycleWarning("full_approval_late", "red", c.org, _("%(name)s 预备期满超过三个月未审批转正") % {"name": c.person.name}, url, rules.full_approval_deadline(ends)))
+    return found
+
+
+def lapse_window(on: dt.date) -> tuple[dt.date, dt.date]:
+    """The last six complete months before `on`'s month: [first day, last day]."""
+    end = month_start(on) - dt.timedelta(days=1)
+    start = add_months(month_start(on), -rules.LAPSE_MONTHS)
+    return start, end
+
+
+def lapsing_members(org: Organization, on: dt.date):
+    """Members in the subtree, admitted before the window, with no dues paid or no organizational life
+    (no attended activity) in any of the last six complete months."""
+    from qingfeng.activities.models import Attendance, Presence
+    from qingfeng.people.models import Person
+
+    start, end = lapse_window(on)
+    paid = DuesPayment.objects.filter(person=OuterRef("pk"), month__gte=start, month__lte=end)
+    attended = Attendance.objects.filter(person=OuterRef("pk"), presence=Presence.PRESENT,
+                                         activity__date__gte=start, activity__date__lte=end)
+    return (Person.objects.within(org).filter(admitted_on__lt=start)
+            .annotate(paid=Exists(paid), attended=Exists(attended))
+            .filter(Q(paid=False) | Q(attended=False)))
+
+
+def lapse_warnings(org: Organization, on: dt.date) -> list[LifecycleWarning]:
+    found = []
+    for person in lapsing_members(org, on).select_related("org")[:500]:
+        reasons = []
+        if not person.paid:
+            reasons.append(_("未交党费"))
+        if not person.attended:
+            reasons.append(_("未参加组织生活"))
+        found.append(LifecycleWarning(
+            "lapse", "red", person.org,
+            _("%(name)s 连续六个月%(what)s") % {"name": person.name, "what": "、".join(reasons)},
+            reverse("people:detail", args=[person.pk]), None))
+    return found
