@@ -1,6 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.imports import views  # noqa: F401
+from qingfeng.imports import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("<int:pk>/", views.preview, name="preview"),
+    path("<int:pk>/run/", views.run, name="run"),
+    path("<int:pk>/result/", views.result, name="result"),
+    path("templates/all.xlsx", views.template_all, name="template_all"),
+    path("templates/<str:sheet>.xlsx", views.template, name="template"),
+]

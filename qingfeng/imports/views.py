@@ -1,1 +1,188 @@
-"""Pages: one function view per user action."""
+"""Pages: upload → validation → preview → confirm (written with a progress stream) → result; templates."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qingfeng.imports import sheets as S
+from qingfeng.imports.actions import check_file
+from qingfeng.imports.exports import XLSX, attachment
+from qingfeng.imports.models import ImportJob, JobStatus
+from qingfeng.imports.reader import max_bytes
+from qingfeng.imports.workbooks import template_bytes
+
+logger = logging.getLogger(__name__)
+ALLOWED_SUFFIXES = (".xlsx", ".csv", ".zip")
+STREAM_MARK = "<!--qf-stream-->"
+MAX_SHOWN = 5000
+
+
+def uploads_dir() -> Path:
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def require_importer(user) -> None:
+    if user.is_read_only:
+        raise PermissionDenied
+
+
+def get_job_for_user(user, pk) -> ImportJob:
+    """An upload is visible to the person who uploaded it, and to nobody else (404)."""
+    try:
+        return ImportJob.objects.get(pk=int(pk), user=user)
+    except (ImportJob.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def sheets_for(user) -> list[S.Sheet]:
+    return [s for s in S.SHEETS if user.sees_discipline or not s.restricted]
+
+
+def _problem_rows(problems) -> list[list]:
+    return [[p.sheet, p.row or "", p.column, p.message] for p in problems]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    require_importer(request.user)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("请选择要导入的文件。")
+        elif Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+            error = _("只接受 .xlsx 工作簿、以工作表命名的 .csv 文件或装有 .csv 文件的 .zip 压缩包。")
+        elif upload.size > max_bytes():
+            error = _("文件过大：%(size)d MB，上限为 %(limit)d MB。请拆分后分批导入。") % {
+                "size": upload.size // 1024 // 1024, "limit": max_bytes() // 1024 // 1024}
+        else:
+            job = store_and_check(request.user, upload)
+            return redirect("imports:preview", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    return render(request, "imports/start.html", {
+        "sheets": sheets_for(request.user), "jobs": jobs, "error": error,
+        "limit_mb": max_bytes() // 1024 // 1024,
+    }, status=400 if error else 200)
+
+
+def store_and_check(user, upload) -> ImportJob:
+    """Keep the upload under VAR_DIR/uploads (never under static), validate it whole, remember the outcome."""
+    folder = uploads_dir() / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    # The stored name keeps the original's base name: a .csv file's name is its sheet's name.
+    safe = Path(upload.name).name.replace("\x00", "")[:200] or "upload.xlsx"
+    target = folder / safe
+    with open(target, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    result, _importer = check_file(target, user)
+    return ImportJob.objects.create(
+        user=user, file_name=safe, stored_path=str(target), size=upload.size,
+        status=JobStatus.CHECKED if result.ok else JobStatus.REJECTED,
+        problem_count=result.problem_count, problems=_problem_rows(result.problems[:MAX_SHOWN]),
+        notices=_problem_rows(result.notices[:200]), summary=result.summary,
+    )
+
+
+@login_required
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    return render(request, "imports/preview.html", {
+        "job": job, "hidden": max(job.problem_count - len(job.problems), 0),
+    })
+
+
+@login_required
+@require_POST
+def run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm: validate again (the database may have changed) and write, streaming the progress."""
+    require_importer(request.user)
+    job = get_job_for_user(request.user, pk)
+    claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(status=JobStatus.RUNNING)
+    if not claimed:
+        return redirect("imports:preview", pk=job.pk)
+    page = render_to_string("imports/run.html", {"job": job}, request=request)
+    head, tail = page.split(STREAM_MARK, 1)
+    response = StreamingHttpResponse(_stream(job, request.user, head, tail), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _step_html(text: str, done: int, total: int) -> str:
+    percent = int(done * 100 / total) if total else 100
+    return render_to_string("imports/_step.html", {"text": text, "percent": percent})
+
+
+def _stream(job: ImportJob, user, head: str, tail: str):
+    from qingfeng.audit.models import AuditAction, record
+
+    yield head + " " * 1024  # enough for the browser to start drawing
+    yield _step_html(_("正在重新校验整个文件……"), 0, 1)
+    result, importer = check_file(Path(job.stored_path), user)
+    if not result.ok or importer is None:
+        job.status, job.problem_count = JobStatus.REJECTED, result.problem_count
+        job.problems = _problem_rows(result.problems[:MAX_SHOWN])
+        job.finished_at = timezone.now()
+        job.save()
+        yield render_to_string("imports/_outcome.html", {"job": job})
+        yield tail
+        return
+    try:
+        if result.changes:
+            for label, done, total in importer.write_steps():
+                yield _step_html(_("正在写入“%(sheet)s”：%(done)d / %(total)d 行") % {
+                    "sheet": label, "done": done, "total": total}, done, total)
+    except GeneratorExit:  # the browser went away: the transaction has been rolled back
+        job.status, job.message, job.finished_at = JobStatus.FAILED, _("连接中断，已回滚，未写入任何数据。"), timezone.now()
+        job.save()
+        raise
+    except Exception as exc:  # the transaction is rolled back; say so and keep the job's record
+        logger.exception("import %s failed", job.pk)
+        job.status, job.message, job.finished_at = JobStatus.FAILED, str(exc)[:2000], timezone.now()
+        job.save()
+        record(user, AuditAction.IMPORT, model="imports", object_id=str(job.pk), summary=f"导入失败：{job.file_name}")
+        yield render_to_string("imports/_outcome.html", {"job": job})
+        yield tail
+        return
+    job.status, job.summary, job.finished_at = JobStatus.DONE, importer.summary(), timezone.now()
+    job.save()
+    yield _step_html(_("导入完成"), 1, 1)
+    yield render_to_string("imports/_outcome.html", {"job": job, "result_url": reverse("imports:result", args=[job.pk])})
+    yield tail
+
+
+@login_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    if job.status not in (JobStatus.DONE, JobStatus.FAILED):
+        return redirect("imports:preview", pk=job.pk)
+    return render(request, "imports/result.html", {"job": job})
+
+
+@login_required
+def template(request: HttpRequest, sheet: str) -> HttpResponse:
+    allowed = {s.name for s in sheets_for(request.user)}
+    if sheet not in allowed:
+        raise Http404
+    return attachment(template_bytes([sheet]), f"导入模板-{sheet}.xlsx", XLSX)
+
+
+@login_required
+def template_all(request: HttpRequest) -> HttpResponse:
+    names = [s.name for s in sheets_for(request.user)]
+    return attachment(template_bytes(names), "导入模板-全部.xlsx", XLSX)

@@ -1,0 +1,50 @@
+"""Writes through imports: validate a whole file, then write it in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qingfeng.imports.engine import Importer, Problem
+from qingfeng.imports.reader import FileRejected, read_path
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    notices: list[Problem] = field(default_factory=list)
+    summary: dict[str, dict] = field(default_factory=dict)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def changes(self) -> int:
+        return sum(c["create"] + c["update"] for c in self.summary.values())
+
+
+def check_file(path: Path, user) -> tuple[ImportResult, Importer | None]:
+    """Validate everything; nothing is written."""
+    importer = Importer(user)
+    try:
+        raw = read_path(Path(path))
+    except FileRejected as exc:
+        return ImportResult(problems=[Problem("", None, "", str(exc))], problem_count=1), None
+    importer.validate(raw)
+    result = ImportResult(problems=importer.problems, problem_count=importer.problem_count, notices=importer.notices,
+                          summary=importer.summary() if importer.ok else {})
+    return result, importer
+
+
+def run_import(path: Path, user, *, dry_run: bool = False, progress=None) -> ImportResult:
+    """Validate the whole file and, when there is no error (and not a dry run), write it in one transaction."""
+    result, importer = check_file(path, user)
+    if not result.ok or dry_run or importer is None:
+        return result
+    if result.changes:
+        importer.write(progress)
+        result.written = True
+    return result

@@ -1,0 +1,843 @@
+"""The import engine: one validator and one writer for every sheet of spec/import-formats.md.
+
+`Importer(user).validate(raw_sheets)` checks the whole file — cells, enumerations, ID numbers
+and credit codes, dates, references within the file and to the database, duplicate keys, the
+user's subtree — with a bounded number of queries (one per sheet and 5,000 keys), and plans
+what to create, update or leave unchanged. `Importer.write()` then applies the plan in one
+transaction with bulk inserts and updates; qingfeng.imports.actions.run_import is the entry
+point pages and the command use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts.access import (
+    WRITERS_DISCIPLINE,
+    WRITERS_PARTY_WORK,
+    WRITERS_STUDY,
+    WRITERS_SUPERVISION,
+    can_write,
+)
+from qingfeng.core.idnumbers import credit_problem, id_birth_date, id_gender, id_problem
+from qingfeng.imports import sheets as S
+from qingfeng.imports.reader import RawSheet
+
+BATCH = 5000
+MAX_PROBLEMS = 5000
+CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
+WRITERS = {"party": WRITERS_PARTY_WORK, "study": WRITERS_STUDY | WRITERS_SUPERVISION,
+           "supervision": WRITERS_SUPERVISION, "discipline": WRITERS_DISCIPLINE}
+FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Columns whose empty cell means a default value rather than "unknown".
+EMPTY_DEFAULTS = {("活动", "形式"): "线下", ("参加人员", "出席情况"): "出席", ("党员", "干部管理层级"): "无"}
+YES_NO_FALSE_WHEN_EMPTY = {("活动", "第一议题"), ("案件", "主动投案")}
+# Date order rules: (sheet, later column, earlier column, strictly later)
+DATE_ORDER = [
+    ("党组织", "撤销日期", "成立日期", True), ("宣讲小分队", "撤销日期", "成立日期", True),
+    ("宣讲员", "退出日期", "加入日期", True), ("选派干部", "结束日期", "开始日期", True),
+    ("报表目录", "停用日期", "启用日期", True), ("问题整改", "整改期限", "发现日期", False),
+    ("问题整改", "销号日期", "发现日期", False), ("办实事", "计划完成日期", "承诺日期", False),
+    ("办实事", "完成日期", "承诺日期", False), ("软弱涣散整顿", "整顿完成日期", "认定日期", False),
+    ("案件", "结案日期", "立案日期", False), ("纪检监察建议书", "回复日期", "发出日期", False),
+    ("两新组织", "注销日期", "覆盖日期", True),
+]
+# Records that must fall within their organization's lifetime: (sheet, organization column, date column)
+LIFETIME = {"活动": ("组织编码", "日期"), "问题整改": ("责任组织编码", "发现日期"), "办实事": ("组织编码", "承诺日期"),
+            "选派干部": ("派驻组织编码", "开始日期"), "换届": ("组织编码", "选举日期")}
+# Which sheets may create a person not yet known (they carry 姓名).
+PERSON_SHEETS = ("宣讲员", "选派干部", "问责", "案件", "处置")
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.sheet or _("文件")
+        if self.row:
+            where += _(" 第%(row)d行") % {"row": self.row}
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class SheetPlan:
+    sheet: S.Sheet
+    present: set = field(default_factory=set)
+    rows: list = field(default_factory=list)  # (row number, values)
+    create: list = field(default_factory=list)  # values
+    update: list = field(default_factory=list)  # (values, existing pk, changed headers)
+    unchanged: int = 0
+
+    @property
+    def counts(self) -> dict:
+        return {"create": len(self.create), "update": len(self.update), "unchanged": self.unchanged}
+
+
+@dataclass
+class OrgRef:
+    code: str
+    pk: int | None
+    path: str | None
+    established_on: dt.date | None
+    dissolved_on: dt.date | None
+
+
+@dataclass
+class PersonRef:
+    pk: int | None
+    name: str
+    org_path: str | None = None
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class Importer:
+    def __init__(self, user, today: dt.date | None = None):
+        from qingfeng.accounts.access import scope_root
+
+        self.user = user
+        self.today = today or timezone.localdate()
+        self.root = scope_root(user)
+        self.problems: list[Problem] = []
+        self.problem_count = 0
+        self.notices: list[Problem] = []
+        self.plans: dict[str, SheetPlan] = {}
+        self.orgs: dict[str, OrgRef] = {}
+        self.org_rows: dict[str, tuple] = {}
+        self.people: dict[str, PersonRef] = {}
+        self.new_people: dict[str, tuple[str, str]] = {}  # id → (name, sheet) for persons created outside 党员
+        self.maps: dict[str, dict] = defaultdict(dict)  # code → pk for activities, teams, findings, cases, types
+        self.rows_total = 0
+
+    # ---- problems ------------------------------------------------------------------------
+
+    def error(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(sheet, row, column, message))
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def in_scope(self, path: str | None) -> bool:
+        return self.root is None or (path is not None and path.startswith(self.root.path))
+
+    # ---- pass 1: cells ------------------------------------------------------------------
+
+    def validate(self, raw_sheets: list[RawSheet]) -> bool:
+        seen: set[str] = set()
+        for raw in raw_sheets:
+            name = raw.name.translate(FULLWIDTH).strip()
+            if name in S.IGNORED_SHEETS:
+                continue
+            sheet = S.BY_NAME.get(name)
+            if sheet is None:
+                self.error(name, None, "", _("不是导入模板中的工作表名称（可用的名称：%(names)s）") % {
+                    "names": "、".join(S.BY_NAME)})
+                continue
+            if name in seen:
+                self.error(name, None, "", _("文件中有两个同名的工作表"))
+                continue
+            seen.add(name)
+            if sheet.restricted and not self.user.sees_discipline:
+                self.error(name, None, "", _("该工作表为纪检监察受限数据，您的角色无权导入，整个文件已拒绝"))
+                continue
+            if not can_write(self.user, WRITERS[sheet.writers]):
+                self.error(name, None, "", _("您的角色无权导入该工作表"))
+                continue
+            self.read_sheet(sheet, raw)
+        if self.problem_count:
+            return False
+        if not self.plans:
+            self.error("", None, "", _("文件中没有可导入的工作表"))
+            return False
+        if self.rows_total == 0:
+            self.error("", None, "", _("文件中没有任何数据行（只有表头或为空）"))
+            return False
+        self.load_references()
+        for name in ("党组织", "换届", "党员"):
+            if name in self.plans:
+                getattr(self, "plan_" + {"党组织": "orgs", "换届": "elections", "党员": "members"}[name])(self.plans[name])
+        self.plan_people()
+        for sheet in S.SHEETS:
+            if sheet.name in self.plans and sheet.name not in ("党组织", "换届", "党员"):
+                self.plan_records(self.plans[sheet.name])
+        return self.ok
+
+    def read_sheet(self, sheet: S.Sheet, raw: RawSheet) -> None:
+        rows = raw.rows
+        # Leading empty rows are tolerated; the first non-empty row is the header.
+        start = 0
+        while start < len(rows) and all(_cell_text(v).strip() == "" for v in rows[start]):
+            start += 1
+        if start == len(rows):
+            self.error(sheet.name, None, "", _("工作表是空的，没有表头"))
+            return
+        header_cells = [_cell_text(v).translate(FULLWIDTH).strip() for v in rows[start]]
+        positions: dict[str, int] = {}
+        for i, header in enumerate(header_cells):
+            if not header:
+                continue
+            if header in positions:
+                self.error(sheet.name, start + 1, header, _("表头重复"))
+            elif header in sheet.index:
+                positions[header] = i
+            else:
+                self.notices.append(Problem(sheet.name, start + 1, header, _("不是该表的列，已忽略")))
+        missing = [c.header for c in sheet.columns if c.required and c.header not in positions]
+        for header in missing:
+            self.error(sheet.name, start + 1, header, _("缺少必填列“%(col)s”（表头须与模板一致）") % {"col": header})
+        if missing:
+            return
+        plan = SheetPlan(sheet, present=set(positions))
+        self.plans[sheet.name] = plan
+        columns = [(sheet.index[h], sheet.col(h), p) for h, p in positions.items()]
+        width = len(sheet.columns)
+        keys_seen: dict[tuple, int] = {}
+        key_idx = [sheet.index[h] for h in sheet.key]
+        fill = self._fillers(sheet, positions)
+        for offset, cells in enumerate(rows[start + 1:]):
+            rownum = start + 2 + offset
+            if all((v == "" or v is None or (isinstance(v, str) and not v.strip())) for v in cells):
+                continue
+            values = [None] * width
+            bad = False
+            for idx, col, pos in columns:
+                raw_value = cells[pos] if pos < len(cells) else ""
+                value, problem = self.cell(sheet.name, col, raw_value)
+                if problem:
+                    self.error(sheet.name, rownum, col.header, problem)
+                    bad = True
+                values[idx] = value
+            if bad:
+                continue
+            for idx, value in fill:
+                if values[idx] is None or values[idx] == "":
+                    values[idx] = value
+            if not self.check_row(sheet, rownum, values):
+                continue
+            key = tuple(values[i] for i in key_idx)
+            if key in keys_seen:
+                self.error(sheet.name, rownum, "+".join(sheet.key), _("与第%(row)d行重复（同一文件中键值不能重复）") % {
+                    "row": keys_seen[key]})
+                continue
+            keys_seen[key] = rownum
+            plan.rows.append((rownum, values))
+        self.rows_total += len(plan.rows)
+
+    def _fillers(self, sheet: S.Sheet, positions: dict) -> list:
+        """Defaults for empty cells of present and absent columns (形式 → 线下 …)."""
+        fill = []
+        for col in sheet.columns:
+            default = EMPTY_DEFAULTS.get((sheet.name, col.header))
+            if default is not None:
+                fill.append((sheet.index[col.header], default))
+            elif (sheet.name, col.header) in YES_NO_FALSE_WHEN_EMPTY:
+                fill.append((sheet.index[col.header], False))
+        return fill
+
+    def cell(self, sheet_name: str, col: S.Col, raw):
+        """(logical value, problem) for one cell."""
+        kind = col.kind
+        if raw is None or raw == "":
+            if col.required:
+                return None, _("必填项为空")
+            return (None if kind in (S.DATE, S.INT, S.CODE) else ""), None
+        if kind == S.DATE:
+            if isinstance(raw, dt.datetime):
+                return raw.date(), None
+            if isinstance(raw, dt.date):
+                return raw, None
+            if not isinstance(raw, str):
+                return None, _("日期应为 YYYY-MM-DD 格式或 Excel 日期单元格，不能是数字“%(v)s”") % {"v": _cell_text(raw)}
+            text = raw.translate(FULLWIDTH).strip()
+            if not text:
+                return (None, _("必填项为空")) if col.required else (None, None)
+            if len(text) != 10 or text[4] != "-" or text[7] != "-":
+                return None, _("日期“%(v)s”格式不对，应为 YYYY-MM-DD") % {"v": text}
+            try:
+                return dt.date.fromisoformat(text), None
+            except ValueError:
+                return None, _("日期“%(v)s”不存在") % {"v": text}
+        if kind in (S.ID, S.CREDIT) and not isinstance(raw, str):
+            if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                return None, _("该单元格是数字，18位号码存为数字会丢失末几位，请把这一列设为文本格式后重新填写")
+            return None, _("应为文本")
+        if isinstance(raw, bool):
+            return None, _("应为文本，不能是逻辑值")
+        if isinstance(raw, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+            return None, _("应为文本，不能是日期单元格")
+        if isinstance(raw, float):
+            if not raw.is_integer() or abs(raw) >= 1e15:
+                if kind == S.INT:
+                    return None, _("应为整数")
+                return None, _("该单元格是数字，可能已丢失精度，请把这一列设为文本格式后重新填写")
+            raw = str(int(raw))
+        elif isinstance(raw, int):
+            raw = str(raw)
+        text = raw.strip() if kind == S.FREE else raw.translate(FULLWIDTH).strip()
+        if not text:
+            if col.required:
+                return None, _("必填项为空")
+            return (None if kind in (S.INT, S.CODE) else ""), None
+        if len(text) > col.max_length:
+            return None, _("长度超过%(n)d个字符") % {"n": col.max_length}
+        if kind == S.INT:
+            if not text.isdigit():
+                return None, _("应为非负整数，实际为“%(v)s”") % {"v": text}
+            if col.choices and text not in col.choices:
+                return None, _("只能填写：%(choices)s") % {"choices": "、".join(col.choices)}
+            return int(text), None
+        if kind == S.ENUM:
+            if text not in col.choices:
+                return None, _("“%(v)s”不是允许的值，只能填写：%(choices)s") % {"v": text, "choices": "、".join(col.choices)}
+            if col.choices == S.YES_NO:
+                return text == "是", None
+            return text, None
+        if kind == S.CODE:
+            if not CODE_RE.match(text):
+                return None, _("编码“%(v)s”只能由字母、数字和-组成") % {"v": text}
+            return text, None
+        if kind == S.ID:
+            text = text.upper()
+            problem = id_problem(text)
+            return (None, problem) if problem else (text, None)
+        if kind == S.CREDIT:
+            text = text.upper()
+            problem = credit_problem(text)
+            return (None, problem) if problem else (text, None)
+        if kind == S.PHONE:
+            if len(text) != 11 or not text.isdigit() or text[0] != "1":
+                return None, _("手机号码应为以1开头的11位数字")
+            return text, None
+        if sheet_name == "党组织" and col.header == "行政区划代码" and (not text.isdigit() or len(text) not in (6, 9, 12)):
+            return None, _("行政区划代码应为6、9或12位数字")
+        return text, None
+
+    def check_row(self, sheet: S.Sheet, rownum: int, values: list) -> bool:
+        """Rules within one row."""
+        ok = True
+        get = lambda h: values[sheet.index[h]]  # noqa: E731
+        for name, later, earlier, strict in DATE_ORDER:
+            if name != sheet.name:
+                continue
+            a, b = get(later), get(earlier)
+            if a is not None and b is not None and (a <= b if strict else a < b):
+                self.error(sheet.name, rownum, later, (_("应晚于%(col)s") if strict else _("不能早于%(col)s")) % {"col": earlier})
+                ok = False
+        if sheet.name == "党员":
+            ok &= self._check_member_row(sheet, rownum, values)
+        elif sheet.name == "两新组织":
+            if get("覆盖方式") == "未覆盖" and get("覆盖日期") is not None:
+                self.error(sheet.name, rownum, "覆盖日期", _("覆盖方式为“未覆盖”时不能填写覆盖日期"))
+                ok = False
+        elif sheet.name == "活动":
+            if get("第一议题") and get("活动类型") != "党委(党组)会议":
+                self.error(sheet.name, rownum, "第一议题", _("只有“党委(党组)会议”可以标记第一议题"))
+                ok = False
+            if get("宣讲小分队编码") and get("活动类型") != "宣讲":
+                self.error(sheet.name, rownum, "宣讲小分队编码", _("只有“宣讲”活动可以填写宣讲小分队"))
+                ok = False
+        elif sheet.name == "党组织":
+            if get("本届选举日期") is not None and get("任期年限") is None:
+                self.error(sheet.name, rownum, "任期年限", _("填写了本届选举日期时必须填写任期年限"))
+                ok = False
+            if get("任期年限") is not None and get("本届选举日期") is None:
+                self.error(sheet.name, rownum, "本届选举日期", _("填写了任期年限时必须填写本届选举日期"))
+                ok = False
+        return ok
+
+    def _check_member_row(self, sheet, rownum, values) -> bool:
+        get = lambda h: values[sheet.index[h]]  # noqa: E731
+        ok = True
+        number = get("公民身份号码")
+        if get("性别") != id_gender(number):
+            self.error(sheet.name, rownum, "性别", _("与公民身份号码不一致（号码显示为%(g)s）") % {"g": id_gender(number)})
+            ok = False
+        birth = id_birth_date(number)
+        if get("出生日期") is None:  # unknown: the ID number knows it
+            values[sheet.index["出生日期"]] = birth
+        elif get("出生日期") != birth:
+            self.error(sheet.name, rownum, "出生日期", _("与公民身份号码中的出生日期 %(d)s 不一致") % {"d": birth})
+            ok = False
+        admitted, full = get("入党日期"), get("转正日期")
+        if admitted > self.today:
+            self.error(sheet.name, rownum, "入党日期", _("不能晚于今天"))
+            ok = False
+        if admitted <= birth:
+            self.error(sheet.name, rownum, "入党日期", _("不能早于出生日期"))
+            ok = False
+        if get("党员类别") == "预备党员" and full is not None:
+            self.error(sheet.name, rownum, "转正日期", _("预备党员不应填写转正日期"))
+            ok = False
+        if get("党员类别") == "正式党员" and full is None and admitted > dt.date(1990, 1, 1):
+            self.error(sheet.name, rownum, "转正日期", _("1990年1月1日以后入党的正式党员必须填写转正日期"))
+            ok = False
+        if full is not None and full <= admitted:
+            self.error(sheet.name, rownum, "转正日期", _("应晚于入党日期"))
+            ok = False
+        return ok
+
+    # ---- pass 2: what the database knows ------------------------------------------------
+
+    def _codes(self, sheet_name: str, headers: tuple[str, ...]) -> set:
+        cache = self.__dict__.setdefault("_codes_cache", {})
+        if (sheet_name, headers) not in cache:
+            plan = self.plans.get(sheet_name)
+            idx = [plan.sheet.index[h] for h in headers if h in plan.sheet.index] if plan else []
+            cache[(sheet_name, headers)] = {v[i] for _n, v in plan.rows for i in idx if v[i]} if plan else set()
+        return cache[(sheet_name, headers)]
+
+    def load_references(self) -> None:
+        from qingfeng.activities.models import Activity, ActivityType, LectureTeam
+        from qingfeng.discipline.models import Case
+        from qingfeng.orgs.models import Organization
+        from qingfeng.people.models import Person
+        from qingfeng.supervision.models import Finding
+
+        org_codes = set()
+        for sheet in S.SHEETS:
+            org_codes |= self._codes(sheet.name, tuple(c.header for c in sheet.columns
+                                                       if c.kind == S.CODE and c.header.endswith("组织编码")))
+        for chunk in _chunks(sorted(org_codes)):
+            for o in Organization.objects.filter(code__in=chunk).values("id", "code", "path", "established_on", "dissolved_on"):
+                self.orgs[o["code"]] = OrgRef(o["code"], o["id"], o["path"], o["established_on"], o["dissolved_on"])
+        ids = set()
+        for sheet in S.SHEETS:
+            ids |= self._codes(sheet.name, ("公民身份号码",))
+        for chunk in _chunks(sorted(ids)):
+            for pk, number, name, path in Person.objects.filter(id_number__in=chunk).values_list(
+                    "id", "id_number", "name", "org__path"):
+                self.people[number] = PersonRef(pk, name, path)
+        self.maps["type"] = dict(ActivityType.objects.values_list("name", "id"))
+        self.restricted_types = set(ActivityType.objects.filter(is_restricted=True).values_list("name", flat=True))
+        for key, model, sheets_cols in (
+            ("activity", Activity, [("活动", "活动编号"), ("参加人员", "活动编号")]),
+            ("team", LectureTeam, [("宣讲小分队", "小分队编码"), ("宣讲员", "小分队编码"), ("活动", "宣讲小分队编码")]),
+            ("finding", Finding, [("问题整改", "问题编号"), ("问责", "关联问题编号")]),
+            ("case", Case, [("案件", "案件编号"), ("处置", "案件编号")]),
+        ):
+            codes = set()
+            for sheet_name, header in sheets_cols:
+                codes |= self._codes(sheet_name, (header,))
+            for chunk in _chunks(sorted(codes)):
+                for pk, code, path in model.objects.filter(code__in=chunk).values_list("id", "code", "org__path"):
+                    self.maps[key][code] = pk
+                    self.maps[key + "_path"][code] = path
+
+    # ---- organizations -----------------------------------------------------------------
+
+    def plan_orgs(self, plan: SheetPlan) -> None:
+        from qingfeng.orgs.models import Organization
+
+        sheet = plan.sheet
+        ix = sheet.index
+        by_code = {v[ix["组织编码"]]: (n, v) for n, v in plan.rows}
+        existing = {}
+        for chunk in _chunks(sorted(by_code)):
+            for o in Organization.objects.filter(code__in=chunk).values(
+                    "id", "code", "name", "parent__code", "kind", "sector", "level", "division_code",
+                    "established_on", "dissolved_on", "term_started_on", "term_years", "path"):
+                existing[o["code"]] = o
+        has_root = Organization.objects.filter(parent__isnull=True).exists()
+        # Resolve paths parent-first; a cycle or a missing parent is a row error.
+        resolved: dict[str, str] = {}
+        state: dict[str, str] = {}
+
+        def path_of(code: str, trail: list) -> str | None:
+            if code in resolved:
+                return resolved[code]
+            if code not in by_code:
+                ref = self.orgs.get(code)
+                return ref.path if ref else None
+            if state.get(code) == "visiting":
+                return None
+            state[code] = "visiting"
+            n, v = by_code[code]
+            parent = v[ix["上级组织编码"]] if "上级组织编码" in plan.present else (
+                existing[code]["parent__code"] if code in existing else None)
+            if parent is None:
+                path = f"/{code}/"
+            else:
+                base = path_of(parent, trail + [code])
+                path = None if base is None else f"{base}{code}/"
+            state[code] = "done"
+            if path is not None:
+                resolved[code] = path
+            return path
+
+        roots_in_file = 0
+        for code, (n, v) in by_code.items():
+            parent = v[ix["上级组织编码"]] if "上级组织编码" in plan.present else (
+                existing[code]["parent__code"] if code in existing else None)
+            if parent is None:
+                if code in existing and existing[code]["parent__code"] is None:
+                    pass  # the existing root stays the root
+                elif has_root or roots_in_file or self.root is not None:
+                    self.error(sheet.name, n, "上级组织编码", _("除唯一的根组织外，上级组织编码必填"))
+                    continue
+                roots_in_file += 1
+            elif parent == code:
+                self.error(sheet.name, n, "上级组织编码", _("上级组织不能是自己"))
+                continue
+            elif parent not in by_code and parent not in self.orgs:
+                self.error(sheet.name, n, "上级组织编码", _("上级组织“%(code)s”在系统和本文件中都不存在") % {"code": parent})
+                continue
+            path = path_of(code, [])
+            if path is None:
+                self.error(sheet.name, n, "上级组织编码", _("上级组织关系形成了循环"))
+                continue
+            if code in existing and not self.in_scope(existing[code]["path"]):
+                self.error(sheet.name, n, "组织编码", _("组织“%(code)s”不在您的管辖范围内") % {"code": code})
+                continue
+            if not self.in_scope(path) or (self.root is not None and code == self.root.code
+                                           and code in existing and path != existing[code]["path"]):
+                self.error(sheet.name, n, "上级组织编码", _("只能导入您管辖范围（%(root)s）内的组织") % {"root": self.root})
+                continue
+            if path.count("/") - 2 > 30:
+                self.error(sheet.name, n, "上级组织编码", _("组织层级过深"))
+                continue
+            old = existing.get(code)
+            self.orgs[code] = OrgRef(code, old["id"] if old else None, path, v[ix["成立日期"]] if "成立日期" in plan.present
+                                     else (old or {}).get("established_on"),
+                                     v[ix["撤销日期"]] if "撤销日期" in plan.present else (old or {}).get("dissolved_on"))
+            self.org_rows[code] = (n, v)
+            if old is None:
+                plan.create.append(v)
+                continue
+            fields = {"组织名称": "name", "上级组织编码": "parent__code", "组织类别": "kind", "单位类型": "sector",
+                      "层级": "level", "行政区划代码": "division_code", "成立日期": "established_on",
+                      "撤销日期": "dissolved_on", "本届选举日期": "term_started_on", "任期年限": "term_years"}
+            changed = [h for h, f in fields.items() if h in plan.present and v[ix[h]] != old[f]]
+            if changed:
+                plan.update.append((v, old["id"], changed))
+            else:
+                plan.unchanged += 1
+        # Children must not outlive their parents' paths: moving an organization moves its subtree.
+        self.plan_term_elections(plan)
+
+    def plan_term_elections(self, plan: SheetPlan) -> None:
+        """本届选举日期 + 任期年限 on the 党组织 sheet are shorthand for a 换届 row."""
+        ix = plan.sheet.index
+        if "本届选举日期" not in plan.present:
+            return
+        self.term_rows = [(v[ix["组织编码"]], v[ix["本届选举日期"]], v[ix["任期年限"]])
+                          for _n, v in plan.rows if v[ix["本届选举日期"]] is not None and v[ix["组织编码"]] in self.org_rows]
+
+    def org_ref(self, sheet: str, row: int, column: str, code: str | None, check_scope: bool = True) -> OrgRef | None:
+        if code is None:
+            return None
+        ref = self.orgs.get(code)
+        if ref is None or ref.path is None:
+            self.error(sheet, row, column, _("组织“%(code)s”在系统和本文件中都不存在") % {"code": code})
+            return None
+        if check_scope and not self.in_scope(ref.path):
+            self.error(sheet, row, column, _("组织“%(code)s”不在您的管辖范围内") % {"code": code})
+            return None
+        return ref
+
+    def check_lifetime(self, sheet: str, row: int, column: str, ref: OrgRef, day: dt.date) -> bool:
+        if ref.established_on and day < ref.established_on:
+            self.error(sheet, row, column, _("早于组织“%(code)s”的成立日期 %(d)s") % {"code": ref.code, "d": ref.established_on})
+            return False
+        if ref.dissolved_on and day >= ref.dissolved_on:
+            self.error(sheet, row, column, _("组织“%(code)s”已于 %(d)s 撤销") % {"code": ref.code, "d": ref.dissolved_on})
+            return False
+        return True
+
+    def plan_elections(self, plan: SheetPlan) -> None:
+        from qingfeng.orgs.models import Election
+
+        ix = plan.sheet.index
+        good = []
+        for n, v in plan.rows:
+            ref = self.org_ref(plan.sheet.name, n, "组织编码", v[ix["组织编码"]])
+            if ref and self.check_lifetime(plan.sheet.name, n, "选举日期", ref, v[ix["选举日期"]]):
+                good.append(v)
+        existing = {}
+        codes = sorted({v[ix["组织编码"]] for v in good})
+        for chunk in _chunks(codes):
+            for pk, code, day, years in Election.objects.filter(org__code__in=chunk).values_list(
+                    "id", "org__code", "held_on", "term_years"):
+                existing[(code, day)] = (pk, years)
+        for v in good:
+            old = existing.get((v[ix["组织编码"]], v[ix["选举日期"]]))
+            if old is None:
+                plan.create.append(v)
+            elif old[1] != v[ix["任期年限"]]:
+                plan.update.append((v, old[0], ["任期年限"]))
+            else:
+                plan.unchanged += 1
+
+    # ---- people --------------------------------------------------------------------------
+
+    def plan_members(self, plan: SheetPlan) -> None:
+        from qingfeng.people.models import Person
+
+        sheet = plan.sheet
+        ix = sheet.index
+        names: dict[str, tuple[str, int]] = {}
+        fields = {"姓名": "name", "性别": "gender", "出生日期": "birth_date", "民族": "ethnicity", "学历": "education",
+                  "党员类别": "category", "入党日期": "admitted_on", "转正日期": "full_on", "所在党组织编码": "org__code",
+                  "干部管理层级": "cadre_level", "职务": "post", "手机号码": "phone"}
+        existing = {}
+        numbers = [v[ix["公民身份号码"]] for _n, v in plan.rows if v[ix["公民身份号码"]] in self.people]
+        for chunk in _chunks(numbers):
+            for row in Person.objects.filter(id_number__in=chunk).values("id", "id_number", "org__path", *fields.values()):
+                existing[row["id_number"]] = row
+        for n, v in plan.rows:
+            number = v[ix["公民身份号码"]]
+            names[number] = (v[ix["姓名"]], n)
+            ref = self.org_ref(sheet.name, n, "所在党组织编码", v[ix["所在党组织编码"]])
+            if ref is None:
+                continue
+            if ref.dissolved_on and ref.dissolved_on <= self.today:
+                self.error(sheet.name, n, "所在党组织编码", _("组织“%(code)s”已于 %(d)s 撤销，不能编入党员") % {
+                    "code": ref.code, "d": ref.dissolved_on})
+                continue
+            old = existing.get(number)
+            if old is not None and old["org__path"] is not None and not self.in_scope(old["org__path"]):
+                self.error(sheet.name, n, "公民身份号码", _("该党员的组织关系在您的管辖范围以外，不能修改"))
+                continue
+            if old is None:
+                plan.create.append(v)
+                continue
+            changed = [h for h, f in fields.items() if (h in plan.present or h == "出生日期") and v[ix[h]] != old[f]]
+            if changed:
+                plan.update.append((v, old["id"], changed))
+            else:
+                plan.unchanged += 1
+        self.member_names = names
+
+    def plan_people(self) -> None:
+        """Persons named by 宣讲员, 选派干部, 问责, 案件 and 处置 rows: one 姓名 per ID, new ones are created."""
+        names = dict(getattr(self, "member_names", {}))
+        for sheet_name in PERSON_SHEETS:
+            plan = self.plans.get(sheet_name)
+            if not plan:
+                continue
+            ix = plan.sheet.index
+            for n, v in plan.rows:
+                number, name = v[ix["公民身份号码"]], v[ix["姓名"]]
+                if number in names:
+                    if names[number][0] != name:
+                        self.error(sheet_name, n, "姓名", _("同一公民身份号码在本文件中写了两个姓名：“%(a)s”和“%(b)s”") % {
+                            "a": names[number][0], "b": name})
+                    continue
+                names[number] = (name, n)
+                known = self.people.get(number)
+                if known is None:
+                    self.new_people[number] = (name, sheet_name)
+                elif known.name != name:
+                    self.error(sheet_name, n, "姓名", _("与系统中该公民身份号码的姓名“%(a)s”不一致") % {"a": known.name})
+
+    def person_known(self, number: str) -> bool:
+        return number in self.people or number in self.new_people or number in getattr(self, "member_names", {})
+
+    # ---- every other sheet ---------------------------------------------------------------
+
+    def plan_records(self, plan: SheetPlan) -> None:
+        spec = RECORDS[plan.sheet.name]
+        sheet = plan.sheet
+        ix = sheet.index
+        good = []
+        for n, v in plan.rows:
+            if self.check_references(sheet, spec, n, v):
+                good.append(v)
+        # One query per 5,000 keys for the existing records, compared on the columns present.
+        model = spec.model()
+        lookups = spec.lookups
+        anchor_header = sheet.key[0]
+        anchor = lookups[anchor_header]
+        key_lookups = [lookups[h] for h in sheet.key]
+        existing = {}
+        anchors = sorted({v[ix[anchor_header]] for v in good})
+        for chunk in _chunks(anchors):
+            for row in model.objects.filter(**{anchor + "__in": chunk}).values("id", spec.scope_path, *lookups.values()):
+                existing[tuple(row[k] for k in key_lookups)] = row
+        since = self.coverage_since([row["id"] for row in existing.values()]) if sheet.name == "两新组织" else {}
+        for v in good:
+            key = tuple(v[ix[h]] for h in sheet.key)
+            old = existing.get(key)
+            if old is None:
+                plan.create.append(v)
+                continue
+            if since and "覆盖日期" in plan.present:
+                old["覆盖日期"] = since.get(old["id"])
+            if not self.in_scope(old[spec.scope_path]):
+                self.error(sheet.name, None, "+".join(sheet.key), _("“%(key)s”已属于您管辖范围以外的记录，不能修改") % {
+                    "key": " ".join(str(k) for k in key)})
+                continue
+            changed = [h for h, f in lookups.items() if h in plan.present and h not in sheet.key and v[ix[h]] != old[f]]
+            if "覆盖日期" in old and v[ix["覆盖日期"]] != old["覆盖日期"] and v[ix["覆盖方式"]] != "未覆盖":
+                changed.append("覆盖日期")
+            if changed:
+                plan.update.append((v, old["id"], changed))
+            else:
+                plan.unchanged += 1
+
+    def check_references(self, sheet: S.Sheet, spec: Record, n: int, v: list) -> bool:
+        ix = sheet.index
+        ok = True
+        for col in sheet.columns:
+            value = v[ix[col.header]]
+            if value is None or value == "":
+                continue
+            if col.kind == S.CODE and col.header.endswith("组织编码"):
+                ref = self.org_ref(sheet.name, n, col.header, value)
+                ok &= ref is not None
+                if ref and sheet.name in LIFETIME and LIFETIME[sheet.name][0] == col.header:
+                    date_col = LIFETIME[sheet.name][1]
+                    ok &= self.check_lifetime(sheet.name, n, date_col, ref, v[ix[date_col]])
+            elif col.kind == S.ID and sheet.name == "参加人员" and not self.person_known(value):
+                self.error(sheet.name, n, col.header, _("人员“%(v)s”在系统和本文件中都不存在") % {"v": value})
+                ok = False
+        for header, (kind, file_sheet, file_col) in spec.refs.items():
+            value = v[ix[header]]
+            if not value:
+                continue
+            in_file = file_sheet in self.plans and value in self._codes(file_sheet, (file_col,))
+            if not in_file and value not in self.maps[kind]:
+                self.error(sheet.name, n, header, _("“%(v)s”在系统和本文件中都不存在") % {"v": value})
+                ok = False
+            elif not in_file and not self.in_scope(self.maps[kind + "_path"].get(value)):
+                self.error(sheet.name, n, header, _("“%(v)s”不在您的管辖范围内") % {"v": value})
+                ok = False
+        if sheet.name == "活动":
+            if v[ix["活动类型"]] not in self.maps["type"]:
+                self.error(sheet.name, n, "活动类型", _("系统中没有活动类型“%(v)s”") % {"v": v[ix["活动类型"]]})
+                ok = False
+            elif v[ix["活动类型"]] in self.restricted_types and not self.user.sees_discipline:
+                self.error(sheet.name, n, "活动类型", _("该活动类型仅纪检监察可录入"))
+                ok = False
+        return ok
+
+    def coverage_since(self, entity_ids: list) -> dict:
+        return coverage_since(entity_ids)
+
+    # ---- the summary -------------------------------------------------------------------
+
+    def summary(self) -> dict[str, dict]:
+        return {name: plan.counts for name, plan in sorted(self.plans.items(), key=lambda kv: ORDER.index(kv[0]))}
+
+    def changes(self) -> int:
+        return sum(c["create"] + c["update"] for c in self.summary().values())
+
+    # ---- pass 3: the write --------------------------------------------------------------
+
+    def write(self, progress=None) -> dict[str, dict]:
+        """Write the validated plan in one transaction; progress(sheet, done, total) after each batch."""
+        for event in self.write_steps():
+            if progress:
+                progress(*event)
+        return self.summary()
+
+    def write_steps(self):
+        """The write as a generator of progress events, inside one transaction: an interruption
+        (an exception, or the generator closed early) rolls everything back."""
+        from qingfeng.imports.writer import Writer
+
+        assert self.ok, "write() after a failed validation"
+        with transaction.atomic():
+            yield from Writer(self).steps()
+
+
+@dataclass(frozen=True)
+class Record:
+    """How a generic sheet maps onto its model: header → logical lookup (org__code, person__id_number …)."""
+
+    label: str
+    lookups: dict
+    scope_path: str = "org__path"
+    refs: dict = field(default_factory=dict)  # header → (map kind, sheet defining it, column there)
+
+    def model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.label)
+
+
+RECORDS = {
+    "活动": Record("activities.Activity", {
+        "活动编号": "code", "活动类型": "type__name", "组织编码": "org__code", "日期": "date", "主题": "topic",
+        "形式": "channel", "受众人数": "audience", "第一议题": "first_topic", "宣讲小分队编码": "lecture_team__code"},
+        refs={"宣讲小分队编码": ("team", "宣讲小分队", "小分队编码")}),
+    "参加人员": Record("activities.Attendance", {
+        "活动编号": "activity__code", "公民身份号码": "person__id_number", "出席情况": "presence"},
+        scope_path="activity__org__path", refs={"活动编号": ("activity", "活动", "活动编号")}),
+    "宣讲小分队": Record("activities.LectureTeam", {
+        "小分队编码": "code", "名称": "name", "组织编码": "org__code", "成立日期": "established_on", "撤销日期": "dissolved_on"}),
+    "宣讲员": Record("activities.Lecturer", {
+        "小分队编码": "team__code", "公民身份号码": "person__id_number", "加入日期": "joined_on", "退出日期": "left_on"},
+        scope_path="team__org__path", refs={"小分队编码": ("team", "宣讲小分队", "小分队编码")}),
+    "两新组织": Record("entities.Entity", {
+        "统一社会信用代码": "credit_code", "名称": "name", "类型": "type", "属地党组织编码": "org__code",
+        "从业人员数": "employees", "党员人数": "member_count", "覆盖方式": "coverage", "注销日期": "deregistered_on"}),
+    "选派干部": Record("grassroots.Assignment", {
+        "公民身份号码": "person__id_number", "岗位": "role", "派驻组织编码": "org__code", "开始日期": "start_on",
+        "派出单位": "sent_by", "队伍": "team", "结束日期": "end_on", "结束原因": "end_reason"}),
+    "软弱涣散整顿": Record("grassroots.WeakOrgCase", {
+        "组织编码": "org__code", "认定日期": "identified_on", "主要问题": "problems", "整顿完成日期": "rectified_on"}),
+    "问题整改": Record("supervision.Finding", {
+        "问题编号": "code", "来源": "source", "发现日期": "found_on", "责任组织编码": "org__code",
+        "问题描述": "description", "整改期限": "deadline", "销号日期": "closed_on"}),
+    "问责": Record("supervision.Accountability", {
+        "公民身份号码": "person__id_number", "决定日期": "decided_on", "决定组织编码": "org__code", "方式": "mode",
+        "关联问题编号": "finding__code"}, refs={"关联问题编号": ("finding", "问题整改", "问题编号")}),
+    "办实事": Record("service.ServiceItem", {
+        "事项编号": "code", "组织编码": "org__code", "事项名称": "name", "类别": "category", "承诺日期": "committed_on",
+        "计划完成日期": "planned_on", "完成日期": "completed_on", "受益人数": "beneficiaries"}),
+    "报表目录": Record("burden.ReportForm", {
+        "报表编号": "code", "报表名称": "name", "主管组织编码": "org__code", "启用日期": "enabled_on",
+        "停用日期": "retired_on", "停用原因": "retire_reason"}),
+    "案件": Record("discipline.Case", {
+        "案件编号": "code", "公民身份号码": "person__id_number", "干部管理层级": "cadre_level", "组织编码": "org__code",
+        "立案日期": "filed_on", "主动投案": "self_surrender", "结案日期": "closed_on"}),
+    "处置": Record("discipline.Disposition", {
+        "公民身份号码": "person__id_number", "日期": "decided_on", "形态": "form", "组织编码": "org__code",
+        "措施": "measure", "案件编号": "case__code"}, refs={"案件编号": ("case", "案件", "案件编号")}),
+    "纪检监察建议书": Record("discipline.Recommendation", {
+        "建议书编号": "code", "组织编码": "org__code", "发出日期": "issued_on", "收文单位": "recipient", "回复日期": "replied_on"}),
+}
+ORDER = ["党组织", "换届", "党员", "宣讲小分队", "宣讲员", "活动", "参加人员", "两新组织", "选派干部", "软弱涣散整顿",
+         "问题整改", "问责", "办实事", "报表目录", "案件", "处置", "纪检监察建议书"]
+
+
+def coverage_since(entity_ids: list) -> dict:
+    """The 覆盖日期 of each entity's current coverage: the start of its latest history row."""
+    from qingfeng.entities.models import CoverageChange
+
+    latest = {}
+    for chunk in _chunks(sorted(entity_ids)):
+        for entity_id, since in CoverageChange.objects.filter(entity_id__in=chunk).order_by(
+                "entity_id", F("since").asc(nulls_first=True), "id").values_list("entity_id", "since"):
+            latest[entity_id] = since
+    return latest
+
+
+def _chunks(items, size: int = BATCH):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -1,0 +1,65 @@
+"""`qingfeng import PATH [--dry-run] [--user NAME]` (spec/interfaces.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "导入工作簿（.xlsx）或 CSV 文件夹；先校验整个文件，无误后在一个事务中写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="an .xlsx workbook, a .csv file named <sheet>.csv, or a folder of them")
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        parser.add_argument("--user", help="import as this user (default: the administrator)")
+
+    def handle(self, *args, **options):
+        from qingfeng.accounts.models import Role, User
+        from qingfeng.imports.actions import run_import
+
+        if options["user"]:
+            user = User.objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                raise CommandError(f"没有用户“{options['user']}”", returncode=2)
+        else:
+            user = (User.objects.filter(is_superuser=True, is_active=True).order_by("id").first()
+                    or User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first())
+            if user is None:
+                raise CommandError("系统中还没有管理员账户，请用 --user 指定导入用户", returncode=2)
+        if user.is_read_only:
+            raise CommandError(f"用户“{user.username}”是只读角色，不能导入", returncode=1)
+        path = Path(options["path"])
+        if not path.exists():
+            raise CommandError(f"找不到文件：{path}", returncode=2)
+
+        last = [0]
+
+        def progress(label, done, total):
+            # One line per ~5 % so a long import shows it is alive (stderr, not the summary).
+            if done == total or done - last[0] >= max(total // 20, 1):
+                last[0] = done
+                sys.stderr.write(f"正在写入 {label}：{done}/{total}\n")
+                sys.stderr.flush()
+
+        result = run_import(path, user, dry_run=options["dry_run"], progress=progress)
+        for notice in result.notices:
+            self.stdout.write(f"提示 {notice}")
+        if not result.ok:
+            for problem in result.problems:
+                self.stderr.write(str(problem))
+            if result.problem_count > len(result.problems):
+                self.stderr.write(f"……另有 {result.problem_count - len(result.problems)} 个错误未列出")
+            raise CommandError(f"发现 {result.problem_count} 个错误，未写入任何数据。", returncode=1)
+        width = max(len(name) for name in result.summary) if result.summary else 4
+        self.stdout.write(f"{'工作表'.ljust(width)}  新增  更新  未变")
+        for name, c in result.summary.items():
+            self.stdout.write(f"{name.ljust(width)}  {c['create']}  {c['update']}  {c['unchanged']}")
+        if options["dry_run"]:
+            self.stdout.write("试运行：已校验，未写入任何数据。")
+        elif result.changes == 0:
+            self.stdout.write("没有需要更改的数据：文件内容与系统一致。")
+        else:
+            self.stdout.write(f"导入完成：新增或更新 {result.changes} 行。")
