@@ -255,9 +255,9 @@ def close_candidacy(candidate: Candidate, reason: str, user=None) -> Candidate:
         _fail(_("该发展程序已结束。"))
     if not reason.strip():
         _fail(_("请说明终止原因。"))
-    candidate.stage, candidate.closed_reason = Stage.CLOSED, reason.strip()
+    candidate.stage, candidate.closed_reason, candidate.closed_on = Stage.CLOSED, reason.strip(), timezone.localdate()
     candidate.save()
-    _event(candidate, "close", timezone.localdate(), user, reason)
+    _event(candidate, "close", candidate.closed_on, user, reason)
     return candidate
 
 

@@ -62,6 +62,7 @@ class Candidate(models.Model):  # 发展对象 in the broad sense: one person's 
     extension_months = models.PositiveSmallIntegerField(_("延长预备期（月）"), null=True, blank=True)
     full_vote_on = models.DateField(_("转正支部大会日期"), null=True, blank=True)
     full_approved_on = models.DateField(_("转正审批日期"), null=True, blank=True)
+    closed_on = models.DateField(_("终止日期"), null=True, blank=True)
     closed_reason = models.CharField(_("终止原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,0 +1,162 @@
+"""Indicators of the member lifecycle, registered with the indicators engine (ids documented in
+docs/indicators-lifecycle.md). They read the raw records: development and dues are small sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, Sum
+
+from qingfeng.core.dates import iter_months, month_end
+from qingfeng.core.masking import mask_id
+from qingfeng.membership.models import Candidate, DuesPayment, Stage
+
+
+def _candidacies(ask):
+    return Candidate.objects.filter(org__path__startswith=ask.prefix)
+
+
+def _in_progress_at(ask):
+    day = ask.end
+    return _candidacies(ask).filter(applied_on__lte=day).filter(
+        Q(full_approved_on__isnull=True) | Q(full_approved_on__gt=day)).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
+CANDIDATE_COLUMNS = ["公民身份号码", "姓名", "党支部编码", "党支部", "阶段", "递交申请日期"]
+
+
+def _candidate_set(qs, record_set):
+    def rows():
+        for c in qs.select_related("person", "org").order_by("applied_on", "id"):
+            yield [mask_id(c.person.id_number), c.person.name, c.org.code, c.org.name, c.get_stage_display(), c.applied_on]
+
+    return record_set("membership.candidate", CANDIDATE_COLUMNS, rows, qs.count)
+
+
+def _late_set(ask, record_set):
+    from qingfeng.membership.warnings import development_warnings
+
+    found = development_warnings(ask.org, ask.end)
+    return record_set("membership.candidate", ["组织编码", "组织名称", "逾期环节", "期限"],
+                      lambda: ([w.org.code, w.org.name, w.message, w.due] for w in found), lambda: len(found))
+
+
+def _payments(ask):
+    return DuesPayment.objects.filter(org__path__startswith=ask.prefix, paid_on__gte=ask.start, paid_on__lte=ask.end)
+
+
+def _payment_rows(qs):
+    for p in qs.select_related("person", "org").order_by("month", "person_id"):
+        yield [mask_id(p.person.id_number), p.person.name, p.org.code, f"{p.month:%Y-%m}", f"{p.amount_fen / 100:.2f}", p.paid_on]
+
+
+PAYMENT_COLUMNS = ["公民身份号码", "姓名", "收缴组织编码", "所属月份", "金额（元）", "缴纳日期"]
+
+
+def _yuan(fen: int) -> int:
+    return int((Decimal(fen) / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def whole_months(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [m for m in iter_months(start, end) if m >= start and month_end(m) <= end]
+
+
+def _due_and_paid(ask):
+    """Member-months due (members whose relation in scope holds at the month's last day) and the
+    payments made for those very member-months, over the whole months of the period."""
+    from qingfeng.people.models import Relation
+
+    due_rows, paid_rows = [], []
+    for month in whole_months(ask.start, ask.end):
+        last = month_end(month)
+        holding = (Relation.objects.filter(org__path__startswith=ask.prefix)
+                   .filter(Q(start_on__isnull=True) | Q(start_on__lte=last))
+                   .filter(Q(end_on__isnull=True) | Q(end_on__gt=last))
+                   .filter(person__admitted_on__lte=last))
+        ids = set(holding.values_list("person_id", flat=True))
+        due_rows.extend((month, pid) for pid in sorted(ids))
+        paid = set(DuesPayment.objects.filter(month=month, person_id__in=ids).values_list("person_id", flat=True))
+        paid_rows.extend((month, pid) for pid in sorted(paid))
+    return due_rows, paid_rows
+
+
+def _member_month_set(pairs, record_set):
+    from qingfeng.people.models import Person
+
+    def rows():
+        people = Person.objects.in_bulk({pid for _m, pid in pairs})
+        for month, pid in pairs:
+            yield [f"{month:%Y-%m}", mask_id(people[pid].id_number), people[pid].name]
+
+    return record_set("people.person", ["月份", "公民身份号码", "姓名"], rows, lambda: len(pairs))
+
+
+def _lapsed_set(ask, record_set):
+    from qingfeng.membership.warnings import lapsing_members
+
+    qs = lapsing_members(ask.org, ask.end)
+
+    def rows():
+        for p in qs.select_related("org").order_by("id_number"):
+            yield [mask_id(p.id_number), p.name, p.org.code, "否" if not p.paid else "是", "否" if not p.attended else "是"]
+
+    return record_set("people.person", ["公民身份号码", "姓名", "组织编码", "六个月内交过党费", "六个月内过组织生活"], rows, qs.count)
+
+
+def parts(indicator_id: str, ask):
+    """direct.Parts for a lifecycle indicator (the engine dispatches here for the ids below)."""
+    from qingfeng.indicators.direct import Parts, RecordSet
+
+    if indicator_id == "development.applications":
+        qs = _candidacies(ask).filter(applied_on__gte=ask.start, applied_on__lte=ask.end)
+        return Parts(_candidate_set(qs, RecordSet))
+    if indicator_id == "development.in_progress":
+        qs = _in_progress_at(ask)
+        stages = ask.get("stage")
+        if stages:
+            qs = qs.filter(_stage_at_q(ask.end, stages))
+        return Parts(_candidate_set(qs, RecordSet))
+    if indicator_id == "development.late_steps":
+        return Parts(_late_set(ask, RecordSet))
+    if indicator_id == "dues.collected":
+        qs = _payments(ask)
+        return Parts(RecordSet("membership.duespayment", PAYMENT_COLUMNS, lambda: _payment_rows(qs),
+                               lambda: _yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0)))
+    if indicator_id == "dues.payment_rate":
+        due, paid = _due_and_paid(ask)
+        return Parts(numerator=_member_month_set(paid, RecordSet), denominator=_member_month_set(due, RecordSet))
+    if indicator_id == "members.lapsed":
+        return Parts(_lapsed_set(ask, RecordSet))
+    raise KeyError(indicator_id)
+
+
+STAGE_NAMES = {"申请人": Stage.APPLICANT, "入党积极分子": Stage.ACTIVIST, "发展对象": Stage.CANDIDATE, "预备党员": Stage.PROBATIONARY}
+
+
+def _stage_at_q(day: dt.date, stage_names) -> Q:
+    """The stage a candidacy was in on `day`, from its milestone dates."""
+    q = Q(pk__in=[])
+    for name in stage_names:
+        stage = STAGE_NAMES[name]
+        if stage == Stage.APPLICANT:
+            q |= Q(activist_on__isnull=True) | Q(activist_on__gt=day)
+        elif stage == Stage.ACTIVIST:
+            q |= Q(activist_on__lte=day) & (Q(candidate_on__isnull=True) | Q(candidate_on__gt=day))
+        elif stage == Stage.CANDIDATE:
+            q |= Q(candidate_on__lte=day) & (Q(vote_on__isnull=True) | Q(vote_on__gt=day) | Q(approved_on__isnull=True) | Q(approved_on__gt=day))
+        elif stage == Stage.PROBATIONARY:
+            q |= Q(approved_on__lte=day)
+    return q
+
+
+# (id, 名称, kind, filters) — appended to the engine's registry under section "orgs".
+INDICATORS = [
+    ("development.applications", "入党申请人数", "flow", {}),
+    ("development.in_progress", "发展程序中人数", "snapshot", {"stage": tuple(STAGE_NAMES)}),
+    ("development.late_steps", "发展程序逾期环节数", "snapshot", {}),
+    ("dues.collected", "党费收缴额（元）", "flow", {}),
+    ("dues.payment_rate", "党费按月交纳率", "rate", {}),
+    ("members.lapsed", "连续六个月未交党费或未过组织生活人数", "snapshot", {}),
+]
