@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qingfeng.imports",
     "qingfeng.audit",
     "qingfeng.demo",
+    "qingfeng.files",
     "qingfeng.membership",
     "qingfeng.cockpit",
     "qingfeng.reports",

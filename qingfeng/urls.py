@@ -19,6 +19,7 @@ urlpatterns = [
     path("indicators/", include("qingfeng.indicators.urls")),
     path("imports/", include("qingfeng.imports.urls")),
     path("audit/", include("qingfeng.audit.urls")),
+    path("files/", include("qingfeng.files.urls")),
     path("membership/", include("qingfeng.membership.urls")),
     path("api/v1/", api_v1.urls),
     path("api/", include("qingfeng.api.urls")),

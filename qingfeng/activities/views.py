@@ -1,1 +1,369 @@
-"""Pages: one function view per user action."""
+"""Activity pages: the list, recording a meeting with attendance, its page, the branch calendar,
+and the lecture teams. One function view per user action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qingfeng.accounts import access
+from qingfeng.activities import actions
+from qingfeng.activities.access import WRITERS_ACTIVITIES, get_lecturer_for_user, visible_lecture_teams
+from qingfeng.activities.compliance import branch_calendar
+from qingfeng.activities.forms import (
+    ActivityFilter,
+    ActivityForm,
+    AttachForm,
+    DateForm,
+    LecturerForm,
+    LectureTeamForm,
+)
+from qingfeng.activities.ledger import (
+    Cell,
+    Column,
+    Listing,
+    add_errors,
+    form_page,
+    history_of,
+    list_page,
+    person_by_id,
+    within_code,
+    writable_org,
+)
+from qingfeng.activities.models import ActivityType, Presence
+from qingfeng.files.actions import attach_files
+from qingfeng.files.models import POLITICAL_DOCUMENTS, Attachment, FileKind
+
+
+@login_required
+def activity_list(request):
+    qs = access.visible_activities(request.user).select_related("org", "type").annotate(
+        present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
+        listed=Count("attendance"),
+    ).order_by("-date", "-id")
+    form = ActivityFilter(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(topic__icontains=data["q"].strip())
+        if data["type"]:
+            qs = qs.filter(type=data["type"])
+        if data["start"]:
+            qs = qs.filter(date__gte=data["start"])
+        if data["end"]:
+            qs = qs.filter(date__lte=data["end"])
+        if data["channel"]:
+            qs = qs.filter(channel=data["channel"])
+        qs = within_code(qs, request.user, data["org"])
+    can_write = access.can_write(request.user, WRITERS_ACTIVITIES)
+    extra_actions = [(_("宣讲小分队"), reverse("activities:teams"))]
+    if request.user.org_id and request.user.org.is_branch:
+        extra_actions.insert(0, (_("组织生活日历"), reverse("activities:calendar", args=[request.user.org.code])))
+    listing = Listing(
+        title=_("活动"),
+        columns=[Column(_("日期")), Column(_("活动类型")), Column(_("主题")), Column(_("组织")), Column(_("出席"), "text-end")],
+        row=lambda a: [a.date.isoformat(), a.type.name,
+                       Cell(a.topic, url=reverse("activities:detail", args=[a.code])),
+                       a.org.name, Cell(f"{a.present}/{a.listed}" if a.listed else "", css="text-end qf-num")],
+        filters=form or ActivityFilter(), sheet="活动",
+        create_url=reverse("activities:create") if can_write else "", create_label=_("记录活动"),
+        extra_actions=extra_actions,
+    )
+    return list_page(request, qs, listing)
+
+
+def _presence_from_post(post) -> dict[int, str]:
+    """Every listed member (`member`) is 出席 while ticked (`present`), 请假 when marked (`leave`),
+    else 缺席."""
+    def ids(name):
+        out = set()
+        for value in post.getlist(name):
+            try:
+                out.add(int(value))
+            except ValueError as exc:
+                raise ValidationError({"attendance": [_("参加人员数据有误。")]}) from exc
+        return out
+
+    listed, present, leave = ids("member"), ids("present"), ids("leave")
+    return {pk: Presence.LEAVE if pk in leave else Presence.PRESENT if pk in present else Presence.ABSENT
+            for pk in listed}
+
+
+def _member_rows(candidates, presence: dict[int, str] | None):
+    return [{"person": p, "presence": (presence or {}).get(p.pk, Presence.PRESENT)} for p in candidates]
+
+
+@login_required
+def activity_create(request):
+    user = request.user
+    access.require_write(user, WRITERS_ACTIVITIES)
+    code = request.POST.get("org") or request.GET.get("org") or (user.org.code if user.org_id else "")
+    org, org_error = None, ""
+    if code:
+        try:
+            org = writable_org(user, code, WRITERS_ACTIVITIES)
+        except ValidationError as exc:
+            org_error = exc.messages[0]
+    initial = {"date": actions.today()}
+    if request.GET.get("type"):
+        initial["type"] = ActivityType.objects.filter(pk=request.GET["type"]).first() if request.GET["type"].isdigit() else None
+    if request.GET.get("date"):
+        try:
+            initial["date"] = dt.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            pass
+    form = ActivityForm(request.POST or None, request.FILES or None, user=user, teams=visible_lecture_teams(user),
+                        initial=initial)
+    presence = None
+    if request.method == "POST" and org is not None:
+        try:
+            presence = _presence_from_post(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                activity = actions.record_activity(
+                    user=user, org=org, type=data["type"], date=data["date"], topic=data["topic"],
+                    channel=data["channel"], audience=data["audience"], first_topic=data["first_topic"],
+                    lecture_team=data["lecture_team"], minutes=data["minutes"], presence=presence, files=data["files"],
+                )
+                messages.success(request, _("已记录：%(activity)s") % {"activity": activity})
+                return redirect("activities:detail", activity.code)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            if hasattr(exc, "error_dict") and "attendance" in exc.error_dict:
+                org_error = " ".join(exc.message_dict["attendance"])
+    day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
+    candidates = actions.attendance_candidates(org, day or actions.today()) if org else []
+    return render(request, "activities/activity_form.html", {
+        "form": form, "org": org, "org_code": code, "org_error": org_error,
+        "members": _member_rows(candidates, presence), "title": _("记录活动"), "submit": _("保存"),
+        "back_url": reverse("activities:list"), "creating": True,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def activity_edit(request, code):
+    user = request.user
+    activity = access.get_activity_for_user(user, code, write=True)
+    if not access.org_in_scope(user, activity.org):
+        raise Http404
+    existing = {a.person_id: a.presence for a in activity.attendance.all()}
+    initial = {"type": activity.type, "date": activity.date, "topic": activity.topic, "channel": activity.channel,
+               "first_topic": activity.first_topic, "lecture_team": activity.lecture_team,
+               "audience": activity.audience, "minutes": activity.minutes}
+    form = ActivityForm(request.POST or None, request.FILES or None, user=user, teams=visible_lecture_teams(user),
+                        initial=initial)
+    presence = existing
+    org_error = ""
+    if request.method == "POST":
+        try:
+            presence = _presence_from_post(request.POST)
+            if form.is_valid():
+                data = form.cleaned_data
+                actions.update_activity(
+                    activity, user=user, type=data["type"], date=data["date"], topic=data["topic"],
+                    channel=data["channel"], audience=data["audience"], first_topic=data["first_topic"],
+                    lecture_team=data["lecture_team"], minutes=data["minutes"], presence=presence,
+                    files=data["files"])
+                messages.success(request, _("已保存修改。"))
+                return redirect("activities:detail", activity.code)
+        except ValidationError as exc:
+            add_errors(form, exc)
+            if hasattr(exc, "error_dict") and "attendance" in exc.error_dict:
+                org_error = " ".join(exc.message_dict["attendance"])
+    from qingfeng.people.models import Person
+
+    candidates = list(actions.attendance_candidates(activity.org, activity.date))
+    known = {p.pk for p in candidates}
+    candidates += list(Person.objects.filter(pk__in=[pk for pk in existing if pk not in known]).order_by("name"))
+    return render(request, "activities/activity_form.html", {
+        "form": form, "org": activity.org, "org_code": activity.org.code, "org_error": org_error,
+        "members": _member_rows(candidates, presence), "title": _("修改活动：%(topic)s") % {"topic": activity.topic},
+        "submit": _("保存修改"), "back_url": reverse("activities:detail", args=[activity.code]), "creating": False,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def activity_detail(request, code):
+    user = request.user
+    activity = access.get_activity_for_user(user, code)
+    attendance = list(activity.attendance.select_related("person").order_by("person__name"))
+    counts = {value: sum(1 for a in attendance if a.presence == value) for value in Presence.values}
+    can_write = access.can_write(user, WRITERS_ACTIVITIES)
+    files = list(Attachment.objects.of(activity))
+    actions_ = []
+    if can_write:
+        actions_.append((_("修改"), reverse("activities:edit", args=[code]), ""))
+    findings = []
+    if activity.type.is_supervision:
+        findings = list(access.visible(activity.findings.select_related("org"), user))
+        if access.can_write(user, access.WRITERS_SUPERVISION):
+            actions_.append((_("登记问题"), reverse("supervision:create") + f"?round={code}", "btn-primary"))
+    documents = []
+    if activity.type.name == "政治监督专项检查":
+        have = {f.kind for f in files}
+        documents = [(FileKind(kind).label, kind in have) for kind in POLITICAL_DOCUMENTS]
+    fields = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.name), (_("组织"), str(activity.org)),
+              (_("日期"), activity.date.isoformat()), (_("主题"), activity.topic),
+              (_("形式"), activity.get_channel_display())]
+    if activity.type.name == actions.FIRST_TOPIC_TYPE:
+        fields.append((_("第一议题"), _("是") if activity.first_topic else _("否")))
+    if activity.lecture_team:
+        fields.append((_("宣讲小分队"), str(activity.lecture_team)))
+    if activity.type.needs_audience:
+        fields.append((_("受众人数"), activity.audience))
+    if activity.minutes:
+        fields.append((_("会议记录"), activity.minutes))
+    return render(request, "activities/activity_detail.html", {
+        "activity": activity, "title": f"{activity.type.name} · {activity.topic}", "fields": fields,
+        "attendance": attendance, "counts": counts, "files": files, "show_files": True,
+        "attach_form": AttachForm(initial={"kind": FileKind.OPINION if documents else FileKind.MINUTES}) if can_write else None,
+        "attach_url": reverse("activities:attach", args=[code]), "actions": actions_, "findings": findings,
+        "documents": documents, "history": history_of(activity),
+        "back_url": reverse("activities:list"), "back_label": _("活动"),
+    })
+
+
+@require_POST
+@login_required
+def activity_attach(request, code):
+    activity = access.get_activity_for_user(request.user, code, write=True)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attach_files(activity, form.cleaned_data["files"], user=request.user, kind=form.cleaned_data["kind"])
+            messages.success(request, _("附件已上传。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("activities:detail", code)
+
+
+@login_required
+def calendar(request, code):
+    org = access.get_org_for_user(request.user, code)
+    today = actions.today()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 1990), today.year + 1)
+    rows = branch_calendar(org, year, today)
+    can_write = access.can_write(request.user, WRITERS_ACTIVITIES)
+    return render(request, "activities/calendar.html", {
+        "org": org, "year": year, "rows": rows, "today": today, "can_write": can_write,
+        "missed": sum(r.missed for r in rows), "years": [year - 1, year + 1] if year < today.year + 1 else [year - 1],
+    })
+
+
+# ---- lecture teams ---------------------------------------------------------------------------
+
+@login_required
+def team_list(request):
+    qs = visible_lecture_teams(request.user).annotate(
+        lecturers=Count("roster", filter=Q(roster__left_on__isnull=True))).order_by("code")
+    can_write = access.can_write(request.user, access.WRITERS_STUDY)
+    listing = Listing(
+        title=_("宣讲小分队"),
+        columns=[Column(_("小分队编码")), Column(_("名称")), Column(_("组织")), Column(_("成立日期")),
+                 Column(_("在队宣讲员"), "text-end"), Column(_("状态"))],
+        row=lambda t: [t.code, Cell(t.name, url=reverse("activities:team_detail", args=[t.code])), t.org.name,
+                       t.established_on or "", Cell(t.lecturers, css="text-end qf-num"),
+                       Cell(_("已撤销"), badge="secondary") if t.dissolved_on else Cell(_("在册"), badge="green")],
+        sheet="宣讲小分队", create_url=reverse("activities:team_create") if can_write else "",
+        create_label=_("成立小分队"),
+    )
+    return list_page(request, qs, listing)
+
+
+@login_required
+def team_create(request):
+    access.require_write(request.user, access.WRITERS_STUDY)
+    form = LectureTeamForm(request.POST or None, initial={"org": request.user.org.code if request.user.org_id else ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org = writable_org(request.user, data["org"], access.WRITERS_STUDY)
+            team = actions.create_lecture_team(user=request.user, org=org, code=data["code"], name=data["name"],
+                                               established_on=data["established_on"])
+            return redirect("activities:team_detail", team.code)
+        except ValidationError as exc:
+            add_errors(form, exc)
+    return form_page(request, form, title=_("成立宣讲小分队"), back_url=reverse("activities:teams"), submit=_("保存"),
+                     status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def team_detail(request, code):
+    team = access.get_lecture_team_for_user(request.user, code)
+    can_write = access.can_write(request.user, access.WRITERS_STUDY)
+    roster = list(team.roster.select_related("person").order_by("left_on", "person__name"))
+    lectures = list(team.lectures.select_related("org").order_by("-date")[:20])
+    return render(request, "activities/team_detail.html", {
+        "team": team, "title": team.name, "roster": roster, "lectures": lectures, "can_write": can_write,
+        "fields": [(_("小分队编码"), team.code), (_("组织"), str(team.org)), (_("成立日期"), team.established_on),
+                   (_("撤销日期"), team.dissolved_on)],
+        "lecturer_form": LecturerForm(initial={"joined_on": actions.today()}) if can_write and not team.dissolved_on else None,
+        "date_form": DateForm(initial={"on": actions.today()}),
+        "history": history_of(team), "back_url": reverse("activities:teams"), "back_label": _("宣讲小分队"),
+        "actions": [],
+    })
+
+
+@require_POST
+@login_required
+def team_add_lecturer(request, code):
+    team = access.get_lecture_team_for_user(request.user, code, write=True)
+    form = LecturerForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = person_by_id(data["id_number"], data["name"], user=request.user)
+                actions.add_lecturer(team, user=request.user, person=person, joined_on=data["joined_on"])
+            messages.success(request, _("已加入宣讲员：%(name)s") % {"name": person.name})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("activities:team_detail", code)
+
+
+@require_POST
+@login_required
+def team_remove_lecturer(request, code, pk):
+    team, lecturer = get_lecturer_for_user(request.user, code, pk, write=True)
+    form = DateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写退出日期。"))
+        actions.remove_lecturer(lecturer, user=request.user, on=form.cleaned_data["on"])
+        messages.success(request, _("已登记退出：%(name)s") % {"name": lecturer.person.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("activities:team_detail", team.code)
+
+
+@require_POST
+@login_required
+def team_dissolve(request, code):
+    team = access.get_lecture_team_for_user(request.user, code, write=True)
+    form = DateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写撤销日期。"))
+        actions.dissolve_lecture_team(team, user=request.user, on=form.cleaned_data["on"])
+        messages.success(request, _("小分队已撤销。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("activities:team_detail", code)

@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.burden import views  # noqa: F401
+from qingfeng.burden import views
 
 app_name = "burden"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.form_list, name="list"),
+    path("new/", views.form_create, name="create"),
+    path("<str:code>/", views.form_detail, name="detail"),
+    path("<str:code>/retire/", views.form_retire, name="retire"),
+]

@@ -30,6 +30,7 @@ class ServiceItem(models.Model):  # 办实事事项
     category = models.CharField(_("类别"), max_length=6, choices=ServiceCategory.choices, blank=True)
     committed_on = models.DateField(_("承诺日期"))
     planned_on = models.DateField(_("计划完成日期"))
+    started_on = models.DateField(_("开始推进日期"), null=True, blank=True)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     beneficiaries = models.PositiveIntegerField(_("受益人数"), null=True, blank=True)
     entered_via = models.CharField(max_length=8, choices=Source.choices, default=Source.PAGE)
@@ -48,4 +49,7 @@ class ServiceItem(models.Model):  # 办实事事项
 
     @property
     def status(self) -> str:
-        return str(_("已办结")) if self.completed_on else str(_("推进中"))
+        """已承诺 → 推进中 → 已办结."""
+        if self.completed_on:
+            return str(_("已办结"))
+        return str(_("推进中")) if self.started_on else str(_("已承诺"))

@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.service import views  # noqa: F401
+from qingfeng.service import views
 
 app_name = "service"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.item_list, name="list"),
+    path("new/", views.item_create, name="create"),
+    path("<str:code>/", views.item_detail, name="detail"),
+    path("<str:code>/start/", views.item_start, name="start"),
+    path("<str:code>/complete/", views.item_complete, name="complete"),
+]

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from qingfeng.activities.models import Activity, ActivityType, Attendance, Lecturer, LectureTeam, Requirement
+from qingfeng.core.admin import ScopedAdmin
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    raw_id_fields = ["person"]
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedAdmin):
+    list_display = ["code", "date", "type", "topic", "org"]
+    list_filter = ["type", "channel"]
+    search_fields = ["code", "topic"]
+    raw_id_fields = ["org", "lecture_team"]
+    readonly_fields = ["entered_via", "created_by"]
+    inlines = [AttendanceInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if not request.user.sees_discipline:
+            qs = qs.exclude(type__is_restricted=True)
+        return qs
+
+
+class LecturerInline(admin.TabularInline):
+    model = Lecturer
+    raw_id_fields = ["person"]
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LectureTeam)
+class LectureTeamAdmin(ScopedAdmin):
+    list_display = ["code", "name", "org", "established_on", "dissolved_on"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["org"]
+    inlines = [LecturerInline]
+
+
+class PlatformDataAdmin(admin.ModelAdmin):
+    """Activity types and requirements are the deployment's data: platform administrators change them."""
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_platform_admin
+
+    has_add_permission = lambda self, request: request.user.is_active and request.user.is_platform_admin  # noqa: E731
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(PlatformDataAdmin):
+    list_display = ["name", "is_supervision", "needs_audience", "is_restricted", "sort"]
+
+
+@admin.register(Requirement)
+class RequirementAdmin(PlatformDataAdmin):
+    list_display = ["activity_type", "cadence", "min_full_members", "is_active"]

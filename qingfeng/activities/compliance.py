@@ -1,0 +1,101 @@
+"""A branch's organizational-life calendar (组织生活日历): each requirement's cadence windows in a year,
+due, met or missed (spec/indicators.md "Compliance", computed for one branch).
+
+The indicator counts only windows lying wholly inside the asked period; the calendar shows the whole
+year, with the running window as 待开展 and later ones as 未到期."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.activities.models import Activity, Cadence, Requirement
+from qingfeng.core.dates import add_months, month_end
+from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
+from qingfeng.people.models import Category, Relation
+
+MET, MISSED, DUE, UPCOMING, EXEMPT = "met", "missed", "due", "upcoming", "exempt"
+STATUS_LABELS = {MET: _("已开展"), MISSED: _("应开未开"), DUE: _("待开展"), UPCOMING: _("未到期"), EXEMPT: _("不适用")}
+STATUS_COLOURS = {MET: "green", MISSED: "red", DUE: "yellow", UPCOMING: "secondary", EXEMPT: "secondary"}
+
+
+@dataclass
+class Window:
+    start: dt.date
+    end: dt.date
+    status: str
+    activities: list = field(default_factory=list)
+    note: str = ""
+    prefill: dt.date | None = None  # the date a one-tap record pre-fills
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def colour(self):
+        return STATUS_COLOURS[self.status]
+
+
+@dataclass
+class RequirementRow:
+    requirement: Requirement
+    windows: list[Window]
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for w in self.windows if w.status == MISSED)
+
+
+def windows_of(cadence: str, year: int) -> list[tuple[dt.date, dt.date]]:
+    step = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.YEAR: 12}[cadence]
+    out, start = [], dt.date(year, 1, 1)
+    while start.year == year:
+        end = month_end(add_months(start, step - 1))
+        out.append((start, end))
+        start = end + dt.timedelta(days=1)
+    return out
+
+
+def full_members_on(relations: list[Relation], day: dt.date) -> int:
+    """正式党员 whose relation with the branch held on `day` (a change dated that day counts)."""
+    return sum(1 for r in relations
+               if (r.start_on is None or r.start_on <= day) and (r.end_on is None or r.end_on > day)
+               and r.person.category_on(day) == Category.FULL)
+
+
+def branch_calendar(branch: Organization, year: int, today: dt.date) -> list[RequirementRow]:
+    if branch.kind not in REQUIREMENT_KINDS:
+        return []
+    requirements = list(Requirement.objects.filter(is_active=True).select_related("activity_type"))
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    activities = list(Activity.objects.filter(org=branch, date__gte=start, date__lte=end,
+                                              type__in=[r.activity_type for r in requirements]).order_by("date"))
+    relations = list(Relation.objects.filter(org=branch).select_related("person"))
+    rows = []
+    for requirement in requirements:
+        windows = []
+        for w_start, w_end in windows_of(requirement.cadence, year):
+            existed = ((branch.established_on is None or branch.established_on <= w_start)
+                       and (branch.dissolved_on is None or branch.dissolved_on > w_end))
+            held = [a for a in activities if a.type_id == requirement.activity_type_id and w_start <= a.date <= w_end]
+            if not existed:
+                windows.append(Window(w_start, w_end, EXEMPT, held, str(_("支部未存续整个周期"))))
+                continue
+            if requirement.min_full_members and full_members_on(relations, w_start) < requirement.min_full_members:
+                note = _("周期首日正式党员不足 %(n)d 人") % {"n": requirement.min_full_members}
+                windows.append(Window(w_start, w_end, EXEMPT, held, str(note)))
+                continue
+            if held:
+                status = MET
+            elif w_end < today:
+                status = MISSED
+            elif w_start <= today:
+                status = DUE
+            else:
+                status = UPCOMING
+            windows.append(Window(w_start, w_end, status, held, prefill=min(max(w_start, today), w_end)))
+        rows.append(RequirementRow(requirement, windows))
+    return rows

@@ -1,0 +1,69 @@
+"""Forms of the activity pages. They only shape input; the rules live in activities.actions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.activities.actions import FIRST_TOPIC_TYPE, LECTURE_TYPE
+from qingfeng.activities.ledger import DateInput, StyledForm
+from qingfeng.activities.models import ActivityType, Channel, LectureTeam
+from qingfeng.files.forms import MultipleFileField
+from qingfeng.files.models import FileKind
+
+
+class ActivityForm(StyledForm, forms.Form):
+    type = forms.ModelChoiceField(ActivityType.objects.none(), label=_("活动类型"))
+    date = forms.DateField(label=_("日期"), widget=DateInput())
+    topic = forms.CharField(label=_("主题"), max_length=300)
+    channel = forms.ChoiceField(label=_("形式"), choices=Channel.choices, initial=Channel.OFFLINE)
+    first_topic = forms.BooleanField(label=_("学习“第一议题”"), required=False)
+    lecture_team = forms.ModelChoiceField(LectureTeam.objects.none(), label=_("宣讲小分队"), required=False)
+    audience = forms.IntegerField(label=_("受众人数"), required=False, min_value=0)
+    minutes = forms.CharField(label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("附件（会议记录、照片）"))
+
+    def __init__(self, *args, user, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        types = ActivityType.objects.all()
+        if not user.sees_discipline:
+            types = types.exclude(is_restricted=True)
+        self.fields["type"].queryset = types
+        self.fields["lecture_team"].queryset = teams
+        by_name = {t.name: t.pk for t in types}
+        # Fields that only some activity types use: ledgers.js shows them for those types alone.
+        self.fields["first_topic"].show_for = str(by_name.get(FIRST_TOPIC_TYPE, ""))
+        self.fields["lecture_team"].show_for = str(by_name.get(LECTURE_TYPE, ""))
+        self.fields["audience"].show_for = " ".join(str(t.pk) for t in types if t.needs_audience)
+        self.fields["type"].widget.attrs["data-activity-type"] = ""
+
+
+class ActivityFilter(StyledForm, forms.Form):
+    q = forms.CharField(label=_("主题"), required=False)
+    type = forms.ModelChoiceField(ActivityType.objects.all(), label=_("活动类型"), required=False)
+    org = forms.CharField(label=_("组织编码（含下级）"), required=False)
+    start = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
+    channel = forms.ChoiceField(label=_("形式"), required=False, choices=[("", "---------"), *Channel.choices])
+
+
+class AttachForm(StyledForm, forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=FileKind.choices, initial=FileKind.MINUTES)
+    files = MultipleFileField(label=_("文件"), required=True)
+
+
+class LectureTeamForm(StyledForm, forms.Form):
+    org = forms.CharField(label=_("所属组织编码"), max_length=32)
+    code = forms.CharField(label=_("小分队编码"), max_length=32)
+    name = forms.CharField(label=_("名称"), max_length=100)
+    established_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput())
+
+
+class LecturerForm(StyledForm, forms.Form):
+    id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
+    name = forms.CharField(label=_("姓名"), max_length=50, help_text=_("不是党员也可以；新人员按身份号码登记"))
+    joined_on = forms.DateField(label=_("加入日期"), required=False, widget=DateInput())
+
+
+class DateForm(StyledForm, forms.Form):
+    on = forms.DateField(label=_("日期"), widget=DateInput())

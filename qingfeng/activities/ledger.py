@@ -1,0 +1,267 @@
+"""Pieces every ledger page shares: history rows, facts refresh, export, pagination, form pages.
+
+History of a record is the append-only audit log (audit.AuditLog) written by the actions; findings
+keep their own status history as well (supervision.FindingEvent)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from qingfeng.accounts import access
+from qingfeng.core.lists import paginate
+
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+# ---- writes ------------------------------------------------------------------------------
+
+def ledger_action(func):
+    """Every ledger write: one transaction, and the audit log's save signals attribute the rows it
+    writes to the acting user (also when called from the command line or a test)."""
+    import functools
+
+    from django.db import transaction
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(), _acting_as(kwargs.get("user")):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _acting_as(user):
+    import contextlib
+
+    if importlib.util.find_spec("qingfeng.audit.context") is None:
+        return contextlib.nullcontext()
+    return importlib.import_module("qingfeng.audit.context").acting_as(user)
+
+
+def refresh_facts(org_id: int, *days) -> None:
+    """Recompute the indicator facts a change affects (engineer "indicators" owns the facts).
+    Called inside the action's transaction."""
+    days = tuple(d for d in days if d is not None)
+    if not days or importlib.util.find_spec("qingfeng.indicators.facts") is None:
+        return
+    facts = importlib.import_module("qingfeng.indicators.facts")
+    facts.refresh(org_id, *days)
+
+
+def audit(user, action: str, obj, summary: str = "", before=None, after=None) -> None:
+    from qingfeng.audit.models import record
+
+    record(user, action, obj, summary=summary or str(obj), before=before, after=after)
+
+
+def jsonable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return str(value)
+    return value
+
+
+def diff(obj, changes: dict) -> tuple[dict, dict]:
+    """Apply `changes` to obj; return (before, after) of the fields that really changed."""
+    before, after = {}, {}
+    for name, value in changes.items():
+        old = getattr(obj, name)
+        if old != value:
+            before[name], after[name] = jsonable(old), jsonable(value)
+            setattr(obj, name, value)
+    return before, after
+
+
+def writable_org(user, code: str, writers: set[str]):
+    """The organization `code` if the user may write records for it; ValidationError otherwise."""
+    from django.http import Http404
+
+    code = (code or "").strip()
+    try:
+        org = access.get_org_for_user(user, code)
+    except Http404 as exc:
+        raise ValidationError(_("组织编码“%(code)s”不存在或不在您的管理范围内。") % {"code": code}) from exc
+    access.require_write(user, writers)
+    return org
+
+
+def history_of(obj):
+    from qingfeng.audit.models import AuditLog
+
+    return AuditLog.objects.filter(model=obj._meta.label, object_id=str(obj.pk)).order_by("at", "id")
+
+
+# ---- list pages ----------------------------------------------------------------------------
+
+def export_available() -> bool:
+    return importlib.util.find_spec("qingfeng.imports.exports") is not None
+
+
+@dataclass
+class Column:
+    label: str
+    css: str = ""
+
+
+@dataclass
+class Cell:
+    text: object = ""
+    url: str = ""
+    css: str = ""
+    badge: str = ""  # a Tabler colour: the cell renders as a badge
+
+
+@dataclass
+class Listing:
+    title: str
+    columns: list[Column]
+    row: object  # callable(obj) -> list[Cell | str]
+    filters: object = None  # a bound GET form
+    sheet: str = ""  # the import sheet, for the export links
+    create_url: str = ""
+    create_label: str = ""
+    extra_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+    empty: str = ""
+    row_css: object = None  # callable(obj) -> str
+
+
+def list_page(request, queryset, listing: Listing, template: str = "activities/ledger_list.html", extra=None):
+    """One list view: the filtered queryset on screen, paginated; the same queryset exported;
+    an htmx request gets just the results fragment."""
+    fmt = request.GET.get("export")
+    if fmt in EXPORT_FORMATS and listing.sheet and export_available():
+        exports = importlib.import_module("qingfeng.imports.exports")
+        from qingfeng.audit.models import AuditAction, record
+
+        record(request.user, AuditAction.EXPORT, model=queryset.model._meta.label,
+               summary=f"{listing.sheet} {fmt} {request.GET.urlencode()}"[:300])
+        return exports.export_response(queryset, listing.sheet, fmt)
+    page, query = paginate(request, queryset)
+    rows = []
+    for obj in page.object_list:
+        cells = [c if isinstance(c, Cell) else Cell(text=c) for c in listing.row(obj)]
+        rows.append({"cells": cells, "css": listing.row_css(obj) if listing.row_css else ""})
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("export", None)
+    context = {
+        "listing": listing, "page": page, "query": query, "rows": rows,
+        "export_links": [(f, f"?{params.urlencode()}{'&' if params else ''}export={f}") for f in EXPORT_FORMATS]
+        if listing.sheet and export_available() else [],
+        **(extra or {}),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "activities/_ledger_results.html", context)
+    return render(request, template, context)
+
+
+def form_page(request, form, *, title: str, back_url: str, submit: str, template: str = "activities/ledger_form.html",
+              extra=None, status: int = 200):
+    return render(request, template, {"form": form, "title": title, "back_url": back_url, "submit": submit,
+                                      **(extra or {})}, status=status)
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Put an action's ValidationError on the form (on fields where the action named them)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# ---- forms ---------------------------------------------------------------------------------
+
+class DateInput:
+    """An <input type=date> widget (phones show their native picker)."""
+
+    def __new__(cls, **attrs):
+        from django import forms
+
+        return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def style_fields(form) -> None:
+    """Tabler classes on every widget, so each form renders the same."""
+    from django import forms
+
+    for form_field in form.fields.values():
+        widget = form_field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+
+
+class StyledForm:
+    """Mixin: a Form whose widgets carry Tabler classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+# ---- people named by ID number (lecturers, dispatched cadres, persons held accountable) ------
+
+def person_by_id(id_number: str, name: str, user=None):
+    """The person with this 公民身份号码, or a new one (need not be a party member). The name must
+    agree with the one on record, so an ID number alone reveals nobody."""
+    from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
+    from qingfeng.people.models import Person
+
+    id_number, name = (id_number or "").strip().upper(), (name or "").strip()
+    problem = id_problem(id_number)
+    if problem:
+        raise ValidationError({"id_number": [problem]})
+    if not name:
+        raise ValidationError({"name": [_("请填写姓名。")]})
+    person = Person.objects.filter(id_number=id_number).first()
+    if person is not None:
+        if person.name != name:
+            raise ValidationError({"name": [_("姓名与该公民身份号码登记的姓名不符。")]})
+        return person
+    return Person.objects.create(name=name, id_number=id_number, gender=id_gender(id_number),
+                                 birth_date=id_birth_date(id_number))
+
+
+def within_code(qs, user, code: str, field: str = "org"):
+    """Narrow a list to the subtree of the organization `code` — if the user sees it; else nothing."""
+    from django.http import Http404
+
+    code = (code or "").strip()
+    if not code:
+        return qs
+    try:
+        org = access.get_org_for_user(user, code)
+    except Http404:
+        return qs.none()
+    return qs.filter(**{f"{field}__path__startswith": org.path})
+
+
+def post_transition(request, form, action, success: str, redirect_to):
+    """Run one POSTed transition form through its action; errors become a message on the record's page."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+            messages.success(request, success)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}"
+                                         for k, v in form.errors.items()))
+    return redirect(redirect_to)

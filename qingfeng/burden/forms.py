@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.activities.ledger import DateInput, StyledForm
+from qingfeng.burden.models import RetireReason
+
+
+class ReportFormForm(StyledForm, forms.Form):
+    org = forms.CharField(label=_("主管组织编码"), max_length=32)
+    code = forms.CharField(label=_("报表编号"), max_length=40)
+    name = forms.CharField(label=_("报表名称"), max_length=200)
+    enabled_on = forms.DateField(label=_("启用日期"), widget=DateInput())
+
+
+class ReportFormFilter(StyledForm, forms.Form):
+    q = forms.CharField(label=_("报表名称"), required=False)
+    state = forms.ChoiceField(label=_("状态"), required=False,
+                              choices=[("", "---------"), ("1", _("在用")), ("0", _("已停用"))])
+    org = forms.CharField(label=_("组织编码（含下级）"), required=False)
+
+
+class RetireForm(StyledForm, forms.Form):
+    on = forms.DateField(label=_("停用日期"), widget=DateInput())
+    reason = forms.ChoiceField(label=_("停用原因"), choices=RetireReason.choices)

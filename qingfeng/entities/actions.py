@@ -1,0 +1,82 @@
+"""The two-new register (两新组织): registering an entity, its coverage over time (CoverageChange rows,
+Entity.coverage the current one) and deregistration (注销)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from qingfeng.activities.actions import today
+from qingfeng.activities.ledger import diff, ledger_action, refresh_facts
+from qingfeng.burden.entries import log_entries
+from qingfeng.core.idnumbers import credit_problem
+from qingfeng.entities.models import CoverageChange, CoverageMode, Entity, EntityType
+from qingfeng.orgs.models import Organization
+
+
+@ledger_action
+def register_entity(*, user, org: Organization, credit_code: str, name: str, type: str,  # noqa: A002
+                    coverage: str = CoverageMode.NONE, since: dt.date | None = None, employees: int | None = None,
+                    member_count: int | None = None, via: str = "page") -> Entity:
+    credit_code, name = (credit_code or "").strip().upper(), (name or "").strip()
+    errors: dict[str, list[str]] = {}
+    problem = credit_problem(credit_code)
+    if problem:
+        errors["credit_code"] = [problem]
+    elif Entity.objects.filter(credit_code=credit_code).exists():
+        errors["credit_code"] = [_("该统一社会信用代码已登记。")]
+    if not name:
+        errors["name"] = [_("请填写名称。")]
+    if type not in EntityType.values:
+        errors["type"] = [_("请选择类型。")]
+    if coverage not in CoverageMode.values:
+        errors["coverage"] = [_("请选择覆盖方式。")]
+    elif coverage == CoverageMode.NONE and since:
+        errors["since"] = [_("未覆盖时不填覆盖日期。")]
+    if since and since > today():
+        errors["since"] = [_("覆盖日期不能晚于今天。")]
+    if errors:
+        raise ValidationError(errors)
+    entity = Entity.objects.create(credit_code=credit_code, name=name[:200], type=type, org=org, employees=employees,
+                                   member_count=member_count, coverage=coverage, entered_via=via)
+    if coverage != CoverageMode.NONE:
+        CoverageChange.objects.create(entity=entity, mode=coverage, since=since)
+    log_entries([entity], via, user=user)
+    refresh_facts(org.pk, since or today())
+    return entity
+
+
+@ledger_action
+def change_coverage(entity: Entity, *, user, mode: str, since: dt.date) -> CoverageChange:
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if entity.deregistered_on:
+        raise ValidationError(_("该组织已注销。"))
+    if mode not in CoverageMode.values:
+        raise ValidationError({"mode": [_("请选择覆盖方式。")]})
+    if mode == entity.coverage:
+        raise ValidationError({"mode": [_("覆盖方式没有变化。")]})
+    if since > today():
+        raise ValidationError({"since": [_("变化日期不能晚于今天。")]})
+    last = entity.coverage_history.exclude(since__isnull=True).order_by("-since").first()
+    if last and since <= last.since:
+        raise ValidationError({"since": [_("变化日期必须晚于上一次变化（%(date)s）。") % {"date": last.since}]})
+    change = CoverageChange.objects.create(entity=entity, mode=mode, since=since)
+    diff(entity, {"coverage": mode})
+    entity.save(update_fields=["coverage"])
+    refresh_facts(entity.org_id, since)
+    return change
+
+
+@ledger_action
+def deregister_entity(entity: Entity, *, user, on: dt.date) -> Entity:
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    if entity.deregistered_on:
+        raise ValidationError(_("该组织已于 %(date)s 注销。") % {"date": entity.deregistered_on})
+    if on > today():
+        raise ValidationError({"on": [_("注销日期不能晚于今天。")]})
+    diff(entity, {"deregistered_on": on})
+    entity.save(update_fields=["deregistered_on"])
+    refresh_facts(entity.org_id, on)
+    return entity

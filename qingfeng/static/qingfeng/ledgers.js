@@ -1,0 +1,48 @@
+// Ledger pages: fields shown for some activity types only, and the attendance list.
+// Wired by data- attributes; loaded by the pages that need it (no inline scripts).
+(function () {
+  "use strict";
+
+  function showForType(form) {
+    const select = form.querySelector("[data-activity-type]");
+    if (!select) return;
+    form.querySelectorAll("[data-show-for]").forEach((box) => {
+      const ids = box.dataset.showFor.split(" ").filter(Boolean);
+      const shown = ids.includes(select.value);
+      box.hidden = !shown;
+      if (!shown) {
+        box.querySelectorAll("input[type=checkbox]").forEach((c) => { c.checked = false; });
+        box.querySelectorAll("input[type=number], select").forEach((c) => { c.value = ""; });
+      }
+    });
+  }
+
+  function summarize(form) {
+    const out = form.querySelector("[data-attendance-summary]");
+    if (!out) return;
+    let present = 0, leave = 0, absent = 0;
+    form.querySelectorAll("[data-member]").forEach((row) => {
+      if (row.querySelector("[data-leave]").checked) leave += 1;
+      else if (row.querySelector("[data-present]").checked) present += 1;
+      else absent += 1;
+    });
+    out.textContent = (out.dataset.template || "出席 {p} · 请假 {l} · 缺席 {a}")
+      .replace("{p}", present).replace("{l}", leave).replace("{a}", absent);
+  }
+
+  document.querySelectorAll("[data-activity-form]").forEach((form) => {
+    showForType(form);
+    summarize(form);
+    form.addEventListener("change", (event) => {
+      const target = event.target;
+      if (target.matches("[data-activity-type]")) showForType(form);
+      const row = target.closest("[data-member]");
+      if (row) {
+        // 请假 and 出席 exclude each other; ticking 出席 again clears 请假.
+        if (target.matches("[data-leave]") && target.checked) row.querySelector("[data-present]").checked = false;
+        if (target.matches("[data-present]") && target.checked) row.querySelector("[data-leave]").checked = false;
+      }
+      summarize(form);
+    });
+  });
+})();

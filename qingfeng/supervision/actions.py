@@ -1,0 +1,135 @@
+"""Findings (问题) and their rectification: found → 整改中 → 待核验 → 已销号, or 已退回 with a reason.
+Every transition appends a FindingEvent; accountability decisions (问责) link to the finding."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from qingfeng.activities.actions import new_code, today
+from qingfeng.activities.ledger import audit, ledger_action, refresh_facts
+from qingfeng.activities.models import Activity
+from qingfeng.audit.models import AuditAction
+from qingfeng.burden.entries import log_entries
+from qingfeng.files.actions import attach_files
+from qingfeng.files.models import FileKind
+from qingfeng.orgs.models import Organization
+from qingfeng.people.models import Person
+from qingfeng.supervision.access import can_verify
+from qingfeng.supervision.models import Accountability, Finding, FindingEvent, FindingSource, FindingStatus
+
+
+def _event(finding: Finding, user, from_status: str, note: str = "") -> FindingEvent:
+    return FindingEvent.objects.create(finding=finding, actor=user if getattr(user, "is_authenticated", False) else None,
+                                       from_status=from_status, to_status=finding.status, note=note)
+
+
+@ledger_action
+def record_finding(*, user, org: Organization, source: str, found_on: dt.date, description: str, deadline: dt.date,
+                   round: Activity | None = None, files=(), via: str = "page") -> Finding:  # noqa: A002
+    errors: dict[str, list[str]] = {}
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = [_("请填写问题描述。")]
+    if source not in FindingSource.values:
+        errors["source"] = [_("请选择问题来源。")]
+    if found_on > today():
+        errors["found_on"] = [_("发现日期不能晚于今天。")]
+    if deadline < found_on:
+        errors["deadline"] = [_("整改期限不能早于发现日期。")]
+    if round is not None:
+        if not round.type.is_supervision:
+            errors["round"] = [_("所选活动不是督导类活动。")]
+        elif round.date > found_on:
+            errors["round"] = [_("发现日期不能早于督导活动日期 %(date)s。") % {"date": round.date}]
+        elif round.type.name in FindingSource.values and source != round.type.name:
+            errors["source"] = [_("问题来源应与督导轮次的类型“%(type)s”一致。") % {"type": round.type.name}]
+    if errors:
+        raise ValidationError(errors)
+    finding = Finding.objects.create(code=new_code("WT", found_on, Finding), source=source, found_on=found_on, org=org,
+                                     description=description, deadline=deadline, round=round, entered_via=via,
+                                     status=FindingStatus.RECTIFYING)
+    _event(finding, user, "", _("发现问题"))
+    log_entries([finding], via, user=user)
+    attach_files(finding, files, user=user, kind=FileKind.OTHER)
+    refresh_facts(org.pk, found_on, deadline)
+    return finding
+
+
+def _locked(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update().select_related("org").get(pk=finding.pk)
+
+
+@ledger_action
+def submit_finding(finding: Finding, *, user, note: str, files=()) -> Finding:
+    """The responsible organization reports its rectification (with evidence) for verification."""
+    finding = _locked(finding)
+    if finding.status not in (FindingStatus.RECTIFYING, FindingStatus.RETURNED):
+        raise ValidationError(_("只有整改中或已退回的问题可以提交核验。"))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("请说明整改情况。")]})
+    attach_files(finding, files, user=user, kind=FileKind.EVIDENCE)
+    old = finding.status
+    finding.status = FindingStatus.SUBMITTED
+    finding.save(update_fields=["status", "updated_at"])
+    _event(finding, user, old, note)
+    return finding
+
+
+@ledger_action
+def return_finding(finding: Finding, *, user, reason: str) -> Finding:
+    """The verifying officer sends the rectification back, saying why."""
+    finding = _locked(finding)
+    if not can_verify(user, finding):
+        raise PermissionDenied
+    if finding.status != FindingStatus.SUBMITTED:
+        raise ValidationError(_("只有待核验的问题可以退回。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("退回时必须说明理由。")]})
+    finding.status = FindingStatus.RETURNED
+    finding.save(update_fields=["status", "updated_at"])
+    _event(finding, user, FindingStatus.SUBMITTED, reason)
+    return finding
+
+
+@ledger_action
+def close_finding(finding: Finding, *, user, on: dt.date, note: str = "") -> Finding:
+    """销号: the verifying officer accepts the rectification."""
+    finding = _locked(finding)
+    if not can_verify(user, finding):
+        raise PermissionDenied
+    if finding.status != FindingStatus.SUBMITTED:
+        raise ValidationError(_("只有待核验的问题可以销号。"))
+    if on < finding.found_on:
+        raise ValidationError({"on": [_("销号日期不能早于发现日期。")]})
+    if on > today():
+        raise ValidationError({"on": [_("销号日期不能晚于今天。")]})
+    finding.status = FindingStatus.CLOSED
+    finding.closed_on = on
+    finding.save(update_fields=["status", "closed_on", "updated_at"])
+    _event(finding, user, FindingStatus.SUBMITTED, (note or "").strip() or _("销号"))
+    refresh_facts(finding.org_id, on, finding.deadline)
+    return finding
+
+
+@ledger_action
+def record_accountability(*, user, org: Organization, person: Person, decided_on: dt.date, mode: str,
+                          finding: Finding | None = None, via: str = "page") -> Accountability:
+    if decided_on > today():
+        raise ValidationError({"decided_on": [_("决定日期不能晚于今天。")]})
+    if finding is not None and decided_on < finding.found_on:
+        raise ValidationError({"decided_on": [_("决定日期不能早于问题的发现日期。")]})
+    if Accountability.objects.filter(person=person, decided_on=decided_on).exists():
+        raise ValidationError(_("%(name)s 在 %(date)s 已有一条问责决定。") % {"name": person.name, "date": decided_on})
+    decision = Accountability.objects.create(person=person, org=org, decided_on=decided_on, mode=mode, finding=finding,
+                                             entered_via=via)
+    log_entries([decision], via, user=user)
+    if finding is not None:
+        audit(user, AuditAction.UPDATE, finding, summary=_("关联问责决定：%(name)s %(mode)s") % {
+            "name": person.name, "mode": mode})
+    refresh_facts(org.pk, decided_on)
+    return decision
