@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qingfeng.orgs.models import PATH_SEP, Election, Organization
 
@@ -18,11 +20,21 @@ def save_organization(org: Organization) -> Organization:
     old_path = None
     if org.pk:
         old_path = Organization.objects.filter(pk=org.pk).values_list("path", flat=True).first()
+    check_parent(org, old_path)
     set_path(org)
     org.save()
     if old_path and old_path != org.path:
         rewrite_subtree(old_path, org.path)
     return org
+
+
+def check_parent(org: Organization, old_path: str | None = None) -> None:
+    """A tree has no cycles: an organization cannot sit under itself or one of its own descendants."""
+    if org.parent_id is None:
+        return
+    old_path = old_path or (org.pk and Organization.objects.filter(pk=org.pk).values_list("path", flat=True).first())
+    if old_path and (org.parent_id == org.pk or org.parent.path.startswith(old_path)):
+        raise ValidationError(_("上级组织不能是本组织或其下级组织。"), code="cycle")
 
 
 def rewrite_subtree(old_prefix: str, new_prefix: str) -> None:

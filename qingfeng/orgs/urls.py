@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.orgs import views  # noqa: F401
+from qingfeng.orgs import views
 
 app_name = "orgs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.tree, name="tree"),
+    path("options/", views.options, name="options"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/children/", views.children, name="children"),
+]

@@ -13,8 +13,12 @@ from qingfeng.people.models import EndReason, Person, Relation, RelationVia
 
 
 @transaction.atomic
-def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: str = "", user=None) -> Relation:
-    """Move a member's organizational relation (组织关系转接) to another organization of the platform."""
+def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: str = "", user=None,
+                    channel: str | None = None) -> Relation:
+    """Move a member's organizational relation (组织关系转接) to another organization of the platform.
+
+    The current relation is closed on `on` (the first day it no longer holds) and a new one opened there;
+    nothing is rewritten. `channel` (a Source value: page, api, import) logs the new relation as an entry."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     current = person.relations.filter(end_on__isnull=True).order_by("-start_on", "-id").first()
     if current is None:
@@ -33,9 +37,62 @@ def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: 
     )
     person.org = to_org
     person.save(update_fields=["org", "updated_at"])
+    from qingfeng.indicators import facts
+
+    # Membership counts of both subtrees change from the transfer day on.
+    facts.refresh(current.org_id, on)
+    facts.refresh(to_org.pk, on)
+    if channel is not None:
+        from qingfeng.burden.entries import log_entries
+
+        log_entries([relation], channel, user=user)
     if user is not None:
         from qingfeng.audit.models import AuditAction, record
 
         record(user, AuditAction.UPDATE, person, summary=f"转接 {current.org.code} → {to_org.code} {on}",
                before={"org": current.org.code}, after={"org": to_org.code, "on": on.isoformat()})
     return relation
+
+
+def person_problem(person: Person) -> str | None:
+    """Why a new person record cannot be saved as it is (in Chinese), or None."""
+    from django.utils import timezone
+
+    from qingfeng.core.idnumbers import id_birth_date, id_problem
+
+    problem = id_problem(person.id_number or "")
+    if problem:
+        return problem
+    if person.birth_date and id_birth_date(person.id_number) != person.birth_date:
+        return _("出生日期与公民身份号码不一致。")
+    if person.org_id and person.org.dissolved_on and person.org.dissolved_on <= timezone.localdate():
+        return _("不能把人员放入已撤销的党组织。")
+    if person.full_on and person.admitted_on and person.full_on <= person.admitted_on:
+        return _("转正日期必须晚于入党日期。")
+    return None
+
+
+@transaction.atomic
+def register_person(person: Person, *, user=None, channel: str | None = None) -> Person:
+    """Save a new person; a member placed in an organization gets the opening relation row (转入, from
+    outside the platform) dated from admission — the history starts where the platform learns of them."""
+    if person.pk:
+        raise ValidationError(_("该人员已经存在。"))
+    problem = person_problem(person)
+    if problem:
+        raise ValidationError(problem)
+    person.save()
+    if person.org_id:
+        start = person.admitted_on
+        if start and person.org.established_on and start < person.org.established_on:
+            start = person.org.established_on
+        relation = Relation.objects.create(person=person, org=person.org, start_on=start, via=RelationVia.TRANSFER_IN)
+        if start:
+            from qingfeng.indicators import facts
+
+            facts.refresh(person.org_id, start)
+        if channel is not None:
+            from qingfeng.burden.entries import log_entries
+
+            log_entries([relation], channel, user=user)
+    return person

@@ -1,6 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.people import views  # noqa: F401
+from qingfeng.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/transfer/", views.transfer, name="transfer"),
+]
