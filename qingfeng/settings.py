@@ -65,12 +65,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "qingfeng.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qingfeng.audit.context.AuditContextMiddleware",
+    "qingfeng.accounts.middleware.TotpEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -116,10 +119,18 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "qingfeng.accounts.validators.LengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "qingfeng.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Every sign-in path (web, API token, admin) goes through one backend: lockout and second factor.
+AUTHENTICATION_BACKENDS = ["qingfeng.accounts.backends.QingfengBackend"]
+QINGFENG_LOCKOUT_FAILURES = 5
+QINGFENG_LOCKOUT_MINUTES = 15
+# Roles (accounts.Role values) that must sign in with a TOTP second factor; off by default and in
+# the demo, "admin,discipline" in qingfeng.settings_production.
+QINGFENG_TOTP_REQUIRED_ROLES = [r.strip() for r in os.environ.get("QINGFENG_TOTP_REQUIRED_ROLES", "").split(",") if r.strip()]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

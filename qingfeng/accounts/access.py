@@ -270,3 +270,14 @@ def get_recommendation_for_user(user: User, code: str, write: bool = False):
     if write:
         require_write(user, WRITERS_DISCIPLINE)
     return obj
+
+
+# ---- personal data (PIPL) --------------------------------------------------------------
+
+# Roles that keep member records or investigate may see a full ID or phone number, one at a time
+# and logged (audit:unmask); everyone else sees 140105********1234.
+UNMASKERS = {Role.ADMIN, Role.ORGANIZATION, Role.CLERK, Role.DISCIPLINE}
+
+
+def can_unmask(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in UNMASKERS)

@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class AuditConfig(AppConfig):
     name = "qingfeng.audit"
+
+    def ready(self):
+        from qingfeng.audit import signals
+
+        signals.connect()

@@ -1,6 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.audit import views  # noqa: F401
+from qingfeng.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+    path("unmask/<int:pk>/", views.unmask, name="unmask"),
+]

@@ -1,0 +1,63 @@
+"""Response headers, CSRF and upload limits through HTTP; the production settings pass Django's
+deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.test import Client
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_page_carries_a_csp_without_inline_scripts(world, client_for):
+    for response in (Client().get(reverse("accounts:login")), client_for(world.clerk).get(reverse("core:home"))):
+        policy = response["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        assert directives["script-src"] == "'self'"
+        assert directives["default-src"] == "'self'"
+        assert directives["frame-ancestors"] == "'none'"
+        assert directives["img-src"] == "'self' data:"
+        assert "<script>" not in response.content.decode()  # no inline script (every script has a src)
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_posts_without_a_csrf_token_are_refused(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.discipline_user)
+    response = client.post(reverse("discipline:case_create"), {"code": "X"})
+    assert response.status_code == 403
+    assert Client(enforce_csrf_checks=True).post(reverse("accounts:login"), {"username": "a"}).status_code == 403
+
+
+def test_an_oversized_form_body_is_rejected(world, client_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = client_for(world.clerk).post(reverse("accounts:password_change"), {"old_password": "x" * 4096})
+    assert response.status_code == 400
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for Playwright only
+    env.update(DJANGO_SETTINGS_MODULE="qingfeng.settings_production",
+               SECRET_KEY="k" * 20 + "-production-secret-for-the-check-only-0123456789abcdef",
+               ALLOWED_HOSTS="dangjian.example.cn", QINGFENG_VAR=str(tmp_path),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    result = subprocess.run([sys.executable, "-m", "qingfeng.cli", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(DJANGO_SETTINGS_MODULE="qingfeng.settings_production", QINGFENG_VAR=str(tmp_path),
+               ALLOWED_HOSTS="dangjian.example.cn")
+    result = subprocess.run([sys.executable, "-m", "django", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
