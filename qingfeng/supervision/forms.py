@@ -28,12 +28,14 @@ class FindingFilter(StyledForm, forms.Form):
 
 
 class SubmitForm(StyledForm, forms.Form):
-    note = forms.CharField(label=_("整改情况"), widget=forms.Textarea)
+    note = forms.CharField(label=_("整改情况"), widget=forms.Textarea,
+                           error_messages={"required": _("请说明整改情况。")})
     files = MultipleFileField(label=_("整改佐证（照片、文件）"))
 
 
 class ReturnForm(StyledForm, forms.Form):
-    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea)
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea,
+                             error_messages={"required": _("退回时必须说明理由。")})
 
 
 class CloseForm(StyledForm, forms.Form):

@@ -158,6 +158,15 @@ def finding_detail(request, code):
     return render(request, "supervision/finding_detail.html", _detail_context(request, finding))
 
 
+def _reject(request, form, exc: ValidationError) -> None:
+    """Field errors go on the form; a refusal of the transition itself (the finding is no longer in
+    the state the page showed) is said at the top of the page, where the form may no longer be."""
+    if hasattr(exc, "error_dict"):
+        add_errors(form, exc)
+    else:
+        messages.error(request, " ".join(exc.messages))
+
+
 @require_POST
 @login_required
 def finding_submit(request, code):
@@ -170,7 +179,7 @@ def finding_submit(request, code):
             messages.success(request, _("已提交核验。"))
             return redirect("supervision:detail", code)
         except ValidationError as exc:
-            add_errors(form, exc)
+            _reject(request, form, exc)
     finding.refresh_from_db()
     return render(request, "supervision/finding_detail.html", _detail_context(request, finding, submit=form), status=400)
 
@@ -186,7 +195,7 @@ def finding_return(request, code):
             messages.success(request, _("已退回整改。"))
             return redirect("supervision:detail", code)
         except ValidationError as exc:
-            add_errors(form, exc)
+            _reject(request, form, exc)
     return render(request, "supervision/finding_detail.html", _detail_context(request, finding, ret=form), status=400)
 
 
@@ -201,7 +210,7 @@ def finding_close(request, code):
             messages.success(request, _("问题已销号。"))
             return redirect("supervision:detail", code)
         except ValidationError as exc:
-            add_errors(form, exc)
+            _reject(request, form, exc)
     return render(request, "supervision/finding_detail.html", _detail_context(request, finding, close=form), status=400)
 
 
