@@ -1,0 +1,127 @@
+"""Row writers for the ground records, shared by the article's figures and the background.
+
+Every row is marked entered_via="demo"; created_at is the generation time, except history rows
+(finding status events) which carry the day they describe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from qingfeng.activities.models import (
+    Activity,
+    ActivityType,
+    Attendance,
+    Channel,
+    Lecturer,
+    LectureTeam,
+    Source,
+)
+from qingfeng.burden.models import ReportForm
+from qingfeng.demo.bulk import Table
+from qingfeng.discipline.models import Case, Disposition, Recommendation
+from qingfeng.entities.models import CoverageChange, Entity
+from qingfeng.grassroots.models import Assignment, WeakOrgCase
+from qingfeng.orgs.models import Election
+from qingfeng.service.models import ServiceItem
+from qingfeng.supervision.models import Accountability, Finding, FindingEvent, FindingStatus
+
+DEMO = Source.DEMO
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at_evening(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(17, 30), tzinfo=SHANGHAI)
+
+
+class Recorder:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+        self.types = dict(ActivityType.objects.values_list("name", "id"))
+        self.activities = Table(Activity, ["id", "code", "type", "org", "date", "topic", "channel", "audience",
+                                           "first_topic", "lecture_team", "minutes", "entered_via", "created_by",
+                                           "created_at", "updated_at"])
+        self.attendance = Table(Attendance, ["id", "activity", "person", "presence"], batch=50000)
+        self.teams = Table(LectureTeam, ["id", "code", "name", "org", "established_on", "dissolved_on"])
+        self.lecturers = Table(Lecturer, ["id", "team", "person", "joined_on", "left_on"])
+        self.assignments = Table(Assignment, ["id", "person", "role", "org", "sent_by", "team", "start_on", "end_on",
+                                              "end_reason", "entered_via", "created_at"])
+        self.weak = Table(WeakOrgCase, ["id", "org", "identified_on", "problems", "rectified_on", "entered_via",
+                                        "created_at"])
+        self.elections = Table(Election, ["id", "org", "held_on", "term_years", "created_at"])
+        self.entities = Table(Entity, ["id", "credit_code", "name", "type", "org", "employees", "member_count",
+                                       "coverage", "deregistered_on", "entered_via", "created_at"])
+        self.coverage = Table(CoverageChange, ["id", "entity", "mode", "since", "created_at"])
+        self.findings = Table(Finding, ["id", "code", "source", "found_on", "org", "description", "deadline",
+                                        "closed_on", "status", "round", "entered_via", "created_at", "updated_at"])
+        self.events = Table(FindingEvent, ["id", "finding", "at", "actor", "from_status", "to_status", "note"])
+        self.accountability = Table(Accountability, ["id", "person", "org", "decided_on", "mode", "finding",
+                                                     "entered_via", "created_at"])
+        self.services = Table(ServiceItem, ["id", "code", "org", "name", "category", "committed_on", "planned_on",
+                                            "completed_on", "beneficiaries", "entered_via", "created_at", "updated_at"])
+        self.forms = Table(ReportForm, ["id", "code", "name", "org", "enabled_on", "retired_on", "retire_reason",
+                                        "entered_via", "created_at"])
+        self.cases = Table(Case, ["id", "code", "person", "cadre_level", "org", "filed_on", "self_surrender",
+                                  "closed_on", "entered_via", "created_at"])
+        self.dispositions = Table(Disposition, ["id", "person", "org", "decided_on", "form", "measure", "case",
+                                                "entered_via", "created_at"])
+        self.recommendations = Table(Recommendation, ["id", "code", "org", "issued_on", "recipient", "replied_on",
+                                                      "entered_via", "created_at"])
+
+    def tables(self) -> list[Table]:
+        return [self.activities, self.attendance, self.teams, self.lecturers, self.assignments, self.weak,
+                self.elections, self.entities, self.coverage, self.findings, self.events, self.accountability,
+                self.services, self.forms, self.cases, self.dispositions, self.recommendations]
+
+    def close(self) -> dict[str, int]:
+        return {t.model._meta.label_lower: t.close() for t in self.tables()}
+
+    # -- one record each ------------------------------------------------------------------------------------
+    def activity(self, type_name: str, org_id: int, day: dt.date, topic: str, *, channel: str = Channel.OFFLINE,
+                 audience: int | None = None, first_topic: bool = False, team: int | None = None) -> int:
+        pk = self.activities.new_id()
+        self.activities.add((pk, f"DEMO-HD{pk:09d}", self.types[type_name], org_id, day, topic, channel, audience,
+                             first_topic, team, "", DEMO, None, self.now, self.now))
+        return pk
+
+    def attend(self, activity_id: int, person_id: int, presence: str = "出席") -> None:
+        self.attendance.add((self.attendance.new_id(), activity_id, person_id, presence))
+
+    def assign(self, person_id: int, role: str, org_id: int, start: dt.date, *, end: dt.date | None = None,
+               reason: str = "", sent_by: str = "", team: str = "") -> int:
+        pk = self.assignments.new_id()
+        self.assignments.add((pk, person_id, role, org_id, sent_by, team, start, end, reason, DEMO, self.now))
+        return pk
+
+    def weak_case(self, org_id: int, identified: dt.date, problems: str, rectified: dt.date | None) -> None:
+        self.weak.add((self.weak.new_id(), org_id, identified, problems, rectified, DEMO, self.now))
+
+    def election(self, org_id: int, held: dt.date, term_years: int) -> None:
+        self.elections.add((self.elections.new_id(), org_id, held, term_years, self.now))
+
+    def finding(self, source: str, found: dt.date, org_id: int, text: str, deadline: dt.date,
+                closed: dt.date | None, *, submitted: dt.date | None = None, returned: dt.date | None = None,
+                round_id: int | None = None) -> int:
+        pk = self.findings.new_id()
+        if closed:
+            status = FindingStatus.CLOSED
+        elif submitted:
+            status = FindingStatus.SUBMITTED
+        else:
+            status = FindingStatus.RETURNED if returned else FindingStatus.RECTIFYING
+        self.findings.add((pk, f"DEMO-WT{pk:08d}", source, found, org_id, text, deadline, closed, status, round_id,
+                           DEMO, self.now, self.now))
+        self.event(pk, found, "", FindingStatus.RECTIFYING, "交办整改")
+        if returned:
+            self.event(pk, returned - dt.timedelta(days=3), FindingStatus.RECTIFYING, FindingStatus.SUBMITTED, "提交整改材料")
+            self.event(pk, returned, FindingStatus.SUBMITTED, FindingStatus.RETURNED, "整改不到位，退回重改")
+        if submitted or closed:
+            sub = submitted or closed - dt.timedelta(days=2)
+            prior = FindingStatus.RETURNED if returned else FindingStatus.RECTIFYING
+            self.event(pk, max(sub, found), prior, FindingStatus.SUBMITTED, "提交整改材料")
+        if closed:
+            self.event(pk, closed, FindingStatus.SUBMITTED, FindingStatus.CLOSED, "核验通过，予以销号")
+        return pk
+
+    def event(self, finding_id: int, day: dt.date, from_status: str, to_status: str, note: str) -> None:
+        self.events.add((self.events.new_id(), finding_id, at_evening(day), None, from_status, to_status, note))
