@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from qingfeng.cockpit import figures
 
@@ -33,7 +33,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (("first_topic", "study.first_topic_rate"), ("classes", "study.reading_classes"),
          ("trainees", "study.reading_class_trainees"), ("rotation", "training.rotation_trainees"),
          ("rotation_cov", "training.rotation_coverage")),
-        (gettext_noop("各级党委（党组）会议把学习党的创新理论排在议程首位，“第一议题”落实率为%(first_topic)s。"),
+        (gettext_noop("党委（党组）会议“第一议题”落实率为%(first_topic)s。"),
          gettext_noop("期间举办读书班%(classes)s期，参加学习的干部%(trainees)s人。"),
          gettext_noop("专题轮训覆盖%(rotation)s人，市管领导干部轮训覆盖率为%(rotation_cov)s。")),
         chart="trainees",
@@ -53,11 +53,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
          ("elections", "grassroots.elections"), ("overdue", "grassroots.elections_overdue"),
          ("weak_found", "grassroots.weak_identified"), ("weak_fixed", "grassroots.weak_rectified"),
          ("dispatched", "grassroots.dispatched"), ("stationed", "grassroots.stationed")),
-        (gettext_noop("截至期末共有党组织%(orgs)s个，其中党支部%(branches)s个，党员%(members)s名；期间发展党员%(recruited)s名。"),
-         gettext_noop("非公有制企业党的工作覆盖率为%(nonpublic)s，社会组织党的工作覆盖率为%(social)s。"),
-         gettext_noop("期间%(elections)s个党组织完成换届，期末仍有%(overdue)s个党组织到期未换届。"),
+        (gettext_noop("期末共有党组织%(orgs)s个，其中党支部%(branches)s个。"),
+         gettext_noop("期末有党员%(members)s名，期间发展党员%(recruited)s名。"),
+         gettext_noop("党的工作覆盖率：非公有制企业%(nonpublic)s，社会组织%(social)s。"),
+         gettext_noop("%(elections)s个党组织完成换届，%(overdue)s个到期未换届。"),
          gettext_noop("新认定软弱涣散党组织%(weak_found)s个，完成整顿%(weak_fixed)s个。"),
-         gettext_noop("选派（下派）干部%(dispatched)s名，期末在岗的驻村（社区）力量%(stationed)s人。")),
+         gettext_noop("选派干部%(dispatched)s名，在岗驻村（社区）力量%(stationed)s人。")),
         chart="members",
     ),
     SectionSpec(
@@ -84,7 +85,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (("rounds", "supervision.rounds"), ("found", "rectify.found"), ("closed", "rectify.closed"),
          ("on_time", "rectify.on_time_rate"), ("overdue", "rectify.overdue"),
          ("accountable", "accountability.persons")),
-        (gettext_noop("期间开展督导、巡回指导和督战%(rounds)s轮，发现问题%(found)s个，整改销号%(closed)s个。"),
+        (gettext_noop("开展督导督战%(rounds)s轮，发现问题%(found)s个，销号%(closed)s个。"),
          gettext_noop("按期整改率为%(on_time)s；期末逾期未整改的问题还有%(overdue)s个。"),
          gettext_noop("对履职不力的%(accountable)s人作出问责。")),
         chart="found",
@@ -93,7 +94,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "service", gettext_noop("为民服务"),
         (("items", "service.items"), ("completed", "service.completed"), ("rate", "service.completion_rate"),
          ("beneficiaries", "service.beneficiaries")),
-        (gettext_noop("“我为群众办实事”承诺事项%(items)s件，办结%(completed)s件，按期办结率为%(rate)s。"),
+        (gettext_noop("“我为群众办实事”承诺%(items)s件，办结%(completed)s件。"),
+         gettext_noop("办实事按期办结率为%(rate)s。"),
          gettext_noop("办结的事项惠及群众%(beneficiaries)s人。")),
         chart="completed",
     ),
@@ -110,7 +112,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
          ("forms", "discipline.four_forms"), ("recommendations", "discipline.recommendations"),
          ("sessions", "discipline.warning_sessions"), ("audience", "discipline.warning_audience")),
         (gettext_noop("纪检监察机关立案%(cases)s件，%(surrender)s人主动投案。"),
-         gettext_noop("运用监督执纪“四种形态”处理%(forms)s人次，发出纪检监察建议书%(recommendations)s份。"),
+         gettext_noop("运用“四种形态”处理%(forms)s人次。"),
+         gettext_noop("发出纪检监察建议书%(recommendations)s份。"),
          gettext_noop("开展警示教育%(sessions)s场次，受教育%(audience)s人次。")),
         chart="sessions", restricted=True,
     ),
@@ -201,6 +204,8 @@ def _sentence(template: str, by_alias: dict[str, ReviewFigure]) -> list | None:
         position = match.end()
     if position < len(text):
         segments.append(text[position:])
+    if not (get_language() or "zh").startswith("zh"):
+        segments.append(" ")  # Chinese sentences run on; English ones need a space between them
     if used and all(fig.value == 0 for fig in used):
         return None  # nothing happened: the table still shows the zeros, the prose does not dwell on them
     return segments
@@ -237,6 +242,9 @@ def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") ->
         sections.append(section)
     title = _("%(org)s党建工作综述") % {"org": org.name}
     subtitle = _("（%(start)s至%(end)s）") % {"start": start.isoformat(), "end": end.isoformat()}
-    intro = _("本综述由清风平台根据基层一次录入的记录自动生成，文中每个数字都可以追溯到构成它的记录。统计范围为%(org)s（%(code)s）及其所属组织。") % {
-        "org": org.name, "code": org.code}
+    intro = "".join([
+        _("本综述根据基层一次录入的记录自动生成。"),
+        _("文中每个数字都可追溯到构成它的记录。"),
+        _("统计范围：%(org)s（%(code)s）及其所属组织。") % {"org": org.name, "code": org.code},
+    ])
     return Review(org, start, end, title, subtitle, intro, sections, base_url)

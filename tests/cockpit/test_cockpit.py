@@ -1,0 +1,142 @@
+"""The cockpit page: the figures equal `qingfeng indicators`, scope decides what can be asked, restricted
+figures appear only for discipline roles, and the chart data carries each bar's drill-through link."""
+
+import io
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from qingfeng.cockpit import dashboard
+from tests.cockpit import scene
+
+PERIOD = {"from": "2021-01-01", "to": "2021-06-30"}
+
+
+@pytest.fixture
+def city(world):
+    scene.build(world)
+    return world
+
+
+def cli_values(code, keys, start="2021-01-01", end="2021-06-30"):
+    out = io.StringIO()
+    call_command("indicators", "--org", code, "--from", start, "--to", end, "--only", ",".join(keys),
+                 "--format", "json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def shown(page, key):
+    match = re.search(rf'data-figure="{re.escape(key)}">([^<]+)<', page)
+    return match.group(1) if match else None
+
+
+def as_text(value, key):
+    from qingfeng.cockpit.figures import fmt
+
+    return fmt(value, key)
+
+
+def chart_data(page):
+    return json.loads(re.search(r'<script id="cockpit-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+
+
+def test_the_leader_reads_the_city_cockpit_and_every_figure_equals_the_cli(city, client):
+    client.force_login(city.leader)
+    response = client.get(reverse("cockpit:cockpit"), PERIOD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    keys = dashboard.visible_keys(dashboard.HEADLINE_KEYS, city.leader)
+    expected = cli_values("140100", keys)
+    for key in keys:
+        assert shown(page, key) == as_text(expected[key], key), key
+    assert expected["activities.count"] == 27 and shown(page, "activities.count") == "27"
+    # Discipline figures are not on a leader's cockpit at all.
+    assert "discipline." not in page
+
+
+def test_the_discipline_officer_also_sees_discipline_figures(city, client):
+    client.force_login(city.discipline_user)
+    page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    assert shown(page, "discipline.warning_sessions") == "1"
+    compare = chart_data(page)["compare"]
+    assert "discipline.warning_sessions" in [s["key"] for s in compare["series"]]
+
+
+def test_child_comparison_and_trend_data_match_the_cli(city, client):
+    client.force_login(city.city_user)
+    data = chart_data(client.get(reverse("cockpit:cockpit"), PERIOD).content.decode())
+    assert data["compare"]["orgs"] == ["中共小店区委", "中共迎泽区委"]
+    series = {s["key"]: s for s in data["compare"]["series"]}
+    for i, code in enumerate(["140105", "140106"]):
+        expected = cli_values(code, list(series))
+        for key, s in series.items():
+            assert s["values"][i] == expected[key], (code, key)
+    assert series["orglife.compliance"]["values"] == [33.3, 100.0]
+    trend = data["trend"]
+    assert trend["months"] == ["2021-01", "2021-02", "2021-03", "2021-04", "2021-05", "2021-06"]
+    activities = next(s for s in trend["series"] if s["key"] == "activities.count")
+    monthly = [cli_values("140100", ["activities.count"], f"2021-{m:02d}-01", end)["activities.count"]
+               for m, end in zip(range(1, 7), ["2021-01-31", "2021-02-28", "2021-03-31", "2021-04-30", "2021-05-31",
+                                                "2021-06-30"], strict=True)]
+    assert activities["values"] == monthly and sum(monthly) == 27
+    gauges = {g["key"]: g for g in data["gauges"]}
+    assert gauges["rectify.on_time_rate"]["value"] == 50.0
+
+
+def test_every_bar_and_figure_links_to_its_drill_through(city, client):
+    try:
+        reverse("indicators:drill")
+    except Exception:
+        pytest.skip("the drill-through page (indicators:drill) is not there yet")
+    client.force_login(city.city_user)
+    page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    data = chart_data(page)
+    found = next(s for s in data["compare"]["series"] if s["key"] == "rectify.found")
+    query = parse_qs(urlparse(found["urls"][0]).query)
+    assert query == {"key": ["rectify.found"], "org": ["140105"], "from": ["2021-01-01"], "to": ["2021-06-30"]}
+    june = next(s for s in data["trend"]["series"] if s["key"] == "activities.count")["urls"][-1]
+    assert parse_qs(urlparse(june).query)["from"] == ["2021-06-01"]
+    assert re.search(r'<a href="[^"]*drill[^"]*key=members.total[^"]*" data-figure="members.total">', page)
+
+
+def test_a_district_user_gets_their_district_and_no_other(city, client):
+    client.force_login(city.district_user)
+    page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    assert "中共小店区委" in page and shown(page, "orgs.total") == "6"
+    assert client.get(reverse("cockpit:cockpit"), {**PERIOD, "org": "140106"}).status_code == 404
+    assert client.get(reverse("cockpit:cockpit"), {**PERIOD, "org": "140100"}).status_code == 404
+    client.force_login(city.outsider)
+    assert client.get(reverse("cockpit:cockpit"), {**PERIOD, "org": "140105001"}).status_code == 404
+
+
+def test_a_branch_cockpit_has_no_children_to_compare(city, client):
+    client.force_login(city.clerk)
+    page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    assert "第一党支部" in page and "没有下级组织" in page
+    assert shown(page, "orglife.compliance") == as_text(cli_values("14010500101A", ["orglife.compliance"])
+                                                        ["orglife.compliance"], "orglife.compliance")
+
+
+@pytest.mark.parametrize("query, reason", [
+    ({"from": "2021-07-01", "to": "2021-06-30"}, "开始日期不能晚于结束日期"),
+    ({"from": "2021-13-01", "to": "2021-06-30"}, "有效的日期"),
+    ({"from": "2000-01-01", "to": "2021-06-30"}, "期间不能超过"),
+])
+def test_a_bad_period_is_refused_with_a_reason(city, client, query, reason):
+    client.force_login(city.leader)
+    response = client.get(reverse("cockpit:cockpit"), query)
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+
+
+def test_the_page_works_in_english(city, client):
+    client.force_login(city.leader)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("cockpit:cockpit"), PERIOD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in page
+    assert "Monthly trends" in page and "Political-ecology ranking" in page
+    assert "Party members" in page  # indicator names too
