@@ -32,6 +32,7 @@ from qingfeng.imports.reader import RawSheet
 
 BATCH = 5000
 MAX_PROBLEMS = 5000
+FAST_KINDS = {S.FREE, S.TEXT, S.ENUM, S.CODE, S.DATE}
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 WRITERS = {"party": WRITERS_PARTY_WORK, "study": WRITERS_STUDY | WRITERS_SUPERVISION,
            "supervision": WRITERS_SUPERVISION, "discipline": WRITERS_DISCIPLINE}
@@ -129,6 +130,7 @@ class Importer:
         self.new_people: dict[str, tuple[str, str]] = {}  # id → (name, sheet) for persons created outside 党员
         self.maps: dict[str, dict] = defaultdict(dict)  # code → pk for activities, teams, findings, cases, types
         self.rows_total = 0
+        self.dates: dict[str, dt.date] = {}
 
     # ---- problems ------------------------------------------------------------------------
 
@@ -261,6 +263,27 @@ class Importer:
     def cell(self, sheet_name: str, col: S.Col, raw):
         """(logical value, problem) for one cell."""
         kind = col.kind
+        if type(raw) is str and kind in FAST_KINDS:
+            # The common case — a text cell of a code, an enumeration, a date or free text — without the
+            # checks for numbers and Excel types below.
+            text = raw.strip() if kind == S.FREE else raw.translate(FULLWIDTH).strip()
+            if text and len(text) <= col.max_length:
+                if kind == S.FREE or kind == S.TEXT and sheet_name != "党组织":
+                    return text, None
+                if kind == S.ENUM and text in col.choices and col.choices != S.YES_NO:
+                    return text, None
+                if kind == S.CODE and CODE_RE.match(text):
+                    return text, None
+                if kind == S.DATE:
+                    day = self.dates.get(text)
+                    if day is not None:
+                        return day, None
+                    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+                        try:
+                            day = self.dates[text] = dt.date.fromisoformat(text)
+                            return day, None
+                        except ValueError:
+                            pass
         if raw is None or raw == "":
             if col.required:
                 return None, _("必填项为空")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from qingfeng.burden.entries import log_entries
 from qingfeng.core.idnumbers import id_birth_date, id_gender
+from qingfeng.imports.bulk import Table
 from qingfeng.imports.engine import BATCH, ORDER, RECORDS, Importer, _chunks
 
 IMPORT = "import"
@@ -21,6 +22,14 @@ FK_MAPS = {"org": "org", "person": "person", "type": "type", "lecture_team": "te
            "team": "team", "finding": "finding", "case": "case"}
 CODE_MAPS = {"activities.Activity": "activity", "activities.LectureTeam": "team", "supervision.Finding": "finding",
              "discipline.Case": "case"}
+
+
+def entries_table(now) -> Table:
+    """burden.Entry rows written as tuples for the large sheets; the same fields burden.entries.log_entries
+    writes (that function builds model instances, too slow for hundreds of thousands of rows)."""
+    from qingfeng.burden.models import Entry
+
+    return Table(Entry, ["org_id", "at", "model", "object_id", "channel", "user_id"], now=now)
 
 
 class Writer:
@@ -35,6 +44,7 @@ class Writer:
         self.maps["org"] = {code: ref.pk for code, ref in importer.orgs.items() if ref.pk}
         self.maps["person"] = {number: ref.pk for number, ref in importer.people.items()}
         self.touched_orgs: set[int] = set()
+        self.user_id = self.user.pk if getattr(self.user, "is_authenticated", False) else None
 
     def step(self, label: str, n: int) -> tuple[str, int, int]:
         self.done += n
@@ -166,30 +176,37 @@ class Writer:
         present = [(ix[h], a) for h, a in attrs.items() if h in plan.present or h == "出生日期"]
         i_number, i_org, i_admitted = ix["公民身份号码"], ix["所在党组织编码"], ix["入党日期"]
         orgs = self.imp.orgs
+        # New members: the person, the initial relation (via 导入, from 入党日期 or the organization's 成立日期
+        # if later), the cadre level (held since before any period) and the burden entry — as tuples.
+        given = [a for _i, a in present]
+        people_table = Table(Person, ["id_number", "org_id", "admitting_org_id", "created_at", "updated_at", *given])
+        relation_table = Table(Relation, ["person_id", "org_id", "start_on", "via", "created_at"])
+        level_table = Table(CadreLevelRecord, ["person_id", "level", "since", "created_at"])
+        entry_table = entries_table(self.now)
+        i_level = present.index((ix["干部管理层级"], "cadre_level")) if (ix["干部管理层级"], "cadre_level") in present else None
+        now, user_id, label = self.now, self.user_id, Person._meta.label_lower
+        org_map = self.maps["org"]
+        person_map = self.maps["person"]
+        starts = {code: ref.established_on for code, ref in orgs.items()}
         for chunk in _chunks(plan.create):
-            people = []
+            rows, links = [], []
             for v in chunk:
-                org_id = self.maps["org"][v[i_org]]
-                p = Person(id_number=v[i_number], org_id=org_id, admitting_org_id=org_id, created_at=self.now,
-                           updated_at=self.now)
-                for i, attr in present:
-                    setattr(p, attr, v[i])
-                if not p.cadre_level:
-                    p.cadre_level = "无"
-                people.append(p)
-            Person.objects.bulk_create(people, batch_size=BATCH)
-            relations, levels = [], []
-            for p, v in zip(people, chunk, strict=True):
-                self.maps["person"][p.id_number] = p.pk
-                established = orgs[v[i_org]].established_on
-                start = max(v[i_admitted], established) if established else v[i_admitted]
-                relations.append(Relation(person_id=p.pk, org_id=p.org_id, start_on=start, via=RelationVia.IMPORT,
-                                          created_at=self.now))
-                levels.append(CadreLevelRecord(person_id=p.pk, level=p.cadre_level, since=None, created_at=self.now))
-            Relation.objects.bulk_create(relations, batch_size=BATCH)
-            CadreLevelRecord.objects.bulk_create(levels, batch_size=BATCH)
-            log_entries(people, IMPORT, self.user, at=self.now)
-            self.touched_orgs.update(p.org_id for p in people)
+                org_id = org_map[v[i_org]]
+                values = [v[i] for i, _a in present]
+                if i_level is not None and not values[i_level]:
+                    values[i_level] = "无"
+                rows.append((v[i_number], org_id, org_id, now, now, *values))
+                established = starts[v[i_org]]
+                admitted = v[i_admitted]
+                links.append((org_id, admitted if established is None or admitted >= established else established,
+                              values[i_level] if i_level is not None else "无"))
+            pks = people_table.insert(rows)
+            relation_table.insert([(pk, org_id, start, RelationVia.IMPORT, now) for pk, (org_id, start, _l) in zip(pks, links, strict=True)])
+            level_table.insert([(pk, level, None, now) for pk, (_o, _s, level) in zip(pks, links, strict=True)])
+            entry_table.insert([(org_id, now, label, pk, IMPORT, user_id) for pk, (org_id, _s, _l) in zip(pks, links, strict=True)])
+            for pk, row in zip(pks, rows, strict=True):
+                person_map[row[0]] = pk
+            self.touched_orgs.update(link[0] for link in links)
             yield self.step("党员", len(chunk))
         for chunk in _chunks(plan.update):
             current = Person.objects.in_bulk([pk for _v, pk, _c in chunk])
