@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
+from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
-from qingfeng.activities.models import ActivityType, Channel, Presence
-from qingfeng.api.errors import READ_ERRORS
-from qingfeng.api.paging import PageIn, page_schema, paginate
+from qingfeng.activities.models import ActivityType, Channel, Presence, Source
+from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS, bad_request
+from qingfeng.api.params import Day, PageIn, page_schema, paginate
 
 router = Router(tags=["activities"])
 
@@ -57,8 +58,8 @@ class ActivityDetail(ActivityOut):
 class ActivityFilter(Schema):
     org: str | None = Field(None, max_length=32, description="组织及下级 / subtree of this code")
     type: str | None = Field(None, max_length=30, description="活动类型名称 / activity type name")
-    date_from: dt.date | None = Field(None, alias="from")
-    date_to: dt.date | None = Field(None, alias="to")
+    date_from: Day | None = Field(None, alias="from")
+    date_to: Day | None = Field(None, alias="to")
     q: str | None = Field(None, max_length=100, description="主题包含 / topic contains")
     first_topic: bool | None = None
     channel: Channel | None = None
@@ -109,3 +110,52 @@ def list_activities(request, filters: Query[ActivityFilter], paging: Query[PageI
 def get_activity(request, code: str = Path(..., max_length=40)):
     activity = access.get_activity_for_user(request.auth, code)
     return with_counts(access.visible_activities(request.auth).filter(pk=activity.pk)).get()
+
+
+class AttendanceIn(Schema):
+    person: int = Field(..., ge=1, le=2**63 - 1, description="人员 id / person id")
+    presence: Presence = Presence.PRESENT
+
+
+class ActivityIn(Schema):
+    org: str = Field(..., max_length=32, description="组织编码 / organization code")
+    type: str = Field(..., max_length=30, description="活动类型名称 / activity type name")
+    date: Day
+    topic: str = Field(..., max_length=300)
+    channel: Channel = Channel.OFFLINE
+    audience: int | None = Field(None, ge=0, le=10_000_000)
+    first_topic: bool = False
+    lecture_team: str | None = Field(None, max_length=32, description="宣讲小分队编码 / lecture team code")
+    minutes: str = Field("", max_length=20_000)
+    attendance: list[AttendanceIn] = Field(default_factory=list, max_length=5000,
+                                           description="参加人员 / who attended, was on leave or absent")
+
+
+@router.post("/activities", response={201: ActivityDetail, **WRITE_ERRORS},
+             summary="记录活动及参加人员 / record an activity with its attendance")
+def create_activity(request, payload: ActivityIn):
+    from qingfeng.activities import actions
+    from qingfeng.activities.access import WRITERS_ACTIVITIES
+
+    user = request.auth
+    org = access.get_org_for_user(user, payload.org)
+    access.require_write(user, WRITERS_ACTIVITIES)
+    kind = ActivityType.objects.filter(name=payload.type).first()
+    if kind is None or (kind.is_restricted and not user.sees_discipline):
+        raise bad_request(f"活动类型“{payload.type}”不存在。", f"There is no activity type “{payload.type}”.")
+    team = None
+    if payload.lecture_team:
+        try:
+            team = access.get_lecture_team_for_user(user, payload.lecture_team)
+        except Http404 as exc:
+            raise bad_request(f"宣讲小分队“{payload.lecture_team}”不存在或不在您的管理范围内。",
+                              f"Lecture team “{payload.lecture_team}” does not exist or is outside your scope.") from exc
+    presence = {row.person: row.presence for row in payload.attendance}
+    if len(presence) != len(payload.attendance):
+        raise bad_request("参加人员有重复。", "A person is listed twice in the attendance.")
+    activity = actions.record_activity(
+        user=user, org=org, type=kind, date=payload.date, topic=payload.topic, channel=payload.channel,
+        audience=payload.audience, first_topic=payload.first_topic, lecture_team=team, minutes=payload.minutes,
+        presence=presence, via=Source.API,
+    )
+    return 201, with_counts(access.visible_activities(user).filter(pk=activity.pk)).get()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+
 from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from ninja.security import HttpBearer
 
 from qingfeng.api.actions import user_for_token
@@ -19,35 +23,39 @@ class TokenAuth(HttpBearer):
 
 
 class CredentialsRejected(Exception):
-    def __init__(self, message_zh: str, message_en: str):
+    def __init__(self, code: str, message_zh: str, message_en: str):
         super().__init__(message_en)
-        self.message_zh, self.message_en = message_zh, message_en
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
 
 
 def check_credentials(request, username: str, password: str, otp: str | None = None):
     """The user for these credentials, through the same checks as the sign-in page.
 
-    Engineer "security" provides qingfeng.accounts.auth.check_credentials (lockout, second
-    factor); without it, django.contrib.auth.authenticate (every backend) decides."""
+    Engineer "security" provides qingfeng.accounts.auth.check_credentials (lockout, second factor,
+    audit); without it, django.contrib.auth.authenticate (every configured backend) decides."""
     try:
+        from qingfeng.accounts.auth import LoginRefused
         from qingfeng.accounts.auth import check_credentials as checked
     except ImportError:
         checked = None
-    if checked is not None:
+    if checked is None:
         try:
-            return checked(request, username, password, otp=otp)
-        except Exception as exc:  # noqa: BLE001 — any refusal is a refusal; its message says why
-            message = str(getattr(exc, "message", "") or (exc.messages[0] if hasattr(exc, "messages") else exc))
-            raise CredentialsRejected(message or "用户名或密码不正确。", _english(message)) from exc
-    user = authenticate(request, username=username, password=password)
-    if user is None or not user.is_active:
-        raise CredentialsRejected("用户名或密码不正确。", "Wrong username or password.")
-    return user
-
-
-def _english(message: str) -> str:
-    from django.utils import translation
-
-    with translation.override("en"):
-        english = str(translation.gettext(message))
-    return english if english != message else "The credentials were refused."
+            user = authenticate(request, username=username, password=password)
+        except PermissionDenied:
+            user = None
+        if user is None or not user.is_active:
+            raise CredentialsRejected("bad_credentials", "用户名或密码不正确。", "Wrong username or password.")
+        return user
+    extra = {"channel": "api"} if "channel" in inspect.signature(checked).parameters else {}
+    try:
+        return checked(request, username, password, otp=otp, **extra)
+    except LoginRefused as refusal:
+        code = getattr(refusal, "code", "invalid")
+        message = getattr(refusal, "message", str(refusal))
+        with translation.override("zh-hans"):
+            zh = str(message)
+        with translation.override("en"):
+            en = str(message)
+        if en == zh:  # no English catalogue entry yet
+            en = "Sign-in refused." if code != "invalid" else "Wrong username or password."
+        raise CredentialsRejected("bad_credentials" if code == "invalid" else code, zh, en) from refusal

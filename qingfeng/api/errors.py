@@ -43,14 +43,19 @@ READ_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _english(message: str) -> str:
-    # Actions speak Chinese through gettext; the English catalogue gives the other half.
-    with translation.override("en"):
-        return str(translation.gettext(message))
+def _in(language: str, message) -> str:
+    # Actions speak Chinese through gettext; the English catalogue gives the other half where it can.
+    with translation.override(language):
+        if isinstance(message, str):
+            return str(translation.gettext(message)) if language != "zh-hans" else message
+        return str(message)
 
 
-def _messages(exc: DjangoValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
+def _field_errors(exc: DjangoValidationError) -> list[dict] | None:
+    if not hasattr(exc, "error_dict"):
+        return None
+    return [{"loc": ["body", field], "message": _in("zh-hans", m)}
+            for field, errors in exc.error_dict.items() for error in errors for m in error.messages]
 
 
 def install(api) -> None:
@@ -83,8 +88,11 @@ def install(api) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def rejected(request, exc: DjangoValidationError):
-        messages = _messages(exc)
-        return respond(request, 400, "rejected", "；".join(messages), "; ".join(_english(m) for m in messages))
+        # The action refused: nothing was written (every action is one transaction).
+        messages = [m for error in exc.error_list for m in error.messages] if not hasattr(exc, "error_dict") else [
+            m for errors in exc.error_dict.values() for error in errors for m in error.messages]
+        return respond(request, 400, "rejected", "；".join(_in("zh-hans", m) for m in messages),
+                       "; ".join(_in("en", m) for m in messages), _field_errors(exc))
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request, exc: NinjaValidationError):
@@ -97,4 +105,19 @@ def install(api) -> None:
         status = exc.status_code
         if status == 401:
             return unauthenticated(request, exc)
+        if status == 400:  # ninja's own: a body that is not JSON
+            return respond(request, 400, "invalid", "请求体无法解析，应为 JSON。", "The request body is not valid JSON.")
         return respond(request, status, "error", "请求无法处理。", str(exc) or "The request cannot be handled.")
+
+
+def chinese_first(view):
+    """Run every operation in Chinese: the data's own language (kinds, statuses, the actions' reasons),
+    whatever the client's Accept-Language; error bodies carry the English beside it."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        with translation.override("zh-hans"):
+            return view(*args, **kwargs)
+
+    return wrapper

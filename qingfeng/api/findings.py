@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
-from qingfeng.api.errors import READ_ERRORS
-from qingfeng.api.paging import PageIn, page_schema, paginate
+from qingfeng.activities.models import Source
+from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS, bad_request
+from qingfeng.api.params import Day, PageIn, page_schema, paginate
 from qingfeng.supervision.models import Finding, FindingSource, FindingStatus
 
 router = Router(tags=["findings"])
@@ -52,8 +54,8 @@ class FindingFilter(Schema):
     source: FindingSource | None = None
     open: bool | None = Field(None, description="true 未销号 / not closed")
     overdue: bool | None = Field(None, description="true 已超期未销号 / past the deadline and not closed")
-    found_from: dt.date | None = None
-    found_to: dt.date | None = None
+    found_from: Day | None = None
+    found_to: Day | None = None
 
 
 FindingPage = page_schema(FindingOut, "FindingPage")
@@ -98,3 +100,78 @@ def get_finding(request, code: str = Path(..., max_length=40)):
 def list_finding_events(request, code: str = Path(..., max_length=40)):
     finding = access.get_finding_for_user(request.auth, code)
     return list(finding.events.select_related("actor").order_by("at", "id"))
+
+
+class FindingIn(Schema):
+    org: str = Field(..., max_length=32, description="责任组织编码 / responsible organization")
+    source: FindingSource
+    found_on: Day
+    description: str = Field(..., max_length=5000)
+    deadline: Day = Field(..., description="整改期限 / rectification deadline")
+    round: str | None = Field(None, max_length=40, description="督导轮次活动编号 / supervision round's code")
+
+
+class SubmitIn(Schema):
+    note: str = Field(..., max_length=5000, description="整改情况 / what was rectified")
+
+
+class ReturnIn(Schema):
+    reason: str = Field(..., max_length=5000, description="退回理由 / why it goes back")
+
+
+class CloseIn(Schema):
+    on: Day | None = Field(None, description="销号日期，缺省为今天 / day of closing, default today")
+    note: str = Field("", max_length=5000)
+
+
+def _detail(user, finding):
+    return visible_findings(user).get(pk=finding.pk)
+
+
+@router.post("/findings", response={201: FindingDetail, **WRITE_ERRORS}, summary="登记问题 / record a finding")
+def create_finding(request, payload: FindingIn):
+    from qingfeng.supervision import actions
+
+    user = request.auth
+    org = access.get_org_for_user(user, payload.org)
+    access.require_write(user, access.WRITERS_SUPERVISION)
+    round_ = None
+    if payload.round:
+        try:
+            round_ = access.get_activity_for_user(user, payload.round)
+        except Http404 as exc:
+            raise bad_request(f"督导轮次“{payload.round}”不存在或不在您的管理范围内。",
+                              f"Supervision round “{payload.round}” does not exist or is outside your scope.") from exc
+    finding = actions.record_finding(user=user, org=org, source=payload.source, found_on=payload.found_on,
+                                     description=payload.description, deadline=payload.deadline, round=round_,
+                                     via=Source.API)
+    return 201, _detail(user, finding)
+
+
+@router.post("/findings/{code}/submit", response={200: FindingDetail, **WRITE_ERRORS},
+             summary="提交整改核验 / submit the rectification for verification")
+def submit_finding(request, payload: SubmitIn, code: str = Path(..., max_length=40)):
+    from qingfeng.supervision import actions
+
+    finding = access.get_finding_for_user(request.auth, code, write=True)
+    return _detail(request.auth, actions.submit_finding(finding, user=request.auth, note=payload.note))
+
+
+@router.post("/findings/{code}/return", response={200: FindingDetail, **WRITE_ERRORS},
+             summary="退回整改 / send the rectification back")
+def return_finding(request, payload: ReturnIn, code: str = Path(..., max_length=40)):
+    from qingfeng.supervision import actions
+    from qingfeng.supervision.access import get_finding_to_verify
+
+    finding = get_finding_to_verify(request.auth, code)
+    return _detail(request.auth, actions.return_finding(finding, user=request.auth, reason=payload.reason))
+
+
+@router.post("/findings/{code}/close", response={200: FindingDetail, **WRITE_ERRORS}, summary="销号 / close")
+def close_finding(request, payload: CloseIn, code: str = Path(..., max_length=40)):
+    from qingfeng.supervision import actions
+    from qingfeng.supervision.access import get_finding_to_verify
+
+    finding = get_finding_to_verify(request.auth, code)
+    on = payload.on or timezone.localdate()
+    return _detail(request.auth, actions.close_finding(finding, user=request.auth, on=on, note=payload.note))

@@ -1,7 +1,154 @@
-"""/indicators, /drill and /warnings: figures, the records behind them, and warnings."""
+"""/indicators, /indicators/catalog and /drill: figures for a subtree and a period, and the records
+behind them. The values are those `qingfeng indicators` / `qingfeng drill` print for the same query,
+limited to what the token's user may see."""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+import json
+
+from django.http import HttpResponse
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+
+from qingfeng.accounts import access
+from qingfeng.api.errors import READ_ERRORS, ApiError, ErrorOut
+from qingfeng.api.params import Day
 
 router = Router(tags=["indicators"])
+
+FORBIDDEN = {**READ_ERRORS, 403: ErrorOut}
+
+
+class Period(Schema):
+    org: str = Field(..., max_length=32, description="组织编码（其下级一并统计）/ the subtree's root")
+    start: Day = Field(..., alias="from", description="首日 / first day")
+    end: Day = Field(..., alias="to", description="末日（含）/ last day, inclusive")
+
+
+class IndicatorQuery(Period):
+    only: str | None = Field(None, max_length=2000, description=(
+        "逗号分隔的指标键，可带筛选，如 grassroots.dispatched[role=党组织书记,sector=学校|医院]；"
+        "缺省为您可见的全部无筛选指标 / keys with filters; default: every unfiltered indicator you may see"))
+
+
+class DrillQuery(Period):
+    id: str = Field(..., max_length=500, description="指标键（可带筛选）/ one indicator key, filters allowed")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(1000, ge=1, le=5000, description="每页记录数 / records per page (≤ 5000)")
+
+
+class CatalogEntry(Schema):
+    id: str
+    name: str
+    kind: str
+    section: str
+    restricted: bool
+    filters: dict[str, list[str]]
+
+
+class DrillOut(Schema):
+    key: str
+    value: int | float | None
+    model: str
+    columns: list[str]
+    rows: list[list] | None = None
+    numerator: list[list] | None = None
+    denominator: list[list] | None = None
+    count: dict[str, int] = Field(description="记录总数 / records in all pages")
+    page: int
+    page_size: int
+
+
+def _engine():
+    from qingfeng.indicators import engine
+
+    return engine
+
+
+def _bilingual(call):
+    """Run `call`; on an unknown id/filter or a forbidden indicator, answer with the engine's own
+    message in Chinese and in English (the engine is asked again in each language)."""
+    engine = _engine()
+    try:
+        with translation.override("zh-hans"):
+            return call()
+    except (engine.IndicatorError, engine.IndicatorForbidden) as exc:
+        zh = str(exc)
+        try:
+            with translation.override("en"):
+                call()
+            en = zh
+        except (engine.IndicatorError, engine.IndicatorForbidden) as again:
+            en = str(again)
+        if isinstance(exc, engine.IndicatorForbidden):
+            raise ApiError(403, "forbidden_indicator", zh, en) from exc
+        raise ApiError(400, "invalid_indicator", zh, en) from exc
+
+
+def _scope(request, period: Period):
+    org = access.get_org_for_user(request.auth, period.org)
+    if period.start > period.end:
+        raise ApiError(400, "invalid_period", f"开始日期 {period.start} 晚于结束日期 {period.end}。",
+                       f"The first day {period.start} is after the last day {period.end}.")
+    return org
+
+
+def plain(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+@router.get("/indicators", response={200: dict[str, int | float | None], **FORBIDDEN},
+            summary="指标值 / indicator values")
+def indicator_values(request, query: Query[IndicatorQuery]):
+    """The object `qingfeng indicators --format json` prints for the same query: `{"key": value}` with
+    each key exactly as asked, in order."""
+    engine = _engine()
+    org = _scope(request, query)
+    user = request.auth
+
+    def run():
+        keys = engine.parse_keys(query.only) if query.only is not None else None
+        return engine.compute(org, query.start, query.end, keys, user=user)
+
+    values = _bilingual(run)
+    return HttpResponse(json.dumps(values, ensure_ascii=False), content_type="application/json")
+
+
+@router.get("/indicators/catalog", response={200: list[CatalogEntry], **READ_ERRORS},
+            summary="可用指标与筛选 / the indicators and filters you may use")
+def indicator_catalog(request):
+    engine = _engine()
+    rows = []
+    for ident in engine.visible_ids(request.auth):
+        indicator = engine.REGISTRY[ident]
+        rows.append({
+            "id": ident, "name": indicator.name, "kind": indicator.kind, "section": indicator.section,
+            "restricted": indicator.restricted,
+            "filters": {name: list(engine.allowed_values(indicator, name)) for name in indicator.filters},
+        })
+    return rows
+
+
+@router.get("/drill", response={200: DrillOut, **FORBIDDEN}, summary="指标明细 / the records behind a value")
+def drill(request, query: Query[DrillQuery]):
+    """What `qingfeng drill ID --format json` prints (key, value, model, columns and rows, or numerator
+    and denominator for a rate), one page of records at a time."""
+    engine = _engine()
+    org = _scope(request, query)
+    result = _bilingual(lambda: engine.drill(query.id, org, query.start, query.end, user=request.auth))
+    start = (query.page - 1) * query.page_size
+
+    def page(rows):
+        return [[plain(v) for v in r] for r in rows[start:start + query.page_size]]
+
+    body = {"key": result.key, "value": result.value, "model": result.model, "columns": result.columns,
+            "page": query.page, "page_size": query.page_size}
+    if result.is_rate:
+        body.update(numerator=page(result.numerator), denominator=page(result.denominator),
+                    count={"numerator": len(result.numerator), "denominator": len(result.denominator)})
+    else:
+        body.update(rows=page(result.rows), count={"rows": len(result.rows)})
+    return body

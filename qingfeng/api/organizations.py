@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS
-from qingfeng.api.paging import PageIn, page_schema, paginate
+from qingfeng.api.params import Day, PageIn, page_schema, paginate
 from qingfeng.orgs.models import Kind, Level, Organization, Sector
 
 router = Router(tags=["organizations"])
@@ -53,7 +53,7 @@ class OrgFilter(Schema):
     kind: Kind | None = None
     sector: Sector | None = None
     level: Level | None = None
-    active_on: dt.date | None = Field(None, description="当日存续的组织 / existing on this day")
+    active_on: Day | None = Field(None, description="当日存续的组织 / existing on this day")
 
 
 OrgPage = page_schema(OrgOut, "OrgPage")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS
-from qingfeng.api.paging import PageIn, page_schema, paginate
+from qingfeng.api.params import PageIn, page_schema, paginate
 from qingfeng.people.models import CadreLevel, Category, Gender
 
 router = Router(tags=["people"])
@@ -90,5 +90,5 @@ def list_people(request, filters: Query[PersonFilter], paging: Query[PageIn]):
 
 
 @router.get("/people/{person_id}", response={200: PersonDetail, **READ_ERRORS}, summary="人员详情 / person")
-def get_person(request, person_id: int):
+def get_person(request, person_id: int = Path(..., ge=1, le=2**63 - 1)):
     return access.get_person_for_user(request.auth, person_id)

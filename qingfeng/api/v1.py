@@ -43,6 +43,7 @@ api = NinjaAPI(
     parser=BodyParser(),
 )
 errors.install(api)
+api.add_decorator(errors.chinese_first)
 
 
 class Credentials(Schema):
@@ -62,7 +63,7 @@ def create_token(request, credentials: Credentials):
     try:
         user = check_credentials(request, credentials.username, credentials.password, otp=credentials.otp)
     except CredentialsRejected as exc:
-        raise errors.ApiError(401, "bad_credentials", exc.message_zh, exc.message_en) from exc
+        raise errors.ApiError(401, exc.code, exc.message_zh, exc.message_en) from exc
     token, raw = issue_token(user, "接口登录", days=TOKEN_DAYS)
     return {"token": raw, "expires_at": token.expires_at}
 

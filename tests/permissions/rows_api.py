@@ -10,7 +10,7 @@ import datetime as dt
 from django.urls import reverse
 
 from tests.api.conftest import bearer
-from tests.permissions import PUBLIC, READ, Row
+from tests.permissions import PUBLIC, READ, WRITE, Row
 from tests.world import PASSWORD
 
 
@@ -32,6 +32,29 @@ def records(world) -> None:
                                    planned_on=dt.date(2026, 6, 30))
 
 
+def submitted(world) -> None:
+    """records(), with both findings waiting for verification."""
+    from qingfeng.supervision.models import Finding
+
+    records(world)
+    Finding.objects.filter(code__in=["F-A", "F-O"]).update(status="submitted")
+
+
+def recent() -> str:
+    from django.utils import timezone
+
+    return (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+
+
+def target_org(world, target: str) -> str:
+    return (world.branch_a if target == "own" else world.branch_o).code
+
+
+def same_url(name) -> dict:
+    """A create route: one URL; the organization in the body is the target."""
+    return {"own": lambda w: url(name), "sibling": lambda w: url(name)}
+
+
 def url(name, *args, query: str = "") -> str:
     return reverse(f"api_v1:{name}", args=args) + (f"?{query}" if query else "")
 
@@ -46,14 +69,46 @@ def own_and_sibling(name, **extra) -> dict:
         "get_finding": (lambda w: "F-A", lambda w: "F-O"),
         "list_finding_events": (lambda w: "F-A", lambda w: "F-O"),
         "get_service_item": (lambda w: "S-A", lambda w: "S-O"),
+        "submit_finding": (lambda w: "F-A", lambda w: "F-O"),
+        "return_finding": (lambda w: "F-A", lambda w: "F-O"),
+        "close_finding": (lambda w: "F-A", lambda w: "F-O"),
+        "start_service_item": (lambda w: "S-A", lambda w: "S-O"),
+        "complete_service_item": (lambda w: "S-A", lambda w: "S-O"),
     }[name]
     return {"own": lambda w: url(name, keys[0](w)), "sibling": lambda w: url(name, keys[1](w)), **extra}
 
 
-def by_org(name, param: str = "org") -> dict:
+def by_org(name, param: str = "org", extra: str = "") -> dict:
     """A list filtered to an organization: branch A (own) or branch O (sibling); outside the scope → 404."""
-    return {"own": lambda w: url(name, query=f"{param}={w.branch_a.code}"),
-            "sibling": lambda w: url(name, query=f"{param}={w.branch_o.code}")}
+    return {"own": lambda w: url(name, query=f"{param}={w.branch_a.code}{extra}"),
+            "sibling": lambda w: url(name, query=f"{param}={w.branch_o.code}{extra}")}
+
+
+def verifiers() -> set[str]:
+    from qingfeng.supervision.access import VERIFIERS
+
+    return set(VERIFIERS)
+
+
+def activity_writers() -> set[str]:
+    from qingfeng.activities.access import WRITERS_ACTIVITIES
+
+    return set(WRITERS_ACTIVITIES)
+
+
+def supervision_writers() -> set[str]:
+    from qingfeng.accounts.access import WRITERS_SUPERVISION
+
+    return set(WRITERS_SUPERVISION)
+
+
+def meeting_type(world) -> None:
+    from qingfeng.activities.models import ActivityType
+
+    ActivityType.objects.get_or_create(name="支部委员会")
+
+
+PERIOD = "&from=2020-01-01&to=2026-01-31"
 
 
 API = {"headers": token_header, "anonymous": 401}
@@ -84,6 +139,34 @@ ROWS = [
     Row("api_v1:list_finding_events", READ, **own_and_sibling("list_finding_events"), setup=records, **API),
     Row("api_v1:list_service_items", READ, **by_org("list_service_items"), **API),
     Row("api_v1:get_service_item", READ, **own_and_sibling("get_service_item"), setup=records, **API),
+    # Writes: the body is form-encoded here (the API takes flat bodies either way); the organization in the
+    # body or the record in the URL is the target. Attendance lists need JSON: see tests/api/test_writes.py.
+    Row("api_v1:create_activity", WRITE, method="POST", **same_url("create_activity"), ok=201,
+        writers=activity_writers(), setup=meeting_type, **API,
+        data=lambda w, t: {"org": target_org(w, t), "type": "支部委员会", "date": recent(), "topic": "支委会"}),
+    Row("api_v1:create_finding", WRITE, method="POST", **same_url("create_finding"), ok=201,
+        writers=supervision_writers(), **API,
+        data=lambda w, t: {"org": target_org(w, t), "source": "督导检查", "found_on": recent(),
+                           "description": "台账不全", "deadline": "2099-01-01"}),
+    Row("api_v1:submit_finding", WRITE, method="POST", **own_and_sibling("submit_finding"), ok=200,
+        writers=supervision_writers(), setup=records, data={"note": "已整改"}, **API),
+    # Returning and closing (销号) are for officers above the branch: 组织部门, 纪检监察, 系统管理员.
+    Row("api_v1:return_finding", WRITE, method="POST", **own_and_sibling("return_finding"), ok=200,
+        writers=verifiers(), setup=submitted, data={"reason": "证据不足"}, **API),
+    Row("api_v1:close_finding", WRITE, method="POST", **own_and_sibling("close_finding"), ok=200,
+        writers=verifiers(), setup=submitted, data={"note": "核验通过"}, **API),
+    Row("api_v1:create_service_item", WRITE, method="POST", **same_url("create_service_item"), ok=201, **API,
+        data=lambda w, t: {"org": target_org(w, t), "name": "修路灯", "committed_on": recent(),
+                           "planned_on": "2099-01-01"}),
+    Row("api_v1:start_service_item", WRITE, method="POST", **own_and_sibling("start_service_item"), ok=200,
+        setup=records, data={}, **API),
+    Row("api_v1:complete_service_item", WRITE, method="POST", **own_and_sibling("complete_service_item"), ok=200,
+        setup=records, data={"beneficiaries": "30"}, **API),
+    # Indicators: the organization asked is the target; restricted ones are tested in tests/api.
+    Row("api_v1:indicator_values", READ, **by_org("indicator_values", extra=PERIOD + "&only=orgs.total"), **API),
+    Row("api_v1:indicator_values", READ, **by_org("indicator_values", extra=PERIOD), **API),
+    Row("api_v1:indicator_catalog", READ, page=lambda w: url("indicator_catalog"), **API),
+    Row("api_v1:drill", READ, **by_org("drill", extra=PERIOD + "&id=members.total"), **API),
     # Token pages: every signed-in user manages their own tokens.
     Row("api:tokens", READ, page=lambda w: reverse("api:tokens")),
     Row("api:token_create", READ, method="POST", page=lambda w: reverse("api:token_create"), ok=200,

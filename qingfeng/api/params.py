@@ -1,12 +1,29 @@
-"""Page-number pagination shared by every list route: ?page=1&page_size=50 →
-{"count", "page", "page_size", "pages", "results"}."""
+"""Parameters shared by the routes: strict dates, and the page-number pagination of every list
+(?page=1&page_size=50 → {"count", "page", "page_size", "pages", "results"})."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
+from typing import Annotated
 
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, WithJsonSchema, create_model
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value):
+    """Only YYYY-MM-DD (what the CLI takes), not pydantic's lax numbers-as-timestamps."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    raise ValueError("日期格式应为 YYYY-MM-DD / a date is written YYYY-MM-DD")
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema({"type": "string", "format": "date"})]
 
 MAX_PAGE_SIZE = 200
 
