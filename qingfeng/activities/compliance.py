@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from qingfeng.activities.models import Activity, Cadence, Requirement
 from qingfeng.core.dates import add_months, month_end
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
-from qingfeng.people.models import Category, Relation
 
 MET, MISSED, DUE, UPCOMING, EXEMPT = "met", "missed", "due", "upcoming", "exempt"
 STATUS_LABELS = {MET: _("已开展"), MISSED: _("应开未开"), DUE: _("待开展"), UPCOMING: _("未到期"), EXEMPT: _("不适用")}
@@ -59,36 +58,34 @@ def windows_of(cadence: str, year: int) -> list[tuple[dt.date, dt.date]]:
     return out
 
 
-def full_members_on(relations: list[Relation], day: dt.date) -> int:
-    """正式党员 whose relation with the branch held on `day` (a change dated that day counts)."""
-    return sum(1 for r in relations
-               if (r.start_on is None or r.start_on <= day) and (r.end_on is None or r.end_on > day)
-               and r.person.category_on(day) == Category.FULL)
-
-
 def branch_calendar(branch: Organization, year: int, today: dt.date) -> list[RequirementRow]:
+    """The year's windows of every active requirement for one branch. Which windows are due and which
+    are met comes from the indicators' own compliance code (qingfeng.indicators.compliance), so the
+    calendar and 三会一课落实率 never disagree; the calendar adds the activities held and the state of
+    windows not yet over."""
+    from qingfeng.indicators import compliance
+
     if branch.kind not in REQUIREMENT_KINDS:
         return []
-    requirements = list(Requirement.objects.filter(is_active=True).select_related("activity_type"))
+    requirements = compliance.active_requirements()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    due = {(w.type_id, w.start): w for w in compliance.windows_for_branches([branch], requirements, start, end)}
     activities = list(Activity.objects.filter(org=branch, date__gte=start, date__lte=end,
-                                              type__in=[r.activity_type for r in requirements]).order_by("date"))
-    relations = list(Relation.objects.filter(org=branch).select_related("person"))
+                                              type__in=[r.activity_type_id for r in requirements]).order_by("date"))
     rows = []
     for requirement in requirements:
         windows = []
         for w_start, w_end in windows_of(requirement.cadence, year):
-            existed = ((branch.established_on is None or branch.established_on <= w_start)
-                       and (branch.dissolved_on is None or branch.dissolved_on > w_end))
             held = [a for a in activities if a.type_id == requirement.activity_type_id and w_start <= a.date <= w_end]
-            if not existed:
-                windows.append(Window(w_start, w_end, EXEMPT, held, str(_("支部未存续整个周期"))))
-                continue
-            if requirement.min_full_members and full_members_on(relations, w_start) < requirement.min_full_members:
-                note = _("周期首日正式党员不足 %(n)d 人") % {"n": requirement.min_full_members}
+            window = due.get((requirement.activity_type_id, w_start))
+            if window is None:
+                existed = ((branch.established_on is None or branch.established_on <= w_start)
+                           and (branch.dissolved_on is None or branch.dissolved_on > w_end))
+                note = (_("周期首日正式党员不足 %(n)d 人") % {"n": requirement.min_full_members} if existed
+                        else _("支部未存续整个周期"))
                 windows.append(Window(w_start, w_end, EXEMPT, held, str(note)))
                 continue
-            if held:
+            if window.met:
                 status = MET
             elif w_end < today:
                 status = MISSED
