@@ -482,6 +482,32 @@ def rebuild_facts() -> None:
         "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
 
 
+@transaction.atomic
+def refresh_compliance() -> None:
+    """Recompute every compliance window (after a requirement changed: cadence, minimum, active)."""
+    st = state()
+    if st is None:
+        return
+    OwnFact.objects.filter(metric="win").delete()
+    Fact.objects.filter(grain="w").delete()
+    span = window_range()
+    rows = Rows()
+    add_windows(rows, list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
+        "id", "code", "name", "established_on", "dissolved_on")), span)
+    OwnFact.objects.bulk_create((OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0],
+                                         total=v[1]) for k, v in rows.items()), batch_size=10000)
+    own, fact, anc = table(OwnFact), table(Fact), table(OrgAncestor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
+            f"SELECT a.ancestor_id, 'w', o.day, o.metric, o.d1, o.d2, o.d3, SUM(o.n), SUM(o.total) "
+            f"FROM {own} o JOIN {anc} a ON a.descendant_id = o.org_id WHERE o.metric = 'win' AND a.ancestor_is_branch = %s "
+            f"GROUP BY a.ancestor_id, o.day, o.metric, o.d1, o.d2, o.d3", (False,))
+    st.windows_from, st.windows_to = (span[0], span[1]) if span else (None, None)
+    st.built_at = timezone.now()
+    st.save()
+
+
 # ---- reading ---------------------------------------------------------------------------
 
 def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.date]], tuple[dt.date, dt.date] | None]:

@@ -1,6 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from qingfeng.indicators import views  # noqa: F401
+from qingfeng.indicators import views
 
 app_name = "indicators"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("drill/", views.drill, name="drill"),
+    path("warnings/", views.warnings_page, name="warnings"),
+    path("requirements/", views.requirements, name="requirements"),
+]

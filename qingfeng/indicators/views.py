@@ -1,1 +1,259 @@
-"""Pages: one function view per user action."""
+"""Pages: indicator values of a subtree, drill-through to the records, warnings, requirements."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qingfeng.accounts import access
+from qingfeng.activities.models import Cadence, Requirement
+from qingfeng.core.lists import paginate
+from qingfeng.indicators import actions, direct, engine
+from qingfeng.indicators.registry import REGISTRY, SECTIONS
+from qingfeng.indicators.warnings import KINDS, RED, warnings_for
+from qingfeng.orgs.models import Organization
+
+DRILL_PAGE_ROWS = 200
+
+SECTION_LABELS = {
+    "orgs": gettext_lazy("组织与党员"), "coverage": gettext_lazy("两新组织覆盖"), "study": gettext_lazy("政治建设与理论学习"),
+    "lecture": gettext_lazy("宣讲"), "orglife": gettext_lazy("组织生活"), "grassroots": gettext_lazy("基层组织建设"),
+    "supervision": gettext_lazy("督导与整改"), "service": gettext_lazy("我为群众办实事"), "discipline": gettext_lazy("纪律建设"),
+    "burden": gettext_lazy("作风建设与基层减负"),
+}
+
+
+class ScopeForm(forms.Form):
+    org = forms.CharField(label=gettext_lazy("组织编码"), required=False, max_length=32)
+    start = forms.DateField(label=gettext_lazy("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=gettext_lazy("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError(_("开始日期不能晚于结束日期。"))
+        return data
+
+
+class WarningFilter(forms.Form):
+    org = forms.CharField(label=gettext_lazy("组织编码"), required=False, max_length=32)
+    kind = forms.ChoiceField(label=gettext_lazy("类型"), required=False,
+                             choices=[("", gettext_lazy("全部"))] + list(KINDS.items()))
+    on = forms.DateField(label=gettext_lazy("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RequirementForm(forms.Form):
+    requirement = forms.IntegerField(widget=forms.HiddenInput)
+    cadence = forms.ChoiceField(label=gettext_lazy("频次"), choices=Cadence.choices)
+    min_full_members = forms.IntegerField(label=gettext_lazy("正式党员下限"), min_value=0, max_value=1000,
+                                          error_messages={"invalid": gettext_lazy("请输入整数。")})
+    is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False)
+
+
+def default_org(user) -> Organization:
+    root = access.scope_root(user)
+    if root is not None:
+        return root
+    org = Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def scope_org(user, code: str | None) -> Organization:
+    """The asked organization, through the access layer (outside the user's subtree: 404)."""
+    if code:
+        return access.get_org_for_user(user, code.strip())
+    return default_org(user)
+
+
+def period_of(form) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    start = form.cleaned_data.get("start") if form.is_valid() else None
+    end = form.cleaned_data.get("end") if form.is_valid() else None
+    return start or dt.date(today.year, 1, 1), end or today
+
+
+def plain(v):
+    if v is None:
+        return ""
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
+def table_response(fmt: str, filename: str, sheets: list[tuple[str, list[str], object]]) -> HttpResponse:
+    """An .xlsx (one sheet per part) or .csv (parts one after another) download."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        buf.write("\ufeff")
+        writer = csv.writer(buf)
+        for title, columns, rows in sheets:
+            if len(sheets) > 1:
+                writer.writerow([title])
+            writer.writerow(columns)
+            for r in rows:
+                writer.writerow([plain(v) for v in r])
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f"attachment; filename={filename}.csv"
+        return response
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for title, columns, rows in sheets:
+        ws = wb.create_sheet(title=title[:31])
+        ws.append(columns)
+        for r in rows:
+            ws.append([plain(v) for v in r])
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename={filename}.xlsx"
+    return response
+
+
+def audit_export(user, model: str, summary: str) -> None:
+    from qingfeng.audit.models import AuditAction, record
+
+    record(user, AuditAction.EXPORT, model=model, summary=summary)
+
+
+@login_required
+def index(request):
+    """Every indicator the user may see, for a subtree and a period, each linked to its records."""
+    form = ScopeForm(request.GET or None)
+    org = scope_org(request.user, request.GET.get("org"))
+    start, end = period_of(form)
+    values = engine.compute(org, start, end, user=request.user)
+    sections = []
+    for section in SECTIONS:
+        items = [(REGISTRY[k], v) for k, v in values.items() if REGISTRY[k].section == section]
+        if items:
+            sections.append((SECTION_LABELS[section], items))
+    return render(request, "indicators/index.html", {
+        "form": form if form.is_bound else ScopeForm(initial={"org": org.code, "start": start, "end": end}),
+        "org": org, "start": start, "end": end, "sections": sections,
+    })
+
+
+@login_required
+def drill(request):
+    """The records behind one value: for a rate, the numerator's and the denominator's."""
+    form = ScopeForm(request.GET or None)
+    org = scope_org(request.user, request.GET.get("org"))
+    start, end = period_of(form)
+    key_text = (request.GET.get("key") or "").strip()
+    context = {"form": form if form.is_bound else ScopeForm(initial={"org": org.code, "start": start, "end": end}),
+               "org": org, "start": start, "end": end, "key": key_text,
+               "choices": [REGISTRY[i] for i in engine.visible_ids(request.user)]}
+    if not key_text:
+        return render(request, "indicators/drill.html", context)
+    try:
+        key = engine.parse_key(key_text)
+    except engine.IndicatorError as exc:
+        context["error"] = str(exc)
+        return render(request, "indicators/drill.html", context, status=400)
+    if not engine.may_see(key.indicator, request.user):
+        raise Http404  # restricted records do not exist outside the discipline roles
+    parts = direct.parts(key.indicator.id, direct.Ask(org, start, end, key.effective_filters()))
+    if key.indicator.restricted:
+        from qingfeng.audit.models import AuditAction, record
+
+        record(request.user, AuditAction.READ, model="indicators.drill", object_id=key.text[:60],
+               summary=f"{key.text} {org.code} {start}..{end}")
+    blocks = ([(_("记录"), parts.records)] if parts.records is not None
+              else [(_("分子"), parts.numerator), (_("分母"), parts.denominator)])
+    fmt = request.GET.get("export")
+    if fmt in ("xlsx", "csv"):
+        audit_export(request.user, "indicators.drill", f"{key.text} {org.code} {start}..{end}")
+        return table_response(fmt, "drill", [(str(title), rs.columns, rs.rows()) for title, rs in blocks])
+    context.update({
+        "indicator": key.indicator, "value": parts.value(),
+        "blocks": [{"title": title, "columns": rs.columns, "count": rs.value() if parts.records is None else None,
+                    "rows": list(itertools.islice(rs.rows(), DRILL_PAGE_ROWS))} for title, rs in blocks],
+        "limit": DRILL_PAGE_ROWS,
+        "export_query": request.GET.urlencode(),
+    })
+    return render(request, "indicators/drill.html", context)
+
+
+@login_required
+def warnings_page(request):
+    form = WarningFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    org = scope_org(request.user, data.get("org"))
+    on = data.get("on") or timezone.localdate()
+    kinds = [data["kind"]] if data.get("kind") else None
+    found = warnings_for(org, on, user=request.user, kinds=kinds)
+    fmt = request.GET.get("export")
+    if fmt in ("xlsx", "csv"):
+        audit_export(request.user, "indicators.warning", f"{org.code} {on} {data.get('kind') or ''}")
+        columns = [_("级别"), _("类型"), _("组织编码"), _("组织名称"), _("说明"), _("期限"), _("链接")]
+        rows = ([_("红色") if w.severity == RED else _("黄色"), w.kind_label, w.org.code, w.org.name, w.message, w.due,
+                 request.build_absolute_uri(w.url)] for w in found)
+        return table_response(fmt, "warnings", [(_("预警"), columns, rows)])
+    page, query = paginate(request, found, per_page=50)
+    counts = {k: 0 for k in KINDS}
+    for w in found:
+        counts[w.kind] += 1
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "indicators/warnings.html", {
+        "form": form if form.is_bound else WarningFilter(initial={"org": org.code, "on": on}),
+        "org": org, "on": on, "page": page, "query": query, "total": len(found),
+        "red": sum(1 for w in found if w.severity == RED),
+        "counts": [(KINDS[k], n) for k, n in counts.items()], "export_query": params.urlencode(),
+    })
+
+
+@login_required
+def requirements(request):
+    """The organizational-life requirements: everyone reads them; 系统管理员 changes them."""
+    may_edit = request.user.is_platform_admin
+    rows = list(Requirement.objects.select_related("activity_type").order_by("activity_type__sort", "id"))
+    bound = None
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        bound = RequirementForm(request.POST, auto_id=f"id_r{request.POST.get('requirement', '')}_%s")
+        if bound.is_valid():
+            data = bound.cleaned_data
+            requirement = next((r for r in rows if r.pk == data["requirement"]), None)
+            if requirement is None:
+                raise Http404
+            try:
+                actions.update_requirement(requirement, cadence=data["cadence"],
+                                           min_full_members=data["min_full_members"], is_active=data["is_active"],
+                                           user=request.user)
+            except ValidationError as exc:
+                for field, errs in exc.message_dict.items():
+                    for err in errs:
+                        bound.add_error(field if field in bound.fields else None, err)
+            else:
+                messages.success(request, _("已保存“%(name)s”的要求，合规统计已按新要求重算。") % {
+                    "name": requirement.activity_type.name})
+                return redirect("indicators:requirements")
+    items = []
+    for r in rows:
+        if bound is not None and bound.data.get("requirement") == str(r.pk):
+            f = bound
+        else:
+            f = RequirementForm(initial={"requirement": r.pk, "cadence": r.cadence,
+                                         "min_full_members": r.min_full_members, "is_active": r.is_active},
+                                auto_id=f"id_r{r.pk}_%s")
+        items.append((r, f))
+    return render(request, "indicators/requirements.html", {"items": items, "may_edit": may_edit},
+                  status=400 if bound is not None and not bound.is_valid() else 200)
