@@ -56,12 +56,13 @@ def active_requirements(names: tuple[str, ...] | None = None) -> list[Requiremen
     return list(qs.order_by("activity_type__sort", "id"))
 
 
-def is_full(person, day: dt.date) -> bool:
-    if person.admitted_on is None or person.admitted_on > day:
+def is_full(admitted: dt.date | None, full: dt.date | None, category: str, day: dt.date) -> bool:
+    """正式党员 on `day` (see direct.full_on_q)."""
+    if admitted is None or admitted > day:
         return False
-    if person.full_on is None:
-        return person.category == Category.FULL
-    return person.full_on <= day
+    if full is None:
+        return category == Category.FULL
+    return full <= day
 
 
 def windows_for_branches(branches: list[Organization], requirements: list[Requirement], start: dt.date,
@@ -79,16 +80,17 @@ def windows_for_branches(branches: list[Organization], requirements: list[Requir
         org_id__in=branch_ids, type_id__in=type_ids, date__gte=start, date__lte=end
     ).values_list("org_id", "type_id", "date").order_by("date").iterator(chunk_size=20000):
         held[(org_id, type_id)].append(day)
-    stays: dict[int, list] = defaultdict(list)
+    # Stays as plain tuples (org, start, end, admitted, full, category): cheap at city scale.
+    stays: dict[int, list[tuple]] = defaultdict(list)
     if any(r.min_full_members for r in requirements):
         rels = Relation.objects.filter(org_id__in=branch_ids).filter(
             Q(start_on__isnull=True) | Q(start_on__lte=end)).filter(Q(end_on__isnull=True) | Q(end_on__gt=start))
-        for rel in rels.select_related("person").only(
-            "org_id", "start_on", "end_on", "person__admitted_on", "person__full_on", "person__category"
-        ).iterator(chunk_size=20000):
-            stays[rel.org_id].append(rel)
+        for row in rels.order_by().values_list("org_id", "start_on", "end_on", "person__admitted_on", "person__full_on",
+                                               "person__category").iterator(chunk_size=20000):
+            stays[row[0]].append(row)
     out: list[Window] = []
     for b in branches:
+        full_on: dict[dt.date, int] = {}
         for r in requirements:
             dates = held.get((b.pk, r.activity_type_id), [])
             for ws, we in per_req[r.pk]:
@@ -97,10 +99,10 @@ def windows_for_branches(branches: list[Organization], requirements: list[Requir
                 if b.dissolved_on is not None and b.dissolved_on <= we:
                     continue
                 if r.min_full_members:
-                    full = sum(1 for rel in stays.get(b.pk, ())
-                               if (rel.start_on is None or rel.start_on <= ws) and (rel.end_on is None or rel.end_on > ws)
-                               and is_full(rel.person, ws))
-                    if full < r.min_full_members:
+                    if ws not in full_on:
+                        full_on[ws] = sum(1 for _o, s, e, adm, full, cat in stays.get(b.pk, ())
+                                          if (s is None or s <= ws) and (e is None or e > ws) and is_full(adm, full, cat, ws))
+                    if full_on[ws] < r.min_full_members:
                         continue
                 k = bisect.bisect_left(dates, ws)
                 met = k < len(dates) and dates[k] <= we

@@ -337,6 +337,20 @@ def upsert_add(cells: dict[tuple, list[int]]) -> None:
         cursor.executemany(sql, params)
 
 
+def insert_own(rows: Rows, chunk: int = 20000) -> None:
+    """Write own rows in chunks of plain tuples (no model instances: there may be millions)."""
+    sql = f"INSERT INTO {table(OwnFact)} (org_id, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    batch = []
+    with connection.cursor() as cursor:
+        for k, v in rows.items():
+            batch.append((*k, v[0], v[1]))
+            if len(batch) >= chunk:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
 class Tree:
     """Ancestors of organizations, from their materialized paths."""
 
@@ -459,8 +473,7 @@ def rebuild_facts() -> None:
     branches = list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
         "id", "code", "name", "established_on", "dissolved_on"))
     add_windows(rows, branches, span)
-    OwnFact.objects.bulk_create((OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0],
-                                         total=v[1]) for k, v in rows.items()), batch_size=10000)
+    insert_own(rows)
     fact, anc = table(Fact), table(OrgAncestor)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -494,8 +507,7 @@ def refresh_compliance() -> None:
     rows = Rows()
     add_windows(rows, list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
         "id", "code", "name", "established_on", "dissolved_on")), span)
-    OwnFact.objects.bulk_create((OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0],
-                                         total=v[1]) for k, v in rows.items()), batch_size=10000)
+    insert_own(rows)
     own, fact, anc = table(OwnFact), table(Fact), table(OrgAncestor)
     with connection.cursor() as cursor:
         cursor.execute(
