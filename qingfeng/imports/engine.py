@@ -225,15 +225,17 @@ class Importer:
             if all((v == "" or v is None or (isinstance(v, str) and not v.strip())) for v in cells):
                 continue
             values = [None] * width
-            bad = False
+            bad = None
             for idx, col, pos in columns:
                 raw_value = cells[pos] if pos < len(cells) else ""
                 value, problem = self.cell(sheet.name, col, raw_value)
                 if problem:
                     self.error(sheet.name, rownum, col.header, problem)
-                    bad = True
+                    bad = (bad or set()) | {col.header}
                 values[idx] = value
             if bad:
+                if sheet.name == "党员":  # still report what the good cells of the row get wrong together
+                    self._check_member_row(sheet, rownum, values, bad)
                 continue
             for idx, value in fill:
                 if values[idx] is None or values[idx] == "":
@@ -392,33 +394,37 @@ class Importer:
                 ok = False
         return ok
 
-    def _check_member_row(self, sheet, rownum, values) -> bool:
-        get = lambda h: values[sheet.index[h]]  # noqa: E731
+    def _check_member_row(self, sheet, rownum, values, bad=frozenset()) -> bool:
+        """Rules between the cells of a 党员 row; cells already found bad are left out, the rest still checked."""
+        get = lambda h: None if h in bad else values[sheet.index[h]]  # noqa: E731
         ok = True
         number = get("公民身份号码")
-        if get("性别") != id_gender(number):
+        birth = id_birth_date(number) if number else None
+        if number and get("性别") and get("性别") != id_gender(number):
             self.error(sheet.name, rownum, "性别", _("与公民身份号码不一致（号码显示为%(g)s）") % {"g": id_gender(number)})
             ok = False
-        birth = id_birth_date(number)
-        if get("出生日期") is None:  # unknown: the ID number knows it
-            values[sheet.index["出生日期"]] = birth
-        elif get("出生日期") != birth:
-            self.error(sheet.name, rownum, "出生日期", _("与公民身份号码中的出生日期 %(d)s 不一致") % {"d": birth})
-            ok = False
-        admitted, full = get("入党日期"), get("转正日期")
-        if admitted > self.today:
-            self.error(sheet.name, rownum, "入党日期", _("不能晚于今天"))
-            ok = False
-        if admitted <= birth:
-            self.error(sheet.name, rownum, "入党日期", _("不能早于出生日期"))
-            ok = False
-        if get("党员类别") == "预备党员" and full is not None:
+        if "出生日期" not in bad and birth is not None:
+            if get("出生日期") is None:  # unknown: the ID number knows it
+                values[sheet.index["出生日期"]] = birth
+            elif get("出生日期") != birth:
+                self.error(sheet.name, rownum, "出生日期", _("与公民身份号码中的出生日期 %(d)s 不一致") % {"d": birth})
+                ok = False
+        admitted, full, category = get("入党日期"), get("转正日期"), get("党员类别")
+        if admitted is not None:
+            if admitted > self.today:
+                self.error(sheet.name, rownum, "入党日期", _("不能晚于今天"))
+                ok = False
+            if birth is not None and admitted <= birth:
+                self.error(sheet.name, rownum, "入党日期", _("不能早于出生日期"))
+                ok = False
+        if category == "预备党员" and full is not None:
             self.error(sheet.name, rownum, "转正日期", _("预备党员不应填写转正日期"))
             ok = False
-        if get("党员类别") == "正式党员" and full is None and admitted > dt.date(1990, 1, 1):
+        if (category == "正式党员" and full is None and "转正日期" not in bad and admitted is not None
+                and admitted > dt.date(1990, 1, 1)):
             self.error(sheet.name, rownum, "转正日期", _("1990年1月1日以后入党的正式党员必须填写转正日期"))
             ok = False
-        if full is not None and full <= admitted:
+        if full is not None and admitted is not None and full <= admitted:
             self.error(sheet.name, rownum, "转正日期", _("应晚于入党日期"))
             ok = False
         return ok
