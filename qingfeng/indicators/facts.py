@@ -57,7 +57,7 @@ STATE_KEY = "facts"
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
 DIRECT = {
-    "study.reading_class_trainees", "training.rotation_trainees", "training.rotation_coverage", "lecture.lecturers",
+    "study.reading_class_trainees", "training.rotation_trainees", "lecture.lecturers",
     "grassroots.elections", "grassroots.elections_overdue", "grassroots.dispatched", "grassroots.stationed",
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
 }
@@ -282,12 +282,14 @@ def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
 
 
 def window_range() -> tuple[dt.date, dt.date] | None:
-    """Compliance windows are materialized for the calendar years holding requirement activities."""
+    """Compliance windows are materialized from the year before the first requirement activity to the end of
+    the year of the last one; questions about windows outside that span are answered from the records."""
     types = Requirement.objects.values("activity_type_id")
     bounds = Activity.objects.filter(type_id__in=types).aggregate(lo=Min("date"), hi=Max("date"))
     if bounds["lo"] is None:
         return None
-    return dt.date(bounds["lo"].year, 1, 1), dt.date(bounds["hi"].year, 12, 31)
+    # A year before the first record too: its windows are due (and unmet) for branches that existed then.
+    return dt.date(bounds["lo"].year - 1, 1, 1), dt.date(bounds["hi"].year, 12, 31)
 
 
 def add_windows(rows: Rows, branches: list[Organization], span: tuple[dt.date, dt.date] | None) -> None:
@@ -538,28 +540,33 @@ def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.d
     return days, (first, last)
 
 
-def _sum(qs) -> dict[tuple[str, str, str, str], list[int]]:
+def _sum(parts) -> dict[tuple[str, str, str, str], list[int]]:
+    """Sum (n, total) by (metric, d1, d2, d3) over several fact querysets, read as one UNION ALL."""
+    qs = [p.values_list("metric", "d1", "d2", "d3").annotate(sn=Sum("n"), st=Sum("total")).order_by() for p in parts]
+    if not qs:
+        return {}
     out: dict = {}
-    for metric, d1, d2, d3, n, total in qs.values_list("metric", "d1", "d2", "d3").annotate(
-            sn=Sum("n"), st=Sum("total")).order_by():
-        out[(metric, d1, d2, d3)] = [n or 0, total or 0]
+    for metric, d1, d2, d3, n, total in (qs[0].union(*qs[1:], all=True) if len(qs) > 1 else qs[0]):
+        cell = out.setdefault((metric, d1, d2, d3), [0, 0])
+        cell[0] += n or 0
+        cell[1] += total or 0
     return out
 
 
 def flows(org: Organization, start: dt.date, end: dt.date, metrics: set[str]) -> dict:
+    """Each grain and range queried on its own, so the (org, metric, grain, day) key is a range scan."""
     days, months = period_parts(start, end)
-    cond = Q()
-    for lo, hi in days:
-        cond |= Q(grain="d", day__gte=lo, day__lte=hi)
+    base = Fact.objects.filter(org=org, metric__in=sorted(metrics))
+    parts = [base.filter(grain="d", day__gte=lo, day__lte=hi) for lo, hi in days]
     if months:
-        cond |= Q(grain="m", day__gte=months[0], day__lte=months[1])
-    return _sum(Fact.objects.filter(org=org, metric__in=metrics).filter(cond))
+        parts.append(base.filter(grain="m", day__gte=months[0], day__lte=months[1]))
+    return _sum(parts)
 
 
 def snapshots(org: Organization, day: dt.date, metrics: set[str]) -> dict:
     first = month_of(day)
-    cond = Q(grain="m", day__lt=first) | Q(grain="d", day__gte=first, day__lte=day)
-    return _sum(Fact.objects.filter(org=org, metric__in=metrics).filter(cond))
+    base = Fact.objects.filter(org=org, metric__in=sorted(metrics))
+    return _sum([base.filter(grain="m", day__lt=first), base.filter(grain="d", day__gte=first, day__lte=day)])
 
 
 class Reader:
@@ -576,6 +583,9 @@ class Reader:
         self._before = None
         self._types = None
         self._windows = None
+
+    def ask(self, key) -> direct.Ask:
+        return direct.Ask(self.org, self.start, self.end, key.effective_filters())
 
     def types(self) -> dict[str, str]:
         if self._types is None:
@@ -645,6 +655,10 @@ class Reader:
             return self.activities([direct.READING_CLASS])[0]
         if i == "lecture.teams":
             return self.pick(self.snap, "team")[0]
+        if i == "training.rotation_coverage":
+            levels = f("cadre_level")
+            den = self.pick(self.snap, "mem", None, levels)[0]
+            return direct.round_rate(direct.rotation_trained_cadres(self.ask(key)).count(), den)
         if i == "lecture.events":
             return self.activities([direct.LECTURE], f("channel"))[0]
         if i == "lecture.audience":

@@ -1,0 +1,217 @@
+"""Benchmark of the indicators engine (issue 4).
+
+Every indicator of spec/indicators.md for the root 140100 and each of the 10 county-level committees
+over period Y (2020-05-12 .. 2021-05-11), on the database named by DATABASE_URL, three ways:
+
+  facts   engine.compute: the pre-aggregated facts (raw records for the distinct-person indicators)
+  direct  engine.compute_direct: set-based SQL over the raw tables, subtree by path prefix
+  naive   a per-organization ORM loop: for every organization of the subtree, its own records, summed
+          in Python (for the indicators that can be summed that way; see NAIVE_SKIP)
+
+"cold" is the first run on a fresh database connection (the database server's own caches stay as
+they are: we share the machine); "warm" is the median of the following runs. The values of the three
+must be identical. The data set is the demo city (`qingfeng demo --scale city`), built first when the
+database is empty.
+
+Usage:  DATABASE_URL=postgres://…/bench QINGFENG_VAR=/tmp/bench .venv/bin/python bench/indicators.py [--scale city]
+        [--runs 3] [--naive-budget 240] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingfeng.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from qingfeng.core.schema import migrate_quietly  # noqa: E402
+
+Y = (dt.date(2020, 5, 12), dt.date(2021, 5, 11))
+# Not summable per organization: distinct persons or organizations, transfers "from outside the subtree",
+# admissions attributed through relations, and a rate of two snapshots.
+NAIVE_SKIP = {
+    "study.reading_class_trainees", "training.rotation_trainees", "training.rotation_coverage", "lecture.lecturers",
+    "grassroots.elections", "grassroots.elections_overdue", "grassroots.dispatched", "grassroots.stationed",
+    "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
+    "members.transferred_in", "members.recruited", "burden.forms_reduction",
+}
+
+
+def ensure_data(scale: str) -> dict:
+    from qingfeng.indicators import facts
+    from qingfeng.orgs.models import Organization
+
+    info = {}
+    if not Organization.objects.exists():
+        from qingfeng.demo.build import build_demo
+
+        began = time.perf_counter()
+        build_demo(scale)
+        info["demo_seconds"] = round(time.perf_counter() - began, 1)
+    if facts.state() is None:
+        began = time.perf_counter()
+        facts.rebuild_facts()
+        info["rebuild_seconds"] = round(time.perf_counter() - began, 1)
+    return info
+
+
+def subject_orgs():
+    from qingfeng.orgs.models import Level, Organization
+
+    root = Organization.objects.get(code="140100")
+    counties = list(Organization.objects.filter(parent=root, level=Level.COUNTY).order_by("code")[:10])
+    return [root, *counties]
+
+
+def timed(fn):
+    began = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - began
+
+
+def fresh_connection():
+    connection.close()
+    connection.connect()
+
+
+def run_facts(orgs, keys):
+    from qingfeng.indicators import engine
+
+    return {o.code: engine.compute(o, *Y, keys) for o in orgs}
+
+
+def run_direct(orgs, keys):
+    from qingfeng.indicators import engine
+
+    return {o.code: engine.compute_direct(o, *Y, keys) for o in orgs}
+
+
+def naive_values(org, keys, deadline: float) -> dict | None:
+    """One subtree, organization by organization; None when the time budget runs out."""
+    from qingfeng.indicators import compliance, direct
+    from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
+
+    sums: dict[str, list[int]] = {k: [0, 0] for k in keys}
+    requirements = compliance.active_requirements()
+    theme = [r for r in requirements if r.activity_type.name == direct.THEME_DAY]
+    for o in Organization.objects.filter(path__startswith=org.path).iterator():
+        if time.perf_counter() > deadline:
+            return None
+        for k in keys:
+            if k.startswith("orglife."):
+                if o.kind not in REQUIREMENT_KINDS:
+                    continue
+                reqs = theme if k == "orglife.theme_day_compliance" else requirements
+                wins = compliance.windows_for_branches([o], reqs, *Y)
+                sums[k][0] += sum(1 for w in wins if w.met)
+                sums[k][1] += len(wins)
+                continue
+            p = direct.parts(k, direct.Ask(o, *Y, {"cadre_level": ("市管",)} if k == "training.rotation_coverage" else {},
+                                           exact=True))
+            if p.records is not None:
+                sums[k][0] += p.records.value()
+            else:
+                sums[k][0] += p.numerator.value()
+                sums[k][1] += p.denominator.value()
+    out = {}
+    for k in keys:
+        num, den = sums[k]
+        if k == "orglife.missing":
+            out[k] = den - num
+        elif k.startswith("orglife.") or k in RATES:
+            out[k] = direct.round_rate(num, den)
+        else:
+            out[k] = num
+    return out
+
+
+RATES: set[str] = set()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="city")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--naive-budget", type=float, default=240.0, help="seconds for the naive loop in all")
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args()
+
+    migrate_quietly(call_command)
+    info = {"database": connection.vendor, **ensure_data(args.scale)}
+    from qingfeng.indicators.models import Fact, OwnFact
+    from qingfeng.indicators.registry import REGISTRY
+    from qingfeng.orgs.models import Organization
+    from qingfeng.people.models import Person
+
+    RATES.update(i for i, ind in REGISTRY.items() if ind.is_rate)
+    keys = list(REGISTRY)
+    orgs = subject_orgs()
+    info.update({"organizations": Organization.objects.count(), "persons": Person.objects.count(),
+                 "own_rows": OwnFact.objects.count(), "fact_rows": Fact.objects.count(),
+                 "subjects": [o.code for o in orgs], "indicators": len(keys), "values": len(keys) * len(orgs)})
+
+    results = {}
+    for name, fn in (("facts", run_facts), ("direct", run_direct)):
+        fresh_connection()
+        values, cold = timed(lambda fn=fn: fn(orgs, keys))
+        warm = [timed(lambda fn=fn: fn(orgs, keys))[1] for _ in range(args.runs)]
+        results[name] = {"cold_s": round(cold, 3), "warm_s": round(statistics.median(warm), 3), "values": values}
+        print(f"{name:7s} cold {cold:8.3f} s   warm {statistics.median(warm):8.3f} s", flush=True)
+
+    # Naive loop: the smallest subtrees first, each in full or not at all, within the budget.
+    naive_keys = [k for k in keys if k not in NAIVE_SKIP]
+    deadline = time.perf_counter() + args.naive_budget
+    sizes = {o.code: Organization.objects.filter(path__startswith=o.path).count() for o in orgs}
+    naive_done, naive_orgs, naive_seconds = {}, 0, 0.0
+    fresh_connection()
+    for o in sorted(orgs, key=lambda o: sizes[o.code]):
+        began = time.perf_counter()
+        got = naive_values(o, naive_keys, deadline)
+        if got is None:
+            break
+        naive_seconds += time.perf_counter() - began
+        naive_orgs += sizes[o.code]
+        naive_done[o.code] = got
+    total_orgs = sum(sizes.values())
+    per_org = naive_seconds / naive_orgs if naive_orgs else None
+    results["naive"] = {
+        "subjects_done": sorted(naive_done), "seconds_done": round(naive_seconds, 1), "indicators": len(naive_keys),
+        "extrapolated_s": round(per_org * total_orgs, 1) if per_org else None, "organizations_in_subtrees": total_orgs,
+    }
+    print(f"naive   {len(naive_done)} of {len(orgs)} subtrees in {naive_seconds:.1f} s; "
+          f"all 11 extrapolated {results['naive']['extrapolated_s']} s ({len(naive_keys)} indicators)", flush=True)
+
+    same_direct = results["facts"]["values"] == results["direct"]["values"]
+    mismatches = [(code, k, results["facts"]["values"][code][k], v) for code, vals in naive_done.items()
+                  for k, v in vals.items() if results["facts"]["values"][code][k] != v]
+    results["identical_facts_direct"] = same_direct
+    results["naive_mismatches"] = mismatches[:20]
+    ratio = results["direct"]["warm_s"] / results["facts"]["warm_s"] if results["facts"]["warm_s"] else None
+    results["speedup_warm_vs_direct"] = round(ratio, 1) if ratio else None
+    if results["naive"]["extrapolated_s"]:
+        results["speedup_warm_vs_naive"] = round(results["naive"]["extrapolated_s"] / results["facts"]["warm_s"], 0)
+    print(f"identical facts == direct: {same_direct}; naive mismatches: {len(mismatches)}; "
+          f"warm speed-up vs direct: {results['speedup_warm_vs_direct']}x", flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"info": info, "results": results}, ensure_ascii=False, default=str,
+                                              indent=1))
+    print(json.dumps(info, ensure_ascii=False), flush=True)
+    return 0 if same_direct and not mismatches else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
