@@ -1,8 +1,11 @@
 """Property-based run of every operation of the OpenAPI document (schemathesis) against the WSGI app,
 with a city officer's token: no server error, and answers that match the document."""
 
+import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from qingfeng.api.v1 import api
@@ -18,7 +21,18 @@ schema.config.generation.update(allow_extra_parameters=False)
 schema.config.phases.coverage.enabled = False
 
 
+@pytest.fixture
+def keep_test_connection():
+    """As Django's test client does: a request must not close the test's connection (it is inside the
+    test transaction, which PostgreSQL would lose)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_every_operation_answers_without_server_error(case, world):
+def test_every_operation_answers_without_server_error(case, world, keep_test_connection):
     case.call_and_validate(headers=bearer(world.city_user))
