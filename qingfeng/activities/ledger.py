@@ -92,10 +92,57 @@ def writable_org(user, code: str, writers: set[str]):
     return org
 
 
-def history_of(obj):
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "entered_via", "created_by", "path", "depth"}
+
+
+@dataclass
+class HistoryRow:
+    at: object
+    username: str
+    action: str
+    summary: str
+    changes: list[tuple[str, object, object]]
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return "，".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
+
+
+def history_of(obj) -> list[HistoryRow]:
+    """The record's audit rows, oldest first, as a person reads them: who, when, what changed
+    (field labels, old → new); a creation is one line."""
+    from django.core.exceptions import FieldDoesNotExist
+
     from qingfeng.audit.models import AuditLog
 
-    return AuditLog.objects.filter(model=obj._meta.label, object_id=str(obj.pk)).order_by("at", "id")
+    rows = []
+    for log in AuditLog.objects.filter(model=obj._meta.label, object_id=str(obj.pk)).order_by("at", "id"):
+        changes = []
+        if log.action != "create":
+            before = log.before or {}
+            for name, value in (log.after or {}).items():
+                if name in HIDDEN_FIELDS:
+                    continue
+                old = before.get(name)
+                try:
+                    model_field = obj._meta.get_field(name)
+                except FieldDoesNotExist:
+                    model_field = None
+                if model_field is None or not getattr(model_field, "concrete", False):
+                    label = str(_("参加人员")) if name == "attendance" else name
+                else:
+                    label = str(model_field.verbose_name)
+                    if model_field.choices:  # show 待核验, not "submitted"
+                        names = {k: str(v) for k, v in model_field.flatchoices}
+                        old, value = names.get(old, old), names.get(value, value)
+                changes.append((label, _show(old), _show(value)))
+        summary = "" if log.summary == str(obj)[:300] else log.summary
+        rows.append(HistoryRow(log.at, log.username, log.get_action_display(), summary, changes))
+    return rows
 
 
 # ---- list pages ----------------------------------------------------------------------------

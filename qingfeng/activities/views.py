@@ -99,6 +99,16 @@ def _presence_from_post(post) -> dict[int, str]:
             for pk in listed}
 
 
+TAIL_FIELDS = ("minutes", "files")
+
+
+def _field_groups(form) -> dict:
+    """The fields above the attendance list, and those below it (minutes and files: optional, and
+    on a phone they should not push the member list off the screen)."""
+    return {"main_fields": [f for f in form.visible_fields() if f.name not in TAIL_FIELDS],
+            "tail_fields": [f for f in form.visible_fields() if f.name in TAIL_FIELDS]}
+
+
 def _member_rows(candidates, presence: dict[int, str] | None):
     return [{"person": p, "presence": (presence or {}).get(p.pk, Presence.PRESENT)} for p in candidates]
 
@@ -146,7 +156,7 @@ def activity_create(request):
     return render(request, "activities/activity_form.html", {
         "form": form, "org": org, "org_code": code, "org_error": org_error,
         "members": _member_rows(candidates, presence), "title": _("记录活动"), "submit": _("保存"),
-        "back_url": reverse("activities:list"), "creating": True,
+        "back_url": reverse("activities:list"), "creating": True, **_field_groups(form),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -189,6 +199,7 @@ def activity_edit(request, code):
         "form": form, "org": activity.org, "org_code": activity.org.code, "org_error": org_error,
         "members": _member_rows(candidates, presence), "title": _("修改活动：%(topic)s") % {"topic": activity.topic},
         "submit": _("保存修改"), "back_url": reverse("activities:detail", args=[activity.code]), "creating": False,
+        **_field_groups(form),
     }, status=400 if request.method == "POST" else 200)
 
 
