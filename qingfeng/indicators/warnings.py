@@ -55,24 +55,47 @@ class Warning:  # noqa: A001 — the contract's name; never confused with the bu
         return str(KINDS[self.kind])
 
 
+def _unmet_windows(org: Organization, start: dt.date, end: dt.date) -> list[tuple[Organization, str, dt.date, dt.date]]:
+    """(branch, requirement, first day, last day) of the due windows in [start, end] held by no activity.
+
+    Read from the compliance facts (one row per branch and window) when they cover the span; otherwise
+    computed from the records."""
+    from qingfeng.activities.models import ActivityType
+    from qingfeng.indicators import facts
+    from qingfeng.indicators.models import OwnFact
+
+    st = facts.state()
+    if st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to:
+        names = dict(ActivityType.objects.values_list("pk", "name"))
+        rows = list(OwnFact.objects.filter(metric="win", total=0, org__path__startswith=org.path, day__gte=start,
+                                           day__lte=end).values_list("org_id", "d1", "d2", "day"))
+        orgs = Organization.objects.in_bulk({r[0] for r in rows})
+        out = []
+        for org_id, type_id, cadence, ws in rows:
+            we = compliance.window_starts(cadence, ws, dt.date(ws.year + 1, 12, 31))[0][1]
+            out.append((orgs[org_id], names.get(int(type_id), type_id), ws, we))
+        return out
+    branches = {b.pk: b for b in compliance.requirement_branches(org, start, end)}
+    return [(branches[w.org_id], w.requirement, w.start, w.end)
+            for w in compliance.windows_for_branches(list(branches.values()), compliance.active_requirements(), start, end)
+            if not w.met]
+
+
 def _meetings(org: Organization, on: dt.date) -> list[Warning]:
     """Windows of last year and this year that ended unmet (red), and current ones ending within a week (yellow)."""
-    start, end = dt.date(on.year - 1, 1, 1), dt.date(on.year, 12, 31)
     out = []
-    branches = {b.pk: b for b in compliance.requirement_branches(org, start, end)}
-    for w in compliance.windows_for_branches(list(branches.values()), compliance.active_requirements(), start, end):
-        if w.met or w.start > on:
+    for branch, requirement, ws, we in _unmet_windows(org, dt.date(on.year - 1, 1, 1), dt.date(on.year, 12, 31)):
+        if ws > on:
             continue
-        if w.end < on:
+        if we < on:
             severity = RED
-            message = _("%(req)s：%(start)s 至 %(end)s 应开未开") % {"req": w.requirement, "start": w.start, "end": w.end}
-        elif w.end - on <= SOON:
+            message = _("%(req)s：%(start)s 至 %(end)s 应开未开") % {"req": requirement, "start": ws, "end": we}
+        elif we - on <= SOON:
             severity = YELLOW
-            message = _("%(req)s：本期 %(end)s 截止，尚未召开") % {"req": w.requirement, "end": w.end}
+            message = _("%(req)s：本期 %(end)s 截止，尚未召开") % {"req": requirement, "end": we}
         else:
             continue
-        out.append(Warning("meetings", severity, branches[w.org_id], message,
-                           reverse("activities:calendar", args=[w.org_code]), w.end))
+        out.append(Warning("meetings", severity, branch, message, reverse("activities:calendar", args=[branch.code]), we))
     return out
 
 

@@ -152,3 +152,22 @@ def test_requirements_are_read_by_all_and_changed_by_the_administrator(world, cl
     # Quarterly now: 2 branches × 2 quarters, one met; the facts follow at once.
     assert engine.compute(world.community, *span, key) == engine.compute_direct(world.community, *span, key) == {
         key[0]: 25.0}
+
+
+@pytest.mark.django_db
+def test_meeting_warnings_read_from_facts_match_the_records(world):
+    from qingfeng.indicators.warnings import warnings_for
+
+    t = ActivityType.objects.get(name="主题党日")
+    Activity.objects.create(code="W-1", type=t, org=world.branch_a, date=D(2021, 2, 3), topic="学习")
+    on = D(2021, 3, 25)
+
+    def meetings():
+        return sorted((w.org.code, w.message, w.severity, w.due) for w in warnings_for(world.city, on, kinds=["meetings"]))
+
+    from_records = meetings()
+    facts.rebuild_facts()
+    assert meetings() == from_records
+    assert ("14010500101A", "主题党日：2021-03-01 至 2021-03-31 应开未开", "red", D(2021, 3, 31)) not in from_records
+    assert any(code == "14010500101A" and sev == "yellow" and due == D(2021, 3, 31) for code, _m, sev, due in from_records)
+    assert not any(code == "14010500101A" and due == D(2021, 2, 28) and "主题党日" in m for code, m, _s, due in from_records)
