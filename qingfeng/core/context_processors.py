@@ -5,24 +5,47 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, who sees it: None = every signed-in user, "discipline", "admin", "writer")
-NAVIGATION = [
-    ("core:home", _("首页"), None),
-    ("orgs:tree", _("组织架构"), None),
-    ("people:list", _("党员"), None),
-    ("activities:list", _("活动"), None),
-    ("supervision:list", _("问题整改"), None),
-    ("service:list", _("办实事"), None),
-    ("grassroots:assignments", _("选派干部"), None),
-    ("membership:candidates", _("发展党员"), None),
-    ("entities:list", _("两新组织"), None),
-    ("indicators:warnings", _("预警"), None),
-    ("cockpit:cockpit", _("驾驶舱"), None),
-    ("reports:review", _("年度综述"), None),
-    ("imports:start", _("导入"), "writer"),
-    ("discipline:cases", _("纪检"), "discipline"),
-    ("audit:list", _("审计"), "admin"),
+# Menu groups of (url name, label, who sees it: None = every signed-in user, "discipline", "admin",
+# "writer"). A group with a single visible entry shows as a plain link.
+NAVIGATION_GROUPS = [
+    (_("首页"), [("core:home", _("首页"), None)]),
+    (_("工作台"), [
+        ("indicators:warnings", _("预警"), None),
+        ("cockpit:cockpit", _("驾驶舱"), None),
+        ("indicators:index", _("指标"), None),
+        ("reports:review", _("年度综述"), None),
+    ]),
+    (_("组织与党员"), [
+        ("orgs:tree", _("组织架构"), None),
+        ("people:list", _("党员"), None),
+        ("membership:candidates", _("发展党员"), None),
+        ("membership:transfers", _("组织关系转接"), None),
+        ("membership:lapses", _("失联预警"), None),
+        ("grassroots:elections", _("换届"), None),
+        ("entities:list", _("两新组织"), None),
+    ]),
+    (_("工作台账"), [
+        ("activities:list", _("活动"), None),
+        ("activities:teams", _("宣讲小分队"), None),
+        ("supervision:list", _("问题整改"), None),
+        ("service:list", _("办实事"), None),
+        ("grassroots:assignments", _("选派干部"), None),
+        ("grassroots:weak_cases", _("软弱涣散整顿"), None),
+        ("burden:list", _("报表目录"), None),
+    ]),
+    (_("导入"), [("imports:start", _("导入"), "writer")]),
+    (_("纪检"), [
+        ("discipline:cases", _("案件"), "discipline"),
+        ("discipline:dispositions", _("处置"), "discipline"),
+        ("discipline:recommendations", _("纪检监察建议书"), "discipline"),
+    ]),
+    (_("管理"), [
+        ("audit:list", _("审计"), "admin"),
+        ("indicators:requirements", _("组织生活要求"), "admin"),
+        ("cockpit:definition", _("评价体系"), "admin"),
+    ]),
 ]
+NAVIGATION = [entry for _label, entries in NAVIGATION_GROUPS for entry in entries]
 
 
 def _allowed(user, who) -> bool:
@@ -37,17 +60,23 @@ def _allowed(user, who) -> bool:
     return False
 
 
+def _entry(request, name, label):
+    try:
+        url = reverse(name)
+    except NoReverseMatch:
+        return None  # the page is not built (or not installed) here
+    active = request.path == url or (url != "/" and request.path.startswith(url))
+    return {"url": url, "label": label, "active": active}
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    items = []
-    for name, label, who in NAVIGATION:
-        if not _allowed(user, who):
-            continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue  # the page is not built yet
-        items.append({"url": url, "label": label, "active": request.path == url or (url != "/" and request.path.startswith(url))})
-    return {"navigation": items}
+    groups = []
+    for group_label, entries in NAVIGATION_GROUPS:
+        items = [item for name, label, who in entries if _allowed(user, who)
+                 for item in [_entry(request, name, label)] if item is not None]
+        if items:
+            groups.append({"label": group_label, "items": items, "active": any(i["active"] for i in items)})
+    return {"navigation": groups}
