@@ -5,17 +5,22 @@ limited to what the token's user may see."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
+from typing import Literal
 
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS, ApiError, ErrorOut
-from qingfeng.api.params import Day
+from qingfeng.api.params import Day, PageIn, page_schema
+from qingfeng.indicators.warnings import KINDS as WARNING_KINDS
 
 router = Router(tags=["indicators"])
+
+WarningKind = enum.Enum("WarningKind", {name: name for name in WARNING_KINDS}, type=str)
 
 FORBIDDEN = {**READ_ERRORS, 403: ErrorOut}
 
@@ -152,3 +157,41 @@ def drill(request, query: Query[DrillQuery]):
     else:
         body.update(rows=page(result.rows), count={"rows": len(result.rows)})
     return body
+
+
+class WarningQuery(Schema):
+    org: str = Field(..., max_length=32, description="组织编码（含下级）/ the subtree's root")
+    on: Day | None = Field(None, description="日期，缺省为今天 / the day, default today")
+    kind: list[WarningKind] | None = Field(None, description="只看这些种类 / only these kinds")
+    severity: Literal["red", "yellow"] | None = None
+
+
+class WarningOut(Schema):
+    kind: str
+    kind_name: str
+    severity: str
+    org: str
+    org_name: str
+    message: str
+    url: str
+    due: dt.date | None
+
+
+WarningPage = page_schema(WarningOut, "WarningPage")
+
+
+@router.get("/warnings", response={200: WarningPage, **READ_ERRORS}, summary="预警 / warnings", tags=["warnings"])
+def list_warnings(request, query: Query[WarningQuery], paging: Query[PageIn]):
+    """Red first (something is late), then yellow (due within days, or not fitting the rules), by due day."""
+    from qingfeng.indicators.warnings import warnings_for
+
+    org = access.get_org_for_user(request.auth, query.org)
+    kinds = [k.value for k in query.kind] if query.kind else None
+    found = warnings_for(org, query.on or timezone.localdate(), user=request.auth, kinds=kinds)
+    if query.severity:
+        found = [w for w in found if w.severity == query.severity]
+    rows = [{"kind": w.kind, "kind_name": w.kind_label, "severity": w.severity, "org": w.org.code,
+             "org_name": w.org.name, "message": str(w.message), "url": w.url, "due": w.due} for w in found]
+    start = (paging.page - 1) * paging.page_size
+    return {"count": len(rows), "page": paging.page, "page_size": paging.page_size,
+            "pages": -(-len(rows) // paging.page_size), "results": rows[start:start + paging.page_size]}

@@ -106,3 +106,28 @@ def test_drill_of_a_rate_has_numerator_and_denominator(world, api):
     assert {k: body[k] for k in expected} == expected
     assert set(body["count"]) == {"numerator", "denominator"}
 
+
+
+def test_warnings_are_those_of_the_warnings_page_for_the_subtree(world, api):
+    import datetime as dt
+
+    from qingfeng.indicators.warnings import warnings_for
+    from qingfeng.supervision.models import Finding
+
+    today = timezone.localdate()
+    Finding.objects.create(code="F-LATE", source="督导检查", found_on=today - dt.timedelta(days=40), org=world.branch_a,
+                           description="逾期未整改", deadline=today - dt.timedelta(days=10))
+    Finding.objects.create(code="F-SIB", source="督导检查", found_on=today - dt.timedelta(days=40), org=world.branch_o,
+                           description="逾期未整改", deadline=today - dt.timedelta(days=10))
+    body = api(world.clerk).get("warnings", org=world.branch_a.code, kind="findings").json()
+    assert [(w["org"], w["severity"], w["kind"]) for w in body["results"]] == [("14010500101A", "red", "findings")]
+    assert body["results"][0]["url"].startswith("/")
+    expected = warnings_for(world.city, today, user=world.city_user)
+    city = api(world.city_user).get("warnings", org="140100", page_size=200).json()
+    assert city["count"] == len(expected)
+    assert [(w["kind"], w["org"], w["message"]) for w in city["results"]] == [(w.kind, w.org.code, str(w.message))
+                                                                             for w in expected]
+    reds = api(world.city_user).get("warnings", org="140100", severity="red", kind="findings").json()["results"]
+    assert {w["org"] for w in reds} == {"14010500101A", "140106001O"}
+    assert api(world.clerk).get("warnings", org="140106").status_code == 404
+    assert api(world.clerk).get("warnings", org=world.branch_a.code, kind="nonsense").status_code == 400

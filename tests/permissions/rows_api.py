@@ -166,6 +166,7 @@ ROWS = [
     Row("api_v1:indicator_values", READ, **by_org("indicator_values", extra=PERIOD + "&only=orgs.total"), **API),
     Row("api_v1:indicator_values", READ, **by_org("indicator_values", extra=PERIOD), **API),
     Row("api_v1:indicator_catalog", READ, page=lambda w: url("indicator_catalog"), **API),
+    Row("api_v1:list_warnings", READ, **by_org("list_warnings"), **API),
     Row("api_v1:drill", READ, **by_org("drill", extra=PERIOD + "&id=members.total"), **API),
     # Token pages: every signed-in user manages their own tokens.
     Row("api:tokens", READ, page=lambda w: reverse("api:tokens")),
