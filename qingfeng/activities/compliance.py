@@ -96,3 +96,29 @@ def branch_calendar(branch: Organization, year: int, today: dt.date) -> list[Req
             windows.append(Window(w_start, w_end, status, held, prefill=min(max(w_start, today), w_end)))
         rows.append(RequirementRow(requirement, windows))
     return rows
+
+
+@dataclass
+class BranchSummary:
+    org: Organization
+    due: int
+    missed: int
+
+
+def subtree_summary(org: Organization, year: int, today: dt.date, limit: int = 200) -> list[BranchSummary]:
+    """For an officer: the branches under `org` with the windows of `year` that are over, and how many
+    of them were missed — worst first."""
+    from qingfeng.indicators import compliance
+
+    start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today - dt.timedelta(days=1))
+    if end < start:
+        return []
+    due: dict[int, list[int]] = {}
+    for w in compliance.windows_for_subtree(org, start, end):
+        counts = due.setdefault(w.org_id, [0, 0])
+        counts[0] += 1
+        counts[1] += 0 if w.met else 1
+    branches = Organization.objects.in_bulk(list(due))
+    rows = [BranchSummary(branches[pk], d, m) for pk, (d, m) in due.items()]
+    rows.sort(key=lambda r: (-r.missed, r.org.path))
+    return rows[:limit]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts import access
 from qingfeng.activities import actions
 from qingfeng.activities.access import WRITERS_ACTIVITIES, get_lecturer_for_user, visible_lecture_teams
-from qingfeng.activities.compliance import branch_calendar
+from qingfeng.activities.compliance import branch_calendar, subtree_summary
 from qingfeng.activities.forms import (
     ActivityFilter,
     ActivityForm,
@@ -67,7 +67,7 @@ def activity_list(request):
         qs = within_code(qs, request.user, data["org"])
     can_write = access.can_write(request.user, WRITERS_ACTIVITIES)
     extra_actions = [(_("宣讲小分队"), reverse("activities:teams"))]
-    if request.user.org_id and request.user.org.is_branch:
+    if request.user.org_id:
         extra_actions.insert(0, (_("组织生活日历"), reverse("activities:calendar", args=[request.user.org.code])))
     listing = Listing(
         title=_("活动"),
@@ -273,6 +273,7 @@ def calendar(request, code):
     can_write = access.can_write(request.user, WRITERS_ACTIVITIES)
     return render(request, "activities/calendar.html", {
         "org": org, "year": year, "rows": rows, "today": today, "can_write": can_write,
+        "branches": [] if rows else subtree_summary(org, year, today),
         "missed": sum(r.missed for r in rows), "years": [year - 1, year + 1] if year < today.year + 1 else [year - 1],
     })
 

@@ -206,3 +206,26 @@ def test_committee_requirement_does_not_apply_to_a_small_branch(world, client_fo
 def test_calendar_of_a_sibling_branch_is_404(world, client_for):
     url = reverse("activities:calendar", args=[world.branch_o.code])
     assert client_for(world.clerk).get(url).status_code == 404
+
+
+def test_an_officer_sees_which_branches_missed_meetings(world, client_for):
+    from qingfeng.activities.actions import record_activity
+
+    today = timezone.localdate()
+    if today.month == 1:
+        pytest.skip("no window of this year is over yet")
+    body = client_for(world.district_user).get(
+        reverse("activities:calendar", args=[world.community.code])).content.decode()
+    a = body.split(f'data-branch="{world.branch_a.code}"')[1].split("</tr>")[0]
+    b = body.split(f'data-branch="{world.branch_b.code}"')[1].split("</tr>")[0]
+    # Branch A (8 full members) owes 支部委员会 every month; branch B (3) does not.
+    missed_a = int(a.split('bg-red-lt">')[1].split("<")[0])
+    missed_b = int(b.split('bg-red-lt">')[1].split("<")[0])
+    assert missed_a > missed_b
+    record_activity(user=world.clerk, org=world.branch_a, type=meeting_type(), date=today.replace(day=1) - dt.timedelta(days=1),
+                    topic="补开支部委员会")
+    body = client_for(world.district_user).get(
+        reverse("activities:calendar", args=[world.community.code])).content.decode()
+    a = body.split(f'data-branch="{world.branch_a.code}"')[1].split("</tr>")[0]
+    assert int(a.split('bg-red-lt">')[1].split("<")[0]) == missed_a - 1
+    assert world.branch_o.code not in body
