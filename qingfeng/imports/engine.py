@@ -32,6 +32,7 @@ from qingfeng.imports.reader import RawSheet
 
 BATCH = 5000
 MAX_PROBLEMS = 5000
+CANONICAL = {c: c for sheet in S.SHEETS for col in sheet.columns for c in col.choices}
 FAST_KINDS = {S.FREE, S.TEXT, S.ENUM, S.CODE, S.DATE}
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 WRITERS = {"party": WRITERS_PARTY_WORK, "study": WRITERS_STUDY | WRITERS_SUPERVISION,
@@ -131,6 +132,7 @@ class Importer:
         self.maps: dict[str, dict] = defaultdict(dict)  # code → pk for activities, teams, findings, cases, types
         self.rows_total = 0
         self.dates: dict[str, dt.date] = {}
+        self.codes: dict[str, str] = {}
 
     # ---- problems ------------------------------------------------------------------------
 
@@ -189,52 +191,58 @@ class Importer:
         return self.ok
 
     def read_sheet(self, sheet: S.Sheet, raw: RawSheet) -> None:
-        rows = raw.rows
+        rows = iter(raw.rows)
         # Leading empty rows are tolerated; the first non-empty row is the header.
         start = 0
-        while start < len(rows) and all(_cell_text(v).strip() == "" for v in rows[start]):
+        header_row = None
+        for cells in rows:
             start += 1
-        if start == len(rows):
+            if any(_cell_text(v).strip() for v in cells):
+                header_row = cells
+                break
+        if header_row is None:
             self.error(sheet.name, None, "", _("工作表是空的，没有表头"))
             return
-        header_cells = [_cell_text(v).translate(FULLWIDTH).strip() for v in rows[start]]
+        header_cells = [_cell_text(v).translate(FULLWIDTH).strip() for v in header_row]
         positions: dict[str, int] = {}
         for i, header in enumerate(header_cells):
             if not header:
                 continue
             if header in positions:
-                self.error(sheet.name, start + 1, header, _("表头重复"))
+                self.error(sheet.name, start, header, _("表头重复"))
             elif header in sheet.index:
                 positions[header] = i
             else:
-                self.notices.append(Problem(sheet.name, start + 1, header, _("不是该表的列，已忽略")))
+                self.notices.append(Problem(sheet.name, start, header, _("不是该表的列，已忽略")))
         missing = [c.header for c in sheet.columns if c.required and c.header not in positions]
         for header in missing:
-            self.error(sheet.name, start + 1, header, _("缺少必填列“%(col)s”（表头须与模板一致）") % {"col": header})
+            self.error(sheet.name, start, header, _("缺少必填列“%(col)s”（表头须与模板一致）") % {"col": header})
         if missing:
             return
         plan = SheetPlan(sheet, present=set(positions))
         self.plans[sheet.name] = plan
         columns = [(sheet.index[h], sheet.col(h), p) for h, p in positions.items()]
         width = len(sheet.columns)
-        keys_seen: dict[tuple, int] = {}
+        keys_seen: dict = {}
         key_idx = [sheet.index[h] for h in sheet.key]
+        single_key = key_idx[0] if len(key_idx) == 1 else None
         fill = self._fillers(sheet, positions)
-        for offset, cells in enumerate(rows[start + 1:]):
-            rownum = start + 2 + offset
-            if all((v == "" or v is None or (isinstance(v, str) and not v.strip())) for v in cells):
+        cell = self.cell
+        name = sheet.name
+        for rownum, cells in enumerate(rows, start=start + 1):
+            if not any(v.strip() if type(v) is str else (v is not None and v != "") for v in cells):
                 continue
             values = [None] * width
             bad = None
+            ncells = len(cells)
             for idx, col, pos in columns:
-                raw_value = cells[pos] if pos < len(cells) else ""
-                value, problem = self.cell(sheet.name, col, raw_value)
+                value, problem = cell(name, col, cells[pos] if pos < ncells else "")
                 if problem:
-                    self.error(sheet.name, rownum, col.header, problem)
+                    self.error(name, rownum, col.header, problem)
                     bad = (bad or set()) | {col.header}
                 values[idx] = value
             if bad:
-                if sheet.name == "党员":  # still report what the good cells of the row get wrong together
+                if name == "党员":  # still report what the good cells of the row get wrong together
                     self._check_member_row(sheet, rownum, values, bad)
                 continue
             for idx, value in fill:
@@ -242,12 +250,12 @@ class Importer:
                     values[idx] = value
             if not self.check_row(sheet, rownum, values):
                 continue
-            key = tuple(values[i] for i in key_idx)
-            if key in keys_seen:
-                self.error(sheet.name, rownum, "+".join(sheet.key), _("与第%(row)d行重复（同一文件中键值不能重复）") % {
-                    "row": keys_seen[key]})
+            key = values[single_key] if single_key is not None else tuple(values[i] for i in key_idx)
+            first = keys_seen.setdefault(key, rownum)
+            if first != rownum:
+                self.error(name, rownum, "+".join(sheet.key), _("与第%(row)d行重复（同一文件中键值不能重复）") % {
+                    "row": first})
                 continue
-            keys_seen[key] = rownum
             plan.rows.append((rownum, values))
         self.rows_total += len(plan.rows)
 
@@ -273,9 +281,14 @@ class Importer:
                 if kind == S.FREE or kind == S.TEXT and sheet_name != "党组织":
                     return text, None
                 if kind == S.ENUM and text in col.choices and col.choices != S.YES_NO:
-                    return text, None
-                if kind == S.CODE and CODE_RE.match(text):
-                    return text, None
+                    return CANONICAL.get(text, text), None
+                if kind == S.CODE:
+                    code = self.codes.get(text)  # codes repeat (every member names its branch): one object each
+                    if code is not None:
+                        return code, None
+                    if CODE_RE.match(text):
+                        self.codes[text] = text
+                        return text, None
                 if kind == S.DATE:
                     day = self.dates.get(text)
                     if day is not None:

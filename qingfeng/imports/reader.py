@@ -26,8 +26,9 @@ class FileRejected(ValueError):
 @dataclass
 class RawSheet:
     name: str
-    rows: list  # list of lists of raw cell values; rows[0] is the header row (Excel row 1)
+    rows: object  # an iterable of lists of raw cell values, from Excel row 1 on (streamed for .xlsx)
     source: str  # file name, for messages
+    keep: object = None  # what must stay open while the rows are read
 
 
 def max_bytes() -> int:
@@ -93,8 +94,8 @@ def read_xlsx(path: Path) -> list[RawSheet]:
             if sheet.height > MAX_ROWS + 1:
                 raise FileRejected(_("工作表“%(sheet)s”有 %(rows)d 行，超过单表上限 %(limit)d 行。") % {
                     "sheet": name, "rows": sheet.height, "limit": MAX_ROWS})
-            rows = sheet.to_python(skip_empty_area=False)
-            sheets.append(RawSheet(name.strip(), rows, path.name))
+            # Streamed row by row: the whole sheet is never held as Python objects at once.
+            sheets.append(RawSheet(name.strip(), sheet.iter_rows(), path.name, keep=workbook))
         return sheets
     except FileRejected:
         raise
