@@ -112,3 +112,34 @@ def test_expired_tokens_are_refused(world, api):
     caller = api(world.clerk)
     ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert caller.get("me").status_code == 401
+
+
+def exchange(client, username, password, otp=None):
+    body = {"username": username, "password": password}
+    if otp is not None:
+        body["otp"] = otp
+    return client.post("/api/v1/auth/token", body, content_type="application/json")
+
+
+def test_the_sign_in_lockout_applies_to_the_token_endpoint(world, client):
+    for _ in range(5):
+        assert exchange(client, "clerk", "wrong-password").status_code == 401
+    locked = exchange(client, "clerk", PASSWORD)
+    assert locked.status_code == 401
+    assert locked.json()["code"] == "locked" and locked.json()["message_zh"] and locked.json()["message_en"]
+    assert not ApiToken.objects.exists()
+    assert exchange(client, "city", PASSWORD).status_code == 200  # other users are not affected
+
+
+def test_an_enrolled_second_factor_is_asked_for(world, client):
+    import pyotp
+
+    from qingfeng.accounts.models import TotpDevice
+
+    secret = pyotp.random_base32()
+    TotpDevice.objects.create(user=world.clerk, secret=secret, confirmed_at=timezone.now())
+    missing = exchange(client, "clerk", PASSWORD)
+    assert missing.status_code == 401 and missing.json()["code"] == "otp_required"
+    assert exchange(client, "clerk", PASSWORD, otp="000000").status_code == 401
+    good = exchange(client, "clerk", PASSWORD, otp=pyotp.TOTP(secret).now())
+    assert good.status_code == 200 and good.json()["token"]
