@@ -25,7 +25,7 @@ COMPARE_KEYS = ["orglife.compliance", "members.total", "activities.count", "lect
                 "rectify.overdue", "service.completed", "discipline.warning_sessions"]
 TREND_KEYS = ["activities.count", "lecture.events", "rectify.found", "rectify.closed", "service.completed"]
 MAX_TREND_MONTHS = 60
-MAX_WARNINGS = 30
+MAX_WARNINGS = 12
 
 
 def visible_keys(keys: list[str], user) -> list[str]:
@@ -158,10 +158,9 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
 
 
 def _warnings(org, on: dt.date, user):
-    try:
-        from qingfeng.indicators.warnings import warnings_for
-    except ImportError:  # the warnings module is not there yet: show none rather than fail
-        return [], {}
+    """The most urgent warnings (red first, then by due date) and how many there are of each colour."""
+    from qingfeng.indicators.warnings import warnings_for
+
     found = warnings_for(org, on, user=user)
     counts = {"red": sum(1 for w in found if w.severity == "red"),
               "yellow": sum(1 for w in found if w.severity == "yellow")}

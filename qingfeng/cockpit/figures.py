@@ -52,9 +52,13 @@ def fmt(value, key: str) -> str:
 
 
 def drill_url(key: str, org, start: dt.date, end: dt.date) -> str | None:
-    """The drill-through page for one value (indicators:drill), or None while that page does not exist."""
+    """The drill-through page for one value (indicators:drill), or None while that page does not exist.
+
+    The period goes both as from/to (the names of the CLI and of the cockpit) and as start/end (the names
+    the drill page's form reads), so the link holds whichever the page settles on."""
     try:
         base = reverse("indicators:drill")
     except NoReverseMatch:
         return None
-    return f"{base}?{urlencode({'key': key, 'org': org.code, 'from': start.isoformat(), 'to': end.isoformat()})}"
+    first, last = start.isoformat(), end.isoformat()
+    return f"{base}?{urlencode({'key': key, 'org': org.code, 'from': first, 'to': last, 'start': first, 'end': last})}"

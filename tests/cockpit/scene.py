@@ -23,7 +23,24 @@ def activity(org, type_name, day, attendees=(), first_topic=False, audience=None
     return act
 
 
+def ensure_default_types():
+    """The activity types and requirements of migration activities.0002. A live-server (transactional) test
+    flushes the tables at its end, data migrations included, so a later test cannot count on them."""
+    from qingfeng.activities.defaults import ACTIVITY_TYPES, REQUIREMENTS
+    from qingfeng.activities.models import Requirement
+
+    if ActivityType.objects.exists():
+        return
+    for sort, (name, supervision, audience, restricted) in enumerate(ACTIVITY_TYPES):
+        ActivityType.objects.create(name=name, is_supervision=supervision, needs_audience=audience,
+                                    is_restricted=restricted, sort=sort)
+    for name, cadence, minimum in REQUIREMENTS:
+        Requirement.objects.create(activity_type=ActivityType.objects.get(name=name), cadence=cadence,
+                                   min_full_members=minimum)
+
+
 def build(world):
+    ensure_default_types()
     for month in range(1, 7):
         activity(world.branch_a, "主题党日", dt.date(2021, month, 10), world.members_a)
         activity(world.branch_o, "主题党日", dt.date(2021, month, 12), world.members_o)

@@ -97,7 +97,11 @@ def test_every_bar_and_figure_links_to_its_drill_through(city, client):
     data = chart_data(page)
     found = next(s for s in data["compare"]["series"] if s["key"] == "rectify.found")
     query = parse_qs(urlparse(found["urls"][0]).query)
-    assert query == {"key": ["rectify.found"], "org": ["140105"], "from": ["2021-01-01"], "to": ["2021-06-30"]}
+    assert query == {"key": ["rectify.found"], "org": ["140105"], "from": ["2021-01-01"], "to": ["2021-06-30"],
+                     "start": ["2021-01-01"], "end": ["2021-06-30"]}
+    # The link opens the records behind the bar.
+    drill = client.get(found["urls"][0]).content.decode()
+    assert "F1" in drill and "F2" in drill
     june = next(s for s in data["trend"]["series"] if s["key"] == "activities.count")["urls"][-1]
     assert parse_qs(urlparse(june).query)["from"] == ["2021-06-01"]
     assert re.search(r'<a href="[^"]*drill[^"]*key=members.total[^"]*" data-figure="members.total">', page)
@@ -140,3 +144,19 @@ def test_the_page_works_in_english(city, client):
     assert 'lang="en"' in page
     assert "Monthly trends" in page and "Political-ecology ranking" in page
     assert "Party members" in page  # indicator names too
+
+
+def test_the_warnings_list_shows_the_red_ones_first_with_links(city, client):
+    from qingfeng.indicators.warnings import warnings_for
+
+    client.force_login(city.district_user)
+    page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    expected = warnings_for(city.xiaodian, scene.END, user=city.district_user)
+    red = [w for w in expected if w.severity == "red"]
+    assert red, "the scene has an overdue finding and unmet meetings"
+    assert f"红色 {len(red)}</span>" in page
+    block = page.split("data-warnings", 1)[1].split("</div>\n", 1)[0]
+    links = re.findall(r'<a class="list-group-item[^"]*" href="([^"]+)"', block)
+    assert len(links) == min(len(expected), dashboard.MAX_WARNINGS)
+    assert links[0] in {w.url for w in red}
+    assert any(w.message in page for w in red)

@@ -7,6 +7,8 @@
   const data = JSON.parse(source.textContent);
   const charts = [];
   const COLORS = { green: "#2fb344", yellow: "#f59f00", red: "#d63939" };
+  // Honour the reader's wish for less motion: no growing bars, no sweeping lines.
+  const animation = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
 
   function open(url) { if (url) window.location.assign(url); }
 
@@ -14,6 +16,7 @@
     const el = document.querySelector('[data-chart="' + name + '"]');
     if (!el) return null;
     const chart = echarts.init(el, null, { renderer: "canvas" });
+    chart.setOption({ animation: animation });
     charts.push(chart);
     return chart;
   }
@@ -25,6 +28,7 @@
     const draw = (index) => {
       const s = data.compare.series[index];
       compare.setOption({
+        animation: animation,
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
         grid: { left: 48, right: 16, top: 24, bottom: 72 },
         xAxis: { type: "category", data: data.compare.orgs, axisLabel: { interval: 0, rotate: 35 } },
