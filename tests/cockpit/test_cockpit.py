@@ -160,3 +160,21 @@ def test_the_warnings_list_shows_the_red_ones_first_with_links(city, client):
     assert len(links) == min(len(expected), dashboard.MAX_WARNINGS)
     assert links[0] in {w.url for w in red}
     assert any(w.message in page for w in red)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_records(city, client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qingfeng.indicators.facts import rebuild_facts
+
+    client.force_login(city.leader)
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("cockpit:cockpit"), PERIOD)
+    for day in range(1, 29):
+        scene.activity(city.branch_b, "党课", scene.START.replace(month=2, day=day), city.members_b)
+        scene.activity(city.branch_o, "宣讲", scene.START.replace(month=3, day=day), audience=10)
+    rebuild_facts()
+    with django_assert_num_queries(len(before)):
+        page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    assert shown(page, "activities.count") == "83"
