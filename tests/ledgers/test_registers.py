@@ -197,3 +197,36 @@ def test_report_form_is_retired_with_a_reason(world, client_for):
                                                        "enabled_on": days_ago(4)})
     assert "已被使用" in duplicate.content.decode()
     assert client_for(world.clerk).get(reverse("burden:detail", args=["BB-01"])).status_code == 404
+
+
+def test_list_pages_query_count_does_not_grow_with_rows(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qingfeng.grassroots import actions as grassroots
+    from qingfeng.service import actions as service
+    from qingfeng.supervision import actions as supervision
+    from tests.ledgers.records import ledger_records
+
+    ledger_records(world)
+    client = client_for(world.district_user)
+    names = ["supervision:list", "service:list", "grassroots:assignments", "grassroots:elections", "entities:list",
+             "burden:list", "activities:teams", "grassroots:weak_cases"]
+
+    def counts():
+        out = {}
+        for name in names:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            out[name] = len(queries)
+        return out
+
+    before = counts()
+    for i in range(4):
+        supervision.record_finding(user=world.clerk, org=world.branch_b, source="自查", found_on=today(),
+                                   description=f"问题{i}", deadline=today())
+        service.commit_service_item(user=world.clerk, org=world.branch_b, name=f"事项{i}", category="",
+                                    committed_on=today(), planned_on=today())
+        person = world.members_b[i % 3] if i < 3 else world.members_a[0]
+        grassroots.dispatch(user=world.clerk, person=person, org=world.branch_b, role="驻村工作队员", start_on=days_ago(i + 1))
+    assert counts() == before
