@@ -46,6 +46,11 @@ class ActivityFilter(StyledForm, forms.Form):
     end = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
     channel = forms.ChoiceField(label=_("形式"), required=False, choices=[("", "---------"), *Channel.choices])
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not user.sees_discipline:
+            self.fields["type"].queryset = ActivityType.objects.exclude(is_restricted=True)
+
 
 class AttachForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=FileKind.choices, initial=FileKind.MINUTES)

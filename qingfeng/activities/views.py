@@ -51,7 +51,7 @@ def activity_list(request):
         present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
         listed=Count("attendance"),
     ).order_by("-date", "-id")
-    form = ActivityFilter(request.GET or None)
+    form = ActivityFilter(request.GET or None, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -75,7 +75,7 @@ def activity_list(request):
         row=lambda a: [a.date.isoformat(), a.type.name,
                        Cell(a.topic, url=reverse("activities:detail", args=[a.code])),
                        a.org.name, Cell(f"{a.present}/{a.listed}" if a.listed else "", css="text-end qf-num")],
-        filters=form or ActivityFilter(), sheet="活动",
+        filters=form if form.is_bound else ActivityFilter(user=request.user), sheet="活动",
         create_url=reverse("activities:create") if can_write else "", create_label=_("记录活动"),
         extra_actions=extra_actions,
     )
