@@ -26,19 +26,19 @@ FORBIDDEN = {**READ_ERRORS, 403: ErrorOut}
 
 
 class Period(Schema):
-    org: str = Field(..., max_length=32, description="组织编码（其下级一并统计）/ the subtree's root")
-    start: Day = Field(..., alias="from", description="首日 / first day")
-    end: Day = Field(..., alias="to", description="末日（含）/ last day, inclusive")
+    org: str = Field(..., max_length=32, json_schema_extra={"example": "140105"}, description="组织编码（其下级一并统计）/ the subtree's root")
+    start: Day = Field(..., alias="from", json_schema_extra={"example": "2026-01-01"}, description="首日 / first day")
+    end: Day = Field(..., alias="to", json_schema_extra={"example": "2026-06-30"}, description="末日（含）/ last day, inclusive")
 
 
 class IndicatorQuery(Period):
-    only: str | None = Field(None, max_length=2000, description=(
+    only: str | None = Field(None, max_length=2000, json_schema_extra={"example": "orgs.total,members.total[category=正式党员]"}, description=(
         "逗号分隔的指标键，可带筛选，如 grassroots.dispatched[role=党组织书记,sector=学校|医院]；"
         "缺省为您可见的全部无筛选指标 / keys with filters; default: every unfiltered indicator you may see"))
 
 
 class DrillQuery(Period):
-    id: str = Field(..., max_length=500, description="指标键（可带筛选）/ one indicator key, filters allowed")
+    id: str = Field(..., max_length=500, json_schema_extra={"example": "members.total"}, description="指标键（可带筛选）/ one indicator key, filters allowed")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(1000, ge=1, le=5000, description="每页记录数 / records per page (≤ 5000)")
 
@@ -160,7 +160,7 @@ def drill(request, query: Query[DrillQuery]):
 
 
 class WarningQuery(Schema):
-    org: str = Field(..., max_length=32, description="组织编码（含下级）/ the subtree's root")
+    org: str = Field(..., max_length=32, json_schema_extra={"example": "140105"}, description="组织编码（含下级）/ the subtree's root")
     on: Day | None = Field(None, description="日期，缺省为今天 / the day, default today")
     kind: list[WarningKind] | None = Field(None, description="只看这些种类 / only these kinds")
     severity: Literal["red", "yellow"] | None = None

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS
@@ -98,13 +98,13 @@ def organization_tree(request):
 
 
 @router.get("/organizations/{code}", response={200: OrgDetail, **READ_ERRORS}, summary="党组织详情 / organization")
-def get_organization(request, code: str):
+def get_organization(request, code: str = Path(..., max_length=32)):
     org = access.get_org_for_user(request.auth, code)
     return with_counts(Organization.objects.filter(pk=org.pk)).get()
 
 
 @router.get("/organizations/{code}/children", response={200: OrgPage, **READ_ERRORS},
             summary="下级组织 / sub-organizations")
-def organization_children(request, code: str, paging: Query[PageIn]):
+def organization_children(request, paging: Query[PageIn], code: str = Path(..., max_length=32)):
     org = access.get_org_for_user(request.auth, code)
     return paginate(with_counts(Organization.objects.filter(parent=org).order_by("path")), paging)

@@ -7,6 +7,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from qingfeng.api.v1 import api
 from tests.api.conftest import bearer
@@ -35,4 +36,6 @@ def keep_test_connection():
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_without_server_error(case, world, keep_test_connection):
-    case.call_and_validate(headers=bearer(world.city_user))
+    # Requests that fit the schema may still be refused on their meaning (an unknown indicator id, `from`
+    # after `to`, a record outside the scope): 400/404 there is right, so that one check is left out.
+    case.call_and_validate(headers=bearer(world.city_user), excluded_checks=[positive_data_acceptance])
