@@ -29,6 +29,8 @@ class Command(BaseCommand):
                     or User.objects.filter(role=Role.ADMIN, is_active=True).order_by("id").first())
             if user is None:
                 raise CommandError("系统中还没有管理员账户，请用 --user 指定导入用户", returncode=2)
+        if user.org_id is None and not user.is_platform_admin:
+            raise CommandError(f"用户“{user.username}”没有所属组织，不能导入", returncode=1)
         if user.is_read_only:
             raise CommandError(f"用户“{user.username}”是只读角色，不能导入", returncode=1)
         path = Path(options["path"])
