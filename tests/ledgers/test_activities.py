@@ -229,3 +229,42 @@ def test_an_officer_sees_which_branches_missed_meetings(world, client_for):
     a = body.split(f'data-branch="{world.branch_a.code}"')[1].split("</tr>")[0]
     assert int(a.split('bg-red-lt">')[1].split("<")[0]) == missed_a - 1
     assert world.branch_o.code not in body
+
+
+def test_recording_a_fifty_member_meeting_costs_no_more_queries_than_an_eight_member_one(world, client_for):
+    from tests.world import member
+
+    def post(branch_members):
+        data = attendance_post(world, timezone.localdate(), absent=branch_members[:3], leave=branch_members[3:5])
+        data["member"] = [p.pk for p in branch_members]
+        data["present"] = [p.pk for p in branch_members[5:]]
+        client = client_for(world.clerk)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(reverse("activities:create"), data)
+        assert response.status_code == 302
+        return len(queries)
+
+    small = post(world.members_a)
+    world.members_a += [member(f"丁{i}", world.branch_a) for i in range(42)]
+    large = post(world.members_a)
+    assert large == small
+    latest = Activity.objects.order_by("-id").first()
+    assert Attendance.objects.filter(activity=latest).count() == 50
+    body = client_for(world.clerk).get(reverse("activities:create")).content.decode()
+    assert body.count("checked data-present") == 50
+
+
+def test_warning_for_a_missed_month_goes_when_the_meeting_is_recorded(world, client_for):
+    from qingfeng.indicators.warnings import warnings_for
+
+    today = timezone.localdate()
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1)
+
+    def committee_warnings():
+        return [w for w in warnings_for(world.branch_a, today, kinds=["meetings"])
+                if w.message.startswith("支部委员会") and w.due == end]
+
+    assert len(committee_warnings()) == 1
+    client_for(world.clerk).post(reverse("activities:create"), attendance_post(world, start))
+    assert committee_warnings() == []
