@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http.cookies import SimpleCookie
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -25,9 +27,16 @@ def test_rows_name_real_urls():
     assert not unknown, f"rows for URL names the URLconf does not have: {', '.join(unknown)}"
 
 
-def _request(row: Row, world, persona: str, target: str, url: str):
+@pytest.fixture(scope="module")
+def matrix_client():
+    """One client for the whole matrix: building a client's handler loads every middleware (WhiteNoise
+    scans the static files), which costs more than the request itself."""
+    return Client()
+
+
+def _request(client: Client, row: Row, world, persona: str, target: str, url: str):
     user = world.personas.get(persona)
-    client = Client()
+    client.cookies = SimpleCookie()  # a fresh visitor: no session, no language, nothing from the last request
     if user is not None:
         client.force_login(user)
     send = getattr(client, row.method.lower())
@@ -41,7 +50,7 @@ def _request(row: Row, world, persona: str, target: str, url: str):
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.name}-{r.method}-{i}" for i, r in enumerate(ROWS)])
-def test_matrix(row: Row, world):
+def test_matrix(row: Row, world, matrix_client):
     if row.setup:
         row.setup(world)
     mismatches = []
@@ -50,7 +59,7 @@ def test_matrix(row: Row, world):
         for persona in PERSONAS:
             user = world.personas.get(persona)
             want = row.expected(persona, target, user, world)
-            response = _request(row, world, persona, target, url)
+            response = _request(matrix_client, row, world, persona, target, url)
             got = response.status_code
             if got not in want:
                 mismatches.append(f"{persona:>10} × {target:<7} {row.method} {url}: got {got}, want {sorted(want)}")
