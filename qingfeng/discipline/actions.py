@@ -21,10 +21,8 @@ from qingfeng.people.models import Person
 
 
 def _refresh(org_id: int, *days: dt.date) -> None:
-    try:
-        from qingfeng.indicators import facts
-    except ImportError:  # the indicators area is landing in parallel; until then there are no facts
-        return
+    from qingfeng.indicators import facts
+
     facts.refresh(org_id, *[d for d in days if d is not None])
 
 

@@ -216,3 +216,27 @@ def test_the_admin_login_goes_through_the_platform_login(world, client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# ---- the API token endpoint --------------------------------------------------------------
+
+def token(client, username, password=PASSWORD, otp=None):
+    body = {"username": username, "password": password}
+    if otp:
+        body["otp"] = otp
+    return client.post("/api/v1/auth/token", body, content_type="application/json")
+
+
+def test_the_api_token_endpoint_locks_and_asks_for_the_code(world, client):
+    for _ in range(5):
+        assert token(client, "leader", "wrong-password").status_code == 401
+    response = token(client, "leader")
+    assert response.status_code == 401
+    assert "锁定" in response.json()["message_zh"]
+
+    sign_in(client, "city")
+    device = enrol(client, world.city_user)
+    response = token(client, "city")
+    assert response.status_code == 401 and "动态口令" in response.json()["message_zh"]
+    response = token(client, "city", otp=next_code(device))
+    assert response.status_code == 200 and response.json()["token"]
