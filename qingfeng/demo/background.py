@@ -91,9 +91,12 @@ class Background:
             roll = rng.random()
             reliability = rng.uniform(0.9, 1.0) if roll < 0.85 else rng.uniform(0.6, 0.85) if roll < 0.97 else \
                 rng.uniform(0.2, 0.5)
-            roster = list(self.people.member_list(org))
-            full = sum(1 for p, start, _end in roster if p.full_from and p.full_from <= START and (start or START) <= START)
-            committee = [p.id for p, _s, end in roster if end is None and p.full_from][:5]
+            members = list(self.people.member_list(org))
+            full = sum(1 for p, start, _end in members if p.full_from and p.full_from <= START and (start or START) <= START)
+            committee = [p.id for p, _s, end in members if end is None and p.full_from][:5]
+            roster = [(p.id, start, end) for p, start, end in members]
+            seats: list[tuple] = []
+            random_ = rng.random
             for type_name, _cadence, spans in plan:
                 if type_name == "支部委员会" and full < 7:
                     continue
@@ -111,14 +114,14 @@ class Background:
                         Channel.BOTH if rng.random() < 0.08 else Channel.OFFLINE
                     pk = rec.activity(type_name, org.id, day, rng.choice(TOPICS[type_name]), channel=channel)
                     if type_name == "支部委员会":
-                        for pid in committee:
-                            rec.attend(pk, pid)
+                        seats.extend((pk, pid, "出席") for pid in committee)
                         continue
-                    for p, start, end in roster:
+                    for pid, start, end in roster:
                         if (start and start > day) or (end and end <= day):
                             continue
-                        r = rng.random()
-                        rec.attend(pk, p.id, "出席" if r < 0.88 else "请假" if r < 0.95 else "缺席")
+                        r = random_()
+                        seats.append((pk, pid, "出席" if r < 0.88 else "请假" if r < 0.95 else "缺席"))
+            rec.attendance.extend(seats)
             if self.progress and n % step == 0:
                 self.progress.advance(step)
 

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingfeng.activities.models import Attendance
 from qingfeng.demo.background import Background
-from qingfeng.demo.bulk import Table
+from qingfeng.demo.bulk import DeferredIndexes, Table, tune_connection
 from qingfeng.demo.figures import CITY_CADRES, Figures, dispatch_need
 from qingfeng.demo.models import DemoRun
 from qingfeng.demo.people import CADRE_COLUMNS, GOV_TAGS, PERSON_COLUMNS, RELATION_COLUMNS, PeopleBuilder
@@ -47,6 +48,7 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
     rng = random.Random(seed)
     now = timezone.now()
     with transaction.atomic():
+        tune_connection()
         progress.step(_("组织架构"))
         org_table = Table(Organization, ORG_COLUMNS)
         tree = TreeBuilder(scale, rng, org_table)
@@ -58,6 +60,7 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
                                Table(CadreLevelRecord, CADRE_COLUMNS), now)
         people.populate(orgs)
         city_cadres = people.assign_cadres(orgs, CITY_CADRES)
+
         def dispatchable(p) -> bool:
             return (p.member and p.tag in GOV_TAGS and p.cadre == CadreLevel.NONE and p.category == Category.FULL
                     and 1962 <= p.birth.year <= 1996)
@@ -65,27 +68,37 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
         missing = dispatch_need() - sum(1 for p in people.people if dispatchable(p))
         people.top_up(orgs, ("city_gov", "county_gov"), missing, dispatchable)
         people.transfers(orgs)
-        progress.advance(7)
+        figures = Figures(rng, Recorder(now), tree, people, city_cadres)
+        figures.prepare_people()
+        progress.advance(4)
 
-        progress.step(_("文章数据"))
-        rec = Recorder(now)
-        Figures(rng, rec, tree, people, city_cadres).build()
-        progress.advance(10)
-
-        progress.step(_("日常记录"))
-        branches = sum(1 for o in orgs if o.is_branch)
-        bg_progress = _Scaled(progress, 50, branches)
-        Background(rng, rec, tree, people, bg_progress).build()
-        bg_progress.complete()
-
+        # Parents before children: organizations and people first, then the records that refer to them.
         progress.step(_("写入"))
         org_table.extend(tree.rows())
         org_table.close()
         people.write()
         for table in (people.persons, people.relations, people.cadres):
             table.close()
+        progress.advance(3)
+
+        progress.step(_("文章数据"))
+        by_person = DeferredIndexes(Attendance, "person_id")
+        by_person.drop()
+        rec = figures.rec
+        figures.build()
+        progress.advance(10)
+
+        progress.step(_("日常记录"))
+        branches = sum(1 for o in orgs if o.is_branch)
+        bg_progress = _Scaled(progress, 60, branches)
+        Background(rng, rec, tree, people, bg_progress).build()
+        bg_progress.complete()
+
+        progress.step(_("写入"))
         rows = rec.close()
-        progress.advance(20)
+        by_person.restore()
+        write_terms(tree.orgs)
+        progress.advance(10)
 
         progress.step(_("指标事实"))
         from qingfeng.indicators.facts import rebuild_facts
@@ -97,6 +110,14 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
     progress.finish(_("完成"))
     rows.update({"orgs.organization": len(orgs), "people.person": len(people.people)})
     return Result(scale_name, seconds, len(orgs), len(people.people), rows)
+
+
+def write_terms(orgs) -> None:
+    """The current term of every organization: its latest election, planned with the records."""
+    rows = [(o.term[0], o.term[1], o.id) for o in orgs if o.term]
+    Organization.objects.bulk_update(
+        [Organization(id=pk, term_started_on=day, term_years=years) for day, years, pk in rows],
+        ["term_started_on", "term_years"], batch_size=2000)
 
 
 class _Scaled:

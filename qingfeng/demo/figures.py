@@ -94,6 +94,17 @@ class Figures:
         """Village-level organizations (sector 农村, level 村(社区))."""
         return [o for o in self.tree.by_tag["village_org"] if counties is None or o.county in counties]
 
+    def prepare_people(self) -> None:
+        """Lecturers: members of communities and schools, and people who are not party members."""
+        rng, people = self.rng, self.people
+        members = [p for p in people.people if p.member and p.tag in ("community", "school", "city_school",
+                                                                     "township_gov") and p.end is None]
+        rng.shuffle(members)
+        speakers = members[:120]
+        for _ in range(LECTURERS - len(speakers) + 40):
+            speakers.append(people.make_person(None, "community", member=False, birth_years=(1950, 1995)))
+        self.speakers = speakers
+
     def build(self) -> None:
         self.study()
         self.lectures()
@@ -153,14 +164,8 @@ class Figures:
 
     # -- 宣讲 ---------------------------------------------------------------------------------------------------
     def lectures(self) -> None:
-        rng, rec, people = self.rng, self.rec, self.people
-        members = [p for p in people.people if p.member and p.tag in ("community", "school", "city_school",
-                                                                     "township_gov") and p.end is None]
-        rng.shuffle(members)
-        speakers = members[:120]
-        for _ in range(LECTURERS - len(speakers) + 40):
-            speakers.append(people.make_person(None, "community", member=False, birth_years=(1950, 1995)))
-        current, spare = speakers[:LECTURERS], speakers[LECTURERS:]
+        rng, rec = self.rng, self.rec
+        current, spare = self.speakers[:LECTURERS], self.speakers[LECTURERS:]
         owners = [self.city, self.city] + self.counties[:6]
         teams = []
         for i, owner in enumerate(owners[:LECTURE_TEAMS]):

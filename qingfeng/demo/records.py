@@ -38,12 +38,13 @@ class Recorder:
     def __init__(self, now: dt.datetime):
         self.now = now
         self.types = dict(ActivityType.objects.values_list("name", "id"))
+        self.teams = Table(LectureTeam, ["id", "code", "name", "org", "established_on", "dissolved_on"])
         self.activities = Table(Activity, ["id", "code", "type", "org", "date", "topic", "channel", "audience",
                                            "first_topic", "lecture_team", "minutes", "entered_via", "created_by",
-                                           "created_at", "updated_at"])
-        self.attendance = Table(Attendance, ["id", "activity", "person", "presence"], batch=50000)
-        self.teams = Table(LectureTeam, ["id", "code", "name", "org", "established_on", "dissolved_on"])
-        self.lecturers = Table(Lecturer, ["id", "team", "person", "joined_on", "left_on"])
+                                           "created_at", "updated_at"], parents=[self.teams])
+        # Attendance rows are never referred to: the database numbers them.
+        self.attendance = Table(Attendance, ["activity", "person", "presence"], batch=50000, parents=[self.activities])
+        self.lecturers = Table(Lecturer, ["id", "team", "person", "joined_on", "left_on"], parents=[self.teams])
         self.assignments = Table(Assignment, ["id", "person", "role", "org", "sent_by", "team", "start_on", "end_on",
                                               "end_reason", "entered_via", "created_at"])
         self.weak = Table(WeakOrgCase, ["id", "org", "identified_on", "problems", "rectified_on", "entered_via",
@@ -51,12 +52,14 @@ class Recorder:
         self.elections = Table(Election, ["id", "org", "held_on", "term_years", "created_at"])
         self.entities = Table(Entity, ["id", "credit_code", "name", "type", "org", "employees", "member_count",
                                        "coverage", "deregistered_on", "entered_via", "created_at"])
-        self.coverage = Table(CoverageChange, ["id", "entity", "mode", "since", "created_at"])
+        self.coverage = Table(CoverageChange, ["id", "entity", "mode", "since", "created_at"], parents=[self.entities])
         self.findings = Table(Finding, ["id", "code", "source", "found_on", "org", "description", "deadline",
-                                        "closed_on", "status", "round", "entered_via", "created_at", "updated_at"])
-        self.events = Table(FindingEvent, ["id", "finding", "at", "actor", "from_status", "to_status", "note"])
+                                        "closed_on", "status", "round", "entered_via", "created_at", "updated_at"],
+                              parents=[self.activities])
+        self.events = Table(FindingEvent, ["id", "finding", "at", "actor", "from_status", "to_status", "note"],
+                            parents=[self.findings])
         self.accountability = Table(Accountability, ["id", "person", "org", "decided_on", "mode", "finding",
-                                                     "entered_via", "created_at"])
+                                                     "entered_via", "created_at"], parents=[self.findings])
         self.services = Table(ServiceItem, ["id", "code", "org", "name", "category", "committed_on", "planned_on",
                                             "completed_on", "beneficiaries", "entered_via", "created_at", "updated_at"])
         self.forms = Table(ReportForm, ["id", "code", "name", "org", "enabled_on", "retired_on", "retire_reason",
@@ -64,12 +67,12 @@ class Recorder:
         self.cases = Table(Case, ["id", "code", "person", "cadre_level", "org", "filed_on", "self_surrender",
                                   "closed_on", "entered_via", "created_at"])
         self.dispositions = Table(Disposition, ["id", "person", "org", "decided_on", "form", "measure", "case",
-                                                "entered_via", "created_at"])
+                                                "entered_via", "created_at"], parents=[self.cases])
         self.recommendations = Table(Recommendation, ["id", "code", "org", "issued_on", "recipient", "replied_on",
                                                       "entered_via", "created_at"])
 
     def tables(self) -> list[Table]:
-        return [self.activities, self.attendance, self.teams, self.lecturers, self.assignments, self.weak,
+        return [self.teams, self.activities, self.attendance, self.lecturers, self.assignments, self.weak,
                 self.elections, self.entities, self.coverage, self.findings, self.events, self.accountability,
                 self.services, self.forms, self.cases, self.dispositions, self.recommendations]
 
@@ -85,7 +88,7 @@ class Recorder:
         return pk
 
     def attend(self, activity_id: int, person_id: int, presence: str = "出席") -> None:
-        self.attendance.add((self.attendance.new_id(), activity_id, person_id, presence))
+        self.attendance.add((activity_id, person_id, presence))
 
     def assign(self, person_id: int, role: str, org_id: int, start: dt.date, *, end: dt.date | None = None,
                reason: str = "", sent_by: str = "", team: str = "") -> int:
