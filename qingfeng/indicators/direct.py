@@ -263,7 +263,10 @@ def with_cadre_level(qs: QuerySet, day: dt.date, levels: tuple[str, ...] | None,
 
 
 def present(qs_activities: QuerySet) -> QuerySet:
-    return Attendance.objects.filter(activity__in=qs_activities, presence__in=PRESENT)
+    """Attendance marked 出席 at these activities (a few classes: their ids are read first, then the
+    attendance by its activity index)."""
+    ids = list(qs_activities.values_list("id", flat=True))
+    return Attendance.objects.filter(activity_id__in=ids, presence__in=PRESENT)
 
 
 def distinct_count(qs: QuerySet, field: str) -> int:
@@ -370,6 +373,35 @@ def rotation_trained_cadres(ask: Ask) -> QuerySet:
     return with_cadre_level(qs, ask.end, levels, "person_id").values("person_id").distinct()
 
 
+def levels_in_python(person_ids, day: dt.date) -> dict[int, str]:
+    """Cadre level at `day` of each person (the same rule as cadre_level_at), computed in Python."""
+    from qingfeng.indicators.facts import level_at, level_pieces
+
+    records: dict[int, list] = {}
+    for pid, since, pk, level in CadreLevelRecord.objects.filter(person_id__in=person_ids).values_list(
+            "person_id", "since", "id", "level"):
+        records.setdefault(pid, []).append((since, pk, level))
+    own = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "cadre_level"))
+    return {pid: level_at(level_pieces(records.get(pid, []), own.get(pid, "")), day) for pid in person_ids}
+
+
+def rotation_trained_cadre_count(ask: Ask) -> int:
+    """How many of the persons who attended a 专题轮训 hold a relation in scope at `to` with the asked level."""
+    trained = set(present(activities(ask, [ROTATION])).values_list("person_id", flat=True))
+    holding = set(relations_at(ask, ask.end).filter(person_id__in=trained).values_list("person_id", flat=True))
+    levels = set(ask.get("cadre_level") or REGISTRY_DEFAULT_LEVEL)
+    return sum(1 for level in levels_in_python(holding, ask.end).values() if level in levels)
+
+
+def rotation_trainee_count(ask: Ask) -> int:
+    """Distinct persons attending a 专题轮训, of the asked cadre levels at `to` (any, without the filter)."""
+    trained = set(present(activities(ask, [ROTATION])).values_list("person_id", flat=True))
+    if ask.get("cadre_level") is None:
+        return len(trained)
+    levels = set(ask.get("cadre_level"))
+    return sum(1 for level in levels_in_python(trained, ask.end).values() if level in levels)
+
+
 # ---- two-new coverage ------------------------------------------------------------------
 
 def coverage_at(day: dt.date):
@@ -431,7 +463,7 @@ def assignment_set(qs: QuerySet, value: Callable[[], int] | None = None) -> Reco
 
     return RecordSet("grassroots.assignment",
                      ["公民身份号码", "姓名", "岗位", "派驻组织编码", "派驻组织", "队伍", "开始日期", "结束日期", "结束原因"],
-                     rows, value or (lambda: distinct_count(qs, "person__id_number")))
+                     rows, value or (lambda: distinct_count(qs, "person_id")))
 
 
 def weak_cases(ask: Ask, field: str) -> QuerySet:
@@ -704,7 +736,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
                 yield [mask_id(a.person.id_number), a.person.name, a.org.code, a.decided_on, a.mode]
 
         return Parts(RecordSet("supervision.accountability", ["公民身份号码", "姓名", "决定组织编码", "决定日期", "方式"], acc_rows,
-                               lambda: distinct_count(qs, "person__id_number")))
+                               lambda: distinct_count(qs, "person_id")))
     if i == "service.items":
         return Parts(service_set(between(service_items(ask), ask, "committed_on")))
     if i == "service.completed":
@@ -719,7 +751,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         return Parts(case_set(cases(ask)))
     if i == "discipline.self_surrender":
         qs = cases(ask).filter(self_surrender=True)
-        return Parts(case_set(qs, lambda: distinct_count(qs, "person__id_number")))
+        return Parts(case_set(qs, lambda: distinct_count(qs, "person_id")))
     if i == "discipline.four_forms":
         qs = between(within(Disposition.objects.all(), ask), ask, "decided_on")
         if f("form") is not None:

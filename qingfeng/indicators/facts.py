@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from qingfeng.activities.models import Activity, ActivityType, LectureTeam, Requirement
 from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.core.dates import add_years
 from qingfeng.discipline.models import Case as DisciplineCase
 from qingfeng.discipline.models import Disposition, Recommendation
 from qingfeng.entities.models import (
@@ -57,8 +58,7 @@ STATE_KEY = "facts"
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
 DIRECT = {
-    "study.reading_class_trainees", "training.rotation_trainees", "lecture.lecturers",
-    "grassroots.elections", "grassroots.elections_overdue", "grassroots.dispatched", "grassroots.stationed",
+    "study.reading_class_trainees", "lecture.lecturers", "grassroots.elections", "grassroots.dispatched", "grassroots.stationed",
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
 }
 
@@ -250,6 +250,22 @@ def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
     for pk, est, gone, kind, sector, level in scoped(Organization.objects.all(), "pk").values_list(
             "pk", "established_on", "dissolved_on", "kind", "sector", "level"):
         rows.segment(pk, est, gone, "org", kind, sector, level)
+    # 应换届未换届: from a term's anniversary until the next election, while the organization exists.
+    from qingfeng.orgs.models import Election
+
+    life = {pk: (est, gone) for pk, est, gone in scoped(Organization.objects.all(), "pk").values_list(
+        "pk", "established_on", "dissolved_on")}
+    terms: dict[int, list] = defaultdict(list)
+    for org, held, years in scoped(Election.objects.all()).order_by("org_id", "held_on", "id").values_list(
+            "org_id", "held_on", "term_years"):
+        terms[org].append((held, years))
+    for org, held_list in terms.items():
+        est, gone = life.get(org, (None, None))
+        for k, (held, years) in enumerate(held_list):
+            nxt = held_list[k + 1][0] if k + 1 < len(held_list) else None
+            lo = max(d for d in (add_years(held, years), est) if d is not None)
+            hi = min((d for d in (nxt, gone) if d is not None), default=None)
+            rows.segment(org, lo, hi, "eover")
     for org, est, gone in scoped(LectureTeam.objects.all()).values_list("org_id", "established_on", "dissolved_on"):
         rows.segment(org, est, gone, "team")
     for org, start, end in scoped(ReportForm.objects.all()).values_list("org_id", "enabled_on", "retired_on"):
@@ -495,6 +511,10 @@ def rebuild_facts() -> None:
     upsert_add(cells)
     FactState.objects.update_or_create(key=STATE_KEY, defaults={
         "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
+    if connection.vendor == "postgresql":
+        # Fresh tables of millions of rows: give the planner their statistics now, not at autovacuum's leisure.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {own}, {fact}, {anc}")
 
 
 @transaction.atomic
@@ -574,7 +594,7 @@ class Reader:
 
     FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
                     "svc_plan", "case", "disp", "recm", "entry"}
-    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form"}
+    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover"}
 
     def __init__(self, org: Organization, start: dt.date, end: dt.date):
         self.org, self.start, self.end = org, start, end
@@ -658,7 +678,11 @@ class Reader:
         if i == "training.rotation_coverage":
             levels = f("cadre_level")
             den = self.pick(self.snap, "mem", None, levels)[0]
-            return direct.round_rate(direct.rotation_trained_cadres(self.ask(key)).count(), den)
+            return direct.round_rate(direct.rotation_trained_cadre_count(self.ask(key)), den)
+        if i == "training.rotation_trainees":
+            return direct.rotation_trainee_count(self.ask(key))
+        if i == "grassroots.elections_overdue":
+            return self.pick(self.snap, "eover")[0]
         if i == "lecture.events":
             return self.activities([direct.LECTURE], f("channel"))[0]
         if i == "lecture.audience":
