@@ -24,7 +24,7 @@ def test_expand_the_tree_search_and_open_a_member(world, new_page, login, live_s
     street = node(page, "140105001")
     expect(street).to_be_visible()
     expect(street.locator('> [data-count="members"]')).to_contain_text("11")
-    expect(node(page, "140105")).to_have_attribute("aria-expanded", "true")
+    expect(toggle(page, "140105")).to_have_attribute("aria-expanded", "true")
 
     # By keyboard: focus the street's toggle and press Enter.
     toggle(page, "140105001").focus()
@@ -36,6 +36,7 @@ def test_expand_the_tree_search_and_open_a_member(world, new_page, login, live_s
     # Collapsing hides the subtree; opening again shows it without losing what was loaded.
     toggle(page, "140105").click()
     expect(street).to_be_hidden()
+    expect(toggle(page, "140105")).to_have_attribute("aria-expanded", "false")
     toggle(page, "140105").click()
     expect(node(page, "14010500101B")).to_be_visible()
 
