@@ -207,3 +207,32 @@ def test_read_only_roles_cannot_transfer(world, client_for):
         assert response.status_code == 403
     assert Person.objects.get(pk=person.pk).org == world.branch_a
 
+
+
+def test_admin_pages_of_orgs_and_people_render_for_the_platform_admin(world, client_for):
+    client = client_for(world.admin)
+    for model in ("orgs_organization", "orgs_election", "people_person", "people_relation", "people_cadrelevelrecord"):
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200, model
+    for model in ("orgs_organization", "orgs_election", "people_person"):
+        assert client.get(reverse(f"admin:{model}_add")).status_code == 200, model
+    page = client.get(reverse("admin:people_person_change", args=[world.members_a[0].pk])).content.decode()
+    assert "第一党支部" in page  # the relation history, read-only inline
+
+
+def test_adding_a_person_in_the_admin_opens_their_relation_history(world, client_for):
+    from qingfeng.core.idnumbers import make_id_number
+
+    client = client_for(world.admin)
+    id_number = make_id_number("140105", dt.date(1990, 2, 3), 777)
+    form = {"name": "壬新", "id_number": id_number, "gender": "男", "birth_date": "1990-02-03", "category": "正式党员",
+            "admitted_on": "2016-07-01", "full_on": "2017-07-01", "org": world.branch_b.pk, "cadre_level": "无",
+            "relations-TOTAL_FORMS": "0", "relations-INITIAL_FORMS": "0"}
+    bad = client.post(reverse("admin:people_person_add"), {**form, "birth_date": "1991-02-03"})
+    assert "出生日期与公民身份号码不一致" in bad.content.decode()
+    assert not Person.objects.filter(id_number=id_number).exists()
+    response = client.post(reverse("admin:people_person_add"), form)
+    assert response.status_code == 302
+    person = Person.objects.get(id_number=id_number)
+    relation = person.relations.get()
+    assert (relation.org, relation.start_on, relation.via) == (world.branch_b, dt.date(2016, 7, 1), RelationVia.TRANSFER_IN)
+    assert Entry.objects.filter(model="people.relation", object_id=relation.pk, channel="page").exists()
