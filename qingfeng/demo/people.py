@@ -85,6 +85,8 @@ class PeopleBuilder:
         self.persons = person_table
         self.relations = relation_table
         self.cadres = cadre_table
+        relation_table.parents.append(person_table)
+        cadre_table.parents.append(person_table)
         self.now = now
         self.people: list[PersonRec] = []
         self._seq: dict[tuple[str, dt.date], int] = {}
