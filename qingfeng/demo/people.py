@@ -92,13 +92,14 @@ class PeopleBuilder:
         self._seq: dict[tuple[str, dt.date], int] = {}
 
     # -- one person -----------------------------------------------------------------------------------------
-    def id_number(self, region: str, birth: dt.date, male: bool) -> str:
-        key = (region, birth)
-        k = self._seq.get(key, 0)
-        self._seq[key] = k + 1
-        if k >= 500:  # a crowded birthday: move one day on
-            return self.id_number(region, birth + dt.timedelta(days=1), male)
-        return make_id_number(region, birth, 2 * k + (1 if male else 0))
+    def id_number(self, region: str, birth: dt.date, male: bool) -> tuple[str, dt.date]:
+        """A free ID number for this region and birthday (a crowded birthday moves one day on)."""
+        while self._seq.get((region, birth), 0) >= 499:
+            birth += dt.timedelta(days=1)
+        k = self._seq.get((region, birth), 0)
+        self._seq[(region, birth)] = k + 1
+        # Sequence 001–999: odd for men, even for women (never 000).
+        return make_id_number(region, birth, 2 * k + (1 if male else 2)), birth
 
     def education(self, birth_year: int, tag: str) -> str:
         rng = self.rng
@@ -122,7 +123,7 @@ class PeopleBuilder:
         p.name = names.person_name(rng, p.male)
         p.birth = dt.date(rng.randint(*years), 1, 1) + dt.timedelta(days=rng.randrange(365))
         region = org.county if org is not None and org.county else rng.choice(REGIONS)
-        p.id_number = self.id_number(region, p.birth, p.male)
+        p.id_number, p.birth = self.id_number(region, p.birth, p.male)
         p.org = org
         p.tag = tag
         p.education = self.education(p.birth.year, tag)
