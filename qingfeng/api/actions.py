@@ -70,3 +70,13 @@ def user_for_token(raw: str):
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+@transaction.atomic
+def revoke_tokens_of(by, tokens) -> int:
+    """A platform administrator revokes tokens (a lost phone, a person who left); returns how many."""
+    from django.core.exceptions import PermissionDenied
+
+    if not getattr(by, "is_platform_admin", False):
+        raise PermissionDenied
+    return ApiToken.objects.filter(pk__in=[t.pk for t in tokens], revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -143,3 +143,17 @@ def test_an_enrolled_second_factor_is_asked_for(world, client):
     assert exchange(client, "clerk", PASSWORD, otp="000000").status_code == 401
     good = exchange(client, "clerk", PASSWORD, otp=pyotp.TOTP(secret).now())
     assert good.status_code == 200 and good.json()["token"]
+
+
+def test_a_platform_administrator_revokes_tokens_in_the_admin(world, client_for, api):
+    caller = api(world.clerk)
+    token = ApiToken.objects.get(user=world.clerk)
+    changelist = reverse("admin:api_apitoken_changelist")
+    admin = client_for(world.admin)
+    page = admin.get(changelist).content.decode()
+    assert token.prefix in page and token.digest not in page
+    response = admin.post(changelist, {"action": "revoke", "_selected_action": [token.pk]})
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert caller.get("me").status_code == 401
