@@ -48,3 +48,9 @@ def run_import(path: Path, user, *, dry_run: bool = False, progress=None) -> Imp
         importer.write(progress)
         result.written = True
     return result
+
+
+def write_steps(importer: Importer):
+    """Write a validated import in one transaction, yielding (sheet, rows done, rows in total) after each
+    batch — for a page that shows the progress. Closing the generator early rolls everything back."""
+    yield from importer.write_steps()

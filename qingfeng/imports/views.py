@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingfeng.imports import sheets as S
-from qingfeng.imports.actions import check_file
+from qingfeng.imports.actions import check_file, write_steps
 from qingfeng.imports.exports import XLSX, attachment
 from qingfeng.imports.models import ImportJob, JobStatus
 from qingfeng.imports.reader import max_bytes
@@ -144,7 +144,7 @@ def _stream(job: ImportJob, user, head: str, tail: str):
         return
     try:
         if result.changes:
-            for label, done, total in importer.write_steps():
+            for label, done, total in write_steps(importer):
                 yield _step_html(_("正在写入“%(sheet)s”：%(done)d / %(total)d 行") % {
                     "sheet": label, "done": done, "total": total}, done, total)
     except GeneratorExit:  # the browser went away: the transaction has been rolled back
