@@ -356,8 +356,15 @@ def upsert_add(cells: dict[tuple, list[int]]) -> None:
 
 
 def insert_own(rows: Rows, chunk: int = 20000) -> None:
-    """Write own rows in chunks of plain tuples (no model instances: there may be millions)."""
-    sql = f"INSERT INTO {table(OwnFact)} (org_id, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    """Write own rows as plain tuples (no model instances: there may be millions): COPY on PostgreSQL,
+    batched INSERTs elsewhere."""
+    columns = "(org_id, day, metric, d1, d2, d3, n, total)"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table(OwnFact)} {columns} FROM STDIN") as copy:
+            for k, v in rows.items():
+                copy.write_row((*k, v[0], v[1]))
+        return
+    sql = f"INSERT INTO {table(OwnFact)} {columns} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
     batch = []
     with connection.cursor() as cursor:
         for k, v in rows.items():
