@@ -24,6 +24,13 @@ CODE_MAPS = {"activities.Activity": "activity", "activities.LectureTeam": "team"
              "discipline.Case": "case"}
 
 
+class _Remaining:
+    """A plan whose creates are already written; its updates still to do."""
+
+    def __init__(self, plan):
+        self.sheet, self.present, self.update, self.create = plan.sheet, plan.present, plan.update, []
+
+
 def entries_table(now) -> Table:
     """burden.Entry rows written as tuples for the large sheets; the same fields burden.entries.log_entries
     writes (that function builds model instances, too slow for hundreds of thousands of rows)."""
@@ -279,6 +286,15 @@ class Writer:
         names = {f.name for f in model._meta.get_fields()}
         columns = [(ix[h], lookup) for h, lookup in spec.lookups.items() if h in plan.present]
         code_map = CODE_MAPS.get(spec.label)
+        if spec.label == "activities.Attendance":
+            # Attendance is the largest ledger (millions of rows a year in a city): tuples, not instances.
+            table = Table(model, [self.resolve(lookup, None)[0] for _i, lookup in columns])
+            resolvers = [(i, lookup.split("__", 1)[0], FK_MAPS.get(lookup.split("__", 1)[0])) for i, lookup in columns]
+            maps = self.maps
+            for chunk in _chunks(plan.create):
+                table.insert([tuple(maps[kind][v[i]] if kind else v[i] for i, _fk, kind in resolvers) for v in chunk])
+                yield self.step(plan.sheet.name, len(chunk))
+            plan = _Remaining(plan)
         for chunk in _chunks(plan.create):
             objs = []
             for v in chunk:
