@@ -1,4 +1,4 @@
-"""In real Chromium: the pages run under the Content-Security-Policy without a single violation
+"""(Engineer "security".) In real Chromium: the pages run under the Content-Security-Policy without a single violation
 (no inline script, no inline handler, nothing from another origin), and htmx still works."""
 
 from __future__ import annotations
