@@ -89,9 +89,9 @@ def _expect(candidate: Candidate, *stages: str) -> None:
 def record_talk(candidate: Candidate, on: dt.date, user=None, note: str = "") -> Candidate:
     candidate = _lock(candidate)
     _expect(candidate, Stage.APPLICANT)
-    problem = rules.talk_problem(candidate.applied_on, on)
-    if problem:
-        _fail(problem)
+    # A talk held after the one-month deadline is still a fact worth recording: the timeline marks it late.
+    if on < candidate.applied_on:
+        _fail(_("谈话日期早于递交申请日期。"))
     candidate.talked_on = on
     candidate.save(update_fields=["talked_on", "updated_at"])
     _event(candidate, "talk", on, user, note)
@@ -183,10 +183,9 @@ def approve_admission(candidate: Candidate, on: dt.date, user=None) -> Candidate
     _expect(candidate, Stage.CANDIDATE)
     if candidate.vote_on is None:
         _fail(_("须先经支部大会讨论通过。"))
-    problem = rules.approval_problem(candidate.vote_on, on)
-    if problem:
-        _fail(problem)
-    candidate.approved_on = on
+    if on < candidate.vote_on:
+        _fail(_("审批日期早于支部大会讨论日期。"))
+    candidate.approved_on = on  # later than three months is recorded and shown as late
     candidate.stage = Stage.PROBATIONARY
     candidate.save()
     person = Person.objects.select_for_update().get(pk=candidate.person_id)
@@ -234,10 +233,9 @@ def approve_full_membership(candidate: Candidate, on: dt.date, user=None) -> Can
     _expect(candidate, Stage.PROBATIONARY)
     if candidate.full_vote_on is None:
         _fail(_("须先经支部大会讨论转正。"))
-    problem = rules.full_approval_problem(candidate.probation_ends_on, candidate.full_vote_on, on)
-    if problem:
-        _fail(problem)
-    candidate.full_approved_on = on
+    if on < candidate.full_vote_on:
+        _fail(_("转正审批日期早于支部大会讨论日期。"))
+    candidate.full_approved_on = on  # later than three months after the probation is recorded and shown as late
     candidate.stage = Stage.FULL
     candidate.save()
     person = Person.objects.select_for_update().get(pk=candidate.person_id)

@@ -162,3 +162,17 @@ def test_six_months_without_dues_or_organizational_life_is_flagged(world):
     messages = {w.message for w in lapse_warnings(world.branch_a, D(2024, 7, 15))}
     payer_messages = [m for m in messages if m.startswith(paying.name)]
     assert payer_messages and "未交党费" not in payer_messages[0]
+
+
+def test_a_late_talk_is_recorded_and_shown_late_on_the_timeline(world, client_for):
+    client = client_for(world.clerk)
+    apply(client, world, applied_on="2022-01-10")
+    candidate = Candidate.objects.get()
+    body = step(client, candidate, "talk", on="2022-03-01").content.decode()
+    candidate.refresh_from_db()
+    assert candidate.talked_on == D(2022, 3, 1)
+    assert "bg-red-lt" in body and "逾期" in body
+    # a talk before the application itself is impossible
+    other = step(client, candidate, "talk", on="2022-01-01").content.decode()
+    candidate.refresh_from_db()
+    assert "早于递交申请日期" in other and candidate.talked_on == D(2022, 3, 1)
