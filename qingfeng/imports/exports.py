@@ -36,6 +36,7 @@ LOOKUPS = {
     "问责": ("supervision.Accountability", {"姓名": "person__name"}),
     "案件": ("discipline.Case", {"姓名": "person__name"}),
     "处置": ("discipline.Disposition", {"姓名": "person__name"}),
+    "发展党员": ("membership.Candidate", {"姓名": "person__name"}),
 }
 
 

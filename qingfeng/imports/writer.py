@@ -19,7 +19,8 @@ from qingfeng.imports.engine import BATCH, ORDER, RECORDS, Importer, _chunks
 IMPORT = "import"
 # Foreign keys written as codes in the sheets: lookup prefix → map kind.
 FK_MAPS = {"org": "org", "person": "person", "type": "type", "lecture_team": "team", "activity": "activity",
-           "team": "team", "finding": "finding", "case": "case"}
+           "team": "team", "finding": "finding", "case": "case", "contact_1": "person", "introducer_1": "person",
+           "introducer_2": "person"}
 CODE_MAPS = {"activities.Activity": "activity", "activities.LectureTeam": "team", "supervision.Finding": "finding",
              "discipline.Case": "case"}
 
@@ -333,14 +334,18 @@ class Writer:
                     obj.updated_at = self.now
                 objs.append(obj)
             self.before_update(plan, current, chunk)
-            extra = [a for a in ("updated_at", "status") if a in names]
+            extra = [a for a in ("updated_at", "status", "stage") if a in names]
             model.objects.bulk_update(objs, attrs + extra, batch_size=BATCH)
             if "org" in names:
                 self.touched_orgs.update(o.org_id for o in objs)
             yield self.step(plan.sheet.name, len(chunk))
 
     def before_create(self, plan, obj, v) -> None:
-        if plan.sheet.name == "问题整改":
+        if plan.sheet.name == "发展党员":
+            from qingfeng.membership.models import stage_from_dates
+
+            obj.stage = stage_from_dates(obj)
+        elif plan.sheet.name == "问题整改":
             from qingfeng.supervision.models import FindingStatus
 
             obj.status = FindingStatus.CLOSED if obj.closed_on else FindingStatus.RECTIFYING
@@ -365,6 +370,11 @@ class Writer:
 
     def before_update(self, plan, current, chunk) -> None:
         name = plan.sheet.name
+        if name == "发展党员":
+            from qingfeng.membership.models import stage_from_dates
+
+            for obj in current.values():
+                obj.stage = stage_from_dates(obj)
         if name == "问题整改":
             from qingfeng.supervision.models import Finding, FindingEvent, FindingStatus
 

@@ -84,6 +84,21 @@ class Candidate(models.Model):  # 发展对象 in the broad sense: one person's 
         return probation_end(self.vote_on, self.extension_months) if self.vote_on else None
 
 
+def stage_from_dates(candidate: Candidate) -> str:
+    """The stage the milestone dates put a candidacy in (imports write dates, not stages)."""
+    if candidate.closed_on:
+        return Stage.CLOSED
+    if candidate.full_approved_on:
+        return Stage.FULL
+    if candidate.approved_on:
+        return Stage.PROBATIONARY
+    if candidate.candidate_on:
+        return Stage.CANDIDATE
+    if candidate.activist_on:
+        return Stage.ACTIVIST
+    return Stage.APPLICANT
+
+
 class CandidateEvent(models.Model):  # history of a candidacy, append-only
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
