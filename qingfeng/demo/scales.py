@@ -2,7 +2,7 @@
 
 tiny     ≈ 400 organizations / 7,000 members — used by the test suite; still reproduces every figure.
 small    ≈ 2,000 / 40,000 — the default; under a minute on SQLite.
-city     ≈ 20,000 / 400,000 — Taiyuan at real scale, on PostgreSQL.
+city     ≈ 19,000 / 400,000 — Taiyuan at real scale, on PostgreSQL.
 province ≈ 100,000 / 2,000,000 — for benchmarks only.
 """
 
@@ -35,7 +35,7 @@ SCALES = {
                   (25, 23, 20, 18), dt.date(2021, 1, 1)),
     "small": Scale("small", (2, 4), (4, 7), (2, 4), 0.3, (2, 5), 18, (4, 8), 30, (4, 6), (2, 4), 1.0,
                    (250, 230, 100, 90)),
-    "city": Scale("city", (8, 12), (18, 26), (5, 9), 0.4, (8, 16), 34, (40, 60), 70, (40, 60), (5, 12), 1.0,
+    "city": Scale("city", (14, 22), (30, 45), (6, 10), 0.4, (14, 26), 34, (70, 100), 70, (70, 100), (5, 12), 1.0,
                   (2500, 2300, 1000, 900)),
     "province": Scale("province", (40, 60), (90, 130), (5, 9), 0.4, (40, 80), 34, (200, 300), 70, (200, 300),
                       (5, 12), 1.0, (12500, 11500, 5000, 4500)),
