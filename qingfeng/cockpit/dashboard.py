@@ -1,7 +1,8 @@
 """What the cockpit (驾驶舱) shows for one organization subtree and period, gathered from the indicator engine.
 
 The engine reads pre-aggregated facts, so the cost here is a fixed number of `compute` calls: one for the
-headline, one per child organization (plus one for its month-earlier score), one per month of the trend."""
+headline, one per child organization (plus one for its month-earlier score), one per month of the trend.
+The warnings panel is a separate request (`warnings_summary`)."""
 
 from __future__ import annotations
 
@@ -73,8 +74,6 @@ class Cockpit:
     compare: list[dict] = field(default_factory=list)
     trend_months: list[str] = field(default_factory=list)
     trend: list[dict] = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    warning_counts: dict = field(default_factory=dict)
     definition: dict = field(default_factory=dict)
 
     def chart_data(self) -> dict:
@@ -152,13 +151,14 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
             "values": [m[key] for m in per_month],
             "urls": [figures.drill_url(key, org, a, b) for a, b in windows],
         })
-
-    cockpit.warnings, cockpit.warning_counts = _warnings(org, end, user)
     return cockpit
 
 
-def _warnings(org, on: dt.date, user):
-    """The most urgent warnings (red first, then by due date) and how many there are of each colour."""
+def warnings_summary(org, on: dt.date, user) -> tuple[list, dict]:
+    """The most urgent warnings (red first, then by due date) and how many there are of each colour.
+
+    The cockpit loads this panel separately (htmx): at city scale the warnings engine walks every
+    branch's compliance windows, which takes far longer than the figures."""
     from qingfeng.indicators.warnings import warnings_for
 
     found = warnings_for(org, on, user=user)

@@ -42,6 +42,20 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def warnings_panel(request: HttpRequest) -> HttpResponse:
+    """The cockpit's warnings card body, loaded after the page (htmx) or opened on its own."""
+    form = PeriodForm(request.GET, request.user)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    org = form.resolve_org()
+    end = form.cleaned_data["end"]
+    found, counts = dashboard.warnings_summary(org, end, request.user)
+    template = "cockpit/_warnings.html" if request.htmx else "cockpit/warnings.html"
+    return render(request, template, {"org": org, "end": end, "warnings": found, "counts": counts})
+
+
+@login_required
+@require_GET
 def assessment_org(request: HttpRequest, code: str) -> HttpResponse:
     """One organization's score explained: each dimension and indicator with its contribution in points."""
     form = PeriodForm({**request.GET.dict(), "org": code}, request.user)

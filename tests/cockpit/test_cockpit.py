@@ -150,16 +150,23 @@ def test_the_warnings_list_shows_the_red_ones_first_with_links(city, client):
     from qingfeng.indicators.warnings import warnings_for
 
     client.force_login(city.district_user)
-    page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    cockpit = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
+    # The card loads its content after the page (htmx), from the cockpit's own warnings URL.
+    panel = re.search(r'hx-get="([^"]+)"', cockpit).group(1).replace("&amp;", "&")
+    assert panel.startswith(reverse("cockpit:warnings"))
+    page = client.get(panel, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in page
     expected = warnings_for(city.xiaodian, scene.END, user=city.district_user)
     red = [w for w in expected if w.severity == "red"]
     assert red, "the scene has an overdue finding and unmet meetings"
-    assert f"红色 {len(red)}</span>" in page
-    block = page.split("data-warnings", 1)[1].split("</div>\n", 1)[0]
+    assert re.search(rf"data-count=\"red\">红色 {len(red)}<", page)
+    block = page.split("data-warnings>", 1)[1].split("</div>\n", 1)[0]
     links = re.findall(r'<a class="list-group-item[^"]*" href="([^"]+)"', block)
     assert len(links) == min(len(expected), dashboard.MAX_WARNINGS)
     assert links[0] in {w.url for w in red}
     assert any(w.message in page for w in red)
+    # Opened on its own (no htmx), the panel is a whole page.
+    assert "<html" in client.get(panel).content.decode()
 
 
 def test_the_number_of_queries_does_not_grow_with_the_records(city, client, django_assert_num_queries):

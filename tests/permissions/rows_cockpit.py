@@ -27,6 +27,9 @@ ROWS = [
     # Without ?org the cockpit shows the user's own scope; with it, an organization outside the scope is 404.
     Row("cockpit:cockpit", READ, page=lambda w: f"{reverse('cockpit:cockpit')}?{PERIOD}",
         own=_cockpit("14010500101A"), sibling=_cockpit("140106001O")),
+    Row("cockpit:warnings", READ, page=lambda w: f"{reverse('cockpit:warnings')}?{PERIOD}",
+        own=lambda w: f"{reverse('cockpit:warnings')}?org=14010500101A&{PERIOD}",
+        sibling=lambda w: f"{reverse('cockpit:warnings')}?org=140106001O&{PERIOD}"),
     Row("cockpit:assessment_org", READ, own=_assessment("14010500101A"), sibling=_assessment("140106001O")),
     Row("cockpit:definition", READ, page=lambda w: reverse("cockpit:definition")),
     Row("cockpit:edit_definition", ADMIN, page=lambda w: reverse("cockpit:edit_definition")),

@@ -1,0 +1,140 @@
+"""Benchmark of the cockpit (issue 7): the server time of the city cockpit, target ≤ 300 ms at city scale.
+
+The page /cockpit/?org=140100 for period Y (2020-05-12 .. 2021-05-11) is requested in-process through Django's
+test client, signed in as the demo's `leader` (the time is the server's: URL routing, access checks, every
+indicator value, the assessment of the 10 districts with their month-earlier scores, 12 monthly trend points
+and the template — no network, no browser). Two ways, in the same run:
+
+  facts    as served: engine.compute reads the pre-aggregated facts
+  direct   baseline: every compute replaced by engine.compute_direct (set-based SQL over the raw tables)
+
+The warnings card is a separate request the page makes after loading (htmx); it is measured on its own
+("panel"), once, because indicators.warnings.warnings_for costs tens of seconds at city scale.
+
+"cold" is the first request on a fresh database connection; "warm" the median of the following ones. The
+page's figures must be the same both ways. The data set is the demo city (`qingfeng demo --scale city`),
+built first when the database is empty.
+
+Usage:  DATABASE_URL=postgres://…/bench QINGFENG_VAR=/tmp/bench .venv/bin/python bench/cockpit.py
+        [--scale city] [--runs 5] [--direct-runs 1] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingfeng.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from qingfeng.core.schema import migrate_quietly  # noqa: E402
+
+Y = (dt.date(2020, 5, 12), dt.date(2021, 5, 11))
+TARGET_MS = 300
+
+
+def ensure_data(scale: str) -> None:
+    from django.core.management import call_command
+
+    from qingfeng.orgs.models import Organization
+
+    if not Organization.objects.exists():
+        print(f"building the demo city at scale {scale} …", flush=True)
+        call_command("demo", scale=scale, no_serve=True, quiet_progress=True)
+
+
+def request_once(client: Client, url: str, **headers) -> tuple[float, int, str]:
+    connection.close()  # each measured request starts like a fresh worker's: no cached connection state
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url, headers=headers)
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, response.status_code
+    return elapsed, len(queries), response.content.decode()
+
+
+def figures(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-figure="([^"]+)">([^<]+)<', page))
+
+
+def measure(client: Client, url: str, runs: int) -> dict:
+    times, counts, page = [], [], ""
+    for _ in range(runs):
+        ms, n, page = request_once(client, url)
+        times.append(ms)
+        counts.append(n)
+    return {"cold_ms": round(times[0], 1), "warm_ms": round(statistics.median(times[1:] or times), 1),
+            "min_ms": round(min(times), 1), "queries": counts[-1], "runs": runs, "page": page}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default="city")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--direct-runs", type=int, default=2)
+    parser.add_argument("--no-panel", action="store_true", help="skip the warnings panel")
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args()
+
+    migrate_quietly(__import__("django.core.management", fromlist=["call_command"]).call_command)
+    ensure_data(args.scale)
+    from qingfeng.accounts.models import User
+    from qingfeng.indicators import engine
+    from qingfeng.orgs.models import Organization
+
+    leader = User.objects.get(username="leader")
+    client = Client()
+    client.force_login(leader)
+    url = f"/cockpit/?org=140100&from={Y[0]}&to={Y[1]}"
+    orgs = Organization.objects.count()
+    print(f"database {connection.vendor}, {orgs} organizations; GET {url} as leader", flush=True)
+
+    facts = measure(client, url, args.runs)
+    original = engine.compute
+    engine.compute = engine.compute_direct  # the baseline: the same page from the raw tables
+    try:
+        direct = measure(client, url, max(args.direct_runs, 1))
+    finally:
+        engine.compute = original
+    same = figures(facts["page"]) == figures(direct["page"])
+    panel = None
+    if not args.no_panel:
+        ms, n, _page = request_once(client, f"/cockpit/warnings/?org=140100&from={Y[0]}&to={Y[1]}", HX_Request="true")
+        panel = {"ms": round(ms, 1), "queries": n}
+        print(f"warnings panel: {panel['ms']} ms, {n} queries", flush=True)
+    result = {
+        "database": connection.vendor, "organizations": orgs, "url": url,
+        "facts": {k: v for k, v in facts.items() if k != "page"},
+        "direct": {k: v for k, v in direct.items() if k != "page"},
+        "ratio_direct_over_facts": round(direct["warm_ms"] / facts["warm_ms"], 1) if facts["warm_ms"] else None,
+        "figures_identical": same, "target_ms": TARGET_MS, "meets_target": facts["warm_ms"] <= TARGET_MS,
+        "warnings_panel": panel,
+    }
+    print(f"facts : cold {facts['cold_ms']} ms, warm {facts['warm_ms']} ms (min {facts['min_ms']}), "
+          f"{facts['queries']} queries")
+    print(f"direct: cold {direct['cold_ms']} ms, warm {direct['warm_ms']} ms, {direct['queries']} queries")
+    print(f"direct / facts = {result['ratio_direct_over_facts']}×; figures identical: {same}; "
+          f"target {TARGET_MS} ms {'met' if result['meets_target'] else 'NOT met'}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
