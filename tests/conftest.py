@@ -11,6 +11,31 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def ensure_default_rows() -> None:
+    """Put back the rows the data migrations seed (activity types, requirements) when a transactional
+    test (a live server for the browser) has flushed every table before this test."""
+    from django.apps import apps
+
+    from qingfeng.activities.models import ActivityType
+
+    if not ActivityType.objects.exists():
+        from importlib import import_module
+
+        import_module("qingfeng.activities.migrations.0002_default_types").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_rows(request):
+    names = set(request.fixturenames)
+    if "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_default_rows()
+
+
 @pytest.fixture
 def world(db):
     from tests.world import World

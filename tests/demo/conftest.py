@@ -19,6 +19,9 @@ def demo_city(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            from tests.conftest import ensure_default_rows
+
+            ensure_default_rows()  # a browser test before this one may have flushed them
             # The same fast hasher the tests' autouse fixture switches to, so passwords check in tests.
             with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
                 call_command("demo", scale="tiny", no_serve=True, stdout=out, stderr=io.StringIO())
