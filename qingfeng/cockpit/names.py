@@ -57,4 +57,10 @@ INDICATOR_NAMES = [
     gettext_noop("在用报表数"),  # burden.forms_active
     gettext_noop("报表精简率"),  # burden.forms_reduction
     gettext_noop("基层填报条数"),  # burden.entries
+    gettext_noop("入党申请人数"),  # development.applications
+    gettext_noop("发展程序中人数"),  # development.in_progress
+    gettext_noop("发展程序逾期环节数"),  # development.late_steps
+    gettext_noop("党费收缴额（元）"),  # dues.collected
+    gettext_noop("党费按月交纳率"),  # dues.payment_rate
+    gettext_noop("连续六个月未交党费或未过组织生活人数"),  # members.lapsed
 ]

@@ -634,6 +634,10 @@ class Parts:
 def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch per indicator, on purpose
     f = ask.get
     i = indicator_id
+    if i.startswith(("development.", "dues.")) or i == "members.lapsed":
+        from qingfeng.membership.indicators import parts as lifecycle_parts
+
+        return lifecycle_parts(i, ask)
     if i == "orgs.total":
         return Parts(org_set(orgs_at(ask)))
     if i == "orgs.branches":

@@ -60,6 +60,9 @@ STATE_KEY = "facts"
 DIRECT = {
     "study.reading_class_trainees", "lecture.lecturers", "grassroots.elections", "grassroots.dispatched", "grassroots.stationed",
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
+    # the member lifecycle (small record sets, computed in qingfeng.membership.indicators)
+    "development.applications", "development.in_progress", "development.late_steps", "dues.collected",
+    "dues.payment_rate", "members.lapsed",
 }
 
 Key = tuple  # (org_id, day, metric, d1, d2, d3)

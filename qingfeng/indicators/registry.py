@@ -109,4 +109,15 @@ _ALL = [
     _i("burden.entries", N("基层填报条数"), "flow", "burden"),
 ]
 
+
+def _lifecycle() -> list[Indicator]:
+    """The member lifecycle's indicators (docs/indicators-lifecycle.md), defined beside their records."""
+    from qingfeng.membership.indicators import INDICATORS
+
+    return [_i(id, name, kind, "orgs", filters) for id, name, kind, filters in INDICATORS]
+
+
+_ALL += _lifecycle()
+LIFECYCLE_IDS = frozenset(i.id for i in _lifecycle())
+
 REGISTRY: dict[str, Indicator] = {ind.id: ind for ind in _ALL}
