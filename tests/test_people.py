@@ -236,3 +236,14 @@ def test_adding_a_person_in_the_admin_opens_their_relation_history(world, client
     relation = person.relations.get()
     assert (relation.org, relation.start_on, relation.via) == (world.branch_b, dt.date(2016, 7, 1), RelationVia.TRANSFER_IN)
     assert Entry.objects.filter(model="people.relation", object_id=relation.pk, channel="page").exists()
+
+
+def test_the_person_page_offers_unmasking_to_permitted_roles_only(world, client_for):
+    from django.urls import reverse
+
+    member = world.members_a[0]
+    url = reverse("people:detail", args=[member.pk])
+    body = client_for(world.clerk).get(url).content.decode()
+    assert reverse("audit:unmask", args=[member.pk]) in body and member.id_number not in body
+    leader_body = client_for(world.leader).get(url).content.decode()
+    assert reverse("audit:unmask", args=[member.pk]) not in leader_body and member.masked_id in leader_body

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from qingfeng.accounts.access import (
     WRITERS_PARTY_WORK,
+    can_unmask,
     can_write,
     get_person_for_user,
     org_in_scope,
@@ -70,6 +71,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": person.assignments.select_related("org").order_by("-start_on", "id"),
         "lecturer_roles": person.lecturer_roles.select_related("team", "team__org").order_by("-joined_on", "id"),
         "can_transfer": org_visible and can_write(user, WRITERS_PARTY_WORK),
+        "can_unmask": can_unmask(user),
     }
     return render(request, "people/detail.html", context)
 
