@@ -50,7 +50,7 @@ def form_list(request):
                  Column(_("停用日期")), Column(_("状态"))],
         row=lambda f: [f.code, Cell(f.name, url=reverse("burden:detail", args=[f.code])), f.org.name,
                        f.enabled_on.isoformat(), f.retired_on or "",
-                       Cell(f.retire_reason or _("已停用"), badge="secondary") if f.retired_on and f.retired_on <= day
+                       Cell(f.get_retire_reason_display() or _("已停用"), badge="secondary") if f.retired_on and f.retired_on <= day
                        else Cell(_("在用"), badge="green")],
         filters=form if form.is_bound else ReportFormFilter(), sheet="报表目录",
         create_url=reverse("burden:create") if access.can_write(request.user, W) else "", create_label=_("登记报表"),

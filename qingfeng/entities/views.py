@@ -34,7 +34,9 @@ W = access.WRITERS_PARTY_WORK
 
 def _coverage_badge(mode):
     colour = "green" if mode in ORG_COVERAGE else "azure" if mode in WORK_COVERAGE else "red"
-    return Cell(mode, badge=colour)
+    from qingfeng.entities.models import CoverageMode
+
+    return Cell(CoverageMode(mode).label if mode in CoverageMode.values else mode, badge=colour)
 
 
 @login_required
@@ -55,7 +57,7 @@ def entity_list(request):
         title=_("两新组织"),
         columns=[Column(_("统一社会信用代码")), Column(_("名称")), Column(_("类型")), Column(_("属地党组织")),
                  Column(_("党员人数"), "text-end"), Column(_("覆盖方式"))],
-        row=lambda e: [e.credit_code, Cell(e.name, url=reverse("entities:detail", args=[e.credit_code])), e.type,
+        row=lambda e: [e.credit_code, Cell(e.name, url=reverse("entities:detail", args=[e.credit_code])), e.get_type_display(),
                        e.org.name, Cell(e.member_count, css="text-end qf-num"),
                        Cell(_("已注销"), badge="secondary") if e.deregistered_on else _coverage_badge(e.coverage)],
         filters=form if form.is_bound else EntityFilter(), sheet="两新组织",

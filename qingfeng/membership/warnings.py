@@ -79,6 +79,6 @@ def lapse_warnings(org: Organization, on: dt.date) -> list[LifecycleWarning]:
             reasons.append(_("未参加组织生活"))
         found.append(LifecycleWarning(
             "lapse", "red", person.org,
-            _("%(name)s 连续六个月%(what)s") % {"name": person.name, "what": "、".join(reasons)},
+            _("%(name)s 连续六个月%(what)s") % {"name": person.name, "what": _("、").join(reasons)},
             reverse("people:detail", args=[person.pk]), None))
     return found

@@ -73,7 +73,7 @@ def finding_list(request):
 
     def row(f):
         late = is_overdue(f, day)
-        return [Cell(f.code, url=reverse("supervision:detail", args=[f.code])), f.source, f.org.name,
+        return [Cell(f.code, url=reverse("supervision:detail", args=[f.code])), f.get_source_display(), f.org.name,
                 f.found_on.isoformat(), Cell(f.deadline.isoformat(), css="text-danger fw-bold" if late else ""),
                 Cell(f.get_status_display(), badge=STATUS_BADGE.get(f.status, "secondary")),
                 Cell(_("逾期"), badge="red") if late else ""]
