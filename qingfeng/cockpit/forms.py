@@ -7,18 +7,17 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts.access import get_org_for_user, scope_root
-from qingfeng.core.dates import add_years
+from qingfeng.core.dates import add_years, reference_day
 
 MAX_YEARS = 10
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The twelve months up to today."""
-    today = today or timezone.localdate()
+    today = today or reference_day()
     return add_years(today, -1) + dt.timedelta(days=1), today
 
 

@@ -41,3 +41,22 @@ def iter_months(start: dt.date, end: dt.date):
 
 def parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text.strip())
+
+
+def reference_day():
+    """The day pages take as "today" when the user gives none: the real date; on a demo database, whose
+    records tell of a past year, the last day of that year (the year the demo city reproduces), so its
+    cockpit, warnings and review open on the article's year. settings.QINGFENG_TODAY overrides both."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    fixed = getattr(settings, "QINGFENG_TODAY", None)
+    if fixed:
+        return dt.date.fromisoformat(str(fixed))
+    from qingfeng.demo.models import DemoRun
+
+    if DemoRun.objects.exists():
+        from qingfeng.demo.figures import Y
+
+        return Y[1]
+    return timezone.localdate()

@@ -13,12 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.accounts import access
 from qingfeng.activities.models import Cadence, Requirement
+from qingfeng.core.dates import reference_day
 from qingfeng.core.lists import paginate
 from qingfeng.indicators import actions, direct, engine
 from qingfeng.indicators.registry import REGISTRY, SECTIONS
@@ -80,7 +80,7 @@ def scope_org(user, code: str | None) -> Organization:
 
 
 def period_of(form) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
+    today = reference_day()
     start = form.cleaned_data.get("start") if form.is_valid() else None
     end = form.cleaned_data.get("end") if form.is_valid() else None
     return start or dt.date(today.year, 1, 1), end or today
@@ -195,7 +195,7 @@ def warnings_page(request):
     form = WarningFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     org = scope_org(request.user, data.get("org"))
-    on = data.get("on") or timezone.localdate()
+    on = data.get("on") or reference_day()
     kinds = [data["kind"]] if data.get("kind") else None
     found = warnings_for(org, on, user=request.user, kinds=kinds)
     fmt = request.GET.get("export")

@@ -136,3 +136,12 @@ def test_progress_bar_redraws_on_a_terminal_and_prints_lines_otherwise():
     lines = pipe.getvalue().splitlines()
     assert "\r" not in pipe.getvalue() and 3 <= len(lines) <= 15
     assert lines[-1].startswith("[" + "#" * 30 + "] 100.0%")
+
+
+def test_the_demo_opens_on_the_articles_year(demo_city, db, client):
+    """The demo's records tell of 2020–21: its cockpit and warnings open on that year, not on today."""
+    assert client.login(username="city", password=DEMO_PASSWORD)
+    cockpit = client.get(reverse("cockpit:cockpit")).content.decode()
+    assert 'value="2020-05-12"' in cockpit and 'value="2021-05-11"' in cockpit
+    warnings = client.get(reverse("indicators:warnings")).content.decode()
+    assert "2021-05-11" in warnings

@@ -50,5 +50,10 @@ class Command(BaseCommand):
         for user, org in users:
             where = str(org) if org else _("全平台")
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<8} {where}")
+        from django.conf import settings
+
+        if not getattr(settings, "QINGFENG_TOTP_REQUIRED_ROLES", None):
+            self.stdout.write(_("注意：演示环境未强制动态口令（TOTP）；生产配置要求系统管理员和纪检监察使用动态口令。"))
+        self.stdout.write(_("演示数据反映 2020–2021 年：驾驶舱、预警和年度综述默认显示 2020-05-12 至 2021-05-11。"))
         if not options["no_serve"]:
             call_command("serve", port=options["port"])
