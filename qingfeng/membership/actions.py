@@ -312,7 +312,7 @@ def cancel_transfer(request: TransferRequest, user=None) -> TransferRequest:
 @transaction.atomic
 def issue_transfer_letter(person: Person, destination: str, on: dt.date, user=None) -> TransferLetter:
     """A member leaves the platform (转出): the relation ends on `on` and a letter is issued."""
-    person = Person.objects.select_for_update().select_related("org").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
     current = person.relations.filter(end_on__isnull=True).order_by("-start_on", "-id").first()
     if current is None or person.org_id is None:
         _fail(_("该人员当前没有组织关系。"))
