@@ -17,7 +17,7 @@ from qingfeng.demo.progress import Progress
 from qingfeng.orgs.actions import save_organization
 from qingfeng.orgs.models import BRANCH_KINDS, Organization
 from qingfeng.people.models import Category, Person
-from tests.demo.conftest import DEMO_PASSWORD
+from tests.demo.conftest import DEMO_PASSWORD, SCALE
 
 EXPECTED_USERS = {
     "admin": (Role.ADMIN, None),
@@ -46,7 +46,7 @@ def test_the_command_prints_every_user_and_the_password(demo_city):
     for username in ["admin", "city", "xiaodian", "jijian", "branch", "leader"]:
         assert f"  {username} " in demo_city
     assert DEMO_PASSWORD in demo_city
-    assert "演示城市已生成（规模 tiny）" in demo_city
+    assert f"演示城市已生成（规模 {SCALE}）" in demo_city
 
 
 def test_district_user_sees_own_district_and_not_a_sibling(demo_city, db, client):
