@@ -5,8 +5,8 @@ test client, signed in as the demo's `leader` (the time is the server's: URL rou
 indicator value, the assessment of the 10 districts with their month-earlier scores, 12 monthly trend points
 and the template — no network, no browser). Two ways, in the same run:
 
-  facts    as served: engine.compute reads the pre-aggregated facts
-  direct   baseline: every compute replaced by engine.compute_direct (set-based SQL over the raw tables)
+  facts    as served: engine.compute_grid reads the pre-aggregated facts of every figure in a few queries
+  direct   baseline: every value computed by engine.compute_direct (set-based SQL over the raw tables)
 
 The warnings card is a separate request the page makes after loading (htmx); it is measured on its own
 ("panel"), once, because indicators.warnings.warnings_for costs tens of seconds at city scale.
@@ -105,12 +105,16 @@ def main() -> int:
     print(f"database {connection.vendor}, {orgs} organizations; GET {url} as leader", flush=True)
 
     facts = measure(client, url, args.runs)
-    original = engine.compute
-    engine.compute = engine.compute_direct  # the baseline: the same page from the raw tables
+    original = engine.compute_grid
+
+    def grid_direct(asks, user=None):
+        return [engine.compute_direct(o, start, end, keys, user=user) for o, start, end, keys in asks]
+
+    engine.compute_grid = grid_direct  # the baseline: the same page from the raw tables
     try:
         direct = measure(client, url, max(args.direct_runs, 1))
     finally:
-        engine.compute = original
+        engine.compute_grid = original
     same = figures(facts["page"]) == figures(direct["page"])
     panel = None
     if not args.no_panel:

@@ -308,22 +308,25 @@ def assess(orgs, start: dt.date, end: dt.date, definition: dict | None = None, v
     Values come from the indicator engine (which reads facts), computed without a viewer: the score is
     the same for everyone; views hide what a viewer may not see. `values_cache` (org pk → values) lets
     a caller reuse values it computed for the same period; `extra_keys` are computed along (for that cache)."""
-    from qingfeng.indicators.engine import compute
+    from qingfeng.indicators.engine import compute_grid
 
     definition = definition or current_definition()
     keys = definition_keys(definition)
     prev_start, prev_end = previous_period(start, end)
-    results = []
     asked = keys + [k for k in (extra_keys or []) if k not in keys]
-    for org in orgs:
-        values = compute(org, start, end, asked)
+    orgs = list(orgs)
+    # Both periods of every organization in one go: the engine reads their facts together.
+    got = compute_grid([(o, start, end, asked) for o in orgs] + [(o, prev_start, prev_end, keys) for o in orgs])
+    results = []
+    for n, org in enumerate(orgs):
+        values = got[n]
         if values_cache is not None:
             values_cache[org.pk] = values
         total, dims = score(values, definition, start, end)
         for dim in dims:
             for item in dim.indicators:
                 item.drill_url = figures.drill_url(item.key, org, start, end)
-        prev_total, _dims = score(compute(org, prev_start, prev_end, keys), definition, prev_start, prev_end)
+        prev_total, _dims = score(got[len(orgs) + n], definition, prev_start, prev_end)
         results.append(OrgScore(org, total, dims, color_for(total, definition), previous=prev_total))
     return rank(results)
 

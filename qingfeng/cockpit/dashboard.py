@@ -1,7 +1,7 @@
 """What the cockpit (驾驶舱) shows for one organization subtree and period, gathered from the indicator engine.
 
-The engine reads pre-aggregated facts, so the cost here is a fixed number of `compute` calls: one for the
-headline, one per child organization (plus one for its month-earlier score), one per month of the trend.
+The engine reads pre-aggregated facts, and reads them for many questions at once (engine.compute_grid): one
+call for the headline and every month of the trend, one for the child organizations' scores in both periods.
 The warnings panel is a separate request (`warnings_summary`)."""
 
 from __future__ import annotations
@@ -115,14 +115,18 @@ def month_windows(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]
 
 
 def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
-    from qingfeng.indicators.engine import compute
+    from qingfeng.indicators.engine import compute_grid
     from qingfeng.orgs.models import Organization
 
     cockpit = Cockpit(org, start, end)
     headline_keys = visible_keys(HEADLINE_KEYS, user)
     gauge_keys = visible_keys(GAUGE_KEYS, user)
     first = headline_keys + [k for k in gauge_keys if k not in headline_keys]
-    values = compute(org, start, end, first, user=user)
+    trend_keys = visible_keys(TREND_KEYS, user)
+    windows = month_windows(start, end)
+    # The headline and every month of the trend in one go (the engine reads their facts together).
+    got = compute_grid([(org, start, end, first)] + [(org, a, b, trend_keys) for a, b in windows], user=user)
+    values, per_month = got[0], got[1:]
     cockpit.headline = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in headline_keys]
     cockpit.gauges = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in gauge_keys]
 
@@ -141,10 +145,7 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
             "urls": [figures.drill_url(key, c, start, end) for c in children],
         })
 
-    trend_keys = visible_keys(TREND_KEYS, user)
-    windows = month_windows(start, end)
     cockpit.trend_months = [f"{a:%Y-%m}" for a, _b in windows]
-    per_month = [compute(org, a, b, trend_keys, user=user) for a, b in windows]
     for key in trend_keys:
         cockpit.trend.append({
             "key": key, "label": figures.label(key),

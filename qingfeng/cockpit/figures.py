@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext
 
 
@@ -51,14 +52,22 @@ def fmt(value, key: str) -> str:
     return str(int(value))
 
 
+@lru_cache(maxsize=8)
+def _drill_base(_prefix: str) -> str | None:
+    """The drill page's path (per script prefix: a page shows hundreds of links, each built from it)."""
+    try:
+        return reverse("indicators:drill")
+    except NoReverseMatch:
+        return None
+
+
 def drill_url(key: str, org, start: dt.date, end: dt.date) -> str | None:
     """The drill-through page for one value (indicators:drill), or None while that page does not exist.
 
     The period goes both as from/to (the names of the CLI and of the cockpit) and as start/end (the names
     the drill page's form reads), so the link holds whichever the page settles on."""
-    try:
-        base = reverse("indicators:drill")
-    except NoReverseMatch:
+    base = _drill_base(get_script_prefix())
+    if base is None:
         return None
     first, last = start.isoformat(), end.isoformat()
     return f"{base}?{urlencode({'key': key, 'org': org.code, 'from': first, 'to': last, 'start': first, 'end': last})}"

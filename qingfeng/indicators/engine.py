@@ -15,7 +15,7 @@ from qingfeng.indicators import direct
 from qingfeng.indicators.registry import DATA_FILTERS, REGISTRY, SECTIONS, Indicator
 
 __all__ = ["REGISTRY", "SECTIONS", "Indicator", "IndicatorError", "IndicatorForbidden", "Key", "Drill", "parse_keys",
-           "parse_key", "compute", "drill", "visible_ids"]
+           "parse_key", "compute", "compute_grid", "compute_many", "drill", "visible_ids"]
 
 
 class IndicatorError(ValueError):
@@ -163,6 +163,28 @@ def compute(org, start: dt.date, end: dt.date, keys: list[str] | None = None, us
     from qingfeng.indicators import facts
 
     return facts.compute_keys(org, start, end, parsed)
+
+
+def compute_grid(asks: list[tuple], user=None) -> list[dict]:
+    """Values for many questions at once: each ask is (org, start, end, keys or None); the answer for each is
+    the dict compute() would give. The facts behind all of them are read in a few queries, so a page
+    showing many organizations or months costs little more than one showing one."""
+    from qingfeng.indicators import facts
+
+    items, parsed = [], {}
+    for org, start, end, keys in asks:
+        check_period(start, end)
+        asked = None if keys is None else tuple(keys)
+        if asked not in parsed:
+            parsed[asked] = _parsed(keys, user)
+        items.append((org, start, end, parsed[asked]))
+    return facts.compute_grid(items)
+
+
+def compute_many(orgs, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict[int, dict]:
+    """{org.pk: {key: value}} for several organizations over one period."""
+    orgs = list(orgs)
+    return {o.pk: v for o, v in zip(orgs, compute_grid([(o, start, end, keys) for o in orgs], user), strict=True)}
 
 
 def compute_direct(org, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict:

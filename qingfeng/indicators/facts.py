@@ -181,7 +181,7 @@ def cadre_records(person_ids=None) -> dict[int, list]:
     if person_ids is not None:
         qs = qs.filter(person_id__in=person_ids)
     out: dict[int, list] = defaultdict(list)
-    for pid, since, pk, level in qs.values_list("person_id", "since", "id", "level"):
+    for pid, since, pk, level in qs.order_by().values_list("person_id", "since", "id", "level"):
         out[pid].append((since, pk, level))
     return out
 
@@ -522,9 +522,10 @@ def rebuild_facts() -> None:
     FactState.objects.update_or_create(key=STATE_KEY, defaults={
         "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
     if connection.vendor == "postgresql":
-        # Fresh tables of millions of rows: give the planner their statistics now, not at autovacuum's leisure.
+        # A rebuild follows bulk writes (an import, the demo): give the planner statistics of every table now,
+        # not at autovacuum's leisure — estimates off by a hundredfold picked hash joins over whole tables.
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {own}, {fact}, {anc}")
+            cursor.execute("ANALYZE")
 
 
 @transaction.atomic
@@ -570,66 +571,202 @@ def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.d
     return days, (first, last)
 
 
-def _sum(parts) -> dict[tuple[str, str, str, str], list[int]]:
-    """Sum (n, total) by (metric, d1, d2, d3) over several fact querysets, read as one UNION ALL."""
-    qs = [p.values_list("metric", "d1", "d2", "d3").annotate(sn=Sum("n"), st=Sum("total")).order_by() for p in parts]
-    if not qs:
-        return {}
-    out: dict = {}
-    for metric, d1, d2, d3, n, total in (qs[0].union(*qs[1:], all=True) if len(qs) > 1 else qs[0]):
-        cell = out.setdefault((metric, d1, d2, d3), [0, 0])
-        cell[0] += n or 0
-        cell[1] += total or 0
-    return out
+Range = tuple  # (grain, first day or None for "since ever", last day)
 
 
-def flows(org: Organization, start: dt.date, end: dt.date, metrics: set[str]) -> dict:
-    """Each grain and range queried on its own, so the (org, metric, grain, day) key is a range scan."""
+def flow_ranges(start: dt.date, end: dt.date) -> list[Range]:
+    """A flow over [start, end]: whole months at month grain, the days of partial edge months at day grain."""
     days, months = period_parts(start, end)
-    base = Fact.objects.filter(org=org, metric__in=sorted(metrics))
-    parts = [base.filter(grain="d", day__gte=lo, day__lte=hi) for lo, hi in days]
+    ranges = [("d", lo, hi) for lo, hi in days]
     if months:
-        parts.append(base.filter(grain="m", day__gte=months[0], day__lte=months[1]))
-    return _sum(parts)
+        ranges.append(("m", months[0], months[1]))
+    return ranges
 
 
-def snapshots(org: Organization, day: dt.date, metrics: set[str]) -> dict:
+def snapshot_ranges(day: dt.date) -> list[Range]:
+    """A snapshot at `day`: the monthly deltas before its month and the daily deltas of its month up to it."""
     first = month_of(day)
-    base = Fact.objects.filter(org=org, metric__in=sorted(metrics))
-    return _sum([base.filter(grain="m", day__lt=first), base.filter(grain="d", day__gte=first, day__lte=day)])
+    return [("m", None, first - ONE_DAY), ("d", first, day)]
 
 
-class Reader:
-    """Evaluates indicators from the rolled-up facts of one organization and period."""
+class Sums:
+    """Sums of (n, total) by (metric, d1, d2, d3) for many organizations and day ranges, read together.
 
-    FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
-                    "svc_plan", "case", "disp", "recm", "entry"}
-    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover"}
+    Each distinct (grain, range, metrics) becomes one grouped SELECT over the organizations asking for it
+    — a range scan of the (org, metric, grain, day) key per organization and metric — and all of them go in
+    one UNION ALL round trip (in chunks, for SQLite's limit on compound selects)."""
 
-    def __init__(self, org: Organization, start: dt.date, end: dt.date):
-        self.org, self.start, self.end = org, start, end
-        self.flow = flows(org, start, end, self.FLOW_METRICS)
-        self.snap = snapshots(org, end, self.SNAP_METRICS)
-        self._before = None
-        self._types = None
-        self._windows = None
+    CHUNK = 200
 
-    def ask(self, key) -> direct.Ask:
-        return direct.Ask(self.org, self.start, self.end, key.effective_filters())
+    def __init__(self):
+        self.wanted: dict[tuple, set[int]] = defaultdict(set)
+        self.got: dict[tuple, dict] = {}
+
+    def want(self, org_id: int, ranges: list[Range], metrics: frozenset[str]) -> list[tuple]:
+        keys = []
+        for grain, lo, hi in ranges:
+            key = (grain, lo, hi, metrics)
+            self.wanted[key].add(org_id)
+            keys.append(key)
+        return keys
+
+    def load(self) -> None:
+        specs = list(self.wanted.items())
+        for i in range(0, len(specs), self.CHUNK):
+            self._load(specs[i:i + self.CHUNK], i)
+        self.wanted.clear()
+
+    def _load(self, specs, offset: int) -> None:
+        t = table(Fact)
+        selects, params = [], []
+        for i, ((grain, lo, hi, metrics), org_ids) in enumerate(specs):
+            orgs, names = sorted(org_ids), sorted(metrics)
+            where = (f"org_id IN ({', '.join(['%s'] * len(orgs))}) AND metric IN ({', '.join(['%s'] * len(names))}) "
+                     f"AND grain = %s AND day <= %s")
+            params += [*orgs, *names, grain, hi]
+            if lo is not None:
+                where += " AND day >= %s"
+                params.append(lo)
+            selects.append(f"SELECT {offset + i} AS part, org_id, metric, d1, d2, d3, SUM(n), SUM(total) FROM {t} "
+                           f"WHERE {where} GROUP BY org_id, metric, d1, d2, d3")
+        keys = [spec for spec, _orgs in specs]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            for part, org_id, metric, d1, d2, d3, n, total in cursor.fetchall():
+                # SUM of a bigint is numeric on PostgreSQL: back to int
+                self.got.setdefault((keys[part - offset], org_id), {})[(metric, d1, d2, d3)] = [int(n or 0), int(total or 0)]
+
+    def merged(self, org_id: int, keys: list[tuple]) -> dict[str, list[tuple]]:
+        """The sums over several ranges, indexed by metric: {metric: [(d1, d2, d3, n, total)]}."""
+        cells: dict[tuple, list[int]] = {}
+        for key in keys:
+            for k, (n, total) in self.got.get((key, org_id), {}).items():
+                cell = cells.get(k)
+                if cell is None:
+                    cells[k] = [n, total]
+                else:
+                    cell[0] += n
+                    cell[1] += total
+        out: dict[str, list[tuple]] = defaultdict(list)
+        for (metric, d1, d2, d3), (n, total) in cells.items():
+            out[metric].append((d1, d2, d3, n, total))
+        return out
+
+
+class Context:
+    """What every Reader of one computation shares: the facts' state, activity types and requirements."""
+
+    def __init__(self, st: FactState | None):
+        self.state = st
+        self._types: dict[str, str] | None = None
+        self._requirements: dict = {}
+        self._supervision: tuple[str, ...] | None = None
 
     def types(self) -> dict[str, str]:
         if self._types is None:
             self._types = {name: str(pk) for pk, name in ActivityType.objects.values_list("pk", "name")}
         return self._types
 
+    def requirements(self, names) -> list:
+        key = None if names is None else tuple(names)
+        if key not in self._requirements:
+            self._requirements[key] = compliance.active_requirements(names)
+        return self._requirements[key]
+
+    def supervision_types(self) -> tuple[str, ...]:
+        if self._supervision is None:
+            self._supervision = tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
+        return self._supervision
+
+
+WINDOW_KEYS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"}
+
+
+def window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int, list[tuple]]:
+    """The rolled-up compliance windows (d1 type, d2 cadence, first day, due, met) of these organizations."""
+    out: dict[int, list[tuple]] = defaultdict(list)
+    for org_id, d1, d2, day, n, total in Fact.objects.filter(
+            org_id__in=org_ids, grain="w", metric="win", day__gte=lo, day__lte=hi).values_list(
+            "org_id", "d1", "d2", "day", "n", "total"):
+        out[org_id].append((d1, d2, day, n, total))
+    return out
+
+
+# The fact metrics each indicator reads (the compliance ones read the window rows); an id not listed reads all.
+USES = {
+    "orgs.total": {"org"}, "orgs.branches": {"org"}, "members.total": {"mem"}, "members.recruited": {"rec"},
+    "members.transferred_in": {"xfer"}, "activities.count": {"act"}, "coverage.nonpublic": {"cov"},
+    "coverage.nonpublic_org": {"cov"}, "coverage.social": {"cov"}, "coverage.social_org": {"cov"},
+    "study.first_topic_rate": {"act"}, "study.reading_classes": {"act"}, "lecture.teams": {"team"},
+    "training.rotation_coverage": {"mem"}, "training.rotation_trainees": set(), "grassroots.elections_overdue": {"eover"},
+    "lecture.events": {"act"}, "lecture.audience": {"act"}, "orglife.compliance": set(),
+    "orglife.theme_day_compliance": set(), "orglife.missing": set(), "grassroots.weak_identified": {"weak_id"},
+    "grassroots.weak_rectified": {"weak_rect"}, "supervision.rounds": {"act"}, "rectify.found": {"found"},
+    "rectify.closed": {"closed"}, "rectify.on_time_rate": {"deadline"}, "rectify.overdue": {"overdue"},
+    "service.items": {"svc_new"}, "service.completed": {"svc_done"}, "service.beneficiaries": {"svc_done"},
+    "service.completion_rate": {"svc_plan"}, "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
+    "discipline.recommendations": {"recm"}, "discipline.warning_sessions": {"act"},
+    "discipline.warning_audience": {"act"}, "burden.forms_active": {"form"}, "burden.forms_reduction": {"form"},
+    "burden.entries": {"entry"},
+}
+
+
+def metrics_for(ids: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """(flow metrics, snapshot metrics) these indicators read: only those are fetched."""
+    used: set[str] = set()
+    for i in ids:
+        used |= USES.get(i, Reader.FLOW_METRICS | Reader.SNAP_METRICS)
+    return frozenset(used & Reader.FLOW_METRICS), frozenset(used & Reader.SNAP_METRICS)
+
+
+def readers(items: list[tuple], ctx: Context) -> list[Reader]:
+    """A Reader for each (organization, start, end, parsed keys), all loaded in a handful of queries; each
+    reads only the metrics its indicators use."""
+    sums = Sums()
+    flows_, snaps, befores = [], [], []
+    windowed: set[int] = set()
+    for org, start, end, parsed in items:
+        ids = {k.indicator.id for k in parsed if k.indicator.id not in DIRECT}
+        flow_metrics, snap_metrics = metrics_for(ids)
+        flows_.append(sums.want(org.pk, flow_ranges(start, end), flow_metrics) if flow_metrics else [])
+        snaps.append(sums.want(org.pk, snapshot_ranges(end), snap_metrics) if snap_metrics else [])
+        befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), frozenset({"form"}))
+                       if "burden.forms_reduction" in ids else None)
+        if ids & WINDOW_KEYS and org.kind not in REQUIREMENT_KINDS:
+            windowed.add(org.pk)
+    sums.load()
+    wins: dict[int, list[tuple]] = {}
+    if windowed:
+        wins = window_rows(windowed, min(i[1] for i in items), max(i[2] for i in items))
+    return [Reader(org, start, end, ctx, sums.merged(org.pk, flows_[n]), sums.merged(org.pk, snaps[n]),
+                   wins.get(org.pk, []), None if befores[n] is None else sums.merged(org.pk, befores[n]))
+            for n, (org, start, end, _parsed) in enumerate(items)]
+
+
+class Reader:
+    """Evaluates indicators from the rolled-up facts of one organization and period (loaded by `readers`)."""
+
+    FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
+                    "svc_plan", "case", "disp", "recm", "entry"}
+    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover"}
+
+    def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: dict, snap: dict,
+                 win_rows: list[tuple], before: dict | None):
+        self.org, self.start, self.end, self.ctx = org, start, end, ctx
+        self.flow, self.snap, self.win_rows, self._before = flow, snap, win_rows, before
+
+    def ask(self, key) -> direct.Ask:
+        return direct.Ask(self.org, self.start, self.end, key.effective_filters())
+
     def type_ids(self, names) -> set[str]:
-        t = self.types()
+        t = self.ctx.types()
         return {t[n] for n in names if n in t}
 
-    def pick(self, source: dict, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    @staticmethod
+    def pick(source: dict, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
         n = total = 0
-        for (m, a, b, c), (x, y) in source.items():
-            if m == metric and (d1 is None or a in d1) and (d2 is None or b in d2) and (d3 is None or c in d3):
+        for a, b, c, x, y in source.get(metric, ()):
+            if (d1 is None or a in d1) and (d2 is None or b in d2) and (d3 is None or c in d3):
                 n += x
                 total += y
         return n, total
@@ -640,20 +777,18 @@ class Reader:
 
     def windows(self, names) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
-        st = state()
+        st = self.ctx.state
         if st is None or st.windows_from is None or self.org.kind in REQUIREMENT_KINDS:
             return None
         wanted = set()
-        for r in compliance.active_requirements(names):
+        for r in self.ctx.requirements(names):
             for ws, we in compliance.window_starts(r.cadence, self.start, self.end):
                 if ws < st.windows_from or we > st.windows_to:
                     return None
                 wanted.add((str(r.activity_type_id), r.cadence, ws))
         due = met = 0
-        for d1, d2, day, n, total in Fact.objects.filter(
-                org=self.org, grain="w", metric="win", day__gte=self.start, day__lte=self.end).values_list(
-                "d1", "d2", "day", "n", "total"):
-            if (d1, d2, day) in wanted:
+        for d1, d2, day, n, total in self.win_rows:
+            if self.start <= day <= self.end and (d1, d2, day) in wanted:
                 due += n
                 met += total
         return due, met
@@ -708,7 +843,7 @@ class Reader:
         if i == "grassroots.weak_rectified":
             return self.pick(self.flow, "weak_rect", f("sector"))[0]
         if i == "supervision.rounds":
-            names = f("type") or tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
+            names = f("type") or self.ctx.supervision_types()
             return self.activities(names)[0]
         if i == "rectify.found":
             return self.pick(self.flow, "found", f("source"))[0]
@@ -741,25 +876,33 @@ class Reader:
         if i == "burden.forms_active":
             return self.pick(self.snap, "form")[0]
         if i == "burden.forms_reduction":
-            if self._before is None:
-                self._before = snapshots(self.org, self.start - ONE_DAY, {"form"})
-            before = self.pick(self._before, "form")[0]
+            before = self.pick(self._before or {}, "form")[0]
             return direct.round_rate(before - self.pick(self.snap, "form")[0], before)
         if i == "burden.entries":
             return self.pick(self.flow, "entry")[0]
         raise KeyError(i)
 
 
+def compute_grid(items: list[tuple]) -> list[dict]:
+    """Values for many (organization, start, end, parsed keys) at once: the facts of all of them are read in
+    a handful of queries; the distinct-person indicators (DIRECT) and everything before the facts are built
+    come from the raw records."""
+    ctx = Context(state())
+    built = ctx.state is not None
+    from_facts = [n for n, item in enumerate(items) if built and any(k.indicator.id not in DIRECT for k in item[3])]
+    loaded = dict(zip(from_facts, readers([items[n] for n in from_facts], ctx), strict=True)) if from_facts else {}
+    out = []
+    for n, (org, start, end, parsed) in enumerate(items):
+        values: dict = {}
+        for key in parsed:
+            if n in loaded and key.indicator.id not in DIRECT:
+                values[key.text] = loaded[n].value(key)
+            else:
+                values[key.text] = direct.value(key.indicator.id, direct.Ask(org, start, end, key.effective_filters()))
+        out.append(values)
+    return out
+
+
 def compute_keys(org: Organization, start: dt.date, end: dt.date, parsed) -> dict:
     """Values for parsed keys: from the facts when they have been built, else from the raw records."""
-    out: dict = {}
-    reader = None
-    built = state() is not None
-    for key in parsed:
-        if not built or key.indicator.id in DIRECT:
-            out[key.text] = direct.value(key.indicator.id, direct.Ask(org, start, end, key.effective_filters()))
-            continue
-        if reader is None:
-            reader = Reader(org, start, end)
-        out[key.text] = reader.value(key)
-    return out
+    return compute_grid([(org, start, end, parsed)])[0]
