@@ -15,7 +15,7 @@ must be identical. The data set is the demo city (`qingfeng demo --scale city`),
 database is empty.
 
 Usage:  DATABASE_URL=postgres://…/bench QINGFENG_VAR=/tmp/bench .venv/bin/python bench/indicators.py [--scale city]
-        [--runs 3] [--naive-budget 240] [--json FILE]
+        [--runs 3] [--naive-budget 240] [--json FILE] [--compare FILE-OF-THE-OTHER-DATABASE]
 """
 
 from __future__ import annotations
@@ -165,6 +165,8 @@ def main() -> int:
     parser.add_argument("--naive-budget", type=float, default=240.0, help="seconds for the naive loop in all")
     parser.add_argument("--direct-budget", type=float, default=600.0, help="seconds for the direct run")
     parser.add_argument("--json", default=None)
+    parser.add_argument("--compare", default=None, help="the --json file of a run on the other database: "
+                        "the values must be identical")
     args = parser.parse_args()
 
     migrate_quietly(call_command)
@@ -234,11 +236,19 @@ def main() -> int:
         results["speedup_warm_vs_naive"] = round(results["naive"]["extrapolated_s"] / results["facts"]["warm_s"], 0)
     print(f"identical facts == direct: {same_direct}; naive mismatches: {len(mismatches)}; "
           f"warm speed-up vs direct: {results['speedup_warm_vs_direct']}x", flush=True)
+    if args.compare:
+        other = json.loads(Path(args.compare).read_text())
+        theirs = other["results"]["facts"]["values"]
+        differ = [(c, k, v, theirs.get(c, {}).get(k)) for c, vals in results["facts"]["values"].items()
+                  for k, v in vals.items() if theirs.get(c, {}).get(k) != v]
+        results["identical_across_databases"] = {"other": other["info"]["database"], "differences": differ[:20]}
+        print(f"identical to the {other['info']['database']} run: {not differ} ({len(differ)} differences)", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"info": info, "results": results}, ensure_ascii=False, default=str,
                                               indent=1))
     print(json.dumps(info, ensure_ascii=False), flush=True)
-    return 0 if same_direct and not mismatches else 1
+    across = results.get("identical_across_databases", {}).get("differences", [])
+    return 0 if same_direct and not mismatches and not across else 1
 
 
 if __name__ == "__main__":
