@@ -42,6 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+import qingfeng.wsgi  # noqa: E402, F401 — as a served process is: every view loaded at start-up
 from qingfeng.core.schema import migrate_quietly  # noqa: E402
 
 Y = (dt.date(2020, 5, 12), dt.date(2021, 5, 11))
