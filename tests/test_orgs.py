@@ -195,3 +195,25 @@ def test_admin_of_persons_is_scoped_and_keeps_the_organization_read_only(world, 
     url = reverse("admin:people_person_change", args=[world.members_o[0].pk])
     assert client.get(url).status_code in (302, 404)
     assert client.get(reverse("admin:people_relation_add")).status_code == 403
+
+
+def test_admin_writes_keep_the_indicator_facts_current(world, client_for, staff_district):
+    """An organization added or an election recorded in the admin shows in the indicators at once."""
+    from qingfeng.indicators import engine, facts
+
+    facts.rebuild_facts()
+    period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    keys = ["orgs.total", "grassroots.elections_overdue"]
+    before = engine.compute(world.xiaodian, *period, keys)
+    client = client_for(staff_district)
+    response = client.post(reverse("admin:orgs_organization_add"), {
+        "code": "14010500101Z", "name": "新建党支部", "parent": world.community.pk, "kind": "党支部", "sector": "社区",
+        "established_on": "2023-03-01"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    after = engine.compute(world.xiaodian, *period, keys)
+    assert after["orgs.total"] == before["orgs.total"] + 1
+    assert after == engine.compute_direct(world.xiaodian, *period, keys)
+    response = client.post(reverse("admin:orgs_election_add"), {
+        "org": Organization.objects.get(code="14010500101Z").pk, "held_on": "2018-03-01", "term_years": "3"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert engine.compute(world.xiaodian, *period, keys) == engine.compute_direct(world.xiaodian, *period, keys)

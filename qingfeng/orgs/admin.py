@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from qingfeng.accounts.access import visible_orgs
 from qingfeng.core.admin import ScopedAdmin
+from qingfeng.indicators import facts
 from qingfeng.orgs.actions import check_parent, record_election, save_organization
 from qingfeng.orgs.models import Election, Organization
 
@@ -50,8 +52,10 @@ class OrganizationAdmin(ScopedChoicesMixin, ScopedAdmin):
     list_select_related = ("parent",)
 
     def save_model(self, request, obj, form, change):
-        # Paths are computed by the action, and a move rewrites the subtree.
-        save_organization(obj)
+        # Paths are computed by the action, and a move rewrites the subtree; the indicator facts follow.
+        with transaction.atomic():
+            save_organization(obj)
+            facts.refresh(obj.pk, *[d for d in (obj.established_on, obj.dissolved_on) if d])
 
 
 @admin.register(Election)
@@ -68,5 +72,7 @@ class ElectionAdmin(ScopedChoicesMixin, ScopedAdmin):
         return obj is None and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        saved = record_election(obj.org, obj.held_on, obj.term_years)
+        with transaction.atomic():
+            saved = record_election(obj.org, obj.held_on, obj.term_years)
+            facts.refresh(obj.org_id, obj.held_on)
         obj.pk = saved.pk
