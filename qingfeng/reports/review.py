@@ -213,7 +213,7 @@ def _sentence(template: str, by_alias: dict[str, ReviewFigure]) -> list | None:
 
 def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") -> Review:
     """The review for the organization's subtree and period, as the user may see it, in the active language."""
-    from qingfeng.indicators.engine import compute
+    from qingfeng.indicators.engine import compute, compute_many
     from qingfeng.orgs.models import Organization
 
     specs = [s for s in SECTIONS if not s.restricted or user.sees_discipline]
@@ -221,7 +221,7 @@ def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") ->
     values = compute(org, start, end, keys, user=user)
     children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
     chart_keys = [dict(spec.figures)[spec.chart] for spec in specs if spec.chart]
-    child_values = {child.pk: compute(child, start, end, chart_keys, user=user) for child in children}
+    child_values = compute_many(children, start, end, chart_keys, user=user)
 
     sections = []
     for number, spec in enumerate(specs, start=1):

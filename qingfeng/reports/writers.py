@@ -1,6 +1,7 @@
 """Writers of the review: Markdown (figures linked to their records), .docx in the manner of GB/T 9704
-official documents, PDF (WeasyPrint, Noto CJK fonts embedded, bar charts as SVG) and .xlsx (a sheet per
-section). Each takes a built `Review` and returns the file's content; the active language is the review's."""
+official documents (bar charts as pictures), PDF (WeasyPrint, Noto CJK fonts embedded, bar charts as SVG) and
+.xlsx (a sheet per section, native bar charts). Each takes a built `Review` and returns the file's content;
+the active language is the review's."""
 
 from __future__ import annotations
 
@@ -97,6 +98,40 @@ def svg_bars(section: ReviewSection, width: int = 440) -> str:
         parts.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{escape(bar.display)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+# ---- PNG bar chart (for the .docx) ---------------------------------------------------------
+
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian's fonts-noto-cjk
+CJK_FONT_SC = 2  # the face for Simplified Chinese in that collection
+
+
+def png_bars(section: ReviewSection, scale: int = 2) -> bytes | None:
+    """The same horizontal bar chart as svg_bars, as a PNG (Word shows pictures, not SVG); None without
+    the CJK font, when the .docx keeps the table alone."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype(CJK_FONT, 11 * scale, index=CJK_FONT_SC)
+    except OSError:
+        return None
+    bars = section.chart
+    width, label_w, value_w, row_h = 440 * scale, 150 * scale, 60 * scale, 20 * scale
+    plot_w = width - label_w - value_w
+    top = 100 if section.chart_is_rate else (max((b.value or 0) for b in bars) or 1)
+    image = Image.new("RGB", (width, row_h * len(bars) + 8 * scale), "white")
+    draw = ImageDraw.Draw(image)
+    for i, bar in enumerate(bars):
+        y = 4 * scale + i * row_h
+        length = 0 if bar.value is None else max(scale, plot_w * float(bar.value) / top)
+        name = bar.org.name if len(bar.org.name) <= 11 else bar.org.name[:10] + "…"
+        draw.text((label_w - 6 * scale, y + row_h // 2), name, fill="black", font=font, anchor="rm")
+        if length:
+            draw.rectangle((label_w, y + 3 * scale, label_w + length, y + row_h - 3 * scale), fill="#8b1a1a")
+        draw.text((label_w + length + 4 * scale, y + row_h // 2), bar.display, fill="black", font=font, anchor="lm")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 # ---- PDF ---------------------------------------------------------------------------------
@@ -228,6 +263,10 @@ def write_docx(review: Review) -> bytes:
         if section.chart:
             _paragraph(doc, (_("（二）下级组织对比：%(label)s") if is_chinese() else _("By organization: %(label)s"))
                        % {"label": section.chart_label}, H2_FONT, 16, indent=True)
+            picture = png_bars(section)
+            if picture is not None:
+                doc.add_picture(io.BytesIO(picture), width=Mm(150))
+                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _table(doc, [_("组织"), section.chart_label], [[b.org.name, b.display] for b in section.chart])
     _page_number_footer(sec)
     out = io.BytesIO()
@@ -245,6 +284,22 @@ def _sheet_title(text: str, used: set[str]) -> str:
         n += 1
     used.add(title)
     return title
+
+
+def _bar_chart(ws, section: ReviewSection, first: int, last: int) -> None:
+    """A native Excel bar chart over the comparison rows just written (column C by the names in B)."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = section.chart_label
+    chart.legend = None
+    chart.height = max(6.0, 0.6 * (last - first + 1) + 2)
+    chart.width = 18
+    chart.add_data(Reference(ws, min_col=3, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=2, min_row=first, max_row=last))
+    chart.x_axis.scaling.orientation = "maxMin"  # the first organization on top, as in the table
+    ws.add_chart(chart, f"F{first}")
 
 
 def write_xlsx(review: Review) -> bytes:
@@ -285,8 +340,10 @@ def write_xlsx(review: Review) -> bytes:
             ws.append([_("组织编码"), _("组织"), section.chart_label])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
+            first = ws.max_row + 1
             for bar in section.chart:
                 ws.append([bar.org.code, bar.org.name, bar.value])
+            _bar_chart(ws, section, first, ws.max_row)
         ws.column_dimensions["A"].width = 44
         ws.column_dimensions["B"].width = 36
         ws.column_dimensions["C"].width = 14

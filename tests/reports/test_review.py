@@ -70,6 +70,14 @@ def test_xlsx_has_a_sheet_per_section_and_each_value_equals_the_cli(city, tmp_pa
         ("140105", cli_values("140105", ["orglife.compliance"])["orglife.compliance"]),
         ("140106", cli_values("140106", ["orglife.compliance"])["orglife.compliance"]),
     ]
+    # … and drawn: a native bar chart over those rows on every section sheet with a comparison.
+    charts = wb["组织生活"]._charts
+    assert len(charts) == 1 and charts[0].type == "bar"
+    refs = charts[0].series[0].val.numRef.f
+    assert refs.startswith("'组织生活'!$C$")
+    for title in titles:
+        compared = any(row and row[0] == "组织编码" for row in wb[title].iter_rows(values_only=True))
+        assert len(wb[title]._charts) == (1 if compared else 0), title
 
 
 def test_docx_tables_carry_the_cli_values_in_an_official_document_layout(city, tmp_path):
@@ -100,6 +108,11 @@ def test_docx_tables_carry_the_cli_values_in_an_official_document_layout(city, t
     heading = next(p for p in doc.paragraphs if p.text == "一、政治建设与理论学习")
     assert heading.runs[0].font.name == "黑体"
     assert "PAGE" in section.footer.paragraphs[0]._element.xml
+    # Each comparison is drawn too: one picture per section with child organizations, a PNG of the bars.
+    pictures = doc.inline_shapes
+    assert len(pictures) == sum(1 for t in doc.tables if t.rows[0].cells[0].text == "组织")
+    blob = pictures[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    assert doc.part.related_parts[blob].blob[:8] == b"\x89PNG\r\n\x1a\n"
     # The narrative says what the table says.
     assert f"三会一课落实率为{fmt(expected['orglife.compliance'], 'orglife.compliance')}" in "\n".join(
         p.text for p in doc.paragraphs)
