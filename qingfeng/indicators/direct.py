@@ -8,7 +8,10 @@ always a count, distinct count or sum over the very record sets listed by `recor
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -181,6 +184,30 @@ class RecordSet:
     rows: Callable[[], Iterable[list]]
     value: Callable[[], int]
 
+    def __post_init__(self):
+        # A page asks a set's size more than once (the value, then each block's count): count once.
+        count = self.value
+        self.value = functools.cache(count)
+
+    def head(self, n: int) -> list[list]:
+        """The first n rows, reading no more of the database than those (a page shows the head of a list
+        that may hold hundreds of thousands of records; an export reads them all, streamed)."""
+        token = _ROW_LIMIT.set(n)
+        try:
+            return list(itertools.islice(self.rows(), n))
+        finally:
+            _ROW_LIMIT.reset(token)
+
+
+_ROW_LIMIT: ContextVar[int | None] = ContextVar("record_row_limit", default=None)
+
+
+def stream(qs: QuerySet):
+    """An ordered queryset's records for a row builder: only the first ones while RecordSet.head asks for
+    them, otherwise all of them, streamed in chunks."""
+    limit = _ROW_LIMIT.get()
+    return qs[:limit] if limit else qs.iterator(chunk_size=500)
+
 
 # ---- helpers ---------------------------------------------------------------------------
 
@@ -283,7 +310,7 @@ ACTIVITY_COLUMNS = ["活动编号", "日期", "组织编码", "组织名称", "�
 
 
 def activity_rows(qs: QuerySet):
-    for a in qs.select_related("org", "type").order_by("date", "code"):
+    for a in stream(qs.select_related("org", "type").order_by("date", "code")):
         yield [a.code, a.date, a.org.code, a.org.name, a.type.name, a.channel, a.topic, a.audience,
                "是" if a.first_topic else "否"]
 
@@ -301,7 +328,7 @@ def person_set(person_ids_qs: QuerySet, extra_columns: list[str] | None = None,
     people = Person.objects.filter(pk__in=person_ids_qs)
 
     def rows():
-        for p in people.select_related("org").order_by("id_number"):
+        for p in stream(people.select_related("org").order_by("id_number")):
             yield [mask_id(p.id_number), p.name, p.org.code if p.org_id else "", p.org.name if p.org_id else ""]
 
     return RecordSet("people.person", PERSON_COLUMNS + ["所在党组织编码", "所在党组织"], rows, people.count)
@@ -321,7 +348,7 @@ def orgs_at(ask: Ask, branches: bool = False) -> QuerySet:
 
 def org_set(qs: QuerySet) -> RecordSet:
     def rows():
-        for o in qs.order_by("path"):
+        for o in stream(qs.order_by("path")):
             yield [o.code, o.name, o.kind, o.sector, o.level, o.established_on, o.dissolved_on]
 
     return RecordSet("orgs.organization", ["组织编码", "组织名称", "组织类别", "单位类型", "层级", "成立日期", "撤销日期"],
@@ -356,7 +383,7 @@ def transfers_in(ask: Ask) -> QuerySet:
 
 def relation_set(qs: QuerySet) -> RecordSet:
     def rows():
-        for r in qs.select_related("person", "org", "from_org").order_by("start_on", "id"):
+        for r in stream(qs.select_related("person", "org", "from_org").order_by("start_on", "id")):
             yield [mask_id(r.person.id_number), r.person.name, r.org.code, r.org.name, r.start_on, r.end_on, r.via,
                    r.from_org.code if r.from_org_id else ""]
 
@@ -410,7 +437,7 @@ def entities_at(ask: Ask, type_: str) -> QuerySet:
 
 def entity_set(qs: QuerySet) -> RecordSet:
     def rows():
-        for e in qs.select_related("org").order_by("credit_code"):
+        for e in stream(qs.select_related("org").order_by("credit_code")):
             yield [e.credit_code, e.name, e.type, e.org.code, e.mode_at, e.deregistered_on]
 
     return RecordSet("entities.entity", ["统一社会信用代码", "名称", "类型", "属地党组织编码", "覆盖方式", "注销日期"],
@@ -442,7 +469,7 @@ def assignments(ask: Ask) -> QuerySet:
 
 def assignment_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
     def rows():
-        for a in qs.select_related("person", "org").order_by("start_on", "id"):
+        for a in stream(qs.select_related("person", "org").order_by("start_on", "id")):
             yield [mask_id(a.person.id_number), a.person.name, a.role, a.org.code, a.org.name, a.team, a.start_on,
                    a.end_on, a.end_reason]
 
@@ -460,7 +487,7 @@ def weak_cases(ask: Ask, field: str) -> QuerySet:
 
 def weak_set(qs: QuerySet) -> RecordSet:
     def rows():
-        for w in qs.select_related("org").order_by("identified_on", "id"):
+        for w in stream(qs.select_related("org").order_by("identified_on", "id")):
             yield [w.org.code, w.org.name, w.org.sector, w.identified_on, w.rectified_on]
 
     return RecordSet("grassroots.weakorgcase", ["组织编码", "组织名称", "单位类型", "认定日期", "整顿完成日期"], rows, qs.count)
@@ -475,7 +502,7 @@ def elections_in(ask: Ask) -> QuerySet:
 
 def election_set(qs: QuerySet, value: Callable[[], int]) -> RecordSet:
     def rows():
-        for e in qs.select_related("org").order_by("held_on", "id"):
+        for e in stream(qs.select_related("org").order_by("held_on", "id")):
             yield [e.org.code, e.org.name, e.org.level, e.held_on, e.term_years, e.term_ends_on]
 
     return RecordSet("orgs.election", ["组织编码", "组织名称", "层级", "选举日期", "任期年限", "届满日期"], rows, value)
@@ -502,7 +529,7 @@ def findings(ask: Ask) -> QuerySet:
 
 def finding_set(qs: QuerySet) -> RecordSet:
     def rows():
-        for f in qs.select_related("org").order_by("found_on", "code"):
+        for f in stream(qs.select_related("org").order_by("found_on", "code")):
             yield [f.code, f.source, f.org.code, f.org.name, f.found_on, f.deadline, f.closed_on, f.description]
 
     return RecordSet("supervision.finding", ["问题编号", "来源", "责任组织编码", "责任组织", "发现日期", "整改期限", "销号日期", "问题描述"],
@@ -518,7 +545,7 @@ def service_items(ask: Ask) -> QuerySet:
 
 def service_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
     def rows():
-        for s in qs.select_related("org").order_by("committed_on", "code"):
+        for s in stream(qs.select_related("org").order_by("committed_on", "code")):
             yield [s.code, s.org.code, s.name, s.category, s.committed_on, s.planned_on, s.completed_on, s.beneficiaries]
 
     return RecordSet("service.serviceitem", ["事项编号", "组织编码", "事项名称", "类别", "承诺日期", "计划完成日期", "完成日期", "受益人数"],
@@ -534,7 +561,7 @@ def cases(ask: Ask) -> QuerySet:
 
 def case_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
     def rows():
-        for c in qs.select_related("person", "org").order_by("filed_on", "code"):
+        for c in stream(qs.select_related("person", "org").order_by("filed_on", "code")):
             yield [c.code, mask_id(c.person.id_number), c.person.name, c.cadre_level, c.org.code, c.filed_on,
                    "是" if c.self_surrender else "否"]
 
@@ -548,7 +575,7 @@ def forms_at(ask: Ask, day: dt.date) -> QuerySet:
 
 def form_set(qs: QuerySet) -> RecordSet:
     def rows():
-        for f in qs.select_related("org").order_by("code"):
+        for f in stream(qs.select_related("org").order_by("code")):
             yield [f.code, f.name, f.org.code, f.enabled_on, f.retired_on, f.retire_reason]
 
     return RecordSet("burden.reportform", ["报表编号", "报表名称", "主管组织编码", "启用日期", "停用日期", "停用原因"], rows, qs.count)
@@ -570,7 +597,7 @@ def entry_set(qs: QuerySet) -> RecordSet:
     tz = timezone.get_default_timezone()
 
     def rows():
-        for e in qs.select_related("org").order_by("at", "id"):
+        for e in stream(qs.select_related("org").order_by("at", "id")):
             yield [e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), e.org.code, e.model, e.object_id, e.channel]
 
     return RecordSet("burden.entry", ["填报时间", "组织编码", "记录类型", "记录编号", "渠道"], rows, qs.count)
@@ -585,7 +612,42 @@ def compliance_records(ask: Ask, requirement_names: tuple[str, ...] | None):
     return windows_for_subtree(ask.org, ask.start, ask.end, requirement_names)
 
 
+def compliance_facts(ask: Ask, requirement_names: tuple[str, ...] | None):
+    """The same windows as compliance_records, from the compliance facts (one row per branch and due
+    window, with its met flag) when they cover the period — a subtree of thousands of branches is listed at
+    once, not recomputed from every activity. None when they do not (not built, or outside their span)."""
+    from qingfeng.indicators import compliance, facts
+    from qingfeng.indicators.models import OwnFact
+
+    st = facts.state()
+    if ask.exact or st is None or st.windows_from is None:
+        return None
+    requirements = compliance.active_requirements(requirement_names)
+    match, ends = Q(pk__in=[]), {}
+    for r in requirements:
+        starts = []
+        for ws, we in compliance.window_starts(r.cadence, ask.start, ask.end):
+            if ws < st.windows_from or we > st.windows_to:
+                return None
+            starts.append(ws)
+            ends[(str(r.activity_type_id), r.cadence, ws)] = we
+        if starts:
+            match |= Q(d1=str(r.activity_type_id), d2=r.cadence, day__in=starts)
+    qs = OwnFact.objects.filter(match, metric="win", org__path__startswith=ask.prefix)
+    names = {str(r.activity_type_id): r.activity_type.name for r in requirements}
+    return qs, names, ends
+
+
 WINDOW_COLUMNS = ["组织编码", "组织名称", "要求", "窗口开始", "窗口结束", "是否召开"]
+
+
+def fact_window_set(qs: QuerySet, names: dict, ends: dict) -> RecordSet:
+    def rows():
+        for code, name, type_id, cadence, day, met in stream(qs.order_by("org__path", "day", "d1").values_list(
+                "org__code", "org__name", "d1", "d2", "day", "total")):
+            yield [code, name, names.get(type_id, type_id), day, ends[(type_id, cadence, day)], "是" if met else "否"]
+
+    return RecordSet("indicators.window", WINDOW_COLUMNS, rows, qs.count)
 
 
 def window_set(windows) -> RecordSet:
@@ -663,7 +725,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         qs = teams_at(ask)
 
         def team_rows():
-            for t in qs.select_related("org").order_by("code"):
+            for t in stream(qs.select_related("org").order_by("code")):
                 yield [t.code, t.name, t.org.code, t.established_on, t.dissolved_on]
 
         return Parts(RecordSet("activities.lectureteam", ["小分队编码", "名称", "组织编码", "成立日期", "撤销日期"], team_rows,
@@ -677,6 +739,13 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         return Parts(activity_set(qs, lambda: total(qs, "audience")))
     if i in ("orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"):
         names = (THEME_DAY,) if i == "orglife.theme_day_compliance" else f("requirement")
+        from_facts = compliance_facts(ask, names)
+        if from_facts is not None:
+            qs, type_names, ends = from_facts
+            if i == "orglife.missing":
+                return Parts(fact_window_set(qs.filter(total=0), type_names, ends))
+            return Parts(numerator=fact_window_set(qs.filter(total=1), type_names, ends),
+                         denominator=fact_window_set(qs, type_names, ends))
         due = compliance_records(ask, names)
         met = [w for w in due if w.met]
         if i == "orglife.missing":
@@ -721,7 +790,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         qs = between(within(Accountability.objects.all(), ask), ask, "decided_on")
 
         def acc_rows():
-            for a in qs.select_related("person", "org").order_by("decided_on", "id"):
+            for a in stream(qs.select_related("person", "org").order_by("decided_on", "id")):
                 yield [mask_id(a.person.id_number), a.person.name, a.org.code, a.decided_on, a.mode]
 
         return Parts(RecordSet("supervision.accountability", ["公民身份号码", "姓名", "决定组织编码", "决定日期", "方式"], acc_rows,
@@ -747,7 +816,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
             qs = qs.filter(form__in=[int(v) for v in f("form")])
 
         def disp_rows():
-            for d in qs.select_related("person", "org").order_by("decided_on", "id"):
+            for d in stream(qs.select_related("person", "org").order_by("decided_on", "id")):
                 yield [mask_id(d.person.id_number), d.person.name, d.org.code, d.decided_on, d.form, d.measure]
 
         return Parts(RecordSet("discipline.disposition", ["公民身份号码", "姓名", "决定组织编码", "日期", "形态", "措施"],
@@ -756,7 +825,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         qs = between(within(Recommendation.objects.all(), ask), ask, "issued_on")
 
         def rec_rows():
-            for r in qs.select_related("org").order_by("issued_on", "code"):
+            for r in stream(qs.select_related("org").order_by("issued_on", "code")):
                 yield [r.code, r.org.code, r.issued_on, r.recipient, r.replied_on]
 
         return Parts(RecordSet("discipline.recommendation", ["建议书编号", "发出组织编码", "发出日期", "收文单位", "回复日期"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import itertools
 
 from django import forms
 from django.contrib import messages
@@ -183,7 +182,7 @@ def drill(request):
     context.update({
         "indicator": key.indicator, "value": parts.value(),
         "blocks": [{"title": title, "columns": rs.columns, "count": rs.value() if parts.records is None else None,
-                    "rows": list(itertools.islice(rs.rows(), DRILL_PAGE_ROWS))} for title, rs in blocks],
+                    "rows": rs.head(DRILL_PAGE_ROWS)} for title, rs in blocks],
         "limit": DRILL_PAGE_ROWS,
         "export_query": request.GET.urlencode(),
     })
