@@ -177,6 +177,7 @@ class Listing:
     extra_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
     empty: str = ""
     row_css: object = None  # callable(obj) -> str
+    prepare: object = None  # callable(list of the page's objects): fetch what the rows show, for the page only
 
 
 def list_page(request, queryset, listing: Listing, template: str = "activities/ledger_list.html", extra=None):
@@ -191,6 +192,9 @@ def list_page(request, queryset, listing: Listing, template: str = "activities/l
                summary=f"{listing.sheet} {fmt} {request.GET.urlencode()}"[:300])
         return exports.export_response(queryset, listing.sheet, fmt)
     page, query = paginate(request, queryset)
+    if listing.prepare:
+        page.object_list = list(page.object_list)
+        listing.prepare(page.object_list)
     rows = []
     for obj in page.object_list:
         cells = [c if isinstance(c, Cell) else Cell(text=c) for c in listing.row(obj)]

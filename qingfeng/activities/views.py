@@ -40,17 +40,14 @@ from qingfeng.activities.ledger import (
     within_code,
     writable_org,
 )
-from qingfeng.activities.models import ActivityType, Presence
+from qingfeng.activities.models import ActivityType, Attendance, Presence
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import POLITICAL_DOCUMENTS, Attachment, FileKind
 
 
 @login_required
 def activity_list(request):
-    qs = access.visible_activities(request.user).select_related("org", "type").annotate(
-        present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
-        listed=Count("attendance"),
-    ).order_by("-date", "-id")
+    qs = access.visible_activities(request.user).select_related("org", "type").order_by("-date", "-id")
     form = ActivityFilter(request.GET or None, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -77,9 +74,20 @@ def activity_list(request):
                        a.org.name, Cell(f"{a.present}/{a.listed}" if a.listed else "", css="text-end qf-num")],
         filters=form if form.is_bound else ActivityFilter(user=request.user), sheet="活动",
         create_url=reverse("activities:create") if can_write else "", create_label=_("记录活动"),
-        extra_actions=extra_actions,
+        extra_actions=extra_actions, prepare=attendance_counts,
     )
     return list_page(request, qs, listing)
+
+
+def attendance_counts(activities: list) -> None:
+    """出席/名单 for the activities on one page, in one query (counting them for every activity of a city's
+    subtree before paginating took seconds)."""
+    counts = {pk: (present, listed) for pk, present, listed in Attendance.objects.filter(
+        activity__in=activities).order_by().values("activity_id").annotate(
+        present=Count("id", filter=Q(presence=Presence.PRESENT)), listed=Count("id")).values_list(
+        "activity_id", "present", "listed")}
+    for a in activities:
+        a.present, a.listed = counts.get(a.pk, (0, 0))
 
 
 def _presence_from_post(post) -> dict[int, str]:
