@@ -127,6 +127,10 @@ def test_editing_attendance_keeps_history(world, client_for):
     data["topic"] = "研究发展党员工作（补充）"
     assert client.post(reverse("activities:edit", args=[activity.code]), data).status_code == 302
     assert Attendance.objects.filter(activity=activity, presence="缺席").count() == 2
+    # The list shows each activity's attendance: present / listed.
+    listed = Attendance.objects.filter(activity=activity).count()
+    row = client.get(reverse("activities:list")).content.decode().split("研究发展党员工作（补充）")[1].split("</tr>")[0]
+    assert f"{listed - 2}/{listed}" in row
     logs = AuditLog.objects.filter(model="activities.Activity", object_id=str(activity.pk), action="update")
     assert any(log.before and log.before.get("topic") == "研究发展党员工作" for log in logs)
     assert any(log.after.get("attendance", {}).get("缺席") == 2 and log.before["attendance"]["缺席"] == 0 for log in logs)
