@@ -47,6 +47,7 @@ from qingfeng.entities.models import (
 from qingfeng.grassroots.models import WeakOrgCase
 from qingfeng.indicators import compliance, direct
 from qingfeng.indicators.models import Fact, FactState, OrgAncestor, OwnFact
+from qingfeng.membership import facts as lifecycle
 from qingfeng.orgs.models import BRANCH_KINDS, PATH_SEP, REQUIREMENT_KINDS, Organization
 from qingfeng.people.models import CadreLevelRecord, Category, Relation, RelationVia
 from qingfeng.service.models import ServiceItem
@@ -62,7 +63,6 @@ DIRECT = {
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
     # the member lifecycle (small record sets, computed in qingfeng.membership.indicators)
     "development.applications", "development.in_progress", "development.late_steps", "dues.collected",
-    "dues.payment_rate", "members.lapsed",
 }
 
 Key = tuple  # (org_id, day, metric, d1, d2, d3)
@@ -324,6 +324,7 @@ def own_rows_for(org: Organization, span) -> Rows:
     add_people(rows, org.pk)
     add_entities(rows, org.pk)
     add_small_sources(rows, org.pk)
+    lifecycle.add_rows(rows, org.pk)
     if org.kind in REQUIREMENT_KINDS:
         add_windows(rows, [org], span)
     return rows
@@ -497,6 +498,7 @@ def rebuild_facts() -> None:
     add_people(rows)
     add_entities(rows)
     add_small_sources(rows)
+    lifecycle.add_rows(rows)
     span = window_range()
     branches = list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
         "id", "code", "name", "established_on", "dissolved_on"))
@@ -707,7 +709,7 @@ USES = {
     "service.completion_rate": {"svc_plan"}, "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
     "discipline.recommendations": {"recm"}, "discipline.warning_sessions": {"act"},
     "discipline.warning_audience": {"act"}, "burden.forms_active": {"form"}, "burden.forms_reduction": {"form"},
-    "burden.entries": {"entry"},
+    "burden.entries": {"entry"}, "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"},
 }
 
 
@@ -748,7 +750,7 @@ class Reader:
 
     FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
                     "svc_plan", "case", "disp", "recm", "entry"}
-    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover"}
+    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover", "lapse"}
 
     def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: dict, snap: dict,
                  win_rows: list[tuple], before: dict | None):
@@ -880,6 +882,11 @@ class Reader:
             return direct.round_rate(before - self.pick(self.snap, "form")[0], before)
         if i == "burden.entries":
             return self.pick(self.flow, "entry")[0]
+        if i == "members.lapsed":
+            return self.pick(self.snap, lifecycle.LAPSE)[0]
+        if i == "dues.payment_rate":  # the members at `end`, worked back over the whole months of the period
+            members = self.pick(self.snap, "mem", lifecycle.MEMBER_CATEGORIES)[0]
+            return lifecycle.payment_rate(self.org, self.start, self.end, members)
         raise KeyError(i)
 
 

@@ -1,0 +1,215 @@
+"""Facts of the member lifecycle: the own rows behind `dues.payment_rate` and `members.lapsed`, built and
+refreshed with every other fact by qingfeng.indicators.facts (rebuild_facts, refresh), and read by its Reader.
+
+* "paid" (a flow): one row per dues payment, dated on the first day of the month paid for and owned by the
+  organization whose relation holds the person on that month's last day — when the person was admitted by
+  then, i.e. exactly the member-months the denominator counts. Read at month grain over the whole months
+  of the period only (`payment_rate`); the denominator is the `mem` snapshot (正式党员 + 预备党员) at each
+  of those months' last days.
+* "lapse" (a snapshot, +1/−1 deltas): a person counts at `to` when admitted before the first day of the
+  sixth month before `to`'s month and with no payment or no attended activity in those six months
+  (membership.warnings.lapsing_members). That only changes on first days of months, so per person it is
+  a few [start, end) segments, owned by the person's *current* organization (Person.within).
+
+Both rest on what `members.total` already assumes: a person holds at most one relation on any day. The
+raw-record computation in membership.indicators stays the reference and serves drill-through.
+"""
+
+# ruff: noqa: S608 — SQL here is built from our own table names (model metadata); values are bound parameters.
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.db.models import Q, Sum
+
+from qingfeng.membership import rules
+
+PAID, LAPSE = "paid", "lapse"
+MEMBER_CATEGORIES = ("正式党员", "预备党员")
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def month_of_index(index: int) -> dt.date:
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _next_month_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST({column} + INTERVAL '1 month' AS date)"
+    return f"date({column}, '+1 month')"
+
+
+def _month_index_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(CAST(EXTRACT(YEAR FROM {column}) AS integer) * 12 + CAST(EXTRACT(MONTH FROM {column}) AS integer) - 1)"
+    # dates are 'YYYY-MM-DD' text on SQLite (no strftime: a '%' would trip the query log's formatting)
+    return f"(CAST(substr({column}, 1, 4) AS integer) * 12 + CAST(substr({column}, 6, 2) AS integer) - 1)"
+
+
+def _list_sql(expr: str) -> str:
+    """Distinct values of an integer expression of a group, as comma-separated text."""
+    if connection.vendor == "postgresql":
+        return f"string_agg(DISTINCT CAST({expr} AS text), ',')"
+    return f"group_concat(DISTINCT {expr})"
+
+
+# ---- own rows ----------------------------------------------------------------------------
+
+def add_rows(rows, org_id: int | None = None) -> None:
+    """The lifecycle's own rows of one organization (or of all) into `rows` (an indicators.facts.Rows)."""
+    add_paid(rows, org_id)
+    add_lapse(rows, org_id)
+
+
+def add_paid(rows, org_id: int | None = None) -> None:
+    """"paid" rows: payments for member-months due, counted by the organization holding the relation on the
+    last day of the month paid for (a relation holds on day L when start <= L < end: start < next month's
+    first day <= end), the person admitted by then."""
+    from qingfeng.membership.models import DuesPayment
+    from qingfeng.people.models import Person, Relation
+
+    pay, rel, person = _table(DuesPayment), _table(Relation), _table(Person)
+    nxt = _next_month_sql("p.month")
+    sql = (f"SELECT r.org_id, p.month, COUNT(*) FROM {pay} p JOIN {rel} r ON r.person_id = p.person_id "
+           f"JOIN {person} pe ON pe.id = p.person_id "
+           f"WHERE pe.admitted_on IS NOT NULL AND pe.admitted_on < {nxt} "
+           f"AND (r.start_on IS NULL OR r.start_on < {nxt}) AND (r.end_on IS NULL OR r.end_on >= {nxt})")
+    params: list = []
+    if org_id is not None:
+        sql += " AND r.org_id = %s"
+        params.append(org_id)
+    sql += " GROUP BY r.org_id, p.month"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for org, month, n in cursor.fetchall():
+            rows.add(org, _date(month), PAID, n=n)
+
+
+def lapse_segments(admitted: dt.date, paid: set[int], attended: set[int]) -> list[tuple[int, int | None]]:
+    """[start, end) month indexes in which a member admitted on `admitted` counts as lapsed, given the
+    months (indexes) with a payment and with an attended activity. Month M counts when the person was
+    admitted before the first day of M − 6 and M − 6 .. M − 1 hold no payment or no attendance; that only
+    changes where a month enters (M = x + 1) or leaves (M = x + 7) the window."""
+    n = rules.LAPSE_MONTHS
+    first = month_index(admitted) + n + 1  # admitted_on < first day of (M − n)  ⇔  M ≥ month(admitted) + n + 1
+    cuts = {first}
+    for x in paid | attended:
+        cuts.update((x + 1, x + n + 1))
+
+    def lapsed(m: int) -> bool:
+        window = range(m - n, m)
+        return not any(x in paid for x in window) or not any(x in attended for x in window)
+
+    segments: list[list] = []
+    state = False
+    for m in sorted(c for c in cuts if c >= first):
+        now = lapsed(m)
+        if now == state:
+            continue
+        if now:
+            segments.append([m, None])
+        else:
+            segments[-1][1] = m
+        state = now
+    return [(lo, hi) for lo, hi in segments]
+
+
+def _months(text) -> set[int]:
+    return {int(x) for x in str(text).split(",")} if text else set()
+
+
+def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
+    """"lapse" rows: one query gives each member with an organization the months they paid for and the months
+    they attended an activity (出席), as lists; the segments follow per person."""
+    from qingfeng.activities.models import Activity, Attendance, Presence
+    from qingfeng.membership.models import DuesPayment
+    from qingfeng.people.models import Person
+
+    person, att, act, pay = _table(Person), _table(Attendance), _table(Activity), _table(DuesPayment)
+    own = "" if org_id is None else f" AND person_id IN (SELECT id FROM {person} WHERE org_id = %s)"
+    scope = [] if org_id is None else [org_id]
+    paid = (f"SELECT person_id, {_list_sql(_month_index_sql('month'))} AS months FROM {pay} WHERE 1 = 1{own} "
+            f"GROUP BY person_id")
+    attended = (f"SELECT person_id, {_list_sql('ym')} AS months FROM (SELECT DISTINCT a.person_id AS person_id, "
+                f"{_month_index_sql('x.date')} AS ym FROM {att} a JOIN {act} x ON x.id = a.activity_id "
+                f"WHERE a.presence = %s{own.replace('person_id', 'a.person_id', 1)}) s GROUP BY person_id")
+    sql = (f"SELECT pe.org_id, pe.admitted_on, pa.months, am.months FROM {person} pe "
+           f"LEFT JOIN ({paid}) pa ON pa.person_id = pe.id LEFT JOIN ({attended}) am ON am.person_id = pe.id "
+           f"WHERE pe.admitted_on IS NOT NULL AND pe.org_id IS NOT NULL{'' if org_id is None else ' AND pe.org_id = %s'}")
+    params = [*scope, Presence.PRESENT.value, *scope, *scope]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(chunk):
+            for org, admitted, paid_months, attended_months in batch:
+                for lo, hi in lapse_segments(_date(admitted), _months(paid_months), _months(attended_months)):
+                    rows.segment(org, month_of_index(lo), None if hi is None else month_of_index(hi), LAPSE)
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+def payment_rate(org, start: dt.date, end: dt.date, members_at_end: int):
+    """dues.payment_rate from the rolled-up facts of `org`: over the whole months of [start, end], paid member-
+    months ("paid", month grain) ÷ member-months due, the `mem` snapshot of members at each of those months'
+    last days. That snapshot is worked back from the one at `end` (`members_at_end`, which the Reader has
+    read with members.total's): minus the daily deltas of `end`'s month when it is partial, then minus each
+    whole month's delta going back — so only the rows of the period are read, in one query."""
+    from qingfeng.indicators.direct import round_rate
+    from qingfeng.indicators.facts import period_parts
+    from qingfeng.indicators.models import Fact
+
+    _days, months = period_parts(start, end)
+    if months is None:
+        return round_rate(0, 0)
+    first, last = months
+    tail = end.replace(day=1)  # end's month: partial unless it is `last`
+    wanted = (Q(grain="m", metric="mem", d1__in=MEMBER_CATEGORIES, day__gt=first, day__lte=last)
+              | Q(grain="m", metric=PAID, day__gte=first, day__lte=last))
+    if last < tail:
+        wanted |= Q(grain="d", metric="mem", d1__in=MEMBER_CATEGORIES, day__gte=tail, day__lte=end)
+    deltas: dict[dt.date, int] = {}
+    held, paid = members_at_end, 0
+    for grain, metric, day, n in (Fact.objects.filter(org=org).filter(wanted)
+                                  .values_list("grain", "metric", "day").annotate(s=Sum("n")).order_by()):
+        if metric == PAID:
+            paid += n or 0
+        elif grain == "d":
+            held -= n or 0  # now the members at the end of `last`
+        else:
+            deltas[_date(day)] = n or 0
+    due = 0
+    for i in range(month_index(last), month_index(first) - 1, -1):
+        due += held
+        held -= deltas.get(month_of_index(i), 0)
+    return round_rate(paid, due)
+
+
+# ---- keeping them current ----------------------------------------------------------------
+
+def refresh_people(person_ids, *days: dt.date, relations: bool = False, also=(), skip=()) -> None:
+    """Refresh the facts of the organizations whose own rows depend on these persons: their current
+    organizations ("lapse": payments, attendance, admission), with `relations` every organization they held a
+    relation with ("paid", "mem": the month's last day decides), and `also` — but not those in `skip` (refreshed
+    by the caller). Inside the writing transaction."""
+    from qingfeng.indicators import facts
+    from qingfeng.people.models import Person, Relation
+
+    ids = set(person_ids)
+    orgs = set(also) | set(Person.objects.filter(pk__in=ids, org__isnull=False).values_list("org_id", flat=True))
+    if relations:
+        orgs |= set(Relation.objects.filter(person_id__in=ids).values_list("org_id", flat=True))
+    for org_id in sorted(o for o in orgs - set(skip) if o is not None):
+        facts.refresh(org_id, *days)
