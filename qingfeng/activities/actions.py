@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.ledger import audit, diff, ledger_action, refresh_facts
+from qingfeng.activities.ledger import audit, diff, ledger_action, refresh_attendees, refresh_facts
 from qingfeng.activities.models import (
     Activity,
     ActivityType,
@@ -113,6 +113,7 @@ def record_activity(*, user, org: Organization, type: ActivityType, date: dt.dat
     if presence:
         _log_attendance(user, activity, before=None, after=_presence_counts(presence))
     refresh_facts(org.pk, date)
+    refresh_attendees([pk for pk, value in presence.items() if value == Presence.PRESENT], date, skip=org.pk)
     return activity
 
 
@@ -146,12 +147,15 @@ def update_activity(activity: Activity, *, user, date: dt.date, topic: str, chan
                                      "audience": audience, "first_topic": first_topic, "lecture_team": lecture_team,
                                      "minutes": minutes or ""})
     attendance_changed = False
+    attended_changed: set[int] = set()  # members whose attended (出席) months may have changed
     if presence is not None:
         existing = {a.person_id: a for a in activity.attendance.all()}
         old = {pk: a.presence for pk, a in existing.items()}
         presence = _check_presence(activity.org, date, presence, extra_ids=existing.keys())
         changed, created = [], []
         for pk, value in presence.items():
+            if old.get(pk) != value and Presence.PRESENT in (old.get(pk), value):
+                attended_changed.add(pk)
             row = existing.get(pk)
             if row is None:
                 created.append(Attendance(activity=activity, person_id=pk, presence=value))
@@ -173,6 +177,9 @@ def update_activity(activity: Activity, *, user, date: dt.date, topic: str, chan
     if before:
         activity.save()
     refresh_facts(activity.org_id, old_date, date)
+    if (old_date.year, old_date.month) != (date.year, date.month):
+        attended_changed |= set(activity.attendance.filter(presence=Presence.PRESENT).values_list("person_id", flat=True))
+    refresh_attendees(attended_changed, old_date, date, skip=activity.org_id)
     return activity
 
 

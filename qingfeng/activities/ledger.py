@@ -54,6 +54,16 @@ def refresh_facts(org_id: int, *days) -> None:
     facts.refresh(org_id, *days)
 
 
+def refresh_attendees(person_ids, *days, skip=None) -> None:
+    """Attendance counts for the members' own lapse facts (members.lapsed, owned by each member's current
+    organization, which need not be the activity's): refresh those organizations too, except `skip`."""
+    ids = set(person_ids)
+    if not ids or importlib.util.find_spec("qingfeng.membership.facts") is None:
+        return
+    facts = importlib.import_module("qingfeng.membership.facts")
+    facts.refresh_people(ids, *(d for d in days if d is not None), skip={skip})
+
+
 def audit(user, action: str, obj, summary: str = "", before=None, after=None) -> None:
     from qingfeng.audit.models import record
 

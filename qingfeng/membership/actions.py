@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from qingfeng.core.dates import month_start
 from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
 from qingfeng.membership import rules
+from qingfeng.membership.facts import refresh_people
 from qingfeng.membership.models import (
     Candidate,
     CandidateEvent,
@@ -196,7 +197,8 @@ def approve_admission(candidate: Candidate, on: dt.date, user=None) -> Candidate
         person.org = candidate.org
     person.save()
     _event(candidate, "approve", on, user)
-    _touch_facts(candidate.org_id, candidate.vote_on)
+    # the admitting organization ("rec") and every one the person's membership counts in ("mem", "lapse", "paid")
+    refresh_people([person.pk], candidate.vote_on, relations=True, also={candidate.org_id})
     return candidate
 
 
@@ -242,7 +244,7 @@ def approve_full_membership(candidate: Candidate, on: dt.date, user=None) -> Can
     person.category, person.full_on = Category.FULL, candidate.probation_ends_on
     person.save()
     _event(candidate, "full", on, user)
-    _touch_facts(candidate.org_id, candidate.probation_ends_on)
+    refresh_people([person.pk], candidate.probation_ends_on, relations=True, also={candidate.org_id})
     return candidate
 
 
@@ -371,5 +373,8 @@ def record_payment(person: Person, month: dt.date, paid_on: dt.date, amount_fen:
         _fail(_("金额必须大于零。"))
     if DuesPayment.objects.filter(person=person, month=month).exists():
         _fail(_("%(month)s 的党费已登记。") % {"month": f"{month:%Y-%m}"})
-    return DuesPayment.objects.create(person=person, org_id=person.org_id, month=month, amount_fen=amount_fen,
-                                      paid_on=paid_on, created_by=user if getattr(user, "is_authenticated", False) else None)
+    payment = DuesPayment.objects.create(person=person, org_id=person.org_id, month=month, amount_fen=amount_fen,
+                                         paid_on=paid_on, created_by=user if getattr(user, "is_authenticated", False) else None)
+    # "paid" belongs to the organization holding the relation at the month's end, "lapse" to the current one
+    refresh_people([person.pk], month, relations=True)
+    return payment
