@@ -14,12 +14,14 @@ from hypothesis import strategies as st
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance, Lecturer, LectureTeam
 from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.core.dates import add_months, month_start
 from qingfeng.core.idnumbers import make_id_number
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment, WeakOrgCase
 from qingfeng.indicators import engine, facts
 from qingfeng.indicators.registry import REGISTRY
+from qingfeng.membership.models import DuesPayment
 from qingfeng.orgs.actions import save_organization
 from qingfeng.orgs.models import Election, Organization
 from qingfeng.people.models import CadreLevelRecord, Person, Relation
@@ -56,6 +58,7 @@ def build(data, world, orgs, persons, touched):
         for p in draw(st.lists(st.sampled_from(persons), max_size=4, unique=True)):
             Attendance.objects.create(activity=a, person=p, presence=draw(st.sampled_from(["出席", "请假", "缺席"])))
         touched.add(org.pk)
+    lifecycle(data, orgs, persons, types, touched)
     for _ in range(draw(st.integers(0, 3))):
         org = draw(st.sampled_from(orgs))
         e = Entity.objects.create(credit_code=credit_code(next(_codes)), name="e", org=org,
@@ -118,6 +121,35 @@ def build(data, world, orgs, persons, touched):
         touched.add(org.pk)
 
 
+def lifecycle(data, orgs, persons, types, touched):
+    """Dues payments and organizational life shaped for dues.payment_rate and members.lapsed: runs of
+    consecutive months (so that six-month windows fill up and empty again) and single months, members
+    admitted near the windows, payments of members who transferred."""
+    draw = data.draw
+    members = [p for p in persons if p.admitted_on]
+    for _ in range(draw(st.integers(0, 5))):
+        p = draw(st.sampled_from(members))
+        first = month_start(draw(days))
+        for k in range(draw(st.integers(1, 9))):
+            month = add_months(first, k)
+            DuesPayment.objects.get_or_create(person=p, month=month, defaults={
+                "org": p.org or orgs[0], "amount_fen": 100, "paid_on": month + dt.timedelta(days=draw(st.integers(0, 40)))})
+        # owned by the organization holding the relation at the month's end, and the person's current one
+        touched.update(Relation.objects.filter(person=p).values_list("org_id", flat=True))
+        touched.add(p.org_id or orgs[0].pk)
+    for _ in range(draw(st.integers(0, 2))):
+        org = draw(st.sampled_from(orgs))
+        first = month_start(draw(days))
+        attendees = draw(st.lists(st.sampled_from(members), min_size=1, max_size=4, unique=True))
+        for k in range(draw(st.integers(1, 8))):
+            day = add_months(first, k) + dt.timedelta(days=draw(st.integers(0, 27)))
+            a = Activity.objects.create(code=f"H{next(_codes)}", type=types["支部党员大会"], org=org, date=day, topic="t")
+            for p in attendees:
+                Attendance.objects.create(activity=a, person=p, presence=draw(st.sampled_from(["出席", "出席", "缺席"])))
+        touched.add(org.pk)
+        touched.update(p.org_id for p in attendees if p.org_id)
+
+
 def people(data, world, orgs) -> list[Person]:
     """The world's members plus a few with random membership dates, transfers and cadre levels."""
     draw = data.draw
@@ -159,8 +191,19 @@ def random_key(data) -> str:
     return f"{ind.id}[{','.join(parts)}]" if parts else ind.id
 
 
-def period(data) -> tuple[dt.date, dt.date]:
+def period(data, anchors=()) -> tuple[dt.date, dt.date]:
+    """A random period; or one ending a few months after an anchor (an admission, a payment, an attended
+    meeting), where the six-month windows of members.lapsed open and close."""
     draw = data.draw
+    anchors = [sorted(a) for a in anchors if a]
+    if anchors and draw(st.booleans()):
+        month = add_months(month_start(draw(st.sampled_from(draw(st.sampled_from(anchors))))), draw(st.integers(0, 8)))
+        end = month + dt.timedelta(days=draw(st.sampled_from([0, 14, 27, 31])))
+        end = min(end, add_months(month, 1) - dt.timedelta(days=1))
+        start = add_months(month, -draw(st.integers(0, 14)))
+        if draw(st.booleans()):
+            start += dt.timedelta(days=draw(st.integers(1, 27)))
+        return min(start, end), end
     start = draw(days)
     if draw(st.booleans()):
         start = start.replace(day=1)
@@ -192,16 +235,27 @@ def test_facts_equal_direct_computation(world, data):
                 facts.rebuild_facts()
             keys = [random_key(data) for _ in range(6)] + list(REGISTRY)
             keys = list(dict.fromkeys(keys))
+            anchors = ({p.admitted_on for p in persons if p.admitted_on and p.admitted_on >= LO},
+                       set(DuesPayment.objects.values_list("month", flat=True)),
+                       set(Activity.objects.filter(attendance__presence="出席").values_list("date", flat=True)))
             asks = []
             for _ in range(3):
                 org = data.draw(st.sampled_from([world.city, world.xiaodian, world.community, world.branch_a, extra]))
-                asks.append((org, *period(data), keys))
+                asks.append((org, *period(data, anchors), keys))
             # One question alone, and several organizations and periods read together (as the cockpit does).
             org, start, end, _keys = asks[0]
             assert engine.compute(org, start, end, keys) == engine.compute_direct(org, start, end, keys), (
                 org.code, start, end)
             for (org, start, end, _keys), got in zip(asks, engine.compute_grid(asks), strict=True):
                 assert got == engine.compute_direct(org, start, end, keys), (org.code, start, end)
+            # the lifecycle's two, where their six-month windows open and close
+            lifecycle_keys = ["dues.payment_rate", "members.lapsed"]
+            asks = []
+            for _ in range(8):
+                org = data.draw(st.sampled_from([world.city, world.community, world.branch_a, extra]))
+                asks.append((org, *period(data, anchors), lifecycle_keys))
+            for (org, start, end, _keys), got in zip(asks, engine.compute_grid(asks), strict=True):
+                assert got == engine.compute_direct(org, start, end, lifecycle_keys), (org.code, start, end)
             raise Rollback
     except Rollback:
         pass

@@ -74,3 +74,81 @@ def test_lapsed_members(world):
         actions.record_payment(world.members_a[0], D(2024, month, 1), D(2024, month, 5))
     # nobody attended anything, so all eight of branch A have lapsed organizational life by mid-July
     assert indicators("14010500101A", "2024-07-01", "2024-07-15", "members.lapsed") == {"members.lapsed": 8}
+
+
+# ---- the same two from the pre-aggregated facts, kept current by the actions ---------------------------
+
+def both(org, start, end, keys=("dues.payment_rate", "members.lapsed")):
+    """The facts' values, after checking them against the direct computation."""
+    from qingfeng.indicators import engine
+
+    values = engine.compute(org, start, end, list(keys))
+    assert values == engine.compute_direct(org, start, end, list(keys)), (org.code, start, end)
+    return values
+
+
+def test_payment_rate_from_the_facts_at_the_boundaries(world):
+    """Whole months only (a partial last month does not count), and a month paid for belongs to the
+    organization holding the relation on its last day — also when the payment was recorded before the
+    member transferred in that month."""
+    from qingfeng.indicators import facts
+    from qingfeng.people.actions import transfer_member
+
+    facts.rebuild_facts()
+    payer, mover = world.members_a[0], world.members_a[1]
+    for person in (payer, mover):
+        actions.declare_income(person, D(2024, 1, 1), "salary", 4000)
+    for month in (1, 2, 3):
+        actions.record_payment(payer, D(2024, month, 1), D(2024, month, 10))
+    actions.record_payment(mover, D(2024, 1, 1), D(2024, 1, 5))
+    actions.record_payment(mover, D(2024, 2, 1), D(2024, 2, 5))  # recorded while still in branch A ...
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 2, 29), ["dues.payment_rate"]) == {"dues.payment_rate": 25.0}
+    transfer_member(mover, world.branch_b, D(2024, 2, 10))  # ... who holds the relation on 29 February: B
+    rate = "dues.payment_rate"
+    # A: due 8 (Jan) + 7 (Feb); paid: payer Jan, Feb, mover Jan = 3 → 20 %; March is partial
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 3, 15), [rate]) == {rate: 20.0}
+    # B: due 3 + 4; paid: the mover's February → 1/7
+    assert both(world.branch_b, D(2024, 1, 1), D(2024, 3, 15), [rate]) == {rate: 14.3}
+    # the community: 11 + 11 due, 4 paid
+    assert both(world.community, D(2024, 1, 1), D(2024, 3, 15), [rate]) == {rate: 18.2}
+    # with March whole: A due 8 + 7 + 7, paid 4
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 3, 31), [rate]) == {rate: 18.2}
+    # February alone, from its second day: no whole month, no rate
+    assert both(world.branch_a, D(2024, 2, 2), D(2024, 3, 30), [rate]) == {rate: None}
+    assert both(world.branch_b, D(2024, 2, 1), D(2024, 2, 29), [rate]) == {rate: 25.0}
+
+
+def test_lapsed_members_from_the_facts_at_the_boundaries(world):
+    """The six complete months before `to`'s month: a month leaves the window exactly in the seventh; a member
+    admitted in July 2023 counts from February 2024 on; attendance at another organization's activity counts
+    for the member's current organization."""
+    from qingfeng.activities.actions import record_activity, update_activity
+    from qingfeng.activities.models import ActivityType
+    from qingfeng.indicators import facts
+    from qingfeng.people.actions import register_person, transfer_member
+    from qingfeng.people.models import Person
+
+    facts.rebuild_facts()
+    keen, idle = world.members_a[0], world.members_a[1]
+    actions.declare_income(keen, D(2023, 8, 1), "salary", 4000)
+    for k in range(6):  # August 2023 .. January 2024
+        actions.record_payment(keen, D(2023, 8 + k, 1) if k < 5 else D(2024, 1, 1), D(2024, 1, 20))
+    meeting = record_activity(user=world.admin, org=world.branch_a, type=ActivityType.objects.get(name="支部党员大会"),
+                              date=D(2023, 8, 20), topic="学习", presence={keen.pk: "出席", idle.pk: "出席"})
+    register_person(Person(name="新党员", id_number=make_id_number("140105", D(1998, 3, 3), 321), category="预备党员",
+                           admitted_on=D(2023, 7, 15), org=world.branch_a))
+    lapsed = "members.lapsed"
+    # January 2024 (window 2023-07 .. 2023-12): keen paid and attended; the newcomer not yet admitted long enough
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 1, 31), [lapsed]) == {lapsed: 7}
+    # February (window 2023-08 .. 2024-01): August is the sixth month, still in; the newcomer now counts
+    assert both(world.branch_a, D(2024, 2, 1), D(2024, 2, 1), [lapsed]) == {lapsed: 8}
+    # March: August has left the window, keen has lapsed organizational life
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 3, 1), [lapsed]) == {lapsed: 9}
+    # keen moves to branch B; then the attendance at branch A's meeting is corrected to absent
+    transfer_member(keen, world.branch_b, D(2024, 2, 20))
+    assert both(world.branch_b, D(2024, 2, 1), D(2024, 2, 25), [lapsed]) == {lapsed: 3}
+    assert both(world.branch_a, D(2024, 2, 1), D(2024, 2, 25), [lapsed]) == {lapsed: 8}
+    update_activity(meeting, user=world.admin, date=meeting.date, topic=meeting.topic, channel=meeting.channel,
+                    audience=None, first_topic=False, lecture_team=None, minutes="", presence={keen.pk: "缺席"})
+    assert both(world.branch_b, D(2024, 2, 1), D(2024, 2, 25), [lapsed]) == {lapsed: 4}
+    assert both(world.community, D(2024, 2, 1), D(2024, 2, 25), [lapsed]) == {lapsed: 12}
