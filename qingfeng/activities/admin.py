@@ -28,6 +28,23 @@ class ActivityAdmin(ScopedAdmin):
             qs = qs.exclude(type__is_restricted=True)
         return qs
 
+    def save_model(self, request, obj, form, change):
+        obj._facts_org_before = Activity.objects.filter(pk=obj.pk).values_list("org_id", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """An edit here bypasses activities.actions: refresh the facts it may change — the activity's
+        organization (before and after) and its attendees' own (members.lapsed)."""
+        super().save_related(request, form, formsets, change)
+        from qingfeng.activities.ledger import refresh_attendees
+        from qingfeng.indicators import facts
+
+        activity = form.instance
+        orgs = {activity.org_id, getattr(activity, "_facts_org_before", None)} - {None}
+        for org_id in sorted(orgs):
+            facts.refresh(org_id, activity.date)
+        refresh_attendees(activity.attendance.values_list("person_id", flat=True), activity.date, skip=activity.org_id)
+
 
 class LecturerInline(admin.TabularInline):
     model = Lecturer

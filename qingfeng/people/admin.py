@@ -67,6 +67,11 @@ class PersonAdmin(ScopedChoicesMixin, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
+            if {"admitted_on", "full_on", "category", "cadre_level"} & set(form.changed_data):
+                from qingfeng.membership.facts import refresh_people
+
+                # membership counts ("mem"), dues ("paid") and lapses ("lapse") follow these dates
+                refresh_people([obj.pk], relations=True)
         else:
             register_person(obj, user=request.user, channel=Source.PAGE)
 
