@@ -6,9 +6,10 @@ How it works
   event (an activity on its date, a finding on the day it was found, closed, due …), snapshots as
   deltas (+1 on the first day a thing holds, −1 on the first day it no longer holds; "since ever" is
   the sentinel day 1900-01-01), compliance windows (due 1, met 0/1) on the window's first day.
-* The own rows are rolled up to every ancestor (OrgAncestor) into Fact, per day and per month, so a
+* The own rows are rolled up to every ancestor (OrgAncestor) into Fact, per day, month and year, so a
   subtree's value is a key lookup: flows = whole months + the days of the partial edge months;
-  snapshots at t = the monthly deltas before t's month + the daily deltas of t's month up to t.
+  snapshots at t = the yearly deltas before t's year + the monthly ones of t's year before t's month +
+  the daily ones of t's month up to t.
 * Transfers in (转入) are rolled up only to the ancestors of the receiving organization that are not
   ancestors of the sending one: for those, the member came from outside the subtree.
 * Distinct-person counts do not add up across months or organizations. We keep them exact by reading
@@ -55,7 +56,9 @@ from qingfeng.supervision.models import Finding
 
 EVER = dt.date(1900, 1, 1)  # "since before any period"
 ONE_DAY = dt.timedelta(days=1)
-STATE_KEY = "facts"
+# The layout of the facts; a database built with an older one is read from the raw records until
+# `rebuild-facts` runs again (2: lifecycle metrics and yearly rows).
+STATE_KEY = "facts-2"
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
 DIRECT = {
@@ -342,6 +345,16 @@ def month_sql(column: str) -> str:
     return f"date({column}, 'start of month')"
 
 
+def year_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('year', {column}) AS date)"
+    return f"date({column}, 'start of year')"
+
+
+def year_of(day: dt.date) -> dt.date:
+    return day.replace(month=1, day=1)
+
+
 def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -415,7 +428,7 @@ def roll_up(key: Key, n: int, total: int, tree: Tree, cells: dict) -> None:
                 continue
             grains = (("w", day),)
         else:
-            grains = (("d", day), ("m", month_of(day)))
+            grains = (("d", day), ("m", month_of(day)), ("y", year_of(day)))
         for grain, when in grains:
             cell = cells.setdefault((a, grain, when, metric, d1, d2, d3), [0, 0])
             cell[0] += n
@@ -515,7 +528,13 @@ def rebuild_facts() -> None:
         cursor.execute(
             f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
             f"SELECT org_id, 'm', {month_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "
-            f"WHERE grain = 'd' AND metric <> 'xfer' GROUP BY org_id, {month_sql('day')}, metric, d1, d2, d3")
+            f"WHERE grain = 'd' AND metric <> 'xfer' GROUP BY org_id, {month_sql('day')}, metric, d1, d2, d3 "
+            f"ORDER BY org_id, metric, {month_sql('day')}")  # stored in key order: a range is a few pages
+        cursor.execute(
+            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
+            f"SELECT org_id, 'y', {year_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "
+            f"WHERE grain = 'm' AND metric <> 'xfer' GROUP BY org_id, {year_sql('day')}, metric, d1, d2, d3 "
+            f"ORDER BY org_id, metric, {year_sql('day')}")
     cells: dict = {}
     for k, v in rows.items():
         if k[2] == "xfer":
@@ -586,9 +605,14 @@ def flow_ranges(start: dt.date, end: dt.date) -> list[Range]:
 
 
 def snapshot_ranges(day: dt.date) -> list[Range]:
-    """A snapshot at `day`: the monthly deltas before its month and the daily deltas of its month up to it."""
-    first = month_of(day)
-    return [("m", None, first - ONE_DAY), ("d", first, day)]
+    """A snapshot at `day`: the yearly deltas before its year (a few rows per dimension since ever, not one
+    per month), the monthly ones of its year before its month, and the daily ones of its month up to it."""
+    first, jan1 = month_of(day), year_of(day)
+    ranges: list[Range] = [("y", None, jan1 - ONE_DAY)]
+    if first > jan1:
+        ranges.append(("m", jan1, first - ONE_DAY))
+    ranges.append(("d", first, day))
+    return ranges
 
 
 class Sums:

@@ -1,7 +1,8 @@
 """Pre-aggregated indicator facts (see facts.py for how they are built and read).
 
 OwnFact holds each organization's own contribution per day; Fact holds the same rolled up to every
-ancestor, per day (grain "d"), per month (grain "m") and per compliance window (grain "w"). Snapshot
+ancestor, per day (grain "d"), per month (grain "m"), per year (grain "y", for snapshots: the deltas since
+ever in a few rows) and per compliance window (grain "w"). Snapshot
 indicators are stored as deltas (+1 on the first day a thing holds, −1 on the first day it no longer
 does), so a snapshot at day t is the sum of the deltas up to t."""
 
@@ -31,7 +32,7 @@ class OwnFact(models.Model):  # one organization's own contribution, by day
 
 class Fact(models.Model):  # rolled up to every ancestor
     org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    grain = models.CharField(max_length=1)  # d day, m month (day = first of month), w compliance window
+    grain = models.CharField(max_length=1)  # d day, m month (day = first of month), y year, w compliance window
     day = models.DateField()
     metric = models.CharField(max_length=12)
     d1 = models.CharField(max_length=40, blank=True, default="")
