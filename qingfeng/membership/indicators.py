@@ -63,34 +63,42 @@ def whole_months(start: dt.date, end: dt.date) -> list[dt.date]:
     return [m for m in iter_months(start, end) if m >= start and month_end(m) <= end]
 
 
-def _due_and_paid(ask):
-    """Member-months due (members whose relation in scope holds at the month's last day) and the
-    payments made for those very member-months, over the whole months of the period."""
+def _holding(ask, month: dt.date):
+    """Relations in scope holding on the month's last day, of members admitted by then: the member-months due."""
     from qingfeng.people.models import Relation
 
-    due_rows, paid_rows = [], []
+    last = month_end(month)
+    return (Relation.objects.filter(org__path__startswith=ask.prefix)
+            .filter(Q(start_on__isnull=True) | Q(start_on__lte=last))
+            .filter(Q(end_on__isnull=True) | Q(end_on__gt=last))
+            .filter(person__admitted_on__lte=last))
+
+
+def _due_and_paid(ask):
+    """Per whole month of the period: the member-months due (members whose relation in scope holds at the
+    month's last day) and the payments made for those very member-months — as querysets of person ids, read
+    only when counted or listed (a city's subtree holds hundreds of thousands)."""
+    due, paid = [], []
     for month in whole_months(ask.start, ask.end):
-        last = month_end(month)
-        holding = (Relation.objects.filter(org__path__startswith=ask.prefix)
-                   .filter(Q(start_on__isnull=True) | Q(start_on__lte=last))
-                   .filter(Q(end_on__isnull=True) | Q(end_on__gt=last))
-                   .filter(person__admitted_on__lte=last))
-        ids = set(holding.values_list("person_id", flat=True))
-        due_rows.extend((month, pid) for pid in sorted(ids))
-        paid = set(DuesPayment.objects.filter(month=month, person_id__in=ids).values_list("person_id", flat=True))
-        paid_rows.extend((month, pid) for pid in sorted(paid))
-    return due_rows, paid_rows
+        holders = _holding(ask, month).values("person_id")
+        due.append((month, holders))
+        paid.append((month, DuesPayment.objects.filter(month=month, person_id__in=holders).values("person_id")))
+    return due, paid
 
 
-def _member_month_set(pairs, record_set):
+def _member_month_set(months, record_set):
+    """Member-months: for each month, a queryset of person ids."""
+    from qingfeng.indicators.direct import stream
     from qingfeng.people.models import Person
 
     def rows():
-        people = Person.objects.in_bulk({pid for _m, pid in pairs})
-        for month, pid in pairs:
-            yield [f"{month:%Y-%m}", mask_id(people[pid].id_number), people[pid].name]
+        for month, ids in months:
+            people = Person.objects.filter(pk__in=ids).order_by("id_number").values_list("id_number", "name")
+            for id_number, name in stream(people):
+                yield [f"{month:%Y-%m}", mask_id(id_number), name]
 
-    return record_set("people.person", ["月份", "公民身份号码", "姓名"], rows, lambda: len(pairs))
+    return record_set("people.person", ["月份", "公民身份号码", "姓名"], rows,
+                      lambda: sum(ids.order_by().distinct().count() for _month, ids in months))
 
 
 def _lapsed_set(ask, record_set):
