@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 
 from qingfeng.core.dates import iter_months, month_end
 from qingfeng.core.masking import mask_id
+from qingfeng.indicators.direct import stream
 from qingfeng.membership.models import Candidate, DuesPayment, Stage
 
 
@@ -29,7 +30,7 @@ CANDIDATE_COLUMNS = ["公民身份号码", "姓名", "党支部编码", "党支�
 
 def _candidate_set(qs, record_set):
     def rows():
-        for c in qs.select_related("person", "org").order_by("applied_on", "id"):
+        for c in stream(qs.select_related("person", "org").order_by("applied_on", "id")):
             yield [mask_id(c.person.id_number), c.person.name, c.org.code, c.org.name, c.get_stage_display(), c.applied_on]
 
     return record_set("membership.candidate", CANDIDATE_COLUMNS, rows, qs.count)
@@ -48,7 +49,7 @@ def _payments(ask):
 
 
 def _payment_rows(qs):
-    for p in qs.select_related("person", "org").order_by("month", "person_id"):
+    for p in stream(qs.select_related("person", "org").order_by("month", "person_id")):
         yield [mask_id(p.person.id_number), p.person.name, p.org.code, f"{p.month:%Y-%m}", f"{p.amount_fen / 100:.2f}", p.paid_on]
 
 
@@ -88,7 +89,6 @@ def _due_and_paid(ask):
 
 def _member_month_set(months, record_set):
     """Member-months: for each month, a queryset of person ids."""
-    from qingfeng.indicators.direct import stream
     from qingfeng.people.models import Person
 
     def rows():
@@ -107,7 +107,7 @@ def _lapsed_set(ask, record_set):
     qs = lapsing_members(ask.org, ask.end)
 
     def rows():
-        for p in qs.select_related("org").order_by("id_number"):
+        for p in stream(qs.select_related("org").order_by("id_number")):
             yield [mask_id(p.id_number), p.name, p.org.code, "否" if not p.paid else "是", "否" if not p.attended else "是"]
 
     return record_set("people.person", ["公民身份号码", "姓名", "组织编码", "六个月内交过党费", "六个月内过组织生活"], rows, qs.count)
