@@ -49,6 +49,9 @@ NAIVE_SKIP = {
     "grassroots.elections", "grassroots.elections_overdue", "grassroots.dispatched", "grassroots.stationed",
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
     "members.transferred_in", "members.recruited", "burden.forms_reduction",
+    # the member lifecycle's record sets are subtree-wide (no per-organization form) or rates of them
+    "development.applications", "development.in_progress", "development.late_steps", "dues.collected",
+    "dues.payment_rate", "members.lapsed",
 }
 
 
