@@ -158,12 +158,12 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
 def warnings_summary(org, on: dt.date, user) -> tuple[list, dict]:
     """The most urgent warnings (red first, then by due date) and how many there are of each colour.
 
-    The cockpit loads this panel separately (htmx): at city scale the warnings engine walks every
-    branch's compliance windows, which takes far longer than the figures."""
-    from qingfeng.indicators.warnings import warnings_for
+    The cockpit loads this panel separately (htmx), after the figures. The warnings are counted from
+    plain rows; only the ones shown are built (organization, message, link)."""
+    from qingfeng.indicators.warnings import warning_list
 
-    found = warnings_for(org, on, user=user)
-    counts = {"red": sum(1 for w in found if w.severity == "red"),
-              "yellow": sum(1 for w in found if w.severity == "yellow")}
-    found = sorted(found, key=lambda w: (w.severity != "red", w.due or dt.date.max))
+    found = warning_list(org, on, user=user)  # sorted: red first, then by due date
+    counts = {"red": 0, "yellow": 0}
+    for (_kind, severity), n in found.counts().items():
+        counts[severity] += n
     return found[:MAX_WARNINGS], counts

@@ -21,7 +21,7 @@ from qingfeng.core.dates import reference_day
 from qingfeng.core.lists import paginate
 from qingfeng.indicators import actions, direct, engine
 from qingfeng.indicators.registry import REGISTRY, SECTIONS
-from qingfeng.indicators.warnings import KINDS, RED, warnings_for
+from qingfeng.indicators.warnings import KINDS, RED, warning_list
 from qingfeng.orgs.models import Organization
 
 DRILL_PAGE_ROWS = 200
@@ -196,7 +196,7 @@ def warnings_page(request):
     org = scope_org(request.user, data.get("org"))
     on = data.get("on") or reference_day()
     kinds = [data["kind"]] if data.get("kind") else None
-    found = warnings_for(org, on, user=request.user, kinds=kinds)
+    found = warning_list(org, on, user=request.user, kinds=kinds)  # built only for the page shown (or the export)
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
         audit_export(request.user, "indicators.warning", f"{org.code} {on} {data.get('kind') or ''}")
@@ -205,15 +205,16 @@ def warnings_page(request):
                  request.build_absolute_uri(w.url)] for w in found)
         return table_response(fmt, "warnings", [(_("预警"), columns, rows)])
     page, query = paginate(request, found, per_page=50)
+    tally = found.counts()
     counts = {k: 0 for k in KINDS}
-    for w in found:
-        counts[w.kind] += 1
+    for (kind, _severity), n in tally.items():
+        counts[kind] += n
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "indicators/warnings.html", {
         "form": form if form.is_bound else WarningFilter(initial={"org": org.code, "on": on}),
         "org": org, "on": on, "page": page, "query": query, "total": len(found),
-        "red": sum(1 for w in found if w.severity == RED),
+        "red": sum(n for (_kind, severity), n in tally.items() if severity == RED),
         "counts": [(KINDS[k], n) for k, n in counts.items()], "export_query": params.urlencode(),
     })
 

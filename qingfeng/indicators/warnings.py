@@ -2,15 +2,25 @@
 
 Red: something is late. Yellow: something is due within days, or does not fit the codified rules
 (reference/domain-research.md §1.2: a branch needs 3 正式党员, holds at most 50 members, and an
-organization of 100 members or more should be a 党委)."""
+organization of 100 members or more should be a 党委).
+
+At city scale a subtree has tens of thousands of warnings (every unmet compliance window of every
+branch), while a page shows 50 and the cockpit card 12. So each kind yields plain rows — the sort key
+(severity, due, organization path, kind) and what it takes to write the warning — read with
+`values_list`, and `warning_list()` builds `Warning` objects (organization, message, URL) only for the
+rows asked for. The unmet compliance windows are not even read for counting: the rolled-up window facts
+count them, and only the first ones in order are read (`_Meetings`). `warnings_for()` builds them all."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import heapq
+import itertools
+from collections import Counter
 from dataclasses import dataclass
+from operator import itemgetter
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from qingfeng.core.dates import add_years
 from qingfeng.entities.models import CoverageMode
 from qingfeng.indicators import compliance, direct
-from qingfeng.orgs.models import BRANCH_KINDS, Election, Kind, Organization
+from qingfeng.orgs.models import BRANCH_KINDS, REQUIREMENT_KINDS, Election, Kind, Organization
 from qingfeng.people.models import Relation
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
@@ -55,159 +65,447 @@ class Warning:  # noqa: A001 — the contract's name; never confused with the bu
         return str(KINDS[self.kind])
 
 
-def _unmet_windows(org: Organization, start: dt.date, end: dt.date) -> list[tuple[Organization, str, dt.date, dt.date]]:
-    """(branch, requirement, first day, last day) of the due windows in [start, end] held by no activity.
+# A row: (severity is not red, due or date.max, organization path, kind, severity, organization id, due,
+# maker, args). The first four are the sort key; maker(*args) gives (message, url) when the warning is built.
+SORT_KEY = itemgetter(0, 1, 2, 3)
 
-    Read from the compliance facts (one row per branch and window) when they cover the span; otherwise
-    computed from the records."""
-    from qingfeng.activities.models import ActivityType
+
+def _row(kind: str, severity: str, org_id: int, path: str, due: dt.date | None, maker, *args) -> tuple:
+    return (severity != RED, due or dt.date.max, path, kind, severity, org_id, due, maker, args)
+
+
+class _Urls:
+    """reverse() once per (name, argument): a branch's calendar is the link of all its missed windows."""
+
+    def __init__(self):
+        self.cache: dict[tuple[str, object], str] = {}
+
+    def __call__(self, name: str, arg) -> str:
+        url = self.cache.get((name, arg))
+        if url is None:
+            url = self.cache[(name, arg)] = reverse(name, args=[arg])
+        return url
+
+
+class _Rows:
+    """The rows of one kind, all read: sorted by the sort key, in the kind's own order among equals."""
+
+    def __init__(self, rows: list[tuple]):
+        self.rows = sorted(rows, key=SORT_KEY)
+        self.counts = Counter((r[3], r[4]) for r in self.rows)
+
+    def first(self, n: int | None) -> list[tuple]:
+        return self.rows if n is None else self.rows[:n]
+
+
+class WarningList:
+    """Every warning of a subtree, sorted (red first, then by due date, organization path, kind), built on
+    demand: len(), counts() and slicing cost only what is shown. Pages and Paginator take it as a list.
+
+    Its parts are the kinds (no two kinds share a sort key), each giving its first n rows in order."""
+
+    def __init__(self, parts: list):
+        self.parts = parts
+        self.urls = _Urls()
+
+    def __len__(self) -> int:
+        return sum(self.counts().values())
+
+    def counts(self) -> Counter:
+        """How many warnings of each (kind, severity)."""
+        total: Counter = Counter()
+        for part in self.parts:
+            total.update(part.counts)
+        return total
+
+    def rows(self, n: int | None = None) -> list[tuple]:
+        """The first n rows (all: None), merged from the parts' first n."""
+        merged = heapq.merge(*(part.first(n) for part in self.parts), key=SORT_KEY)
+        return list(merged if n is None else itertools.islice(merged, n))
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step == 1 and (index.start or 0) >= 0 and (index.stop is None or index.stop >= 0):
+                return self.build(self.rows(stop)[start:stop])
+            return self.build(self.rows()[index])
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.build(self.rows(index + 1)[index:])[0]
+
+    def __iter__(self):
+        rows, step = self.rows(), 5000
+        for i in range(0, len(rows), step):
+            yield from self.build(rows[i:i + step])
+
+    def build(self, rows: list[tuple]) -> list[Warning]:
+        orgs = Organization.objects.in_bulk({r[5] for r in rows})
+        out = []
+        for _red, _due, _path, kind, severity, org_id, due, maker, args in rows:
+            message, url = maker(self.urls, *args)
+            out.append(Warning(kind, severity, orgs[org_id], message, url, due))
+        return out
+
+
+# ---- meetings (应开未开) ----------------------------------------------------------------
+
+def _window_ends(on: dt.date):
+    """Per cadence, a filter on window starts keeping every window that can warn on `on`.
+
+    A row's window is the first calendar window starting on or after its day, so its end grows with its
+    day: it ended before `on` exactly when the day is at most the last start of a window that did (red), and
+    a later day up to `on` falls in the window holding `on` (yellow only when that ends within a week)."""
+    lo, hi = dt.date(on.year - 1, 1, 1), dt.date(on.year, 12, 31)
+    q = Q(day__lte=on) & ~Q(d2__in=list(compliance.CADENCE_MONTHS))  # unknown cadences: as before
+    for cadence in compliance.CADENCE_MONTHS:
+        windows = compliance.window_starts(cadence, lo, hi)
+        ended = [ws for ws, we in windows if we < on]
+        last = ended[-1] if ended else None
+        current = next((we for ws, we in windows if we >= on), None)
+        if last is not None:
+            q |= Q(d2=cadence, day__lte=last)
+        if current is not None and current - on <= SOON:
+            q |= Q(d2=cadence, day__lte=on) & (Q(day__gt=last) if last is not None else Q())
+    return q
+
+
+def _meeting_message(urls, code, requirement, ws, we, red):
+    if red:
+        message = _("%(req)s：%(start)s 至 %(end)s 应开未开") % {"req": requirement, "start": ws, "end": we}
+    else:
+        message = _("%(req)s：本期 %(end)s 截止，尚未召开") % {"req": requirement, "end": we}
+    return message, urls("activities:calendar", code)
+
+
+def _meeting_span(on: dt.date) -> tuple[dt.date, dt.date]:
+    """Windows of last year and this year."""
+    return dt.date(on.year - 1, 1, 1), dt.date(on.year, 12, 31)
+
+
+def _meeting_severity(on: dt.date, ws: dt.date, we: dt.date) -> str | None:
+    """Ended unmet (red), or the current window ending within a week (yellow); otherwise no warning."""
+    if ws > on:
+        return None
+    if we < on:
+        return RED
+    if we - on <= SOON:
+        return YELLOW
+    return None
+
+
+def _facts_cover(start: dt.date, end: dt.date) -> bool:
     from qingfeng.indicators import facts
-    from qingfeng.indicators.models import OwnFact
 
     st = facts.state()
-    if st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to:
-        names = dict(ActivityType.objects.values_list("pk", "name"))
-        rows = list(OwnFact.objects.filter(metric="win", total=0, org__path__startswith=org.path, day__gte=start,
-                                           day__lte=end).values_list("org_id", "d1", "d2", "day"))
-        orgs = Organization.objects.in_bulk({r[0] for r in rows})
-        out = []
-        for org_id, type_id, cadence, ws in rows:
-            we = compliance.window_starts(cadence, ws, dt.date(ws.year + 1, 12, 31))[0][1]
-            out.append((orgs[org_id], names.get(int(type_id), type_id), ws, we))
-        return out
+    return st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to
+
+
+class _WindowEnds(dict):
+    """The last day of the window a compliance fact's day stands for (see compliance.window_starts)."""
+
+    def __missing__(self, key: tuple[str, dt.date]) -> dt.date:
+        cadence, ws = key
+        we = self[key] = compliance.window_starts(cadence, ws, dt.date(ws.year + 1, 12, 31))[0][1]
+        return we
+
+
+WINDOW_FIELDS = ("id", "org_id", "org__path", "org__code", "d1", "d2", "day")
+
+
+def _window_rows(facts_rows: list[tuple], on: dt.date, ends: _WindowEnds) -> list[tuple]:
+    """Rows of unmet-window facts (WINDOW_FIELDS) that warn on `on`, in the order the facts were written
+    (per branch: requirement, then window)."""
+    from qingfeng.activities.models import ActivityType
+
+    names = dict(ActivityType.objects.values_list("pk", "name"))
+    out = []
+    for _id, org_id, path, code, type_id, cadence, ws in sorted(facts_rows, key=itemgetter(0)):
+        we = ends[(cadence, ws)]
+        severity = _meeting_severity(on, ws, we)
+        if severity is not None:
+            out.append(_row("meetings", severity, org_id, path, we, _meeting_message, code,
+                            names.get(int(type_id), type_id), ws, we, severity == RED))
+    return out
+
+
+def _meetings(org: Organization, on: dt.date) -> list[tuple]:
+    """Every meeting warning of the subtree: from the compliance facts (one row per branch and window) when
+    they cover the span; otherwise computed from the records."""
+    from qingfeng.indicators.models import OwnFact
+
+    start, end = _meeting_span(on)
+    if _facts_cover(start, end):
+        unmet = OwnFact.objects.filter(metric="win", total=0, org__path__startswith=org.path, day__gte=start,
+                                       day__lte=end).filter(_window_ends(on))
+        return _window_rows(list(unmet.order_by().values_list(*WINDOW_FIELDS)), on, _WindowEnds())
     branches = {b.pk: b for b in compliance.requirement_branches(org, start, end)}
-    return [(branches[w.org_id], w.requirement, w.start, w.end)
-            for w in compliance.windows_for_branches(list(branches.values()), compliance.active_requirements(), start, end)
-            if not w.met]
-
-
-def _meetings(org: Organization, on: dt.date) -> list[Warning]:
-    """Windows of last year and this year that ended unmet (red), and current ones ending within a week (yellow)."""
     out = []
-    for branch, requirement, ws, we in _unmet_windows(org, dt.date(on.year - 1, 1, 1), dt.date(on.year, 12, 31)):
-        if ws > on:
-            continue
-        if we < on:
-            severity = RED
-            message = _("%(req)s：%(start)s 至 %(end)s 应开未开") % {"req": requirement, "start": ws, "end": we}
-        elif we - on <= SOON:
-            severity = YELLOW
-            message = _("%(req)s：本期 %(end)s 截止，尚未召开") % {"req": requirement, "end": we}
-        else:
-            continue
-        out.append(Warning("meetings", severity, branch, message, reverse("activities:calendar", args=[branch.code]), we))
+    for w in compliance.windows_for_branches(list(branches.values()), compliance.active_requirements(), start, end):
+        severity = None if w.met else _meeting_severity(on, w.start, w.end)
+        if severity is not None:
+            b = branches[w.org_id]
+            out.append(_row("meetings", severity, b.pk, b.path, w.end, _meeting_message, b.code, w.requirement,
+                            w.start, w.end, severity == RED))
     return out
 
 
-def _findings(org: Organization, on: dt.date) -> list[Warning]:
+class _Meetings:
+    """The meeting warnings of a subtree, counted from the rolled-up window facts; its first rows read by
+    walking down the tree in path order, only into subtrees whose facts hold unmet windows still needed.
+
+    Falls back to reading every row (`_meetings`) when the facts do not cover the span, for a branch's own
+    subtree, and for more rows than DEFERRED_MAX."""
+
+    DEFERRED_MAX = 1000
+
+    def __init__(self, org: Organization, on: dt.date):
+        from qingfeng.indicators.models import Fact
+
+        self.org, self.on = org, on
+        self.ends = _WindowEnds()
+        self.all: _Rows | None = None
+        start, end = _meeting_span(on)
+        self.deferred = org.kind not in REQUIREMENT_KINDS and _facts_cover(start, end)
+        if not self.deferred:
+            self.all = _Rows(_meetings(org, on))
+            self.counts = self.all.counts
+            return
+        # Unmet windows that warn, by sort key (not red, last day) — rows of one key are ordered by path —
+        # and the key of each (window start, type, cadence) fact.
+        self.counts = Counter()
+        self.per_key: Counter = Counter()
+        self.key_of: dict[tuple[dt.date, str, str], tuple[bool, dt.date]] = {}
+        for ws, type_id, cadence, n, met in Fact.objects.filter(
+                org_id=org.pk, metric="win", grain="w", day__gte=start, day__lte=min(end, on),
+                d2__in=list(compliance.CADENCE_MONTHS)).order_by().values_list("day", "d1", "d2", "n", "total"):
+            severity = _meeting_severity(on, ws, self.ends[(cadence, ws)]) if n > met else None
+            if severity is not None:
+                key = (severity != RED, self.ends[(cadence, ws)])
+                self.key_of[(ws, type_id, cadence)] = key
+                self.per_key[key] += n - met
+                self.counts[("meetings", severity)] += n - met
+
+    def first(self, n: int | None) -> list[tuple]:
+        if self.all is None and (n is None or n > self.DEFERRED_MAX):
+            self.all = _Rows(_meetings(self.org, self.on))
+        if self.all is not None:
+            return self.all.first(n)
+        need: dict[tuple[bool, dt.date], int] = {}
+        left = n
+        for key in sorted(self.per_key):
+            if left <= 0:
+                break
+            need[key] = min(self.per_key[key], left)
+            left -= need[key]
+        if not need:
+            return []
+        wanted = Q()
+        for (ws, type_id, cadence), key in self.key_of.items():
+            if key in need:
+                wanted |= Q(day=ws, d1=type_id, d2=cadence)
+        found = _window_rows(self._take(self.org.pk, wanted, need), self.on, self.ends)
+        return sorted(found, key=SORT_KEY)[:n]
+
+    def _take(self, parent_id: int, wanted: Q, need: dict) -> list[tuple]:
+        """Unmet-window facts (WINDOW_FIELDS) under the organization, among them, for each sort key, the first
+        need[key] in path order. The children in path order hold the rows in path order, each child's subtree
+        together (the paths of a subtree share their prefix), so a child is entered only for keys still
+        needed, and only as far as needed."""
+        from qingfeng.indicators.models import Fact, OwnFact
+
+        children = sorted(Organization.objects.filter(parent_id=parent_id).values_list("id", "path", "kind"),
+                          key=itemgetter(1))
+        branches = [c[0] for c in children if c[2] in REQUIREMENT_KINDS]
+        others = [c[0] for c in children if c[2] not in REQUIREMENT_KINDS]
+        unmet = OwnFact.objects.filter(metric="win", total=0).filter(wanted).order_by()
+        # The organization's own windows (none unless it is a branch) and its branches' subtrees, read whole.
+        block: dict[int, list[tuple]] = {parent_id: [], **{b: [] for b in branches}}
+        for row in unmet.filter(org_id__in=[parent_id, *branches]).values_list(*WINDOW_FIELDS):
+            block[row[1]].append(row)
+        paths = {c[0]: c[1] for c in children}
+        for b in set(Organization.objects.filter(parent_id__in=branches).values_list("parent_id", flat=True)):
+            block[b] += unmet.filter(org__path__startswith=paths[b]).exclude(org_id=b).values_list(*WINDOW_FIELDS)
+        counts: dict[int, Counter] = {c: Counter() for c in others}
+        if others:
+            for org_id, ws, type_id, cadence, n, met in Fact.objects.filter(
+                    org_id__in=others, metric="win", grain="w").filter(wanted).values_list(
+                    "org_id", "day", "d1", "d2", "n", "total"):
+                key = self.key_of.get((ws, type_id, cadence))
+                if key is not None:
+                    counts[org_id][key] += n - met
+        left = dict(need)
+        out: list[tuple] = []
+
+        def take(rows):
+            out.extend(rows)
+            for r in rows:
+                key = self.key_of.get((r[6], r[4], r[5]))
+                if key in left:
+                    left[key] -= 1
+
+        take(block[parent_id])
+        for org_id, _path, kind in children:
+            if all(v <= 0 for v in left.values()):
+                break
+            if kind in REQUIREMENT_KINDS:
+                take(block[org_id])
+                continue
+            sub = {k: min(c, left[k]) for k, c in counts[org_id].items() if c > 0 and left.get(k, 0) > 0}
+            if sub:
+                out.extend(self._take(org_id, wanted, sub))
+                for k, c in sub.items():
+                    left[k] -= c
+        return out
+
+
+# ---- findings, elections, 办实事, coverage ------------------------------------------------
+
+def _finding_message(urls, code, deadline, red):
+    if red:
+        message = _("问题 %(code)s 已超过整改期限 %(date)s") % {"code": code, "date": deadline}
+    else:
+        message = _("问题 %(code)s 将于 %(date)s 到期") % {"code": code, "date": deadline}
+    return message, urls("supervision:detail", code)
+
+
+def _findings(org: Organization, on: dt.date) -> list[tuple]:
     qs = Finding.objects.filter(org__path__startswith=org.path, deadline__lte=on + SOON, found_on__lte=on).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=on)).select_related("org")
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on))
     out = []
-    for f in qs.order_by("deadline", "code"):
-        if f.deadline < on:
-            severity, message = RED, _("问题 %(code)s 已超过整改期限 %(date)s") % {"code": f.code, "date": f.deadline}
-        else:
-            severity, message = YELLOW, _("问题 %(code)s 将于 %(date)s 到期") % {"code": f.code, "date": f.deadline}
-        out.append(Warning("findings", severity, f.org, message, reverse("supervision:detail", args=[f.code]), f.deadline))
+    for org_id, path, code, deadline in qs.order_by("deadline", "code").values_list("org_id", "org__path", "code",
+                                                                                   "deadline"):
+        severity = RED if deadline < on else YELLOW
+        out.append(_row("findings", severity, org_id, path, deadline, _finding_message, code, deadline, severity == RED))
     return out
 
 
-def _elections(org: Organization, on: dt.date) -> list[Warning]:
+def _election_message(urls, pk, ends, red):
+    if red:
+        message = _("本届任期已于 %(date)s 届满，尚未换届") % {"date": ends}
+    else:
+        message = _("本届任期将于 %(date)s 届满") % {"date": ends}
+    return message, urls("grassroots:election_detail", pk)
+
+
+def _elections(org: Organization, on: dt.date) -> list[tuple]:
     orgs = direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on", "dissolved_on")
-    latest: dict[int, Election] = {}
-    for e in Election.objects.filter(org__in=orgs, held_on__lte=on).select_related("org").order_by("org_id", "held_on", "id"):
-        latest[e.org_id] = e
+    latest: dict[int, tuple] = {}
+    for row in Election.objects.filter(org__in=orgs.values("pk"), held_on__lte=on).order_by(
+            "org_id", "held_on", "id").values_list("org_id", "pk", "org__path", "held_on", "term_years"):
+        latest[row[0]] = row
     out = []
-    for e in latest.values():
-        ends = add_years(e.held_on, e.term_years)
+    for org_id, pk, path, held_on, term_years in latest.values():
+        ends = add_years(held_on, term_years)
         if ends <= on:
-            out.append(Warning("elections", RED, e.org, _("本届任期已于 %(date)s 届满，尚未换届") % {"date": ends},
-                               reverse("grassroots:election_detail", args=[e.pk]), ends))
+            out.append(_row("elections", RED, org_id, path, ends, _election_message, pk, ends, True))
         elif ends - on <= ELECTION_NOTICE:
-            out.append(Warning("elections", YELLOW, e.org, _("本届任期将于 %(date)s 届满") % {"date": ends},
-                               reverse("grassroots:election_detail", args=[e.pk]), ends))
+            out.append(_row("elections", YELLOW, org_id, path, ends, _election_message, pk, ends, False))
     return out
 
 
-def _service(org: Organization, on: dt.date) -> list[Warning]:
+def _service_message(urls, code, name, planned_on):
+    return (_("办实事“%(name)s”计划 %(date)s 完成，尚未办结") % {"name": name, "date": planned_on},
+            urls("service:detail", code))
+
+
+def _service(org: Organization, on: dt.date) -> list[tuple]:
     qs = ServiceItem.objects.filter(org__path__startswith=org.path, planned_on__lt=on, committed_on__lte=on).filter(
-        Q(completed_on__isnull=True) | Q(completed_on__gt=on)).select_related("org")
-    return [Warning("service", RED, s.org, _("办实事“%(name)s”计划 %(date)s 完成，尚未办结") % {"name": s.name, "date": s.planned_on},
-                    reverse("service:detail", args=[s.code]), s.planned_on)
-            for s in qs.order_by("planned_on", "code")]
+        Q(completed_on__isnull=True) | Q(completed_on__gt=on))
+    return [_row("service", RED, org_id, path, planned_on, _service_message, code, name, planned_on)
+            for org_id, path, code, name, planned_on in qs.order_by("planned_on", "code").values_list(
+                "org_id", "org__path", "code", "name", "planned_on")]
 
 
-def _coverage(org: Organization, on: dt.date) -> list[Warning]:
+def _coverage_message(urls, type_, name, credit_code):
+    return (_("%(type)s“%(name)s”尚未实现党的组织和工作覆盖") % {"type": type_, "name": name},
+            urls("entities:detail", credit_code))
+
+
+def _coverage(org: Organization, on: dt.date) -> list[tuple]:
     ask = direct.Ask(org, on, on)
     out = []
     for type_ in ("非公有制企业", "社会组织"):
-        for e in direct.entities_at(ask, type_).filter(mode_at=CoverageMode.NONE).select_related("org"):
-            out.append(Warning("coverage", YELLOW, e.org, _("%(type)s“%(name)s”尚未实现党的组织和工作覆盖") % {
-                "type": e.type, "name": e.name}, reverse("entities:detail", args=[e.credit_code])))
+        for org_id, path, etype, name, credit_code in direct.entities_at(ask, type_).filter(
+                mode_at=CoverageMode.NONE).order_by("credit_code").values_list(
+                "org_id", "org__path", "type", "name", "credit_code"):
+            out.append(_row("coverage", YELLOW, org_id, path, None, _coverage_message, etype, name, credit_code))
     return out
 
 
+# ---- size: oversize branches, kind not fitting the size ----------------------------------
+
 def member_counts(org: Organization, on: dt.date) -> tuple[dict[int, int], dict[int, int]]:
-    """Members (正式 and 预备) and 正式党员 holding a relation to each organization of the subtree on `on`."""
+    """Members (正式 and 预备) and 正式党员 holding a relation to each organization of the subtree on `on`
+    (organizations with members only): one grouped count."""
     qs = direct.active_on(Relation.objects.filter(org__path__startswith=org.path, person__admitted_on__lte=on), on,
                           "start_on", "end_on")
-    members: dict[int, int] = defaultdict(int)
-    full: dict[int, int] = defaultdict(int)
-    for org_id, is_full in qs.annotate(is_full=direct_full(on)).values_list("org_id", "is_full").iterator(chunk_size=20000):
-        members[org_id] += 1
-        full[org_id] += 1 if is_full else 0
+    members: dict[int, int] = {}
+    full: dict[int, int] = {}
+    for org_id, n, n_full in qs.order_by().values("org_id").annotate(
+            n=Count("id"), full=Count("id", filter=direct.full_on_q(on, "person__"))).values_list("org_id", "n", "full"):
+        members[org_id] = n
+        full[org_id] = n_full
     return members, full
 
 
-def direct_full(on: dt.date):
-    from django.db.models import BooleanField, Case, Value, When
-
-    return Case(When(direct.full_on_q(on, "person__"), then=Value(True)), default=Value(False),
-                output_field=BooleanField())
+def _oversize_message(urls, code, n):
+    return _("支部党员 %(n)s 人，超过50人，宜分设支部或设立党总支") % {"n": n}, urls("orgs:detail", code)
 
 
-def _size(org: Organization, on: dt.date, kinds: set[str]) -> list[Warning]:
+def _few_full_message(urls, code, n):
+    return _("正式党员不足3人（%(n)s 人），宜与邻近单位成立联合党支部") % {"n": n}, urls("orgs:detail", code)
+
+
+def _committee_message(urls, code, n):
+    return _("党员 %(n)s 人，达到100人，宜设立党的基层委员会") % {"n": n}, urls("orgs:detail", code)
+
+
+def _size(org: Organization, on: dt.date, kinds: set[str]) -> list[tuple]:
     members, full = member_counts(org, on)
     orgs = list(direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on",
-                                 "dissolved_on").only("id", "code", "name", "kind", "path"))
-    subtree: dict[int, int] = defaultdict(int)
-    by_code = {o.code: o.pk for o in orgs}
-    for o in orgs:
-        for code in o.path.strip("/").split("/"):
-            if code in by_code and members.get(o.pk):
-                subtree[by_code[code]] += members[o.pk]
+                                 "dissolved_on").order_by().values_list("id", "code", "kind", "path"))
+    # Members of the active organizations under each active branch or general branch (itself included).
+    subtree: dict[int, int] = {}
+    by_code = {code: pk for pk, code, kind, _path in orgs if kind in (Kind.BRANCH, Kind.GENERAL_BRANCH)}
+    for pk, _code, _kind, path in orgs:
+        n = members.get(pk)
+        if not n:
+            continue
+        for code in path.strip("/").split("/"):
+            if code in by_code:
+                subtree[by_code[code]] = subtree.get(by_code[code], 0) + n
     out = []
-    for o in orgs:
-        url = reverse("orgs:detail", args=[o.code])
-        if "oversize" in kinds and o.kind in BRANCH_KINDS and members.get(o.pk, 0) > BRANCH_MAX:
-            out.append(Warning("oversize", YELLOW, o, _("支部党员 %(n)s 人，超过50人，宜分设支部或设立党总支") % {
-                "n": members[o.pk]}, url))
+    for pk, code, kind, path in orgs:
+        if "oversize" in kinds and kind in BRANCH_KINDS and members.get(pk, 0) > BRANCH_MAX:
+            out.append(_row("oversize", YELLOW, pk, path, None, _oversize_message, code, members[pk]))
         if "setup" not in kinds:
             continue
-        if o.kind == Kind.BRANCH and o.pk in members and full.get(o.pk, 0) < BRANCH_MIN_FULL:
-            out.append(Warning("setup", YELLOW, o, _("正式党员不足3人（%(n)s 人），宜与邻近单位成立联合党支部") % {
-                "n": full.get(o.pk, 0)}, url))
-        if o.kind in (Kind.BRANCH, Kind.GENERAL_BRANCH) and subtree.get(o.pk, 0) >= COMMITTEE_MIN:
-            out.append(Warning("setup", YELLOW, o, _("党员 %(n)s 人，达到100人，宜设立党的基层委员会") % {
-                "n": subtree[o.pk]}, url))
+        if kind == Kind.BRANCH and pk in members and full.get(pk, 0) < BRANCH_MIN_FULL:
+            out.append(_row("setup", YELLOW, pk, path, None, _few_full_message, code, full.get(pk, 0)))
+        if kind in (Kind.BRANCH, Kind.GENERAL_BRANCH) and subtree.get(pk, 0) >= COMMITTEE_MIN:
+            out.append(_row("setup", YELLOW, pk, path, None, _committee_message, code, subtree[pk]))
     return out
+
+
+# ---- together --------------------------------------------------------------------------
+
+def warning_list(org: Organization, on: dt.date, user=None, kinds=None) -> WarningList:
+    """Every warning for the subtree of `org` on day `on` (red first, then by due date), built on demand."""
+    wanted = set(kinds) if kinds else set(KINDS)
+    parts: list = []
+    if "meetings" in wanted:
+        parts.append(_Meetings(org, on))
+    for kind, rows in (("findings", _findings), ("elections", _elections), ("service", _service),
+                       ("coverage", _coverage)):
+        if kind in wanted:
+            parts.append(_Rows(rows(org, on)))
+    if wanted & {"oversize", "setup"}:
+        parts.append(_Rows(_size(org, on, wanted)))
+    return WarningList(parts)
 
 
 def warnings_for(org: Organization, on: dt.date, user=None, kinds=None) -> list[Warning]:
     """Every warning for the subtree of `org` on day `on` (red first, then by due date)."""
-    wanted = set(kinds) if kinds else set(KINDS)
-    out: list[Warning] = []
-    if "meetings" in wanted:
-        out += _meetings(org, on)
-    if "findings" in wanted:
-        out += _findings(org, on)
-    if "elections" in wanted:
-        out += _elections(org, on)
-    if "service" in wanted:
-        out += _service(org, on)
-    if "coverage" in wanted:
-        out += _coverage(org, on)
-    if wanted & {"oversize", "setup"}:
-        out += _size(org, on, wanted)
-    out.sort(key=lambda w: (w.severity != RED, w.due or dt.date.max, w.org.path, w.kind))
-    return out
+    return list(warning_list(org, on, user=user, kinds=kinds))

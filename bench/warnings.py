@@ -1,0 +1,354 @@
+"""Benchmark of the warnings (预警): the cockpit's warnings card and the warnings page at city scale.
+
+Two requests, in-process through Django's test client, signed in as the demo's `leader` (server time: routing,
+access checks, the warnings engine and the template — no network, no browser), for the root 140100 on 2021-05-11:
+
+  card   /cockpit/warnings/?org=140100&to=2021-05-11 (htmx): the 12 most urgent and the count per colour
+  page   /indicators/warnings/?org=140100&on=2021-05-11: the first page of 50, the counts per kind and colour
+
+each two ways, in the same run:
+
+  now        as served: indicators.warnings.warning_list (plain rows; Warning objects only for those shown)
+  previous   baseline: the implementation before this change, kept below as `previous_warnings_for` (every
+             Warning built, then counted and paginated as the views did), patched in for the same requests
+
+"cold" is the first request on a fresh database connection; "warm" the median of the following ones. The
+responses of the two ways must be the same page. `--compare` also checks, without timing, that the full lists
+(kind, severity, organization, message, URL, due, order) of the root and two counties are identical.
+
+Usage:  DATABASE_URL=postgres://…/bench QINGFENG_VAR=/tmp/bench .venv/bin/python bench/warnings.py
+        [--org 140100] [--on 2021-05-11] [--runs 5] [--previous-runs 1] [--compare 140100 140105 140107]
+        [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]  # this file is not the stdlib's `warnings`
+sys.path.insert(0, str(HERE.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingfeng.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+
+from qingfeng.core.dates import add_years  # noqa: E402
+from qingfeng.entities.models import CoverageMode  # noqa: E402
+from qingfeng.indicators import compliance, direct  # noqa: E402
+from qingfeng.indicators.warnings import (  # noqa: E402
+    BRANCH_MAX,
+    BRANCH_MIN_FULL,
+    COMMITTEE_MIN,
+    ELECTION_NOTICE,
+    KINDS,
+    RED,
+    SOON,
+    YELLOW,
+    Warning,
+)
+from qingfeng.orgs.models import BRANCH_KINDS, Election, Kind, Organization  # noqa: E402
+from qingfeng.people.models import Relation  # noqa: E402
+from qingfeng.service.models import ServiceItem  # noqa: E402
+from qingfeng.supervision.models import Finding  # noqa: E402
+
+ON = dt.date(2021, 5, 11)
+
+
+# ---- the previous implementation (qingfeng/indicators/warnings.py before this change), verbatim ----------
+
+def old_unmet_windows(org: Organization, start: dt.date, end: dt.date) -> list[tuple[Organization, str, dt.date, dt.date]]:
+    """(branch, requirement, first day, last day) of the due windows in [start, end] held by no activity.
+
+    Read from the compliance facts (one row per branch and window) when they cover the span; otherwise
+    computed from the records."""
+    from qingfeng.activities.models import ActivityType
+    from qingfeng.indicators import facts
+    from qingfeng.indicators.models import OwnFact
+
+    st = facts.state()
+    if st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to:
+        names = dict(ActivityType.objects.values_list("pk", "name"))
+        rows = list(OwnFact.objects.filter(metric="win", total=0, org__path__startswith=org.path, day__gte=start,
+                                           day__lte=end).values_list("org_id", "d1", "d2", "day"))
+        orgs = Organization.objects.in_bulk({r[0] for r in rows})
+        out = []
+        for org_id, type_id, cadence, ws in rows:
+            we = compliance.window_starts(cadence, ws, dt.date(ws.year + 1, 12, 31))[0][1]
+            out.append((orgs[org_id], names.get(int(type_id), type_id), ws, we))
+        return out
+    branches = {b.pk: b for b in compliance.requirement_branches(org, start, end)}
+    return [(branches[w.org_id], w.requirement, w.start, w.end)
+            for w in compliance.windows_for_branches(list(branches.values()), compliance.active_requirements(), start, end)
+            if not w.met]
+
+
+def old_meetings(org: Organization, on: dt.date) -> list[Warning]:
+    """Windows of last year and this year that ended unmet (red), and current ones ending within a week (yellow)."""
+    out = []
+    for branch, requirement, ws, we in old_unmet_windows(org, dt.date(on.year - 1, 1, 1), dt.date(on.year, 12, 31)):
+        if ws > on:
+            continue
+        if we < on:
+            severity = RED
+            message = _("%(req)s：%(start)s 至 %(end)s 应开未开") % {"req": requirement, "start": ws, "end": we}
+        elif we - on <= SOON:
+            severity = YELLOW
+            message = _("%(req)s：本期 %(end)s 截止，尚未召开") % {"req": requirement, "end": we}
+        else:
+            continue
+        out.append(Warning("meetings", severity, branch, message, reverse("activities:calendar", args=[branch.code]), we))
+    return out
+
+
+def old_findings(org: Organization, on: dt.date) -> list[Warning]:
+    qs = Finding.objects.filter(org__path__startswith=org.path, deadline__lte=on + SOON, found_on__lte=on).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on)).select_related("org")
+    out = []
+    for f in qs.order_by("deadline", "code"):
+        if f.deadline < on:
+            severity, message = RED, _("问题 %(code)s 已超过整改期限 %(date)s") % {"code": f.code, "date": f.deadline}
+        else:
+            severity, message = YELLOW, _("问题 %(code)s 将于 %(date)s 到期") % {"code": f.code, "date": f.deadline}
+        out.append(Warning("findings", severity, f.org, message, reverse("supervision:detail", args=[f.code]), f.deadline))
+    return out
+
+
+def old_elections(org: Organization, on: dt.date) -> list[Warning]:
+    orgs = direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on", "dissolved_on")
+    latest: dict[int, Election] = {}
+    for e in Election.objects.filter(org__in=orgs, held_on__lte=on).select_related("org").order_by("org_id", "held_on", "id"):
+        latest[e.org_id] = e
+    out = []
+    for e in latest.values():
+        ends = add_years(e.held_on, e.term_years)
+        if ends <= on:
+            out.append(Warning("elections", RED, e.org, _("本届任期已于 %(date)s 届满，尚未换届") % {"date": ends},
+                               reverse("grassroots:election_detail", args=[e.pk]), ends))
+        elif ends - on <= ELECTION_NOTICE:
+            out.append(Warning("elections", YELLOW, e.org, _("本届任期将于 %(date)s 届满") % {"date": ends},
+                               reverse("grassroots:election_detail", args=[e.pk]), ends))
+    return out
+
+
+def old_service(org: Organization, on: dt.date) -> list[Warning]:
+    qs = ServiceItem.objects.filter(org__path__startswith=org.path, planned_on__lt=on, committed_on__lte=on).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=on)).select_related("org")
+    return [Warning("service", RED, s.org, _("办实事“%(name)s”计划 %(date)s 完成，尚未办结") % {"name": s.name, "date": s.planned_on},
+                    reverse("service:detail", args=[s.code]), s.planned_on)
+            for s in qs.order_by("planned_on", "code")]
+
+
+def old_coverage(org: Organization, on: dt.date) -> list[Warning]:
+    ask = direct.Ask(org, on, on)
+    out = []
+    for type_ in ("非公有制企业", "社会组织"):
+        for e in direct.entities_at(ask, type_).filter(mode_at=CoverageMode.NONE).select_related("org"):
+            out.append(Warning("coverage", YELLOW, e.org, _("%(type)s“%(name)s”尚未实现党的组织和工作覆盖") % {
+                "type": e.type, "name": e.name}, reverse("entities:detail", args=[e.credit_code])))
+    return out
+
+
+def old_member_counts(org: Organization, on: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+    """Members (正式 and 预备) and 正式党员 holding a relation to each organization of the subtree on `on`."""
+    qs = direct.active_on(Relation.objects.filter(org__path__startswith=org.path, person__admitted_on__lte=on), on,
+                          "start_on", "end_on")
+    members: dict[int, int] = defaultdict(int)
+    full: dict[int, int] = defaultdict(int)
+    for org_id, is_full in qs.annotate(is_full=old_direct_full(on)).values_list("org_id", "is_full").iterator(chunk_size=20000):
+        members[org_id] += 1
+        full[org_id] += 1 if is_full else 0
+    return members, full
+
+
+def old_direct_full(on: dt.date):
+    from django.db.models import BooleanField, Case, Value, When
+
+    return Case(When(direct.full_on_q(on, "person__"), then=Value(True)), default=Value(False),
+                output_field=BooleanField())
+
+
+def old_size(org: Organization, on: dt.date, kinds: set[str]) -> list[Warning]:
+    members, full = old_member_counts(org, on)
+    orgs = list(direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on",
+                                 "dissolved_on").only("id", "code", "name", "kind", "path"))
+    subtree: dict[int, int] = defaultdict(int)
+    by_code = {o.code: o.pk for o in orgs}
+    for o in orgs:
+        for code in o.path.strip("/").split("/"):
+            if code in by_code and members.get(o.pk):
+                subtree[by_code[code]] += members[o.pk]
+    out = []
+    for o in orgs:
+        url = reverse("orgs:detail", args=[o.code])
+        if "oversize" in kinds and o.kind in BRANCH_KINDS and members.get(o.pk, 0) > BRANCH_MAX:
+            out.append(Warning("oversize", YELLOW, o, _("支部党员 %(n)s 人，超过50人，宜分设支部或设立党总支") % {
+                "n": members[o.pk]}, url))
+        if "setup" not in kinds:
+            continue
+        if o.kind == Kind.BRANCH and o.pk in members and full.get(o.pk, 0) < BRANCH_MIN_FULL:
+            out.append(Warning("setup", YELLOW, o, _("正式党员不足3人（%(n)s 人），宜与邻近单位成立联合党支部") % {
+                "n": full.get(o.pk, 0)}, url))
+        if o.kind in (Kind.BRANCH, Kind.GENERAL_BRANCH) and subtree.get(o.pk, 0) >= COMMITTEE_MIN:
+            out.append(Warning("setup", YELLOW, o, _("党员 %(n)s 人，达到100人，宜设立党的基层委员会") % {
+                "n": subtree[o.pk]}, url))
+    return out
+
+
+def previous_warnings_for(org: Organization, on: dt.date, user=None, kinds=None) -> list[Warning]:
+    """Every warning for the subtree of `org` on day `on` (red first, then by due date)."""
+    wanted = set(kinds) if kinds else set(KINDS)
+    out: list[Warning] = []
+    if "meetings" in wanted:
+        out += old_meetings(org, on)
+    if "findings" in wanted:
+        out += old_findings(org, on)
+    if "elections" in wanted:
+        out += old_elections(org, on)
+    if "service" in wanted:
+        out += old_service(org, on)
+    if "coverage" in wanted:
+        out += old_coverage(org, on)
+    if wanted & {"oversize", "setup"}:
+        out += old_size(org, on, wanted)
+    out.sort(key=lambda w: (w.severity != RED, w.due or dt.date.max, w.org.path, w.kind))
+    return out
+
+
+def previous_warnings_for_list(org, on, user=None, kinds=None):
+    """The previous implementation as the views now take it: a list that also counts itself."""
+    return _CountingList(previous_warnings_for(org, on, user=user, kinds=kinds))
+
+
+class _CountingList(list):
+    def counts(self) -> Counter:
+        return Counter((w.kind, w.severity) for w in self)
+
+
+# ---- measuring -----------------------------------------------------------------------------
+
+def request_once(client, url: str, **headers) -> tuple[float, int, str]:
+    from django.test.utils import CaptureQueriesContext
+
+    connection.close()  # each measured request starts like a fresh worker's: no cached connection state
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        response = client.get(url, headers=headers)
+        elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, response.status_code
+    return elapsed, len(queries), response.content.decode()
+
+
+def measure(client, url: str, runs: int, **headers) -> dict:
+    times, counts, page = [], [], ""
+    for _run in range(runs):
+        ms, n, page = request_once(client, url, **headers)
+        times.append(ms)
+        counts.append(n)
+    return {"cold_ms": round(times[0], 1), "warm_ms": round(statistics.median(times[1:] or times), 1),
+            "min_ms": round(min(times), 1), "queries": counts[-1], "runs": runs, "page": page}
+
+
+def body(page: str) -> str:
+    """The part of the response the warnings make (the CSRF token and timings differ between requests)."""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", page)
+    return re.sub(r'<meta name="csrf-token" content="[^"]*">', "", page)
+
+
+def as_rows(found) -> list[tuple]:
+    return [(w.kind, w.severity, w.org.pk, w.org.code, str(w.message), w.url, w.due) for w in found]
+
+
+def compare(codes: list[str], on: dt.date) -> dict:
+    from qingfeng.indicators.warnings import warnings_for
+
+    out = {}
+    for code in codes:
+        org = Organization.objects.get(code=code)
+        started = time.perf_counter()
+        new = as_rows(warnings_for(org, on))
+        t_new = time.perf_counter() - started
+        started = time.perf_counter()
+        old = as_rows(previous_warnings_for(org, on))
+        t_old = time.perf_counter() - started
+        first = next((i for i, (a, b) in enumerate(zip(new, old, strict=False)) if a != b), None)
+        same = new == old
+        out[code] = {"warnings": len(new), "identical": same, "first_difference": first,
+                     "kinds": dict(Counter(r[0] for r in new)), "now_s": round(t_new, 2), "previous_s": round(t_old, 2)}
+        print(f"compare {code}: {len(new)} warnings now, {len(old)} before — identical: {same}"
+              f"{'' if same else f' (first difference at {first})'}; {t_new:.1f} s now, {t_old:.1f} s before", flush=True)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--org", default="140100")
+    parser.add_argument("--on", default=str(ON))
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--previous-runs", type=int, default=1)
+    parser.add_argument("--compare", nargs="*", default=None, help="organization codes whose full lists to compare")
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args()
+
+    from django.core.management import call_command
+    from django.test import Client
+
+    from qingfeng.accounts.models import User
+    from qingfeng.core.schema import migrate_quietly
+    from qingfeng.indicators import views
+    from qingfeng.indicators import warnings as engine
+
+    migrate_quietly(call_command)
+    on = dt.date.fromisoformat(args.on)
+    client = Client()
+    client.force_login(User.objects.get(username="leader"))
+    orgs = Organization.objects.count()
+    urls = {"card": (f"/cockpit/warnings/?org={args.org}&to={on}", {"HX_Request": "true"}),
+            "page": (f"/indicators/warnings/?org={args.org}&on={on}", {})}
+    print(f"database {connection.vendor}, {orgs} organizations; as leader, on {on}", flush=True)
+    result: dict = {"database": connection.vendor, "organizations": orgs, "org": args.org, "on": str(on)}
+    same_pages = True
+    for name, (url, headers) in urls.items():
+        now = measure(client, url, args.runs, **headers)
+        original = engine.warning_list
+        engine.warning_list = previous_warnings_for_list  # dashboard imports it at call time
+        views.warning_list = previous_warnings_for_list
+        try:
+            previous = measure(client, url, max(args.previous_runs, 1), **headers)
+        finally:
+            engine.warning_list = views.warning_list = original
+        same = body(now["page"]) == body(previous["page"])
+        same_pages &= same
+        result[name] = {"url": url, "now": {k: v for k, v in now.items() if k != "page"},
+                        "previous": {k: v for k, v in previous.items() if k != "page"},
+                        "ratio_previous_over_now": round(previous["warm_ms"] / now["warm_ms"], 1) if now["warm_ms"] else None,
+                        "same_response": same}
+        print(f"{name}: now cold {now['cold_ms']} ms, warm {now['warm_ms']} ms (min {now['min_ms']}), "
+              f"{now['queries']} queries; previous cold {previous['cold_ms']} ms, warm {previous['warm_ms']} ms, "
+              f"{previous['queries']} queries; same response: {same}", flush=True)
+    if args.compare is not None:
+        result["compare"] = compare(args.compare or ["140100", "140105", "140107"], on)
+        same_pages &= all(c["identical"] for c in result["compare"].values())
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if same_pages else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
