@@ -215,13 +215,16 @@ WINDOW_FIELDS = ("id", "org_id", "org__path", "org__code", "d1", "d2", "day")
 
 
 def _window_rows(facts_rows: list[tuple], on: dt.date, ends: _WindowEnds) -> list[tuple]:
-    """Rows of unmet-window facts (WINDOW_FIELDS) that warn on `on`, in the order the facts were written
-    (per branch: requirement, then window)."""
-    from qingfeng.activities.models import ActivityType
+    """Rows of unmet-window facts (WINDOW_FIELDS) that warn on `on`, in requirement order (as computed from
+    the records): a branch's windows ending the same day follow the order of the requirements."""
+    from qingfeng.activities.models import ActivityType, Requirement
 
     names = dict(ActivityType.objects.values_list("pk", "name"))
+    rank = {str(t): i for i, t in enumerate(Requirement.objects.order_by("activity_type__sort", "id").values_list(
+        "activity_type_id", flat=True))}
     out = []
-    for _id, org_id, path, code, type_id, cadence, ws in sorted(facts_rows, key=itemgetter(0)):
+    for _id, org_id, path, code, type_id, cadence, ws in sorted(facts_rows, key=lambda r: (rank.get(r[4], len(rank)),
+                                                                                           r[0])):
         we = ends[(cadence, ws)]
         severity = _meeting_severity(on, ws, we)
         if severity is not None:
