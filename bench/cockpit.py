@@ -9,7 +9,7 @@ and the template — no network, no browser). Two ways, in the same run:
   direct   baseline: every value computed by engine.compute_direct (set-based SQL over the raw tables)
 
 The warnings card is a separate request the page makes after loading (htmx); it is measured on its own
-("panel"), once, because indicators.warnings.warnings_for costs tens of seconds at city scale.
+("panel"), once (bench/warnings.py measures it against the previous implementation).
 
 "cold" is the first request on a fresh database connection; "warm" the median of the following ones. The
 page's figures must be the same both ways. The data set is the demo city (`qingfeng demo --scale city`),
