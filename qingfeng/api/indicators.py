@@ -10,7 +10,7 @@ import json
 from typing import Literal
 
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from qingfeng.accounts import access
@@ -183,15 +183,20 @@ WarningPage = page_schema(WarningOut, "WarningPage")
 @router.get("/warnings", response={200: WarningPage, **READ_ERRORS}, summary="预警 / warnings", tags=["warnings"])
 def list_warnings(request, query: Query[WarningQuery], paging: Query[PageIn]):
     """Red first (something is late), then yellow (due within days, or not fitting the rules), by due day."""
-    from qingfeng.indicators.warnings import warnings_for
+    from qingfeng.core.dates import reference_day
+    from qingfeng.indicators.warnings import RED, warning_list
 
     org = access.get_org_for_user(request.auth, query.org)
     kinds = [k.value for k in query.kind] if query.kind else None
-    found = warnings_for(org, query.on or timezone.localdate(), user=request.auth, kinds=kinds)
-    if query.severity:
-        found = [w for w in found if w.severity == query.severity]
+    found = warning_list(org, query.on or reference_day(), user=request.auth, kinds=kinds)
+    # The list is sorted red first: a colour is a contiguous run of it, so a page is a slice, built alone.
+    total = len(found)
+    reds = sum(n for (_kind, severity), n in found.counts().items() if severity == RED)
+    lo, hi = {None: (0, total), RED: (0, reds)}.get(query.severity, (reds, total))
+    start = lo + (paging.page - 1) * paging.page_size
+    shown = found[start:min(hi, start + paging.page_size)] if start < hi else []
     rows = [{"kind": w.kind, "kind_name": w.kind_label, "severity": w.severity, "org": w.org.code,
-             "org_name": w.org.name, "message": str(w.message), "url": w.url, "due": w.due} for w in found]
-    start = (paging.page - 1) * paging.page_size
-    return {"count": len(rows), "page": paging.page, "page_size": paging.page_size,
-            "pages": -(-len(rows) // paging.page_size), "results": rows[start:start + paging.page_size]}
+             "org_name": w.org.name, "message": str(w.message), "url": w.url, "due": w.due} for w in shown]
+    count = hi - lo
+    return {"count": count, "page": paging.page, "page_size": paging.page_size,
+            "pages": -(-count // paging.page_size), "results": rows}

@@ -129,5 +129,17 @@ def test_warnings_are_those_of_the_warnings_page_for_the_subtree(world, api):
                                                                              for w in expected]
     reds = api(world.city_user).get("warnings", org="140100", severity="red", kind="findings").json()["results"]
     assert {w["org"] for w in reds} == {"14010500101A", "140106001O"}
+    # A colour pages through its own run of the list: every page is the slice of the full list.
+    for severity in ("red", "yellow"):
+        wanted = [(w.kind, w.org.code, str(w.message)) for w in expected if w.severity == severity]
+        got, page = [], 1
+        while True:
+            body = api(world.city_user).get("warnings", org="140100", severity=severity, page=page, page_size=2).json()
+            assert body["count"] == len(wanted) and body["pages"] == -(-len(wanted) // 2)
+            got += [(w["kind"], w["org"], w["message"]) for w in body["results"]]
+            if page >= body["pages"]:
+                break
+            page += 1
+        assert got == wanted and len(wanted) > 2, severity
     assert api(world.clerk).get("warnings", org="140106").status_code == 404
     assert api(world.clerk).get("warnings", org=world.branch_a.code, kind="nonsense").status_code == 400
