@@ -623,6 +623,7 @@ class Sums:
     one UNION ALL round trip (in chunks, for SQLite's limit on compound selects)."""
 
     CHUNK = 200
+    ORGS = 100
 
     def __init__(self):
         self.wanted: dict[tuple, set[int]] = defaultdict(set)
@@ -637,7 +638,9 @@ class Sums:
         return keys
 
     def load(self) -> None:
-        specs = list(self.wanted.items())
+        # A select names at most ORGS organizations (SQLite allows 32,766 parameters in a statement).
+        specs = [(key, ids[i:i + self.ORGS]) for key, org_ids in self.wanted.items()
+                 for ids in [sorted(org_ids)] for i in range(0, len(ids), self.ORGS)]
         for i in range(0, len(specs), self.CHUNK):
             self._load(specs[i:i + self.CHUNK], i)
         self.wanted.clear()

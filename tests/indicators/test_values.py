@@ -305,3 +305,18 @@ def test_facts_of_an_older_layout_are_not_read(world):
     period = (D(2021, 1, 1), D(2021, 12, 31))
     assert engine.compute(world.xiaodian, *period, keys) == engine.compute_direct(world.xiaodian, *period, keys)
     assert engine.compute(world.xiaodian, *period, ["orgs.total"])["orgs.total"] > 0
+
+
+@pytest.mark.django_db
+def test_many_organizations_read_in_chunks_give_each_its_own_values(world, monkeypatch):
+    activity("G1", "主题党日", world.branch_a, D(2021, 2, 3))
+    activity("G2", "党课", world.branch_b, D(2021, 3, 3))
+    facts.rebuild_facts()
+    orgs = [world.city, world.xiaodian, world.community, world.branch_a, world.branch_b, world.school]
+    period = (D(2021, 1, 1), D(2021, 12, 31))
+    keys = ["activities.count", "members.total", "orgs.total", "orglife.compliance", "burden.forms_reduction"]
+    monkeypatch.setattr(facts.Sums, "ORGS", 2)  # six organizations: three selects per day range
+    monkeypatch.setattr(facts.Sums, "CHUNK", 3)  # and several round trips
+    together = engine.compute_many(orgs, *period, keys)
+    assert together == {o.pk: engine.compute_direct(o, *period, keys) for o in orgs}
+    assert together[world.branch_a.pk]["activities.count"] == 1
