@@ -30,6 +30,9 @@ class ActivityAdmin(ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._facts_org_before = Activity.objects.filter(pk=obj.pk).values_list("org_id", flat=True).first() if change else None
+        # an attendance row's person can be changed here: the one replaced has lost an attended activity
+        obj._facts_attendees_before = set(Attendance.objects.filter(activity_id=obj.pk).values_list(
+            "person_id", flat=True)) if change else set()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -43,7 +46,8 @@ class ActivityAdmin(ScopedAdmin):
         orgs = {activity.org_id, getattr(activity, "_facts_org_before", None)} - {None}
         for org_id in sorted(orgs):
             facts.refresh(org_id, activity.date)
-        refresh_attendees(activity.attendance.values_list("person_id", flat=True), activity.date, skip=activity.org_id)
+        attendees = set(activity.attendance.values_list("person_id", flat=True))
+        refresh_attendees(attendees | getattr(activity, "_facts_attendees_before", set()), activity.date, skip=activity.org_id)
 
 
 class LecturerInline(admin.TabularInline):

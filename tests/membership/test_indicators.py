@@ -152,3 +152,31 @@ def test_lapsed_members_from_the_facts_at_the_boundaries(world):
                     audience=None, first_topic=False, lecture_team=None, minutes="", presence={keen.pk: "缺席"})
     assert both(world.branch_b, D(2024, 2, 1), D(2024, 2, 25), [lapsed]) == {lapsed: 4}
     assert both(world.community, D(2024, 2, 1), D(2024, 2, 25), [lapsed]) == {lapsed: 12}
+
+
+def test_an_attendance_row_given_to_another_person_in_the_admin_refreshes_the_one_replaced(world, client_for):
+    """The admin's attendance rows are editable: moving a row from one member to another takes an attended
+    meeting from the first, whose organization (neither the meeting's nor the second's) must follow."""
+    from django.urls import reverse
+
+    from qingfeng.activities.models import Activity, ActivityType, Attendance
+    from qingfeng.indicators import facts
+
+    keen, stand_in = world.members_o[0], world.members_a[0]
+    actions.declare_income(keen, D(2024, 1, 1), "salary", 4000)
+    actions.record_payment(keen, D(2024, 1, 1), D(2024, 1, 5))
+    meeting = Activity.objects.create(code="HD-ADMIN-1", type=ActivityType.objects.get(name="支部党员大会"),
+                                      org=world.branch_b, date=D(2024, 1, 10), topic="联学")
+    row = Attendance.objects.create(activity=meeting, person=keen, presence="出席")
+    facts.rebuild_facts()
+    lapsed = "members.lapsed"
+    assert both(world.branch_o, D(2024, 3, 1), D(2024, 3, 15), [lapsed]) == {lapsed: 3}  # all of O but keen
+    form = {"code": meeting.code, "type": meeting.type_id, "org": world.branch_b.pk, "date": "2024-01-10",
+            "topic": "联学", "channel": "线下", "audience": "", "lecture_team": "", "minutes": "",
+            "attendance-TOTAL_FORMS": "1", "attendance-INITIAL_FORMS": "1", "attendance-MIN_NUM_FORMS": "0",
+            "attendance-MAX_NUM_FORMS": "1000", "attendance-0-id": row.pk, "attendance-0-activity": meeting.pk,
+            "attendance-0-person": stand_in.pk, "attendance-0-presence": "出席"}
+    response = client_for(world.admin).post(reverse("admin:activities_activity_change", args=[meeting.pk]), form)
+    assert response.status_code == 302
+    assert Attendance.objects.get(pk=row.pk).person == stand_in
+    assert both(world.branch_o, D(2024, 3, 1), D(2024, 3, 15), [lapsed]) == {lapsed: 4}
