@@ -180,3 +180,31 @@ def test_an_attendance_row_given_to_another_person_in_the_admin_refreshes_the_on
     assert response.status_code == 302
     assert Attendance.objects.get(pk=row.pk).person == stand_in
     assert both(world.branch_o, D(2024, 3, 1), D(2024, 3, 15), [lapsed]) == {lapsed: 4}
+
+
+def test_payment_rate_when_a_relation_moves_on_a_month_boundary(world):
+    """A transfer on the 1st leaves the month before to the old organization — also for a payment recorded
+    after the move and collected by the new one; a transfer on a month's last day gives that month to the new
+    organization. Partial months at either end of the period do not count."""
+    from qingfeng.indicators import facts
+    from qingfeng.people.actions import transfer_member
+
+    facts.rebuild_facts()
+    mover, stayer, payer = world.members_a[:3]
+    for person in (mover, stayer, payer):
+        actions.declare_income(person, D(2024, 1, 1), "salary", 4000)
+    transfer_member(mover, world.branch_b, D(2024, 3, 1))
+    actions.record_payment(mover, D(2024, 2, 1), D(2024, 3, 5))  # held in A on 29 February
+    actions.record_payment(mover, D(2024, 3, 1), D(2024, 3, 5))
+    actions.record_payment(stayer, D(2024, 3, 1), D(2024, 3, 5))
+    transfer_member(stayer, world.branch_b, D(2024, 3, 31))  # held in B on 31 March
+    for month in (1, 2, 3):
+        actions.record_payment(payer, D(2024, month, 1), D(2024, month, 10))
+    rate = "dues.payment_rate"
+    # A over February and March: due 8 + 6, paid the mover's February and the payer's two → 3/14
+    assert both(world.branch_a, D(2024, 2, 1), D(2024, 3, 31), [rate]) == {rate: 21.4}
+    assert both(world.branch_a, D(2024, 1, 15), D(2024, 4, 10), [rate]) == {rate: 21.4}  # the same whole months
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 3, 31), [rate]) == {rate: 18.2}  # January too: 4/22
+    # B: due 3 + 5, paid the mover's and the stayer's March
+    assert both(world.branch_b, D(2024, 2, 1), D(2024, 3, 31), [rate]) == {rate: 25.0}
+    assert both(world.community, D(2024, 2, 1), D(2024, 3, 31), [rate]) == {rate: 22.7}  # 5/22
