@@ -49,6 +49,7 @@ from qingfeng.grassroots.models import WeakOrgCase
 from qingfeng.indicators import compliance, direct
 from qingfeng.indicators.models import Fact, FactState, OrgAncestor, OwnFact
 from qingfeng.membership import facts as lifecycle
+from qingfeng.membership.indicators import yuan
 from qingfeng.orgs.models import BRANCH_KINDS, PATH_SEP, REQUIREMENT_KINDS, Organization
 from qingfeng.people.models import CadreLevelRecord, Category, Relation, RelationVia
 from qingfeng.service.models import ServiceItem
@@ -57,15 +58,15 @@ from qingfeng.supervision.models import Finding
 EVER = dt.date(1900, 1, 1)  # "since before any period"
 ONE_DAY = dt.timedelta(days=1)
 # The layout of the facts; a database built with an older one is read from the raw records until
-# `rebuild-facts` runs again (2: lifecycle metrics and yearly rows).
-STATE_KEY = "facts-2"
+# `rebuild-facts` runs again (2: lifecycle metrics and yearly rows; 3: dues collected).
+STATE_KEY = "facts-3"
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
 DIRECT = {
     "study.reading_class_trainees", "lecture.lecturers", "grassroots.elections", "grassroots.dispatched", "grassroots.stationed",
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
     # the member lifecycle (small record sets, computed in qingfeng.membership.indicators)
-    "development.applications", "development.in_progress", "development.late_steps", "dues.collected",
+    "development.applications", "development.in_progress", "development.late_steps",
 }
 
 Key = tuple  # (org_id, day, metric, d1, d2, d3)
@@ -117,7 +118,7 @@ def entry_values(org_id: int | None = None):
     ).annotate(c=Count("id"), s=Value(0))
 
 
-SQL_SOURCES = {"act": activity_values, "entry": entry_values}
+SQL_SOURCES = {"act": activity_values, "entry": entry_values, lifecycle.DUES: lifecycle.dues_values}
 
 
 def add_sql_sources(rows: Rows, org_id: int) -> None:
@@ -736,7 +737,7 @@ USES = {
     "service.completion_rate": {"svc_plan"}, "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
     "discipline.recommendations": {"recm"}, "discipline.warning_sessions": {"act"},
     "discipline.warning_audience": {"act"}, "burden.forms_active": {"form"}, "burden.forms_reduction": {"form"},
-    "burden.entries": {"entry"}, "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"},
+    "burden.entries": {"entry"}, "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"}, "dues.collected": {lifecycle.DUES},
 }
 
 
@@ -776,7 +777,7 @@ class Reader:
     """Evaluates indicators from the rolled-up facts of one organization and period (loaded by `readers`)."""
 
     FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
-                    "svc_plan", "case", "disp", "recm", "entry"}
+                    "svc_plan", "case", "disp", "recm", "entry", lifecycle.DUES}
     SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover", "lapse"}
 
     def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: dict, snap: dict,
@@ -911,6 +912,8 @@ class Reader:
             return self.pick(self.flow, "entry")[0]
         if i == "members.lapsed":
             return self.pick(self.snap, lifecycle.LAPSE)[0]
+        if i == "dues.collected":  # fen summed, then rounded to yuan
+            return yuan(self.pick(self.flow, lifecycle.DUES)[1])
         if i == "dues.payment_rate":  # the members at `end`, worked back over the whole months of the period
             members = self.pick(self.snap, "mem", lifecycle.MEMBER_CATEGORIES)[0]
             return lifecycle.payment_rate(self.org, self.start, self.end, members)

@@ -6,6 +6,8 @@ refreshed with every other fact by qingfeng.indicators.facts (rebuild_facts, ref
   then, i.e. exactly the member-months the denominator counts. Read at month grain over the whole months
   of the period only (`payment_rate`); the denominator is the `mem` snapshot (正式党员 + 预备党员) at each
   of those months' last days.
+* "dues" (a flow): the payments recorded by each organization (the collecting one) on the day paid, their
+  count and their sum in fen — `dues.collected`, rounded to yuan once summed, like the direct computation.
 * "lapse" (a snapshot, +1/−1 deltas): a person counts at `to` when admitted before the first day of the
   sixth month before `to`'s month and with no payment or no attended activity in those six months
   (membership.warnings.lapsing_members). That only changes on first days of months, so per person it is
@@ -21,11 +23,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import CharField, Count, F, Q, Sum, Value
 
 from qingfeng.membership import rules
 
-PAID, LAPSE = "paid", "lapse"
+PAID, LAPSE, DUES = "paid", "lapse", "dues"
 MEMBER_CATEGORIES = ("正式党员", "预备党员")
 
 
@@ -73,6 +75,18 @@ def add_rows(rows, org_id: int | None = None) -> None:
     """The lifecycle's own rows of one organization (or of all) into `rows` (an indicators.facts.Rows)."""
     add_paid(rows, org_id)
     add_lapse(rows, org_id)
+
+
+def dues_values(org_id: int | None = None):
+    """"dues" rows as a grouped query (an indicators.facts SQL source: inserted by the rebuild in SQL)."""
+    from qingfeng.membership.models import DuesPayment
+
+    qs = DuesPayment.objects.all()
+    if org_id is not None:
+        qs = qs.filter(org_id=org_id)
+    blank = Value("", output_field=CharField())
+    return qs.order_by().values(o=F("org_id"), dd=F("paid_on"), k1=blank, k2=blank, k3=blank).annotate(
+        c=Count("id"), s=Sum("amount_fen"))
 
 
 def add_paid(rows, org_id: int | None = None) -> None:

@@ -56,7 +56,7 @@ def _payment_rows(qs):
 PAYMENT_COLUMNS = ["公民身份号码", "姓名", "收缴组织编码", "所属月份", "金额（元）", "缴纳日期"]
 
 
-def _yuan(fen: int) -> int:
+def yuan(fen: int) -> int:
     return int((Decimal(fen) / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
@@ -131,7 +131,7 @@ def parts(indicator_id: str, ask):
     if indicator_id == "dues.collected":
         qs = _payments(ask)
         return Parts(RecordSet("membership.duespayment", PAYMENT_COLUMNS, lambda: _payment_rows(qs),
-                               lambda: _yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0)))
+                               lambda: yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0)))
     if indicator_id == "dues.payment_rate":
         due, paid = _due_and_paid(ask)
         return Parts(numerator=_member_month_set(paid, RecordSet), denominator=_member_month_set(due, RecordSet))

@@ -208,3 +208,27 @@ def test_payment_rate_when_a_relation_moves_on_a_month_boundary(world):
     # B: due 3 + 5, paid the mover's and the stayer's March
     assert both(world.branch_b, D(2024, 2, 1), D(2024, 3, 31), [rate]) == {rate: 25.0}
     assert both(world.community, D(2024, 2, 1), D(2024, 3, 31), [rate]) == {rate: 22.7}  # 5/22
+
+
+def test_dues_collected_from_the_facts(world):
+    """By the collecting organization on the day paid, fen summed and then rounded to yuan; kept current by
+    record_payment (the payer's current organization collects)."""
+    from qingfeng.indicators import facts
+    from qingfeng.people.actions import transfer_member
+
+    facts.rebuild_facts()
+    payer, other = world.members_a[0], world.members_a[1]
+    actions.declare_income(payer, D(2024, 1, 1), "salary", 4000)   # 40.00 a month
+    actions.declare_income(other, D(2024, 1, 1), "retired", 3001)  # 15.005 → 15.01
+    for month in (1, 2, 3):
+        actions.record_payment(payer, D(2024, month, 1), D(2024, month, 10))
+    actions.record_payment(other, D(2024, 1, 1), D(2024, 1, 31))
+    transfer_member(other, world.branch_o, D(2024, 2, 1))
+    other.refresh_from_db()
+    actions.record_payment(other, D(2024, 2, 1), D(2024, 3, 1))  # collected by O now
+    key = "dues.collected"
+    assert both(world.branch_a, D(2024, 1, 1), D(2024, 3, 31), [key]) == {key: 135}  # 120.00 + 15.01
+    assert both(world.branch_a, D(2024, 1, 11), D(2024, 3, 9), [key]) == {key: 55}   # 40.00 + 15.01, edge days
+    assert both(world.branch_o, D(2024, 1, 1), D(2024, 3, 31), [key]) == {key: 15}
+    assert both(world.city, D(2024, 1, 1), D(2024, 3, 31), [key]) == {key: 150}       # 150.02
+    assert both(world.city, D(2024, 3, 1), D(2024, 3, 31), [key]) == {key: 55}        # 40.00 + 15.01
