@@ -619,20 +619,15 @@ def compliance_facts(ask: Ask, requirement_names: tuple[str, ...] | None):
     from qingfeng.indicators import compliance, facts
     from qingfeng.indicators.models import OwnFact
 
-    st = facts.state()
-    if ask.exact or st is None or st.windows_from is None:
+    if ask.exact:
         return None
     requirements = compliance.active_requirements(requirement_names)
-    match, ends = Q(pk__in=[]), {}
-    for r in requirements:
-        starts = []
-        for ws, we in compliance.window_starts(r.cadence, ask.start, ask.end):
-            if ws < st.windows_from or we > st.windows_to:
-                return None
-            starts.append(ws)
-            ends[(str(r.activity_type_id), r.cadence, ws)] = we
-        if starts:
-            match |= Q(d1=str(r.activity_type_id), d2=r.cadence, day__in=starts)
+    ends = facts.covered_windows(facts.state(), requirements, ask.start, ask.end)
+    if ends is None:
+        return None
+    match = Q(pk__in=[])
+    for (type_id, cadence), starts in itertools.groupby(sorted(ends), key=lambda k: k[:2]):
+        match |= Q(d1=type_id, d2=cadence, day__in=[ws for _t, _c, ws in starts])
     qs = OwnFact.objects.filter(match, metric="win", org__path__startswith=ask.prefix)
     names = {str(r.activity_type_id): r.activity_type.name for r in requirements}
     return qs, names, ends

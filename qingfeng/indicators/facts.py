@@ -650,7 +650,7 @@ class Sums:
         t = table(Fact)
         selects, params = [], []
         for i, ((grain, lo, hi, metrics), org_ids) in enumerate(specs):
-            orgs, names = sorted(org_ids), sorted(metrics)
+            orgs, names = org_ids, sorted(metrics)  # org_ids: sorted by load()
             where = (f"org_id IN ({', '.join(['%s'] * len(orgs))}) AND metric IN ({', '.join(['%s'] * len(names))}) "
                      f"AND grain = %s AND day <= %s")
             params += [*orgs, *names, grain, hi]
@@ -707,6 +707,20 @@ class Context:
         if self._supervision is None:
             self._supervision = tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
         return self._supervision
+
+
+def covered_windows(st: FactState | None, requirements, start: dt.date, end: dt.date) -> dict[tuple, dt.date] | None:
+    """The compliance windows of these requirements lying in [start, end], as the facts key them — (type id,
+    cadence, first day) → last day — or None when the facts do not hold them (not built, or outside their span)."""
+    if st is None or st.windows_from is None:
+        return None
+    wanted = {}
+    for r in requirements:
+        for ws, we in compliance.window_starts(r.cadence, start, end):
+            if ws < st.windows_from or we > st.windows_to:
+                return None
+            wanted[(str(r.activity_type_id), r.cadence, ws)] = we
+    return wanted
 
 
 WINDOW_KEYS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"}
@@ -807,15 +821,11 @@ class Reader:
 
     def windows(self, names) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
-        st = self.ctx.state
-        if st is None or st.windows_from is None or self.org.kind in REQUIREMENT_KINDS:
+        if self.org.kind in REQUIREMENT_KINDS:
             return None
-        wanted = set()
-        for r in self.ctx.requirements(names):
-            for ws, we in compliance.window_starts(r.cadence, self.start, self.end):
-                if ws < st.windows_from or we > st.windows_to:
-                    return None
-                wanted.add((str(r.activity_type_id), r.cadence, ws))
+        wanted = covered_windows(self.ctx.state, self.ctx.requirements(names), self.start, self.end)
+        if wanted is None:
+            return None
         due = met = 0
         for d1, d2, day, n, total in self.win_rows:
             if self.start <= day <= self.end and (d1, d2, day) in wanted:

@@ -31,10 +31,6 @@ PAID, LAPSE, DUES = "paid", "lapse", "dues"
 MEMBER_CATEGORIES = ("正式党员", "预备党员")
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -93,10 +89,11 @@ def add_paid(rows, org_id: int | None = None) -> None:
     """"paid" rows: payments for member-months due, counted by the organization holding the relation on the
     last day of the month paid for (a relation holds on day L when start <= L < end: start < next month's
     first day <= end), the person admitted by then."""
+    from qingfeng.indicators.facts import table  # (that module imports this one)
     from qingfeng.membership.models import DuesPayment
     from qingfeng.people.models import Person, Relation
 
-    pay, rel, person = _table(DuesPayment), _table(Relation), _table(Person)
+    pay, rel, person = table(DuesPayment), table(Relation), table(Person)
     nxt = _next_month_sql("p.month")
     sql = (f"SELECT r.org_id, p.month, COUNT(*) FROM {pay} p JOIN {rel} r ON r.person_id = p.person_id "
            f"JOIN {person} pe ON pe.id = p.person_id "
@@ -150,10 +147,11 @@ def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
     """"lapse" rows: one query gives each member with an organization the months they paid for and the months
     they attended an activity (出席), as lists; the segments follow per person."""
     from qingfeng.activities.models import Activity, Attendance, Presence
+    from qingfeng.indicators.facts import table
     from qingfeng.membership.models import DuesPayment
     from qingfeng.people.models import Person
 
-    person, att, act, pay = _table(Person), _table(Attendance), _table(Activity), _table(DuesPayment)
+    person, att, act, pay = table(Person), table(Attendance), table(Activity), table(DuesPayment)
     own = "" if org_id is None else f" AND person_id IN (SELECT id FROM {person} WHERE org_id = %s)"
     scope = [] if org_id is None else [org_id]
     paid = (f"SELECT person_id, {_list_sql(_month_index_sql('month'))} AS months FROM {pay} WHERE 1 = 1{own} "
