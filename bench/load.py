@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QINGFENG = str(ROOT / ".venv" / "bin" / "qingfeng")
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PASSWORD = "Load-test-2026!"
-TODAY_ISO = time.strftime("%Y-%m-%d")
+# The server's "today" (qingfeng.core.dates.today): the pinned day when the environment sets one.
+TODAY_ISO = os.environ.get("QINGFENG_TODAY") or time.strftime("%Y-%m-%d")
 
 SETUP = r"""
 import json, sys

@@ -158,7 +158,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("QINGFENG_MEDIA", VAR_DIR / "files"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# "Today" for default periods and warnings (YYYY-MM-DD); empty means the real date (core.dates.reference_day).
+# "Today" for default periods and warnings (YYYY-MM-DD); empty means the real date (core.dates.today).
 QINGFENG_TODAY = os.environ.get("QINGFENG_TODAY", "")
 QINGFENG_IMPORT_MAX_BYTES = int(os.environ.get("QINGFENG_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 

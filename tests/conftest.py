@@ -2,8 +2,17 @@ import os
 
 import pytest
 
+from tests.clock import TODAY
+
 # Playwright's sync API runs an event loop in the test thread; Django's live_server is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Commands the tests start as processes read the pinned day from the environment.
+os.environ["QINGFENG_TODAY"] = TODAY.isoformat()
+
+
+@pytest.fixture(autouse=True)
+def _pinned_day(settings):
+    settings.QINGFENG_TODAY = TODAY.isoformat()
 
 
 @pytest.fixture(autouse=True)

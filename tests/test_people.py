@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.activities.models import Lecturer, LectureTeam
 from qingfeng.burden.models import Entry
 from qingfeng.grassroots.models import Assignment
 from qingfeng.people.models import CadreLevelRecord, Category, EndReason, Person, Relation, RelationVia
+from tests.clock import TODAY
 from tests.world import member
 
 
@@ -192,7 +192,7 @@ def test_a_bad_transfer_is_refused_with_a_reason_and_changes_nothing(world, clie
 
 
 def test_a_transfer_dated_in_the_future_is_refused(world, client_for):
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = TODAY + dt.timedelta(days=1)
     response = client_for(world.district_user).post(reverse("people:transfer", args=[world.members_a[3].pk]),
                                                     {"to_org": "14010500101B", "on": tomorrow.isoformat()})
     assert "转接日期不能晚于今天" in response.content.decode()

@@ -8,10 +8,8 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.ledger import audit, diff, ledger_action, refresh_attendees, refresh_facts
 from qingfeng.activities.models import (
     Activity,
     ActivityType,
@@ -23,6 +21,8 @@ from qingfeng.activities.models import (
 )
 from qingfeng.audit.models import AuditAction
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes, dates
+from qingfeng.core.ledger import audit, diff, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
@@ -30,10 +30,6 @@ from qingfeng.people.models import Person, Relation
 
 FIRST_TOPIC_TYPE = "党委(党组)会议"
 LECTURE_TYPE = "宣讲"
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def attendance_candidates(org: Organization, day: dt.date):
@@ -56,7 +52,7 @@ def _check_fields(user, org: Organization, type_: ActivityType, day: dt.date, au
     errors: dict[str, list[str]] = {}
     if type_.is_restricted and not user.sees_discipline:
         errors.setdefault("type", []).append(_("您无权记录此类活动。"))
-    if day > today():
+    if day > dates.today():
         errors.setdefault("date", []).append(_("活动日期不能晚于今天。"))
     elif not org.is_active_on(day):
         errors.setdefault("date", []).append(_("该组织在这一天尚未成立或已撤销。"))
@@ -112,8 +108,9 @@ def record_activity(*, user, org: Organization, type: ActivityType, date: dt.dat
     attach_files(activity, files, user=user, kind=file_kind)
     if presence:
         _log_attendance(user, activity, before=None, after=_presence_counts(presence))
-    refresh_facts(org.pk, date)
-    refresh_attendees([pk for pk, value in presence.items() if value == Presence.PRESENT], date, skip=org.pk)
+    changes.record(orgs=[org.pk], days=[date])
+    # attendance counts for each member's own lapse facts (members.lapsed), owned by their organizations
+    changes.record(people=[pk for pk, value in presence.items() if value == Presence.PRESENT], days=[date])
     return activity
 
 
@@ -176,10 +173,10 @@ def update_activity(activity: Activity, *, user, date: dt.date, topic: str, chan
         return activity
     if before:
         activity.save()
-    refresh_facts(activity.org_id, old_date, date)
+    changes.record(orgs=[activity.org_id], days=[old_date, date])
     if (old_date.year, old_date.month) != (date.year, date.month):
         attended_changed |= set(activity.attendance.filter(presence=Presence.PRESENT).values_list("person_id", flat=True))
-    refresh_attendees(attended_changed, old_date, date, skip=activity.org_id)
+    changes.record(people=attended_changed, days=[old_date, date])
     return activity
 
 
@@ -192,11 +189,11 @@ def create_lecture_team(*, user, org: Organization, code: str, name: str, establ
         raise ValidationError(_("请填写小分队编码和名称。"))
     if LectureTeam.objects.filter(code=code).exists():
         raise ValidationError({"code": [_("小分队编码“%(code)s”已被使用。") % {"code": code}]})
-    if established_on and established_on > today():
+    if established_on and established_on > dates.today():
         raise ValidationError({"established_on": [_("成立日期不能晚于今天。")]})
     team = LectureTeam.objects.create(code=code, name=name, org=org, established_on=established_on)
     log_entries([team], "page", user=user)
-    refresh_facts(org.pk, established_on or today())
+    changes.record(orgs=[org.pk], days=[established_on or dates.today()])
     return team
 
 
@@ -208,7 +205,7 @@ def dissolve_lecture_team(team: LectureTeam, *, user, on: dt.date) -> LectureTea
         raise ValidationError({"on": [_("撤销日期必须晚于成立日期。")]})
     diff(team, {"dissolved_on": on})
     team.save(update_fields=["dissolved_on"])
-    refresh_facts(team.org_id, on)
+    changes.record(orgs=[team.org_id], days=[on])
     return team
 
 
@@ -228,7 +225,7 @@ def add_lecturer(team: LectureTeam, *, user, person: Person, joined_on: dt.date 
         lecturer = Lecturer.objects.create(team=team, person=person, joined_on=joined_on)
         lecturer.org_id = team.org_id
         log_entries([lecturer], "page", user=user)
-    refresh_facts(team.org_id, joined_on or today())
+    changes.record(orgs=[team.org_id], days=[joined_on or dates.today()])
     return lecturer
 
 
@@ -240,5 +237,5 @@ def remove_lecturer(lecturer: Lecturer, *, user, on: dt.date) -> Lecturer:
         raise ValidationError(_("退出日期必须晚于加入日期。"))
     lecturer.left_on = on
     lecturer.save(update_fields=["left_on"])
-    refresh_facts(lecturer.team.org_id, on)
+    changes.record(orgs=[lecturer.team.org_id], days=[on])
     return lecturer

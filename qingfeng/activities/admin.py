@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance, Lecturer, LectureTeam, Requirement
+from qingfeng.core import changes
 from qingfeng.core.admin import ScopedAdmin
 
 
@@ -39,15 +40,10 @@ class ActivityAdmin(ScopedAdmin):
         """An edit here bypasses activities.actions: refresh the facts it may change — the activity's
         organization (before and after) and its attendees' own (members.lapsed)."""
         super().save_related(request, form, formsets, change)
-        from qingfeng.activities.ledger import refresh_attendees
-        from qingfeng.indicators import facts
-
         activity = form.instance
-        orgs = {activity.org_id, getattr(activity, "_facts_org_before", None)} - {None}
-        for org_id in sorted(orgs):
-            facts.refresh(org_id, activity.date)
         attendees = set(activity.attendance.values_list("person_id", flat=True))
-        refresh_attendees(attendees | getattr(activity, "_facts_attendees_before", set()), activity.date, skip=activity.org_id)
+        changes.record(orgs=[activity.org_id, getattr(activity, "_facts_org_before", None)], days=[activity.date],
+                       people=attendees | getattr(activity, "_facts_attendees_before", set()))
 
 
 class LecturerInline(admin.TabularInline):

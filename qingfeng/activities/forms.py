@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.activities.actions import FIRST_TOPIC_TYPE, LECTURE_TYPE
-from qingfeng.activities.ledger import DateInput, StyledForm
 from qingfeng.activities.models import ActivityType, Channel, LectureTeam
+from qingfeng.core.ledger import DateInput, StyledForm
 from qingfeng.files.forms import MultipleFileField
 from qingfeng.files.models import FileKind
 

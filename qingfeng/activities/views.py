@@ -28,7 +28,9 @@ from qingfeng.activities.forms import (
     LecturerForm,
     LectureTeamForm,
 )
-from qingfeng.activities.ledger import (
+from qingfeng.activities.models import ActivityType, Attendance, Presence
+from qingfeng.core import dates
+from qingfeng.core.ledger import (
     Cell,
     Column,
     Listing,
@@ -40,7 +42,6 @@ from qingfeng.activities.ledger import (
     within_code,
     writable_org,
 )
-from qingfeng.activities.models import ActivityType, Attendance, Presence
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import POLITICAL_DOCUMENTS, Attachment, FileKind
 
@@ -132,7 +133,7 @@ def activity_create(request):
             org = writable_org(user, code, WRITERS_ACTIVITIES)
         except ValidationError as exc:
             org_error = exc.messages[0]
-    initial = {"date": actions.today()}
+    initial = {"date": dates.today()}
     if request.GET.get("type"):
         initial["type"] = ActivityType.objects.filter(pk=request.GET["type"]).first() if request.GET["type"].isdigit() else None
     if request.GET.get("date"):
@@ -160,7 +161,7 @@ def activity_create(request):
             if hasattr(exc, "error_dict") and "attendance" in exc.error_dict:
                 org_error = " ".join(exc.message_dict["attendance"])
     day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
-    candidates = actions.attendance_candidates(org, day or actions.today()) if org else []
+    candidates = actions.attendance_candidates(org, day or dates.today()) if org else []
     return render(request, "activities/activity_form.html", {
         "form": form, "org": org, "org_code": code, "org_error": org_error,
         "members": _member_rows(candidates, presence), "title": _("记录活动"), "submit": _("保存"),
@@ -271,7 +272,7 @@ def activity_attach(request, code):
 @login_required
 def calendar(request, code):
     org = access.get_org_for_user(request.user, code)
-    today = actions.today()
+    today = dates.today()
     try:
         year = int(request.GET.get("year", today.year))
     except ValueError:
@@ -333,8 +334,8 @@ def team_detail(request, code):
         "team": team, "title": team.name, "roster": roster, "lectures": lectures, "can_write": can_write,
         "fields": [(_("小分队编码"), team.code), (_("组织"), str(team.org)), (_("成立日期"), team.established_on),
                    (_("撤销日期"), team.dissolved_on)],
-        "lecturer_form": LecturerForm(initial={"joined_on": actions.today()}) if can_write and not team.dissolved_on else None,
-        "date_form": DateForm(initial={"on": actions.today()}),
+        "lecturer_form": LecturerForm(initial={"joined_on": dates.today()}) if can_write and not team.dissolved_on else None,
+        "date_form": DateForm(initial={"on": dates.today()}),
         "history": history_of(team), "back_url": reverse("activities:teams"), "back_label": _("宣讲小分队"),
         "actions": [],
     })

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import Http404
-from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.activities.models import Source
 from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS, bad_request
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
+from qingfeng.core import dates
 from qingfeng.supervision.models import Finding, FindingSource, FindingStatus
 
 router = Router(tags=["findings"])
@@ -80,7 +80,7 @@ def list_findings(request, filters: Query[FindingFilter], paging: Query[PageIn])
     elif filters.open is False:
         qs = qs.filter(closed_on__isnull=False)
     if filters.overdue is not None:
-        today = timezone.localdate()
+        today = dates.today()
         overdue = qs.open().filter(deadline__lt=today)
         qs = overdue if filters.overdue else qs.exclude(pk__in=overdue.values("pk"))
     if filters.found_from:
@@ -173,5 +173,5 @@ def close_finding(request, payload: CloseIn, code: str = Path(..., max_length=40
     from qingfeng.supervision.access import get_finding_to_verify
 
     finding = get_finding_to_verify(request.auth, code)
-    on = payload.on or timezone.localdate()
+    on = payload.on or dates.today()
     return _detail(request.auth, actions.close_finding(finding, user=request.auth, on=on, note=payload.note))

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS, ApiError, ErrorOut
 from qingfeng.api.params import Day, PageIn, page_schema
+from qingfeng.core import dates
 from qingfeng.indicators.warnings import KINDS as WARNING_KINDS
 
 router = Router(tags=["indicators"])
@@ -183,12 +184,11 @@ WarningPage = page_schema(WarningOut, "WarningPage")
 @router.get("/warnings", response={200: WarningPage, **READ_ERRORS}, summary="预警 / warnings", tags=["warnings"])
 def list_warnings(request, query: Query[WarningQuery], paging: Query[PageIn]):
     """Red first (something is late), then yellow (due within days, or not fitting the rules), by due day."""
-    from qingfeng.core.dates import reference_day
     from qingfeng.indicators.warnings import RED, warning_list
 
     org = access.get_org_for_user(request.auth, query.org)
     kinds = [k.value for k in query.kind] if query.kind else None
-    found = warning_list(org, query.on or reference_day(), user=request.auth, kinds=kinds)
+    found = warning_list(org, query.on or dates.today(), user=request.auth, kinds=kinds)
     # The list is sorted red first: a colour is a contiguous run of it, so a page is a slice, built alone.
     total = len(found)
     reds = sum(n for (_kind, severity), n in found.counts().items() if severity == RED)

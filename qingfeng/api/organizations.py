@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
+from qingfeng.core import dates
 from qingfeng.orgs.models import Kind, Level, Organization, Sector
 
 router = Router(tags=["organizations"])
@@ -63,7 +63,7 @@ def counted(orgs, within: Organization | None = None) -> list:
     organization tree page counts them (orgs.views.with_counts): two grouped queries per page."""
     from qingfeng.orgs.views import with_counts
 
-    return with_counts(list(orgs), timezone.localdate(), within=within)
+    return with_counts(list(orgs), dates.today(), within=within)
 
 
 @router.get("/organizations", response={200: OrgPage, **READ_ERRORS}, summary="党组织列表 / list organizations")

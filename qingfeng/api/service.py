@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
 from qingfeng.activities.models import Source
 from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
+from qingfeng.core import dates
 from qingfeng.service.models import ServiceCategory, ServiceItem
 
 router = Router(tags=["service"])
@@ -58,7 +58,7 @@ def list_service_items(request, filters: Query[ServiceFilter], paging: Query[Pag
     if filters.done is not None:
         qs = qs.filter(completed_on__isnull=not filters.done)
     if filters.overdue is not None:
-        late = qs.filter(completed_on__isnull=True, planned_on__lt=timezone.localdate())
+        late = qs.filter(completed_on__isnull=True, planned_on__lt=dates.today())
         qs = late if filters.overdue else qs.exclude(pk__in=late.values("pk"))
     if filters.q:
         qs = qs.filter(name__icontains=filters.q)
@@ -108,7 +108,7 @@ def start_service_item(request, payload: StartIn, code: str = Path(..., max_leng
     from qingfeng.service import actions
 
     item = access.get_service_item_for_user(request.auth, code, write=True)
-    return actions.start_service_item(item, user=request.auth, on=payload.on or timezone.localdate())
+    return actions.start_service_item(item, user=request.auth, on=payload.on or dates.today())
 
 
 @router.post("/service-items/{code}/complete", response={200: ServiceItemOut, **WRITE_ERRORS},
@@ -117,5 +117,5 @@ def complete_service_item(request, payload: CompleteIn, code: str = Path(..., ma
     from qingfeng.service import actions
 
     item = access.get_service_item_for_user(request.auth, code, write=True)
-    return actions.complete_service_item(item, user=request.auth, on=payload.on or timezone.localdate(),
+    return actions.complete_service_item(item, user=request.auth, on=payload.on or dates.today(),
                                          beneficiaries=payload.beneficiaries)

@@ -8,10 +8,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.actions import today
-from qingfeng.activities.ledger import diff, ledger_action, refresh_facts
 from qingfeng.burden.entries import log_entries
 from qingfeng.burden.models import ReportForm, RetireReason
+from qingfeng.core import changes
+from qingfeng.core.dates import today
+from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.orgs.models import Organization
 
 
@@ -31,7 +32,7 @@ def register_form(*, user, org: Organization, code: str, name: str, enabled_on: 
         raise ValidationError(errors)
     form = ReportForm.objects.create(code=code, name=name[:200], org=org, enabled_on=enabled_on, entered_via=via)
     log_entries([form], via, user=user)
-    refresh_facts(org.pk, enabled_on)
+    changes.record(orgs=[org.pk], days=[enabled_on])
     return form
 
 
@@ -46,5 +47,5 @@ def retire_form(form: ReportForm, *, user, on: dt.date, reason: str) -> ReportFo
         raise ValidationError({"on": [_("停用日期必须晚于启用日期。")]})
     diff(form, {"retired_on": on, "retire_reason": reason})
     form.save(update_fields=["retired_on", "retire_reason"])
-    refresh_facts(form.org_id, on)
+    changes.record(orgs=[form.org_id], days=[on])
     return form

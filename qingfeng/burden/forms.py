@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.ledger import DateInput, StyledForm
 from qingfeng.burden.models import RetireReason
+from qingfeng.core.ledger import DateInput, StyledForm
 
 
 class ReportFormForm(StyledForm, forms.Form):

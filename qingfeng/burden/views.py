@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
-from qingfeng.activities.actions import today
-from qingfeng.activities.ledger import (
+from qingfeng.burden import actions
+from qingfeng.burden.forms import ReportFormFilter, ReportFormForm, RetireForm
+from qingfeng.burden.models import ReportForm
+from qingfeng.core.dates import today
+from qingfeng.core.ledger import (
     Cell,
     Column,
     Listing,
@@ -23,9 +26,6 @@ from qingfeng.activities.ledger import (
     within_code,
     writable_org,
 )
-from qingfeng.burden import actions
-from qingfeng.burden.forms import ReportFormFilter, ReportFormForm, RetireForm
-from qingfeng.burden.models import ReportForm
 
 W = access.WRITERS_PARTY_WORK
 

@@ -10,14 +10,15 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts.access import get_org_for_user, scope_root
-from qingfeng.core.dates import add_years, reference_day
+from qingfeng.core import dates
+from qingfeng.core.dates import add_years
 
 MAX_YEARS = 10
 
 
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The twelve months up to today."""
-    today = today or reference_day()
+    today = today or dates.today()
     return add_years(today, -1) + dt.timedelta(days=1), today
 
 

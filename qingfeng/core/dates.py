@@ -43,20 +43,53 @@ def parse_date(text: str) -> dt.date:
     return dt.date.fromisoformat(text.strip())
 
 
-def reference_day():
-    """The day pages take as "today" when the user gives none: the real date; on a demo database, whose
-    records tell of a past year, the last day of that year (the year the demo city reproduces), so its
-    cockpit, warnings and review open on the article's year. settings.QINGFENG_TODAY overrides both."""
+# ---- the one clock --------------------------------------------------------------------
+
+TODAY_KEY = "today"
+_stored: dict[str, dt.date | None] = {}
+
+
+def today() -> dt.date:
+    """The platform's "today": every default day (pages, API, warnings, reports, the check that a date is not in
+    the future) is this one. In order: settings.QINGFENG_TODAY (the environment, or a test's pinned day); the day a
+    database was built for (`qingfeng demo` stores the last day of the year its city reproduces, so its cockpit,
+    forms and warnings agree on 2021); the real local date. The stored day is read once per process."""
     from django.conf import settings
+    from django.db import connection
     from django.utils import timezone
 
     fixed = getattr(settings, "QINGFENG_TODAY", None)
     if fixed:
         return dt.date.fromisoformat(str(fixed))
-    from qingfeng.demo.models import DemoRun
+    name = str(connection.settings_dict.get("NAME"))
+    if name not in _stored:
+        _stored[name] = _read_stored()
+    return _stored[name] or timezone.localdate()
 
-    if DemoRun.objects.exists():
-        from qingfeng.demo.figures import Y
 
-        return Y[1]
-    return timezone.localdate()
+def _read_stored() -> dt.date | None:
+    from django.db import DatabaseError
+
+    from qingfeng.core.models import Setting
+
+    try:
+        value = Setting.objects.filter(key=TODAY_KEY).values_list("value", flat=True).first()
+    except DatabaseError:  # a database not migrated yet has no settings
+        return None
+    return dt.date.fromisoformat(value) if value else None
+
+
+def store_today(day: dt.date | None) -> None:
+    """Fix this database's "today" (None: the real date again), for every process that starts after."""
+    from qingfeng.core.models import Setting
+
+    if day is None:
+        Setting.objects.filter(key=TODAY_KEY).delete()
+    else:
+        Setting.objects.update_or_create(key=TODAY_KEY, defaults={"value": day.isoformat()})
+    _stored.clear()
+
+
+def forget_stored_today() -> None:
+    """Read the stored day again on the next call (a test that flushed or rebuilt the database)."""
+    _stored.clear()

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.activities.models import Attendance
+from qingfeng.core import changes
+from qingfeng.core.dates import store_today
 from qingfeng.demo.background import Background
 from qingfeng.demo.bulk import DeferredIndexes, Table, tune_connection
-from qingfeng.demo.figures import CITY_CADRES, Figures, dispatch_need
+from qingfeng.demo.figures import CITY_CADRES, Figures, Y, dispatch_need
 from qingfeng.demo.models import DemoRun
 from qingfeng.demo.people import CADRE_COLUMNS, GOV_TAGS, PERSON_COLUMNS, RELATION_COLUMNS, PeopleBuilder
 from qingfeng.demo.progress import Progress
@@ -101,10 +103,10 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
         progress.advance(10)
 
         progress.step(_("指标事实"))
-        from qingfeng.indicators.facts import rebuild_facts
-
-        rebuild_facts()
+        changes.record(everything=True)  # the demo writes tables in bulk: every derived row is built again
         seconds = time.monotonic() - started
+        # The demo city tells of 2020–21: its "today" is the last day of the year it reproduces (core.dates.today).
+        store_today(Y[1])
         DemoRun.objects.create(scale=scale_name, seed=seed, seconds=round(seconds, 1), organizations=len(orgs),
                                persons=len(people.people))
     progress.finish(_("完成"))

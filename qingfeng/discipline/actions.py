@@ -8,22 +8,20 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.access import WRITERS_DISCIPLINE, org_in_scope, require_discipline, require_write
 from qingfeng.activities.models import Source
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes, dates
 from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
 
 
-def _refresh(org_id: int, *days: dt.date) -> None:
-    from qingfeng.indicators import facts
-
-    facts.refresh(org_id, *[d for d in days if d is not None])
+def _refresh(org_id: int, *days: dt.date | None) -> None:
+    changes.record(orgs=[org_id], days=days)
 
 
 def _check_writer(user, org: Organization) -> None:
@@ -34,7 +32,7 @@ def _check_writer(user, org: Organization) -> None:
 
 
 def _check_day(org: Organization, day: dt.date, label: str) -> None:
-    if day > timezone.localdate():
+    if day > dates.today():
         raise ValidationError(_("%(label)s不能晚于今天。") % {"label": label})
     if org.established_on and day < org.established_on:
         raise ValidationError(_("%(label)s早于组织 %(org)s 的成立日期。") % {"label": label, "org": org.name})
@@ -90,7 +88,7 @@ def close_case(user, case: Case, closed_on: dt.date) -> Case:
             raise ValidationError(_("该案件已于 %(day)s 结案。") % {"day": case.closed_on})
         if closed_on < case.filed_on:
             raise ValidationError(_("结案日期不能早于立案日期。"))
-        if closed_on > timezone.localdate():
+        if closed_on > dates.today():
             raise ValidationError(_("结案日期不能晚于今天。"))
         case.closed_on = closed_on
         case.save(update_fields=["closed_on"])
@@ -146,7 +144,7 @@ def record_reply(user, rec: Recommendation, replied_on: dt.date) -> Recommendati
             raise ValidationError(_("该建议书已于 %(day)s 回复。") % {"day": rec.replied_on})
         if replied_on < rec.issued_on:
             raise ValidationError(_("回复日期不能早于发出日期。"))
-        if replied_on > timezone.localdate():
+        if replied_on > dates.today():
             raise ValidationError(_("回复日期不能晚于今天。"))
         rec.replied_on = replied_on
         rec.save(update_fields=["replied_on"])

@@ -8,10 +8,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.actions import today
-from qingfeng.activities.ledger import diff, ledger_action, refresh_facts
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes
+from qingfeng.core.dates import today
 from qingfeng.core.idnumbers import credit_problem
+from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.entities.models import CoverageChange, CoverageMode, Entity, EntityType
 from qingfeng.orgs.models import Organization
 
@@ -44,7 +45,7 @@ def register_entity(*, user, org: Organization, credit_code: str, name: str, typ
     if coverage != CoverageMode.NONE:
         CoverageChange.objects.create(entity=entity, mode=coverage, since=since)
     log_entries([entity], via, user=user)
-    refresh_facts(org.pk, since or today())
+    changes.record(orgs=[org.pk], days=[since or today()])
     return entity
 
 
@@ -65,7 +66,7 @@ def change_coverage(entity: Entity, *, user, mode: str, since: dt.date) -> Cover
     change = CoverageChange.objects.create(entity=entity, mode=mode, since=since)
     diff(entity, {"coverage": mode})
     entity.save(update_fields=["coverage"])
-    refresh_facts(entity.org_id, since)
+    changes.record(orgs=[entity.org_id], days=[since])
     return change
 
 
@@ -78,5 +79,5 @@ def deregister_entity(entity: Entity, *, user, on: dt.date) -> Entity:
         raise ValidationError({"on": [_("注销日期不能晚于今天。")]})
     diff(entity, {"deregistered_on": on})
     entity.save(update_fields=["deregistered_on"])
-    refresh_facts(entity.org_id, on)
+    changes.record(orgs=[entity.org_id], days=[on])
     return entity

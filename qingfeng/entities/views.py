@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
-from qingfeng.activities.actions import today
-from qingfeng.activities.ledger import (
+from qingfeng.core.dates import today
+from qingfeng.core.ledger import (
     Cell,
     Column,
     Listing,

@@ -7,9 +7,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.actions import today
-from qingfeng.activities.ledger import diff, ledger_action, refresh_facts
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes
+from qingfeng.core.dates import today
+from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason, Role, WeakOrgCase
 from qingfeng.orgs.models import Election, Organization
 from qingfeng.people.models import Person
@@ -35,7 +36,7 @@ def dispatch(*, user, person: Person, org: Organization, role: str, start_on: dt
                                            sent_by=(sent_by or "").strip()[:200], team=(team or "").strip()[:100],
                                            entered_via=via)
     log_entries([assignment], via, user=user)
-    refresh_facts(org.pk, start_on)
+    changes.record(orgs=[org.pk], days=[start_on])
     return assignment
 
 
@@ -50,7 +51,7 @@ def end_assignment(assignment: Assignment, *, user, on: dt.date, reason: str) ->
         raise ValidationError({"on": [_("结束日期必须晚于开始日期。")]})
     diff(assignment, {"end_on": on, "end_reason": reason})
     assignment.save(update_fields=["end_on", "end_reason"])
-    refresh_facts(assignment.org_id, on)
+    changes.record(orgs=[assignment.org_id], days=[on])
     return assignment
 
 
@@ -65,7 +66,7 @@ def identify_weak_org(*, user, org: Organization, identified_on: dt.date, proble
     case = WeakOrgCase.objects.create(org=org, identified_on=identified_on, problems=(problems or "").strip(),
                                       entered_via=via)
     log_entries([case], via, user=user)
-    refresh_facts(org.pk, identified_on)
+    changes.record(orgs=[org.pk], days=[identified_on])
     return case
 
 
@@ -78,7 +79,7 @@ def rectify_weak_org(case: WeakOrgCase, *, user, on: dt.date) -> WeakOrgCase:
         raise ValidationError({"on": [_("整顿完成日期应在认定日期和今天之间。")]})
     diff(case, {"rectified_on": on})
     case.save(update_fields=["rectified_on"])
-    refresh_facts(case.org_id, on)
+    changes.record(orgs=[case.org_id], days=[on])
     return case
 
 
@@ -97,5 +98,5 @@ def hold_election(*, user, org: Organization, held_on: dt.date, term_years: int)
         raise ValidationError(_("该组织在这一天已有换届记录。"))
     election = record_election(org, held_on, term_years)
     log_entries([election], "page", user=user)
-    refresh_facts(org.pk, held_on)
+    changes.record(orgs=[org.pk], days=[held_on])
     return election

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.ledger import DateInput, StyledForm
+from qingfeng.core.ledger import DateInput, StyledForm
 from qingfeng.grassroots.models import AssignmentEndReason, Role
 
 

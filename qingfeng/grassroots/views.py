@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
-from qingfeng.activities.actions import today
-from qingfeng.activities.ledger import (
+from qingfeng.core.dates import add_years, today
+from qingfeng.core.ledger import (
     Cell,
     Column,
     Listing,
@@ -26,7 +26,6 @@ from qingfeng.activities.ledger import (
     within_code,
     writable_org,
 )
-from qingfeng.core.dates import add_years
 from qingfeng.grassroots import actions
 from qingfeng.grassroots.forms import (
     AssignmentFilter,

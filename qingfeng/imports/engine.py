@@ -18,7 +18,6 @@ from operator import mul
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.access import (
@@ -28,6 +27,7 @@ from qingfeng.accounts.access import (
     WRITERS_SUPERVISION,
     can_write,
 )
+from qingfeng.core import dates
 from qingfeng.core.idnumbers import ID_CHECK, ID_WEIGHTS, credit_problem, id_birth_date, id_gender, id_problem
 from qingfeng.imports import sheets as S
 from qingfeng.imports.reader import RawSheet
@@ -128,7 +128,7 @@ class Importer:
         from qingfeng.accounts.access import scope_root
 
         self.user = user
-        self.today = today or timezone.localdate()
+        self.today = today or dates.today()
         self.root = scope_root(user)
         self.problems: list[Problem] = []
         self.problem_count = 0

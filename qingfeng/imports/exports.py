@@ -11,8 +11,8 @@ import io
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from django.utils import timezone
 
+from qingfeng.core import dates
 from qingfeng.imports import sheets as S
 from qingfeng.imports.engine import RECORDS, _chunks, coverage_since
 
@@ -132,7 +132,7 @@ def export_response(queryset, sheet: str, fmt: str) -> HttpResponse:
     if sheet not in S.BY_NAME:
         raise ValueError(f"unknown sheet {sheet!r}")
     headers = export_headers(sheet)
-    stamp = timezone.localdate().isoformat()
+    stamp = dates.today().isoformat()
     if fmt == "csv":
         return attachment(csv_bytes(headers, rows_for(queryset, sheet)), f"{sheet}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":

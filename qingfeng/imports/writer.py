@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes
 from qingfeng.core.idnumbers import id_birth_date, id_gender
 from qingfeng.imports.bulk import Table
 from qingfeng.imports.engine import BATCH, ORDER, RECORDS, Importer, _chunks
@@ -396,28 +397,22 @@ class Writer:
             ix = plan.sheet.index
             old = dict(Entity.objects.filter(pk__in=list(current)).values_list("id", "coverage"))
             since = self.imp.coverage_since(list(current))
-            changes = []
+            history = []
             for v, pk, changed in chunk:
                 mode = v[ix["覆盖方式"]] if "覆盖方式" in plan.present else old[pk]
                 day = v[ix["覆盖日期"]] if "覆盖日期" in plan.present else since.get(pk)
                 if "覆盖方式" in changed or "覆盖日期" in changed:
                     # Coverage history is appended: the new mode holds from its date (today when not given).
-                    changes.append(CoverageChange(entity_id=pk, mode=mode, since=day or (
+                    history.append(CoverageChange(entity_id=pk, mode=mode, since=day or (
                         None if pk not in since and mode != "未覆盖" else self.today)))
-            CoverageChange.objects.bulk_create(changes, batch_size=BATCH)
+            CoverageChange.objects.bulk_create(history, batch_size=BATCH)
 
     # ---- the end ------------------------------------------------------------------------
 
     def finish(self) -> None:
-        import importlib.util
-
         from qingfeng.audit.models import AuditAction, record
 
-        if importlib.util.find_spec("qingfeng.indicators.facts") is not None:
-            from qingfeng.indicators import facts
-
-            if hasattr(facts, "rebuild_facts"):
-                facts.rebuild_facts()
+        changes.record(everything=True)
         summary = "；".join(f"{name} 新增{c['create']} 更新{c['update']} 未变{c['unchanged']}"
                            for name, c in self.imp.summary().items())
         record(self.user, AuditAction.IMPORT, model="imports", summary=summary[:300],

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qingfeng.activities.models import Cadence, Requirement
-from qingfeng.indicators import facts
+from qingfeng.core import changes
 
 
 @transaction.atomic
@@ -36,5 +36,5 @@ def update_requirement(requirement: Requirement, *, cadence: str, min_full_membe
 
         record(user, AuditAction.UPDATE, requirement, summary=f"组织生活要求 {requirement.activity_type.name}",
                before=before, after=after)
-    facts.refresh_compliance()
+    changes.record(requirements=True)
     return requirement

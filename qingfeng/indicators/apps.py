@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class IndicatorsConfig(AppConfig):
     name = "qingfeng.indicators"
+
+    def ready(self):
+        from qingfeng.core import changes
+        from qingfeng.indicators import facts
+
+        # Every write announces what it changed (qingfeng.core.changes); the facts follow in the same transaction.
+        changes.subscribe(facts.apply)

@@ -492,6 +492,21 @@ def refresh(org_id: int, *days: dt.date) -> None:
                                  for k, v in new.items() if v[0] or v[1]], batch_size=5000)
 
 
+def apply(change) -> None:
+    """The facts' subscription to qingfeng.core.changes: bring every fact a write touched up to date, inside the
+    write's transaction. Nothing to do while the facts have never been built (compute() reads the records)."""
+    if state() is None:
+        return
+    if change.everything:
+        rebuild_facts()
+        return
+    if change.requirements:
+        refresh_compliance()
+    orgs = set(change.orgs) | set(change.moved) | lifecycle.organizations_of(change.people)
+    for org_id in sorted(orgs):
+        refresh(org_id, *sorted(change.days))
+
+
 @transaction.atomic
 def rebuild_facts() -> None:
     """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator."""

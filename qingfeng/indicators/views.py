@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from qingfeng.accounts import access
 from qingfeng.activities.models import Cadence, Requirement
-from qingfeng.core.dates import reference_day
+from qingfeng.core import dates
 from qingfeng.core.lists import paginate
 from qingfeng.indicators import actions, direct, engine
 from qingfeng.indicators.registry import REGISTRY, SECTIONS
@@ -79,7 +79,7 @@ def scope_org(user, code: str | None) -> Organization:
 
 
 def period_of(form) -> tuple[dt.date, dt.date]:
-    today = reference_day()
+    today = dates.today()
     start = form.cleaned_data.get("start") if form.is_valid() else None
     end = form.cleaned_data.get("end") if form.is_valid() else None
     return start or dt.date(today.year, 1, 1), end or today
@@ -194,7 +194,7 @@ def warnings_page(request):
     form = WarningFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     org = scope_org(request.user, data.get("org"))
-    on = data.get("on") or reference_day()
+    on = data.get("on") or dates.today()
     kinds = [data["kind"]] if data.get("kind") else None
     found = warning_list(org, on, user=request.user, kinds=kinds)  # built only for the page shown (or the export)
     fmt = request.GET.get("export")

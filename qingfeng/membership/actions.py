@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qingfeng.core import changes, dates
 from qingfeng.core.dates import month_start
 from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
 from qingfeng.membership import rules
-from qingfeng.membership.facts import refresh_people
 from qingfeng.membership.models import (
     Candidate,
     CandidateEvent,
@@ -198,7 +198,7 @@ def approve_admission(candidate: Candidate, on: dt.date, user=None) -> Candidate
     person.save()
     _event(candidate, "approve", on, user)
     # the admitting organization ("rec") and every one the person's membership counts in ("mem", "lapse", "paid")
-    refresh_people([person.pk], candidate.vote_on, relations=True, also={candidate.org_id})
+    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.vote_on])
     return candidate
 
 
@@ -244,7 +244,7 @@ def approve_full_membership(candidate: Candidate, on: dt.date, user=None) -> Can
     person.category, person.full_on = Category.FULL, candidate.probation_ends_on
     person.save()
     _event(candidate, "full", on, user)
-    refresh_people([person.pk], candidate.probation_ends_on, relations=True, also={candidate.org_id})
+    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.probation_ends_on])
     return candidate
 
 
@@ -255,7 +255,7 @@ def close_candidacy(candidate: Candidate, reason: str, user=None) -> Candidate:
         _fail(_("该发展程序已结束。"))
     if not reason.strip():
         _fail(_("请说明终止原因。"))
-    candidate.stage, candidate.closed_reason, candidate.closed_on = Stage.CLOSED, reason.strip(), timezone.localdate()
+    candidate.stage, candidate.closed_reason, candidate.closed_on = Stage.CLOSED, reason.strip(), dates.today()
     candidate.save()
     _event(candidate, "close", candidate.closed_on, user, reason)
     return candidate
@@ -376,5 +376,5 @@ def record_payment(person: Person, month: dt.date, paid_on: dt.date, amount_fen:
     payment = DuesPayment.objects.create(person=person, org_id=person.org_id, month=month, amount_fen=amount_fen,
                                          paid_on=paid_on, created_by=user if getattr(user, "is_authenticated", False) else None)
     # "paid" belongs to the organization holding the relation at the month's end, "lapse" to the current one
-    refresh_people([person.pk], month, relations=True)
+    changes.record(people=[person.pk], orgs=[payment.org_id], days=[month])
     return payment

@@ -211,17 +211,15 @@ def payment_rate(org, start: dt.date, end: dt.date, members_at_end: int):
 
 # ---- keeping them current ----------------------------------------------------------------
 
-def refresh_people(person_ids, *days: dt.date, relations: bool = False, also=(), skip=()) -> None:
-    """Refresh the facts of the organizations whose own rows depend on these persons: their current
-    organizations ("lapse": payments, attendance, admission), with `relations` every organization they held a
-    relation with ("paid", "mem": the month's last day decides), and `also` — but not those in `skip` (refreshed
-    by the caller). Inside the writing transaction."""
-    from qingfeng.indicators import facts
+def organizations_of(person_ids) -> set[int]:
+    """The organizations whose own rows depend on these persons: their current organizations ("lapse": payments,
+    attendance, admission) and every organization they held a relation with ("paid", "mem": the month's last day
+    decides)."""
     from qingfeng.people.models import Person, Relation
 
     ids = set(person_ids)
-    orgs = set(also) | set(Person.objects.filter(pk__in=ids, org__isnull=False).values_list("org_id", flat=True))
-    if relations:
-        orgs |= set(Relation.objects.filter(person_id__in=ids).values_list("org_id", flat=True))
-    for org_id in sorted(o for o in orgs - set(skip) if o is not None):
-        facts.refresh(org_id, *days)
+    if not ids:
+        return set()
+    orgs = set(Person.objects.filter(pk__in=ids, org__isnull=False).values_list("org_id", flat=True))
+    orgs |= set(Relation.objects.filter(person_id__in=ids).values_list("org_id", flat=True))
+    return orgs

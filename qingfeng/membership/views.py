@@ -11,7 +11,6 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,6 +23,7 @@ from qingfeng.accounts.access import (
     require_write,
     scope_root,
 )
+from qingfeng.core import dates
 from qingfeng.core.dates import add_months, month_start
 from qingfeng.core.lists import paginate
 from qingfeng.membership import actions, rules
@@ -63,7 +63,7 @@ STEPS = {
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return dates.today()
 
 
 def _people_by_ids(text: str) -> list[Person]:

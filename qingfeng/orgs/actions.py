@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qingfeng.core import changes
 from qingfeng.orgs.models import PATH_SEP, Election, Organization
 
 
@@ -23,8 +24,10 @@ def save_organization(org: Organization) -> Organization:
     check_parent(org, old_path)
     set_path(org)
     org.save()
-    if old_path and old_path != org.path:
+    moved = old_path != org.path  # created, or moved with its subtree
+    if old_path and moved:
         rewrite_subtree(old_path, org.path)
+    changes.record(orgs=[org.pk], moved=[org.pk] if moved else [], days=[org.established_on, org.dissolved_on])
     return org
 
 
@@ -53,4 +56,5 @@ def record_election(org: Organization, held_on, term_years: int) -> Election:
     if latest and (org.term_started_on, org.term_years) != (latest.held_on, latest.term_years):
         org.term_started_on, org.term_years = latest.held_on, latest.term_years
         org.save(update_fields=["term_started_on", "term_years"])
+    changes.record(orgs=[org.pk], days=[held_on])
     return election

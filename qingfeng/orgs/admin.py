@@ -9,7 +9,6 @@ from django.db import transaction
 
 from qingfeng.accounts.access import visible_orgs
 from qingfeng.core.admin import ScopedAdmin
-from qingfeng.indicators import facts
 from qingfeng.orgs.actions import check_parent, record_election, save_organization
 from qingfeng.orgs.models import Election, Organization
 
@@ -55,7 +54,6 @@ class OrganizationAdmin(ScopedChoicesMixin, ScopedAdmin):
         # Paths are computed by the action, and a move rewrites the subtree; the indicator facts follow.
         with transaction.atomic():
             save_organization(obj)
-            facts.refresh(obj.pk, *[d for d in (obj.established_on, obj.dissolved_on) if d])
 
 
 @admin.register(Election)
@@ -74,5 +72,4 @@ class ElectionAdmin(ScopedChoicesMixin, ScopedAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             saved = record_election(obj.org, obj.held_on, obj.term_years)
-            facts.refresh(obj.org_id, obj.held_on)
         obj.pk = saved.pk

@@ -11,10 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from qingfeng.accounts.access import get_org_for_user, org_in_scope, scope_root, visible_orgs
+from qingfeng.core import dates
 from qingfeng.core.lists import paginate
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
@@ -63,7 +63,7 @@ def _roots(user) -> list[Organization]:
 @require_GET
 def tree(request: HttpRequest) -> HttpResponse:
     """The tree from the user's scope down; children load on expand; `q` searches by name or code."""
-    today = timezone.localdate()
+    today = dates.today()
     q = request.GET.get("q", "").strip()
     if q:
         found = list(visible_orgs(request.user).active_on(today).search(q)[: SEARCH_LIMIT + 1])
@@ -79,7 +79,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 @require_GET
 def children(request: HttpRequest, code: str) -> HttpResponse:
     """The standing sub-organizations of one node, as list items (the htmx fragment of an expand)."""
-    today = timezone.localdate()
+    today = dates.today()
     org = get_org_for_user(request.user, code)
     nodes = with_counts(list(Organization.objects.active_on(today).filter(parent=org)), today, within=org)
     return render(request, "orgs/_nodes.html", {"nodes": nodes})
@@ -96,14 +96,14 @@ def options(request: HttpRequest) -> HttpResponse:
     q = q.strip()
     found = []
     if q:
-        found = list(visible_orgs(request.user).active_on(timezone.localdate()).search(q)[:OPTIONS_LIMIT])
+        found = list(visible_orgs(request.user).active_on(dates.today()).search(q)[:OPTIONS_LIMIT])
     return render(request, "orgs/_options.html", {"options": found})
 
 
 @login_required
 @require_GET
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    today = timezone.localdate()
+    today = dates.today()
     org = get_org_for_user(request.user, code)
     # Breadcrumbs stop at the user's scope: what lies above is not theirs to browse.
     ancestors = [a for a in org.ancestors() if org_in_scope(request.user, a)]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qingfeng.core import changes, dates
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import EndReason, Person, Relation, RelationVia
 
@@ -37,11 +38,8 @@ def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: 
     )
     person.org = to_org
     person.save(update_fields=["org", "updated_at"])
-    from qingfeng.indicators import facts
-
     # Membership counts of both subtrees change from the transfer day on.
-    facts.refresh(current.org_id, on)
-    facts.refresh(to_org.pk, on)
+    changes.record(orgs=[current.org_id, to_org.pk], people=[person.pk], days=[on])
     if channel is not None:
         from qingfeng.burden.entries import log_entries
 
@@ -56,7 +54,6 @@ def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: 
 
 def person_problem(person: Person) -> str | None:
     """Why a new person record cannot be saved as it is (in Chinese), or None."""
-    from django.utils import timezone
 
     from qingfeng.core.idnumbers import id_birth_date, id_problem
 
@@ -65,7 +62,7 @@ def person_problem(person: Person) -> str | None:
         return problem
     if person.birth_date and id_birth_date(person.id_number) != person.birth_date:
         return _("出生日期与公民身份号码不一致。")
-    if person.org_id and person.org.dissolved_on and person.org.dissolved_on <= timezone.localdate():
+    if person.org_id and person.org.dissolved_on and person.org.dissolved_on <= dates.today():
         return _("不能把人员放入已撤销的党组织。")
     if person.full_on and person.admitted_on and person.full_on <= person.admitted_on:
         return _("转正日期必须晚于入党日期。")
@@ -87,10 +84,7 @@ def register_person(person: Person, *, user=None, channel: str | None = None) ->
         if start and person.org.established_on and start < person.org.established_on:
             start = person.org.established_on
         relation = Relation.objects.create(person=person, org=person.org, start_on=start, via=RelationVia.TRANSFER_IN)
-        if start:
-            from qingfeng.indicators import facts
-
-            facts.refresh(person.org_id, start)
+        changes.record(orgs=[person.org_id], people=[person.pk], days=[start])
         if channel is not None:
             from qingfeng.burden.entries import log_entries
 

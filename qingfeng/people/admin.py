@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 
 from qingfeng.activities.models import Source
+from qingfeng.core import changes
 from qingfeng.core.admin import ScopedAdmin
 from qingfeng.orgs.admin import ScopedChoicesMixin
 from qingfeng.people.actions import person_problem, register_person
@@ -68,10 +69,8 @@ class PersonAdmin(ScopedChoicesMixin, ScopedAdmin):
         if change:
             obj.save()
             if {"admitted_on", "full_on", "category", "cadre_level"} & set(form.changed_data):
-                from qingfeng.membership.facts import refresh_people
-
                 # membership counts ("mem"), dues ("paid") and lapses ("lapse") follow these dates
-                refresh_people([obj.pk], relations=True)
+                changes.record(people=[obj.pk])
         else:
             register_person(obj, user=request.user, channel=Source.PAGE)
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts.access import visible_orgs
+from qingfeng.core import dates
 from qingfeng.people.models import CadreLevel, Category
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -67,13 +67,13 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         if not self.is_bound:
-            self.initial.setdefault("on", timezone.localdate())
+            self.initial.setdefault("on", dates.today())
 
     def clean_to_org(self):
         return org_in_scope_or_error(self.user, self.cleaned_data["to_org"])
 
     def clean_on(self):
         on = self.cleaned_data["on"]
-        if on > timezone.localdate():
+        if on > dates.today():
             raise forms.ValidationError(_("转接日期不能晚于今天。"), code="future")
         return on

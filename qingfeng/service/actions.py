@@ -7,9 +7,11 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.actions import new_code, today
-from qingfeng.activities.ledger import diff, ledger_action, refresh_facts
+from qingfeng.activities.actions import new_code
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes
+from qingfeng.core.dates import today
+from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
@@ -35,7 +37,7 @@ def commit_service_item(*, user, org: Organization, name: str, category: str, co
                                       category=category or "", committed_on=committed_on, planned_on=planned_on,
                                       entered_via=via)
     log_entries([item], via, user=user)
-    refresh_facts(org.pk, committed_on, planned_on)
+    changes.record(orgs=[org.pk], days=[committed_on, planned_on])
     return item
 
 
@@ -65,11 +67,11 @@ def complete_service_item(item: ServiceItem, *, user, on: dt.date, beneficiaries
         errors["beneficiaries"] = [_("请填写受益人数（不小于 0）。")]
     if errors:
         raise ValidationError(errors)
-    changes = {"completed_on": on, "beneficiaries": beneficiaries}
+    fields = {"completed_on": on, "beneficiaries": beneficiaries}
     if not item.started_on:
-        changes["started_on"] = item.committed_on
-    diff(item, changes)
+        fields["started_on"] = item.committed_on
+    diff(item, fields)
     item.save(update_fields=["started_on", "completed_on", "beneficiaries", "updated_at"])
     attach_files(item, files, user=user, kind=FileKind.PHOTO)
-    refresh_facts(item.org_id, on, item.planned_on)
+    changes.record(orgs=[item.org_id], days=[on, item.planned_on])
     return item

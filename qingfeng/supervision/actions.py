@@ -8,11 +8,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.actions import new_code, today
-from qingfeng.activities.ledger import audit, ledger_action, refresh_facts
+from qingfeng.activities.actions import new_code
 from qingfeng.activities.models import Activity
 from qingfeng.audit.models import AuditAction
 from qingfeng.burden.entries import log_entries
+from qingfeng.core import changes
+from qingfeng.core.dates import today
+from qingfeng.core.ledger import audit, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
@@ -54,7 +56,7 @@ def record_finding(*, user, org: Organization, source: str, found_on: dt.date, d
     _event(finding, user, "", _("发现问题"))
     log_entries([finding], via, user=user)
     attach_files(finding, files, user=user, kind=FileKind.OTHER)
-    refresh_facts(org.pk, found_on, deadline)
+    changes.record(orgs=[org.pk], days=[found_on, deadline])
     return finding
 
 
@@ -112,7 +114,7 @@ def close_finding(finding: Finding, *, user, on: dt.date, note: str = "") -> Fin
     finding.closed_on = on
     finding.save(update_fields=["status", "closed_on", "updated_at"])
     _event(finding, user, FindingStatus.SUBMITTED, (note or "").strip() or _("销号"))
-    refresh_facts(finding.org_id, on, finding.deadline)
+    changes.record(orgs=[finding.org_id], days=[on, finding.deadline])
     return finding
 
 
@@ -131,5 +133,5 @@ def record_accountability(*, user, org: Organization, person: Person, decided_on
     if finding is not None:
         audit(user, AuditAction.UPDATE, finding, summary=_("关联问责决定：%(name)s %(mode)s") % {
             "name": person.name, "mode": mode})
-    refresh_facts(org.pk, decided_on)
+    changes.record(orgs=[org.pk], days=[decided_on])
     return decision

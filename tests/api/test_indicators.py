@@ -6,11 +6,11 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from tests.api.test_writes import meeting
+from tests.clock import TODAY
 
-FROM, TO = "2020-01-01", timezone.localdate().isoformat()
+FROM, TO = "2020-01-01", TODAY.isoformat()
 
 
 def cli(name, *args):
@@ -114,11 +114,15 @@ def test_warnings_are_those_of_the_warnings_page_for_the_subtree(world, api):
     from qingfeng.indicators.warnings import warnings_for
     from qingfeng.supervision.models import Finding
 
-    today = timezone.localdate()
+    today = TODAY
     Finding.objects.create(code="F-LATE", source="督导检查", found_on=today - dt.timedelta(days=40), org=world.branch_a,
                            description="逾期未整改", deadline=today - dt.timedelta(days=10))
     Finding.objects.create(code="F-SIB", source="督导检查", found_on=today - dt.timedelta(days=40), org=world.branch_o,
                            description="逾期未整改", deadline=today - dt.timedelta(days=10))
+    # Due within the week (yellow), whatever the day: the colours' runs below have more than one page each.
+    for n in range(3):
+        Finding.objects.create(code=f"F-SOON{n}", source="督导检查", found_on=today - dt.timedelta(days=5),
+                               org=world.branch_b, description="即将到期", deadline=today + dt.timedelta(days=n + 1))
     body = api(world.clerk).get("warnings", org=world.branch_a.code, kind="findings").json()
     assert [(w["org"], w["severity"], w["kind"]) for w in body["results"]] == [("14010500101A", "red", "findings")]
     assert body["results"][0]["url"].startswith("/")

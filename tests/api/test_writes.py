@@ -3,14 +3,13 @@ with channel "api", and a refused request changes nothing."""
 
 import datetime as dt
 
-from django.utils import timezone
-
 from qingfeng.activities.models import Activity, ActivityType
 from qingfeng.burden.models import Entry
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding, FindingEvent
+from tests.clock import TODAY
 
-DAY = timezone.localdate() - dt.timedelta(days=3)
+DAY = TODAY - dt.timedelta(days=3)
 
 
 def meeting(world, **extra):
@@ -37,7 +36,7 @@ def test_clerk_records_a_meeting_with_attendance(world, api):
 
 def test_a_refused_meeting_writes_nothing_and_says_why(world, api):
     clerk = api(world.clerk)
-    future = clerk.post("activities", meeting(world, date=(timezone.localdate() + dt.timedelta(days=2)).isoformat()))
+    future = clerk.post("activities", meeting(world, date=(TODAY + dt.timedelta(days=2)).isoformat()))
     assert future.status_code == 400
     error = future.json()
     assert error["code"] == "rejected" and "晚于今天" in error["message_zh"] and error["message_en"]
@@ -75,7 +74,7 @@ def test_a_finding_goes_from_rectifying_to_closed_with_history(world, api):
     assert district.post(f"findings/{code}/close", {}).status_code == 400  # not submitted
     clerk.post(f"findings/{code}/submit", {"note": "已签字"})
     closed = district.post(f"findings/{code}/close", {"note": "核验通过"}).json()
-    assert closed["status"] == "closed" and closed["closed_on"] == timezone.localdate().isoformat()
+    assert closed["status"] == "closed" and closed["closed_on"] == TODAY.isoformat()
     history = [(e["from_status"], e["to_status"], e["actor"]) for e in district.get(f"findings/{code}/events").json()]
     assert history == [("", "rectifying", "district"), ("rectifying", "submitted", "clerk"),
                        ("submitted", "returned", "district"), ("returned", "submitted", "clerk"),

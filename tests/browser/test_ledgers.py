@@ -4,17 +4,17 @@ finding goes back and forth between the branch and the district; an outsider mee
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.activities.models import Activity, Attendance
 from qingfeng.supervision.actions import record_finding
 from qingfeng.supervision.models import Finding
 from tests.browser.conftest import PHONE
+from tests.clock import TODAY
 from tests.ledgers.conftest import png_bytes
 
 
 def last_month():
-    first = timezone.localdate().replace(day=1)
+    first = TODAY.replace(day=1)
     end = first - dt.timedelta(days=1)
     return end.replace(day=1), end
 
@@ -25,7 +25,7 @@ def keep_up_except(world, branch, missing_type: str, missing_start: dt.date):
     from qingfeng.activities.models import ActivityType
     from qingfeng.indicators import compliance
 
-    today = timezone.localdate()
+    today = TODAY
     windows = compliance.windows_for_subtree(branch, dt.date(today.year - 1, 1, 1), dt.date(today.year, 12, 31))
     for w in windows:
         if w.start > today or (w.requirement == missing_type and w.start == missing_start):
@@ -46,7 +46,7 @@ def test_clerk_records_a_committee_meeting_on_a_phone_and_the_warning_goes(world
     # The warning leads to the calendar; one tap on the missed month opens the form, prefilled.
     page.get_by_text(warning).click()
     page.wait_for_load_state()
-    if f"?year={start.year}" not in page.url and start.year != timezone.localdate().year:
+    if f"?year={start.year}" not in page.url and start.year != TODAY.year:
         page.goto(f"{live_server.url}{reverse('activities:calendar', args=[world.branch_a.code])}?year={start.year}")
     committee = page.locator('[data-requirement="支部委员会"]')
     window = committee.locator(f'[data-window="{start.isoformat()}"]')
@@ -79,7 +79,7 @@ def test_clerk_records_a_committee_meeting_on_a_phone_and_the_warning_goes(world
 
 def test_finding_is_returned_resubmitted_with_evidence_and_closed(world, new_page, login, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    today = timezone.localdate()
+    today = TODAY
     finding = record_finding(user=world.district_user, org=world.branch_a, source="督导检查", found_on=today,
                              description="支部委员会记录不完整", deadline=today + dt.timedelta(days=20))
     url = f"{live_server.url}{reverse('supervision:detail', args=[finding.code])}"
@@ -124,7 +124,7 @@ def test_finding_is_returned_resubmitted_with_evidence_and_closed(world, new_pag
 
 
 def test_outsider_gets_404_on_a_record_of_a_sibling_district(world, new_page, login, live_server):
-    today = timezone.localdate()
+    today = TODAY
     finding = record_finding(user=world.district_user, org=world.branch_a, source="自查", found_on=today,
                              description="问题", deadline=today)
     page = new_page()

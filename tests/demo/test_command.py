@@ -138,8 +138,12 @@ def test_progress_bar_redraws_on_a_terminal_and_prints_lines_otherwise():
     assert lines[-1].startswith("[" + "#" * 30 + "] 100.0%")
 
 
-def test_the_demo_opens_on_the_articles_year(demo_city, db, client):
+def test_the_demo_opens_on_the_articles_year(demo_city, db, client, settings):
     """The demo's records tell of 2020–21: its cockpit and warnings open on that year, not on today."""
+    from qingfeng.core import dates
+
+    settings.QINGFENG_TODAY = ""  # unpinned: the day the demo stored in its database
+    dates.forget_stored_today()
     assert client.login(username="city", password=DEMO_PASSWORD)
     cockpit = client.get(reverse("cockpit:cockpit")).content.decode()
     assert 'value="2020-05-12"' in cockpit and 'value="2021-05-11"' in cockpit

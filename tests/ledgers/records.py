@@ -8,25 +8,25 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.utils import timezone
 
 from qingfeng.core.idnumbers import make_credit_code, make_id_number
+from tests.clock import TODAY
 
 PDF = b"%PDF-1.4\n% permission matrix\n%%EOF\n"
 
 
 def _side(world, org, n: int) -> dict:
     from qingfeng.activities import actions as activities
-    from qingfeng.activities.ledger import person_by_id
     from qingfeng.activities.models import ActivityType
     from qingfeng.burden import actions as burden
+    from qingfeng.core.ledger import person_by_id
     from qingfeng.entities import actions as entities
     from qingfeng.files.models import Attachment
     from qingfeng.grassroots import actions as grassroots
     from qingfeng.service import actions as service
     from qingfeng.supervision import actions as supervision
 
-    user, today = world.admin, timezone.localdate()
+    user, today = world.admin, TODAY
     members = world.members_a if org == world.branch_a else world.members_o
     out = {"org": org}
     out["activity"] = activities.record_activity(

@@ -6,11 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance
 from qingfeng.audit.models import AuditLog
 from qingfeng.burden.models import Entry
+from tests.clock import TODAY
 from tests.ledgers.conftest import png_upload
 
 
@@ -33,7 +33,7 @@ def attendance_post(world, day, *, absent=(), leave=(), type_name="支部委员�
 
 def test_clerk_records_a_committee_meeting_with_attendance(world, client_for):
     client = client_for(world.clerk)
-    day = timezone.localdate()
+    day = TODAY
     members = world.members_a
     form = client.get(reverse("activities:create"))
     assert form.status_code == 200
@@ -59,7 +59,7 @@ def test_clerk_records_a_committee_meeting_with_attendance(world, client_for):
 def test_first_topic_flag_is_only_for_party_committee_meetings(world, client_for):
     client = client_for(world.clerk)
     response = client.post(reverse("activities:create"),
-                           attendance_post(world, timezone.localdate(), first_topic="on"))
+                           attendance_post(world, TODAY, first_topic="on"))
     assert response.status_code == 400
     assert "“第一议题”只用于党委(党组)会议" in response.content.decode()
     assert not Activity.objects.exists() and not Entry.objects.exists()
@@ -67,7 +67,7 @@ def test_first_topic_flag_is_only_for_party_committee_meetings(world, client_for
 
 def test_first_topic_is_recorded_on_a_party_committee_meeting(world, client_for):
     client = client_for(world.district_user)
-    data = {"org": world.xiaodian.code, "type": meeting_type("党委(党组)会议").pk, "date": timezone.localdate().isoformat(),
+    data = {"org": world.xiaodian.code, "type": meeting_type("党委(党组)会议").pk, "date": TODAY.isoformat(),
             "topic": "传达学习重要讲话精神", "channel": "线下", "first_topic": "on"}
     assert client.post(reverse("activities:create"), data).status_code == 302
     assert Activity.objects.get().first_topic is True
@@ -75,10 +75,10 @@ def test_first_topic_is_recorded_on_a_party_committee_meeting(world, client_for)
 
 def test_a_meeting_in_the_future_or_with_strangers_is_refused(world, client_for):
     client = client_for(world.clerk)
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = TODAY + dt.timedelta(days=1)
     response = client.post(reverse("activities:create"), attendance_post(world, tomorrow))
     assert response.status_code == 400 and "不能晚于今天" in response.content.decode()
-    data = attendance_post(world, timezone.localdate())
+    data = attendance_post(world, TODAY)
     data["member"].append(world.members_o[0].pk)  # a member of the sibling district's branch
     response = client.post(reverse("activities:create"), data)
     assert response.status_code == 400 and "不是该组织的党员" in response.content.decode()
@@ -90,9 +90,9 @@ def test_audience_belongs_to_lectures_and_a_lecture_names_its_sub_team(world, cl
 
     team = LectureTeam.objects.create(code="XJ01", name="青年宣讲队", org=world.branch_a)
     client = client_for(world.clerk)
-    response = client.post(reverse("activities:create"), attendance_post(world, timezone.localdate(), audience="40"))
+    response = client.post(reverse("activities:create"), attendance_post(world, TODAY, audience="40"))
     assert response.status_code == 400 and "受众人数" in response.content.decode()
-    data = {"org": world.branch_a.code, "type": meeting_type("宣讲").pk, "date": timezone.localdate().isoformat(),
+    data = {"org": world.branch_a.code, "type": meeting_type("宣讲").pk, "date": TODAY.isoformat(),
             "topic": "党的创新理论进社区", "channel": "线上线下结合", "audience": "120", "lecture_team": team.pk}
     assert client.post(reverse("activities:create"), data).status_code == 302
     lecture = Activity.objects.get()
@@ -101,12 +101,12 @@ def test_audience_belongs_to_lectures_and_a_lecture_names_its_sub_team(world, cl
 
 def test_outsider_can_neither_record_for_nor_see_a_branch_of_another_district(world, client_for):
     client = client_for(world.clerk)
-    client.post(reverse("activities:create"), attendance_post(world, timezone.localdate()))
+    client.post(reverse("activities:create"), attendance_post(world, TODAY))
     activity = Activity.objects.get()
     outsider = client_for(world.outsider)
     assert outsider.get(reverse("activities:detail", args=[activity.code])).status_code == 404
     assert outsider.get(reverse("activities:edit", args=[activity.code])).status_code == 404
-    response = outsider.post(reverse("activities:create"), attendance_post(world, timezone.localdate()))
+    response = outsider.post(reverse("activities:create"), attendance_post(world, TODAY))
     assert "不存在或不在您的管理范围内" in response.content.decode()
     assert Activity.objects.count() == 1
     assert activity.code not in outsider.get(reverse("activities:list")).content.decode().split("data-ledger-table")[1]
@@ -120,7 +120,7 @@ def test_leader_reads_but_cannot_record(world, client_for):
 
 def test_editing_attendance_keeps_history(world, client_for):
     client = client_for(world.clerk)
-    day = timezone.localdate()
+    day = TODAY
     client.post(reverse("activities:create"), attendance_post(world, day))
     activity = Activity.objects.get()
     data = attendance_post(world, day, absent=world.members_a[:2])
@@ -139,7 +139,7 @@ def test_editing_attendance_keeps_history(world, client_for):
 def test_list_filters_and_its_query_count_does_not_grow_with_rows(world, client_for):
     from qingfeng.activities.actions import record_activity
 
-    day = timezone.localdate()
+    day = TODAY
     for i in range(3):
         record_activity(user=world.clerk, org=world.branch_a, type=meeting_type("主题党日"), date=day, topic=f"主题党日{i}")
     record_activity(user=world.clerk, org=world.branch_a, type=meeting_type("党课"), date=day, topic="专题党课")
@@ -164,7 +164,7 @@ def test_htmx_filter_returns_only_the_results(world, client_for):
 
 def test_minutes_attached_to_a_meeting_are_served_only_within_scope(world, client_for):
     client = client_for(world.clerk)
-    data = attendance_post(world, timezone.localdate())
+    data = attendance_post(world, TODAY)
     data["files"] = [png_upload("会场.png")]
     assert client.post(reverse("activities:create"), data).status_code == 302
     activity = Activity.objects.get()
@@ -183,7 +183,7 @@ def test_minutes_attached_to_a_meeting_are_served_only_within_scope(world, clien
 # ---- the calendar ------------------------------------------------------------------------------
 
 def test_calendar_turns_a_missed_month_into_a_met_one(world, client_for):
-    today = timezone.localdate()
+    today = TODAY
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     if last_month_end.year != today.year:
         pytest.skip("January: the previous month belongs to last year's calendar")
@@ -215,7 +215,7 @@ def test_calendar_of_a_sibling_branch_is_404(world, client_for):
 def test_an_officer_sees_which_branches_missed_meetings(world, client_for):
     from qingfeng.activities.actions import record_activity
 
-    today = timezone.localdate()
+    today = TODAY
     if today.month == 1:
         pytest.skip("no window of this year is over yet")
     body = client_for(world.district_user).get(
@@ -239,7 +239,7 @@ def test_recording_a_fifty_member_meeting_costs_no_more_queries_than_an_eight_me
     from tests.world import member
 
     def post(branch_members):
-        data = attendance_post(world, timezone.localdate(), absent=branch_members[:3], leave=branch_members[3:5])
+        data = attendance_post(world, TODAY, absent=branch_members[:3], leave=branch_members[3:5])
         data["member"] = [p.pk for p in branch_members]
         data["present"] = [p.pk for p in branch_members[5:]]
         client = client_for(world.clerk)
@@ -261,7 +261,7 @@ def test_recording_a_fifty_member_meeting_costs_no_more_queries_than_an_eight_me
 def test_warning_for_a_missed_month_goes_when_the_meeting_is_recorded(world, client_for):
     from qingfeng.indicators.warnings import warnings_for
 
-    today = timezone.localdate()
+    today = TODAY
     end = today.replace(day=1) - dt.timedelta(days=1)
     start = end.replace(day=1)
 

@@ -7,18 +7,18 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.activities.actions import record_activity
 from qingfeng.activities.models import ActivityType
 from qingfeng.files.models import Attachment
+from tests.clock import TODAY
 from tests.ledgers.conftest import docx_upload, pdf_upload, png_bytes, png_upload
 
 
 @pytest.fixture
 def meeting(world):
     return record_activity(user=world.clerk, org=world.branch_a, type=ActivityType.objects.get(name="主题党日"),
-                           date=timezone.localdate(), topic="主题党日")
+                           date=TODAY, topic="主题党日")
 
 
 def attach(client, meeting, *uploads, kind="minutes"):

@@ -4,7 +4,6 @@ register — each written through its page, with its reasons for bad input and i
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.activities.models import Lecturer, LectureTeam
 from qingfeng.audit.models import AuditLog
@@ -15,10 +14,11 @@ from qingfeng.grassroots.models import Assignment, WeakOrgCase
 from qingfeng.orgs.models import Election
 from qingfeng.people.models import Person
 from qingfeng.service.models import ServiceItem
+from tests.clock import TODAY
 
 
 def today():
-    return timezone.localdate()
+    return TODAY
 
 
 def days_ago(n):

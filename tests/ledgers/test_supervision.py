@@ -3,17 +3,17 @@
 import datetime as dt
 
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.activities.actions import record_activity
 from qingfeng.activities.models import ActivityType
 from qingfeng.files.models import Attachment, FileKind
 from qingfeng.supervision.models import Accountability, Finding, FindingEvent
+from tests.clock import TODAY
 from tests.ledgers.conftest import docx_upload, pdf_upload, png_upload
 
 
 def record(client, world, **extra):
-    today = timezone.localdate()
+    today = TODAY
     data = {"org": world.branch_a.code, "source": "督导检查", "found_on": today.isoformat(),
             "deadline": (today + dt.timedelta(days=30)).isoformat(), "description": "三会一课记录不全"}
     data.update(extra)
@@ -33,7 +33,7 @@ def test_return_resubmit_and_close(world, client_for):
     assert response.status_code == 302
 
     # The branch may not verify its own work; the officer must give a reason to send it back.
-    assert clerk.post(reverse("supervision:close", args=[finding.code]), {"on": timezone.localdate()}).status_code == 403
+    assert clerk.post(reverse("supervision:close", args=[finding.code]), {"on": TODAY}).status_code == 403
     district = client_for(world.district_user)
     response = district.post(reverse("supervision:return", args=[finding.code]), {"reason": " "})
     assert response.status_code == 400 and "退回时必须说明理由" in response.content.decode()
@@ -53,7 +53,7 @@ def test_return_resubmit_and_close(world, client_for):
     assert evidence.kind == FileKind.EVIDENCE and evidence.record == finding
 
     district = client_for(world.district_user)
-    today = timezone.localdate()
+    today = TODAY
     assert district.post(reverse("supervision:close", args=[finding.code]), {"on": today, "note": "核验通过"}).status_code == 302
     finding.refresh_from_db()
     assert (finding.status, finding.closed_on) == ("closed", today)
@@ -69,20 +69,20 @@ def test_a_closed_finding_cannot_be_closed_again_or_returned(world, client_for):
     record(district, world)
     finding = Finding.objects.get()
     actions.submit_finding(finding, user=world.clerk, note="done")
-    actions.close_finding(finding, user=world.district_user, on=timezone.localdate())
+    actions.close_finding(finding, user=world.district_user, on=TODAY)
     response = district.post(reverse("supervision:return", args=[finding.code]), {"reason": "again"})
     assert response.status_code == 400 and "只有待核验的问题可以退回" in response.content.decode()
 
 
 def test_deadline_before_discovery_is_refused(world, client_for):
-    today = timezone.localdate()
+    today = TODAY
     response = record(client_for(world.district_user), world, deadline=(today - dt.timedelta(days=1)).isoformat())
     assert response.status_code == 400 and "整改期限不能早于发现日期" in response.content.decode()
     assert not Finding.objects.exists()
 
 
 def test_overdue_findings_are_highlighted_and_filterable(world, client_for):
-    today = timezone.localdate()
+    today = TODAY
     client = client_for(world.district_user)
     record(client, world, found_on=(today - dt.timedelta(days=40)).isoformat(),
            deadline=(today - dt.timedelta(days=10)).isoformat(), description="逾期的问题")
@@ -96,7 +96,7 @@ def test_overdue_findings_are_highlighted_and_filterable(world, client_for):
 
 
 def test_a_finding_from_a_political_supervision_round_with_its_documents(world, client_for):
-    today = timezone.localdate()
+    today = TODAY
     political = ActivityType.objects.get(name="政治监督专项检查")
     round_ = record_activity(user=world.district_user, org=world.xiaodian, type=political, date=today,
                              topic="2026年度政治监督专项检查")
@@ -128,10 +128,10 @@ def test_accountability_decision_linked_to_a_finding(world, client_for):
     assert client_for(world.clerk).get(url).status_code == 403
     client = client_for(world.district_user)
     response = client.post(url, {"id_number": person.id_number, "name": "别人", "org": world.xiaodian.code,
-                                 "decided_on": timezone.localdate(), "mode": "诫勉"})
+                                 "decided_on": TODAY, "mode": "诫勉"})
     assert response.status_code == 400 and "姓名与该公民身份号码登记的姓名不符" in response.content.decode()
     response = client.post(url, {"id_number": person.id_number, "name": person.name, "org": world.xiaodian.code,
-                                 "decided_on": timezone.localdate(), "mode": "诫勉"})
+                                 "decided_on": TODAY, "mode": "诫勉"})
     assert response.status_code == 302
     decision = Accountability.objects.get()
     assert (decision.person, decision.finding, decision.org) == (person, finding, world.xiaodian)

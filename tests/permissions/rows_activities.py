@@ -1,9 +1,9 @@
 """Rows for the activity pages: list, record, detail, edit, attachments, the calendar, lecture teams."""
 
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.accounts.access import WRITERS_STUDY, WRITERS_SUPERVISION
+from tests.clock import TODAY
 from tests.ledgers.records import ledger_records
 from tests.permissions import READ, WRITE, Row
 
@@ -39,8 +39,8 @@ ROWS = [
     Row("activities:team_add_lecturer", WRITE, method="POST", writers=WRITERS_STUDY,
         data={"id_number": "140105198501010011", "name": "新宣讲员"}, **_url("activities:team_add_lecturer", "team")),
     Row("activities:team_remove_lecturer", WRITE, method="POST", writers=WRITERS_STUDY,
-        data=lambda w, t: {"on": timezone.localdate().isoformat()}, own=_lecturer("own"), sibling=_lecturer("sibling"),
+        data=lambda w, t: {"on": TODAY.isoformat()}, own=_lecturer("own"), sibling=_lecturer("sibling"),
         setup=ledger_records),
     Row("activities:team_dissolve", WRITE, method="POST", writers=WRITERS_STUDY,
-        data=lambda w, t: {"on": timezone.localdate().isoformat()}, **_url("activities:team_dissolve", "team")),
+        data=lambda w, t: {"on": TODAY.isoformat()}, **_url("activities:team_dissolve", "team")),
 ]

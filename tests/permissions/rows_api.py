@@ -10,6 +10,7 @@ import datetime as dt
 from django.urls import reverse
 
 from tests.api.conftest import bearer
+from tests.clock import TODAY
 from tests.permissions import PUBLIC, READ, WRITE, Row
 from tests.world import PASSWORD
 
@@ -41,9 +42,8 @@ def submitted(world) -> None:
 
 
 def recent() -> str:
-    from django.utils import timezone
 
-    return (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    return (TODAY - dt.timedelta(days=2)).isoformat()
 
 
 def target_org(world, target: str) -> str:

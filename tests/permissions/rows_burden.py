@@ -1,8 +1,8 @@
 """Rows for the report-forms register."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import TODAY
 from tests.ledgers.records import ledger_records
 from tests.permissions import READ, WRITE, Row
 
@@ -17,6 +17,6 @@ ROWS = [
     Row("burden:list", READ, page=lambda w: reverse("burden:list")),
     Row("burden:create", WRITE, page=lambda w: reverse("burden:create")),
     Row("burden:detail", READ, **_url("burden:detail")),
-    Row("burden:retire", WRITE, method="POST", data=lambda w, t: {"on": timezone.localdate().isoformat(), "reason": "取消"},
+    Row("burden:retire", WRITE, method="POST", data=lambda w, t: {"on": TODAY.isoformat(), "reason": "取消"},
         **_url("burden:retire")),
 ]

@@ -1,8 +1,8 @@
 """Rows for the two-new register."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import TODAY
 from tests.ledgers.records import ledger_records
 from tests.permissions import READ, WRITE, Row
 
@@ -14,7 +14,7 @@ def _url(name):
 
 
 def _today(w, t):
-    return {"on": timezone.localdate().isoformat(), "since": timezone.localdate().isoformat(), "mode": "单独组建"}
+    return {"on": TODAY.isoformat(), "since": TODAY.isoformat(), "mode": "单独组建"}
 
 
 ROWS = [

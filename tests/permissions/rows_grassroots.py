@@ -1,8 +1,8 @@
 """Rows for dispatched cadres, weak-organization cases and elections."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import TODAY
 from tests.ledgers.records import ledger_records
 from tests.permissions import READ, WRITE, Row
 
@@ -14,7 +14,7 @@ def _url(name, key):
 
 
 def _today(w, t):
-    return {"on": timezone.localdate().isoformat(), "reason": "调整"}
+    return {"on": TODAY.isoformat(), "reason": "调整"}
 
 
 ROWS = [

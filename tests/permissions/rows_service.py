@@ -1,8 +1,8 @@
 """Rows for the 办实事 pages."""
 
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import TODAY
 from tests.ledgers.records import ledger_records
 from tests.permissions import READ, WRITE, Row
 
@@ -14,7 +14,7 @@ def _url(name):
 
 
 def _today(w, t):
-    return {"on": timezone.localdate().isoformat(), "beneficiaries": "10"}
+    return {"on": TODAY.isoformat(), "beneficiaries": "10"}
 
 
 ROWS = [

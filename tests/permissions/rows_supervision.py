@@ -2,10 +2,10 @@
 纪检监察 and platform administrators; the branch clerk submits."""
 
 from django.urls import reverse
-from django.utils import timezone
 
 from qingfeng.accounts.access import WRITERS_SUPERVISION
 from qingfeng.supervision.access import VERIFIERS
+from tests.clock import TODAY
 from tests.ledgers.records import ledger_records
 from tests.permissions import READ, WRITE, Row
 
@@ -25,6 +25,6 @@ ROWS = [
     Row("supervision:return", WRITE, method="POST", writers=VERIFIERS, data={"reason": "证据不足"},
         **_url("supervision:return", "submitted")),
     Row("supervision:close", WRITE, method="POST", writers=VERIFIERS,
-        data=lambda w, t: {"on": timezone.localdate().isoformat()}, **_url("supervision:close", "submitted")),
+        data=lambda w, t: {"on": TODAY.isoformat()}, **_url("supervision:close", "submitted")),
     Row("supervision:accountability", WRITE, writers=VERIFIERS, **_url("supervision:accountability", "finding")),
 ]

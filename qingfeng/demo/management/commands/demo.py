@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from qingfeng.core.dates import store_today
 from qingfeng.demo.build import DemoExists, build_demo
+from qingfeng.demo.figures import Y
 from qingfeng.demo.models import DemoRun
 from qingfeng.demo.progress import Progress
 from qingfeng.demo.scales import SCALES
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         if existing is not None:
             self.stdout.write(_("数据库中已有演示数据（规模 %(scale)s，生成于 %(at)s），不再重复生成。")
                               % {"scale": existing.scale, "at": f"{existing.finished_at:%Y-%m-%d %H:%M}"})
+            store_today(Y[1])  # a database built before the platform kept its day
             if existing.scale != scale:
                 self.stdout.write(_("如需生成其他规模，请使用新的数据库（QINGFENG_VAR 或 DATABASE_URL）。"))
         else:

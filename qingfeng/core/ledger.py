@@ -1,19 +1,23 @@
-"""Pieces every ledger page shares: history rows, facts refresh, export, pagination, form pages.
+"""Pieces every ledger shares: the action wrapper, history rows, list and form pages, export links.
 
-History of a record is the append-only audit log (audit.AuditLog) written by the actions; findings
-keep their own status history as well (supervision.FindingEvent)."""
+A ledger's writes go through its app's actions.py, each wrapped by `ledger_action` (one transaction, the acting
+user for the audit log, and one announcement of what changed through qingfeng.core.changes). History of a record
+is the append-only audit log (audit.AuditLog) written by the actions; findings keep their own status history as
+well (supervision.FindingEvent)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import access
+from qingfeng.audit.context import acting_as
+from qingfeng.core import changes
 from qingfeng.core.lists import paginate
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -22,46 +26,15 @@ EXPORT_FORMATS = ("xlsx", "csv")
 # ---- writes ------------------------------------------------------------------------------
 
 def ledger_action(func):
-    """Every ledger write: one transaction, and the audit log's save signals attribute the rows it
-    writes to the acting user (also when called from the command line or a test)."""
-    import functools
-
-    from django.db import transaction
+    """Every ledger write: one transaction; the audit log's save signals attribute the rows it writes to the acting
+    user (also from the command line or a test); what it changed is announced once, before it commits."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with transaction.atomic(), _acting_as(kwargs.get("user")):
+        with transaction.atomic(), acting_as(kwargs.get("user")), changes.batch():
             return func(*args, **kwargs)
 
     return wrapper
-
-
-def _acting_as(user):
-    import contextlib
-
-    if importlib.util.find_spec("qingfeng.audit.context") is None:
-        return contextlib.nullcontext()
-    return importlib.import_module("qingfeng.audit.context").acting_as(user)
-
-
-def refresh_facts(org_id: int, *days) -> None:
-    """Recompute the indicator facts a change affects (engineer "indicators" owns the facts).
-    Called inside the action's transaction."""
-    days = tuple(d for d in days if d is not None)
-    if not days or importlib.util.find_spec("qingfeng.indicators.facts") is None:
-        return
-    facts = importlib.import_module("qingfeng.indicators.facts")
-    facts.refresh(org_id, *days)
-
-
-def refresh_attendees(person_ids, *days, skip=None) -> None:
-    """Attendance counts for the members' own lapse facts (members.lapsed, owned by each member's current
-    organization, which need not be the activity's): refresh those organizations too, except `skip`."""
-    ids = set(person_ids)
-    if not ids or importlib.util.find_spec("qingfeng.membership.facts") is None:
-        return
-    facts = importlib.import_module("qingfeng.membership.facts")
-    facts.refresh_people(ids, *(d for d in days if d is not None), skip={skip})
 
 
 def audit(user, action: str, obj, summary: str = "", before=None, after=None) -> None:
@@ -157,10 +130,6 @@ def history_of(obj) -> list[HistoryRow]:
 
 # ---- list pages ----------------------------------------------------------------------------
 
-def export_available() -> bool:
-    return importlib.util.find_spec("qingfeng.imports.exports") is not None
-
-
 @dataclass
 class Column:
     label: str
@@ -190,13 +159,13 @@ class Listing:
     prepare: object = None  # callable(list of the page's objects): fetch what the rows show, for the page only
 
 
-def list_page(request, queryset, listing: Listing, template: str = "activities/ledger_list.html", extra=None):
+def list_page(request, queryset, listing: Listing, template: str = "ledger/list.html", extra=None):
     """One list view: the filtered queryset on screen, paginated; the same queryset exported;
     an htmx request gets just the results fragment."""
     fmt = request.GET.get("export")
-    if fmt in EXPORT_FORMATS and listing.sheet and export_available():
-        exports = importlib.import_module("qingfeng.imports.exports")
+    if fmt in EXPORT_FORMATS and listing.sheet:
         from qingfeng.audit.models import AuditAction, record
+        from qingfeng.imports import exports
 
         record(request.user, AuditAction.EXPORT, model=queryset.model._meta.label,
                summary=f"{listing.sheet} {fmt} {request.GET.urlencode()}"[:300])
@@ -215,15 +184,15 @@ def list_page(request, queryset, listing: Listing, template: str = "activities/l
     context = {
         "listing": listing, "page": page, "query": query, "rows": rows,
         "export_links": [(f, f"?{params.urlencode()}{'&' if params else ''}export={f}") for f in EXPORT_FORMATS]
-        if listing.sheet and export_available() else [],
+        if listing.sheet else [],
         **(extra or {}),
     }
     if request.htmx and not request.htmx.boosted:
-        return render(request, "activities/_ledger_results.html", context)
+        return render(request, "ledger/_results.html", context)
     return render(request, template, context)
 
 
-def form_page(request, form, *, title: str, back_url: str, submit: str, template: str = "activities/ledger_form.html",
+def form_page(request, form, *, title: str, back_url: str, submit: str, template: str = "ledger/form.html",
               extra=None, status: int = 200):
     return render(request, template, {"form": form, "title": title, "back_url": back_url, "submit": submit,
                                       **(extra or {})}, status=status)
