@@ -62,7 +62,7 @@ import json, sys
 import django
 django.setup()
 from qingfeng.audit.models import AuditLog
-from qingfeng.burden.models import Entry
+from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Recommendation
 prefix = sys.argv[1]
 cases = dict(Case.objects.filter(code__startswith=prefix).values_list("code", "pk"))

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from qingfeng.activities.models import Lecturer, LectureTeam
-from qingfeng.burden.models import Entry
+from qingfeng.core.models import Entry
 from qingfeng.grassroots.models import Assignment
 from qingfeng.people.models import CadreLevelRecord, Category, EndReason, Person, Relation, RelationVia
 from tests.clock import TODAY

@@ -70,7 +70,7 @@ def org_in_scope(user: User, org: Organization) -> bool:
     return root is None or org.path.startswith(root.path)
 
 
-def _get(qs: models.QuerySet[M], user: User, org_field: str, **lookup) -> M:
+def get_in_scope(qs: models.QuerySet[M], user: User, org_field: str, **lookup) -> M:
     try:
         return visible(qs, user, org_field).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
@@ -84,7 +84,7 @@ def visible_orgs(user: User):
 
 
 def get_org_for_user(user: User, code: str, write: bool = False) -> Organization:
-    org = _get(Organization.objects.select_related("parent"), user, "", code=code)
+    org = get_in_scope(Organization.objects.select_related("parent"), user, "", code=code)
     if write:
         require_write(user, WRITERS_PARTY_WORK)
     return org
@@ -122,154 +122,27 @@ def get_person_for_user(user: User, pk: int | str, write: bool = False):
     return person
 
 
-# ---- activities and lectures -----------------------------------------------------------
-
-def visible_activities(user: User):
-    from qingfeng.activities.models import Activity
-
-    qs = visible(Activity.objects.all(), user)
-    if not user.sees_discipline:
-        qs = qs.exclude(type__is_restricted=True)
-    return qs
-
-
-def get_activity_for_user(user: User, code: str, write: bool = False):
-    activity = _get(visible_activities(user).select_related("org", "type", "lecture_team"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_STUDY | WRITERS_SUPERVISION)
-    return activity
-
-
-def get_lecture_team_for_user(user: User, code: str, write: bool = False):
-    from qingfeng.activities.models import LectureTeam
-
-    team = _get(LectureTeam.objects.select_related("org"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_STUDY)
-    return team
-
-
 # ---- grassroots ------------------------------------------------------------------------
-
-def get_assignment_for_user(user: User, pk: int | str, write: bool = False):
-    from qingfeng.grassroots.models import Assignment
-
-    obj = _get(Assignment.objects.select_related("org", "person"), user, "org", pk=pk)
-    if write:
-        require_write(user, WRITERS_PARTY_WORK)
-    return obj
-
-
-def get_weak_case_for_user(user: User, pk: int | str, write: bool = False):
-    from qingfeng.grassroots.models import WeakOrgCase
-
-    obj = _get(WeakOrgCase.objects.select_related("org"), user, "org", pk=pk)
-    if write:
-        require_write(user, WRITERS_PARTY_WORK)
-    return obj
 
 
 def get_election_for_user(user: User, pk: int | str, write: bool = False):
     from qingfeng.orgs.models import Election
 
-    obj = _get(Election.objects.select_related("org"), user, "org", pk=pk)
+    obj = get_in_scope(Election.objects.select_related("org"), user, "org", pk=pk)
     if write:
         require_write(user, WRITERS_PARTY_WORK)
-    return obj
-
-
-# ---- supervision -----------------------------------------------------------------------
-
-def get_finding_for_user(user: User, code: str, write: bool = False):
-    from qingfeng.supervision.models import Finding
-
-    obj = _get(Finding.objects.select_related("org", "round"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_SUPERVISION)
-    return obj
-
-
-def get_accountability_for_user(user: User, pk: int | str, write: bool = False):
-    from qingfeng.supervision.models import Accountability
-
-    obj = _get(Accountability.objects.select_related("org", "person"), user, "org", pk=pk)
-    if write:
-        require_write(user, WRITERS_SUPERVISION)
     return obj
 
 
 # ---- service, entities, burden ---------------------------------------------------------
 
-def get_service_item_for_user(user: User, code: str, write: bool = False):
-    from qingfeng.service.models import ServiceItem
 
-    obj = _get(ServiceItem.objects.select_related("org"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_PARTY_WORK)
-    return obj
-
-
-def get_entity_for_user(user: User, credit_code: str, write: bool = False):
-    from qingfeng.entities.models import Entity
-
-    obj = _get(Entity.objects.select_related("org"), user, "org", credit_code=credit_code)
-    if write:
-        require_write(user, WRITERS_PARTY_WORK)
-    return obj
-
-
-def get_report_form_for_user(user: User, code: str, write: bool = False):
-    from qingfeng.burden.models import ReportForm
-
-    obj = _get(ReportForm.objects.select_related("org"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_PARTY_WORK)
-    return obj
-
-
-# ---- discipline (restricted) -----------------------------------------------------------
+# ---- discipline (restricted; the records' access is qingfeng.discipline.access) -----------------------------------------------------------
 
 def require_discipline(user: User) -> None:
     """Outside the discipline roles, restricted records do not exist (404)."""
     if not user.is_authenticated or not user.sees_discipline:
         raise Http404
-
-
-def visible_cases(user: User):
-    from qingfeng.discipline.models import Case
-
-    require_discipline(user)
-    return visible(Case.objects.all(), user)
-
-
-def get_case_for_user(user: User, code: str, write: bool = False):
-    from qingfeng.discipline.models import Case
-
-    require_discipline(user)
-    obj = _get(Case.objects.select_related("org", "person"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_DISCIPLINE)
-    return obj
-
-
-def get_disposition_for_user(user: User, pk: int | str, write: bool = False):
-    from qingfeng.discipline.models import Disposition
-
-    require_discipline(user)
-    obj = _get(Disposition.objects.select_related("org", "person"), user, "org", pk=pk)
-    if write:
-        require_write(user, WRITERS_DISCIPLINE)
-    return obj
-
-
-def get_recommendation_for_user(user: User, code: str, write: bool = False):
-    from qingfeng.discipline.models import Recommendation
-
-    require_discipline(user)
-    obj = _get(Recommendation.objects.select_related("org"), user, "org", code=code)
-    if write:
-        require_write(user, WRITERS_DISCIPLINE)
-    return obj
 
 
 # ---- personal data (PIPL) --------------------------------------------------------------

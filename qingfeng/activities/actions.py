@@ -20,8 +20,8 @@ from qingfeng.activities.models import (
     Presence,
 )
 from qingfeng.audit.models import AuditAction
-from qingfeng.burden.entries import log_entries
 from qingfeng.core import changes, dates
+from qingfeng.core.entries import log_entries
 from qingfeng.core.ledger import audit, diff, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind

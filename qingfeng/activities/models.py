@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.core.models import Source
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
 
@@ -55,13 +56,6 @@ class Channel(models.TextChoices):  # 形式
     OFFLINE = "线下", _("线下")
     ONLINE = "线上", _("线上")
     BOTH = "线上线下结合", _("线上线下结合")
-
-
-class Source(models.TextChoices):  # how a record entered the platform (for burden.entries)
-    PAGE = "page", _("页面")
-    API = "api", _("接口")
-    IMPORT = "import", _("导入")
-    DEMO = "demo", _("演示数据")
 
 
 class LectureTeam(models.Model):  # 宣讲小分队

@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
 from qingfeng.activities import actions
-from qingfeng.activities.access import WRITERS_ACTIVITIES, get_lecturer_for_user, visible_lecture_teams
+from qingfeng.activities.access import (
+    WRITERS_ACTIVITIES,
+    get_activity_for_user,
+    get_lecture_team_for_user,
+    get_lecturer_for_user,
+    visible_activities,
+    visible_lecture_teams,
+)
 from qingfeng.activities.compliance import branch_calendar, subtree_summary
 from qingfeng.activities.forms import (
     ActivityFilter,
@@ -48,7 +55,7 @@ from qingfeng.files.models import POLITICAL_DOCUMENTS, Attachment, FileKind
 
 @login_required
 def activity_list(request):
-    qs = access.visible_activities(request.user).select_related("org", "type").order_by("-date", "-id")
+    qs = visible_activities(request.user).select_related("org", "type").order_by("-date", "-id")
     form = ActivityFilter(request.GET or None, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -172,7 +179,7 @@ def activity_create(request):
 @login_required
 def activity_edit(request, code):
     user = request.user
-    activity = access.get_activity_for_user(user, code, write=True)
+    activity = get_activity_for_user(user, code, write=True)
     if not access.org_in_scope(user, activity.org):
         raise Http404
     existing = {a.person_id: a.presence for a in activity.attendance.all()}
@@ -215,7 +222,7 @@ def activity_edit(request, code):
 @login_required
 def activity_detail(request, code):
     user = request.user
-    activity = access.get_activity_for_user(user, code)
+    activity = get_activity_for_user(user, code)
     attendance = list(activity.attendance.select_related("person").order_by("person__name"))
     counts = {value: sum(1 for a in attendance if a.presence == value) for value in Presence.values}
     can_write = access.can_write(user, WRITERS_ACTIVITIES)
@@ -256,7 +263,7 @@ def activity_detail(request, code):
 @require_POST
 @login_required
 def activity_attach(request, code):
-    activity = access.get_activity_for_user(request.user, code, write=True)
+    activity = get_activity_for_user(request.user, code, write=True)
     form = AttachForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -326,7 +333,7 @@ def team_create(request):
 
 @login_required
 def team_detail(request, code):
-    team = access.get_lecture_team_for_user(request.user, code)
+    team = get_lecture_team_for_user(request.user, code)
     can_write = access.can_write(request.user, access.WRITERS_STUDY)
     roster = list(team.roster.select_related("person").order_by("left_on", "person__name"))
     lectures = list(team.lectures.select_related("org").order_by("-date")[:20])
@@ -344,7 +351,7 @@ def team_detail(request, code):
 @require_POST
 @login_required
 def team_add_lecturer(request, code):
-    team = access.get_lecture_team_for_user(request.user, code, write=True)
+    team = get_lecture_team_for_user(request.user, code, write=True)
     form = LecturerForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -378,7 +385,7 @@ def team_remove_lecturer(request, code, pk):
 @require_POST
 @login_required
 def team_dissolve(request, code):
-    team = access.get_lecture_team_for_user(request.user, code, write=True)
+    team = get_lecture_team_for_user(request.user, code, write=True)
     form = DateForm(request.POST)
     try:
         if not form.is_valid():

@@ -9,9 +9,11 @@ from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
-from qingfeng.activities.models import ActivityType, Channel, Presence, Source
+from qingfeng.activities.access import get_activity_for_user, get_lecture_team_for_user, visible_activities
+from qingfeng.activities.models import ActivityType, Channel, Presence
 from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS, bad_request
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
+from qingfeng.core.models import Source
 
 router = Router(tags=["activities"])
 
@@ -88,7 +90,7 @@ def list_activity_types(request):
 @router.get("/activities", response={200: ActivityPage, **READ_ERRORS}, summary="活动列表 / list activities")
 def list_activities(request, filters: Query[ActivityFilter], paging: Query[PageIn]):
     user = request.auth
-    qs = access.visible_activities(user)
+    qs = visible_activities(user)
     if filters.org:
         qs = qs.within(access.get_org_for_user(user, filters.org))
     if filters.type:
@@ -108,8 +110,8 @@ def list_activities(request, filters: Query[ActivityFilter], paging: Query[PageI
 
 @router.get("/activities/{code}", response={200: ActivityDetail, **READ_ERRORS}, summary="活动详情 / activity")
 def get_activity(request, code: str = Path(..., max_length=40)):
-    activity = access.get_activity_for_user(request.auth, code)
-    return with_counts(access.visible_activities(request.auth).filter(pk=activity.pk)).get()
+    activity = get_activity_for_user(request.auth, code)
+    return with_counts(visible_activities(request.auth).filter(pk=activity.pk)).get()
 
 
 class AttendanceIn(Schema):
@@ -146,7 +148,7 @@ def create_activity(request, payload: ActivityIn):
     team = None
     if payload.lecture_team:
         try:
-            team = access.get_lecture_team_for_user(user, payload.lecture_team)
+            team = get_lecture_team_for_user(user, payload.lecture_team)
         except Http404 as exc:
             raise bad_request(f"宣讲小分队“{payload.lecture_team}”不存在或不在您的管理范围内。",
                               f"Lecture team “{payload.lecture_team}” does not exist or is outside your scope.") from exc
@@ -158,4 +160,4 @@ def create_activity(request, payload: ActivityIn):
         audience=payload.audience, first_topic=payload.first_topic, lecture_team=team, minutes=payload.minutes,
         presence=presence, via=Source.API,
     )
-    return 201, with_counts(access.visible_activities(user).filter(pk=activity.pk)).get()
+    return 201, with_counts(visible_activities(user).filter(pk=activity.pk)).get()

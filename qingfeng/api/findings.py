@@ -8,10 +8,12 @@ from django.http import Http404
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
-from qingfeng.activities.models import Source
+from qingfeng.activities.access import get_activity_for_user
 from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS, bad_request
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
 from qingfeng.core import dates
+from qingfeng.core.models import Source
+from qingfeng.supervision.access import get_finding_for_user
 from qingfeng.supervision.models import Finding, FindingSource, FindingStatus
 
 router = Router(tags=["findings"])
@@ -92,13 +94,13 @@ def list_findings(request, filters: Query[FindingFilter], paging: Query[PageIn])
 
 @router.get("/findings/{code}", response={200: FindingDetail, **READ_ERRORS}, summary="问题详情 / finding")
 def get_finding(request, code: str = Path(..., max_length=40)):
-    return access.get_finding_for_user(request.auth, code)
+    return get_finding_for_user(request.auth, code)
 
 
 @router.get("/findings/{code}/events", response={200: list[EventOut], **READ_ERRORS},
             summary="整改记录 / status history")
 def list_finding_events(request, code: str = Path(..., max_length=40)):
-    finding = access.get_finding_for_user(request.auth, code)
+    finding = get_finding_for_user(request.auth, code)
     return list(finding.events.select_related("actor").order_by("at", "id"))
 
 
@@ -138,7 +140,7 @@ def create_finding(request, payload: FindingIn):
     round_ = None
     if payload.round:
         try:
-            round_ = access.get_activity_for_user(user, payload.round)
+            round_ = get_activity_for_user(user, payload.round)
         except Http404 as exc:
             raise bad_request(f"督导轮次“{payload.round}”不存在或不在您的管理范围内。",
                               f"Supervision round “{payload.round}” does not exist or is outside your scope.") from exc
@@ -153,7 +155,7 @@ def create_finding(request, payload: FindingIn):
 def submit_finding(request, payload: SubmitIn, code: str = Path(..., max_length=40)):
     from qingfeng.supervision import actions
 
-    finding = access.get_finding_for_user(request.auth, code, write=True)
+    finding = get_finding_for_user(request.auth, code, write=True)
     return _detail(request.auth, actions.submit_finding(finding, user=request.auth, note=payload.note))
 
 

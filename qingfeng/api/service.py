@@ -7,10 +7,11 @@ import datetime as dt
 from ninja import Field, Path, Query, Router, Schema
 
 from qingfeng.accounts import access
-from qingfeng.activities.models import Source
 from qingfeng.api.errors import READ_ERRORS, WRITE_ERRORS
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
 from qingfeng.core import dates
+from qingfeng.core.models import Source
+from qingfeng.service.access import get_service_item_for_user
 from qingfeng.service.models import ServiceCategory, ServiceItem
 
 router = Router(tags=["service"])
@@ -68,7 +69,7 @@ def list_service_items(request, filters: Query[ServiceFilter], paging: Query[Pag
 @router.get("/service-items/{code}", response={200: ServiceItemOut, **READ_ERRORS},
             summary="办实事详情 / service item")
 def get_service_item(request, code: str = Path(..., max_length=40)):
-    return access.get_service_item_for_user(request.auth, code)
+    return get_service_item_for_user(request.auth, code)
 
 
 class ServiceItemIn(Schema):
@@ -107,7 +108,7 @@ def create_service_item(request, payload: ServiceItemIn):
 def start_service_item(request, payload: StartIn, code: str = Path(..., max_length=40)):
     from qingfeng.service import actions
 
-    item = access.get_service_item_for_user(request.auth, code, write=True)
+    item = get_service_item_for_user(request.auth, code, write=True)
     return actions.start_service_item(item, user=request.auth, on=payload.on or dates.today())
 
 
@@ -116,6 +117,6 @@ def start_service_item(request, payload: StartIn, code: str = Path(..., max_leng
 def complete_service_item(request, payload: CompleteIn, code: str = Path(..., max_length=40)):
     from qingfeng.service import actions
 
-    item = access.get_service_item_for_user(request.auth, code, write=True)
+    item = get_service_item_for_user(request.auth, code, write=True)
     return actions.complete_service_item(item, user=request.auth, on=payload.on or dates.today(),
                                          beneficiaries=payload.beneficiaries)

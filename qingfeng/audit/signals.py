@@ -18,7 +18,7 @@ from qingfeng.audit.context import current_actor
 from qingfeng.core.masking import mask_id, mask_phone
 
 # Logs of their own, derived tables and sign-in counters: auditing them would only add noise.
-EXCLUDED = {"audit.auditlog", "burden.entry", "accounts.loginthrottle"}
+EXCLUDED = {"audit.auditlog", "core.entry", "accounts.loginthrottle"}
 EXCLUDED_APPS = {"indicators"}  # facts are recomputed from audited records
 REDACTED = {"password", "secret", "key", "token", "token_hash", "digest"}
 MASKED = {"id_number": mask_id, "phone": mask_phone}

@@ -1,12 +1,11 @@
-"""Work style and burden: the report-forms register (报表目录) and the platform's own entry log."""
+"""Work style and burden: the report-forms register (报表目录). The platform's own entry log is core.Entry."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.models import Source
+from qingfeng.core.models import Source
 from qingfeng.orgs.models import Organization
 
 
@@ -33,20 +32,3 @@ class ReportForm(models.Model):  # 报表 in the forms register
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-
-class Entry(models.Model):  # 填报: one row per record created through a page, the API or an import
-    org = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(db_index=True)
-    model = models.CharField(max_length=40)
-    object_id = models.BigIntegerField()
-    channel = models.CharField(max_length=8, choices=Source.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        verbose_name = _("填报记录")
-        verbose_name_plural = _("填报记录")
-        indexes = [models.Index(fields=["org", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.model}#{self.object_id}"

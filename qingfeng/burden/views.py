@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
 from qingfeng.burden import actions
+from qingfeng.burden.access import get_report_form_for_user
 from qingfeng.burden.forms import ReportFormFilter, ReportFormForm, RetireForm
 from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import today
@@ -79,7 +80,7 @@ def form_create(request):
 
 @login_required
 def form_detail(request, code):
-    f = access.get_report_form_for_user(request.user, code)
+    f = get_report_form_for_user(request.user, code)
     can_write = access.can_write(request.user, W)
     return render(request, "grassroots/detail.html", {
         "title": f.name,
@@ -94,7 +95,7 @@ def form_detail(request, code):
 @require_POST
 @login_required
 def form_retire(request, code):
-    f = access.get_report_form_for_user(request.user, code, write=True)
+    f = get_report_form_for_user(request.user, code, write=True)
     return post_transition(request, RetireForm(request.POST),
                            lambda d: actions.retire_form(f, user=request.user, on=d["on"], reason=d["reason"]),
                            _("报表已停用。"), reverse("burden:detail", args=[code]))

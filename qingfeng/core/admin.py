@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from qingfeng.accounts import access
+from qingfeng.core.models import Entry
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -43,4 +44,16 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Nothing is deleted silently: records are closed, revoked or superseded.
+        return False
+
+
+@admin.register(Entry)
+class EntryAdmin(ScopedAdmin):
+    list_display = ["at", "model", "object_id", "channel", "org", "user"]
+    list_filter = ["channel", "model"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the entry log is written by the actions only
+
+    def has_add_permission(self, request):
         return False

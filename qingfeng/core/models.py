@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):  # how a record entered the platform (for burden.entries)
+    PAGE = "page", _("页面")
+    API = "api", _("接口")
+    IMPORT = "import", _("导入")
+    DEMO = "demo", _("演示数据")
 
 
 class Setting(models.Model):  # 平台设置
@@ -16,3 +24,24 @@ class Setting(models.Model):  # 平台设置
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class Entry(models.Model):  # 填报: one row per record created through a page, the API or an import
+    """The platform's own burden on the grassroots (indicator burden.entries), written by every write path in the
+    same transaction as the record (core.entries.log_entries). Kept in the table it was born in (burden_entry)."""
+
+    org = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    model = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    channel = models.CharField(max_length=8, choices=Source.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        db_table = "burden_entry"
+        verbose_name = _("填报记录")
+        verbose_name_plural = _("填报记录")
+        indexes = [models.Index(fields=["org", "at"], name="burden_entr_org_id_369ab1_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_id}"

@@ -15,9 +15,9 @@ from qingfeng.activities.models import (
     Channel,
     Lecturer,
     LectureTeam,
-    Source,
 )
 from qingfeng.burden.models import ReportForm
+from qingfeng.core.models import Source
 from qingfeng.demo.bulk import Table
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.entities.models import CoverageChange, Entity

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.access import WRITERS_DISCIPLINE, org_in_scope, require_discipline, require_write
-from qingfeng.activities.models import Source
-from qingfeng.burden.entries import log_entries
 from qingfeng.core import changes, dates
+from qingfeng.core.entries import log_entries
 from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
+from qingfeng.core.models import Source
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person

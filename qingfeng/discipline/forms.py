@@ -57,7 +57,7 @@ class DispositionForm(ScopedForm):
         code = self.cleaned_data["case"].strip()
         if not code:
             return None
-        from qingfeng.accounts.access import visible_cases
+        from qingfeng.discipline.access import visible_cases
 
         case = visible_cases(self.user).filter(code=code).first()
         if case is None:

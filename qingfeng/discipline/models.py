@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.models import Source
+from qingfeng.core.models import Source
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import CadreLevel, Person
 

@@ -19,6 +19,12 @@ from qingfeng.audit.context import client_ip
 from qingfeng.audit.models import AuditAction, record
 from qingfeng.core.lists import paginate
 from qingfeng.discipline import actions
+from qingfeng.discipline.access import (
+    get_case_for_user,
+    get_disposition_for_user,
+    get_recommendation_for_user,
+    visible_cases,
+)
 from qingfeng.discipline.forms import CaseForm, DayForm, DispositionForm, ListFilterForm, RecommendationForm
 from qingfeng.discipline.models import Disposition, Recommendation
 
@@ -61,7 +67,7 @@ def _form_page(request, form, title, back):
 @login_required
 @require_GET
 def cases(request: HttpRequest) -> HttpResponse:
-    qs = access.visible_cases(request.user).select_related("org", "person")
+    qs = visible_cases(request.user).select_related("org", "person")
     form = ListFilterForm(request.GET)
     if form.is_valid():
         qs = form.filter_cases(qs)
@@ -78,7 +84,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
-    case = access.get_case_for_user(request.user, code)
+    case = get_case_for_user(request.user, code)
     _audit_detail(request, case)
     dispositions = case.dispositions.select_related("org").order_by("decided_on", "id")
     return render(request, "discipline/case.html", {
@@ -107,7 +113,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def case_close(request: HttpRequest, code: str) -> HttpResponse:
-    case = access.get_case_for_user(request.user, code, write=True)
+    case = get_case_for_user(request.user, code, write=True)
     form = DayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写有效的结案日期。"))
@@ -150,7 +156,7 @@ def dispositions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def disposition_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    disposition = access.get_disposition_for_user(request.user, pk)
+    disposition = get_disposition_for_user(request.user, pk)
     _audit_detail(request, disposition)
     return render(request, "discipline/disposition.html", {"disposition": disposition, "sections": SECTIONS})
 
@@ -162,7 +168,7 @@ def disposition_create(request: HttpRequest) -> HttpResponse:
     access.require_write(request.user, access.WRITERS_DISCIPLINE)
     initial = {}
     if request.method == "GET" and request.GET.get("case"):
-        case = access.get_case_for_user(request.user, request.GET["case"])
+        case = get_case_for_user(request.user, request.GET["case"])
         initial = {"case": case.code, "id_number": case.person.id_number, "name": case.person.name, "org": case.org.code}
     form = DispositionForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +216,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def recommendation_detail(request: HttpRequest, code: str) -> HttpResponse:
-    rec = access.get_recommendation_for_user(request.user, code)
+    rec = get_recommendation_for_user(request.user, code)
     _audit_detail(request, rec)
     return render(request, "discipline/recommendation.html", {
         "rec": rec, "sections": SECTIONS, "reply_form": DayForm(),
@@ -238,7 +244,7 @@ def recommendation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def recommendation_reply(request: HttpRequest, code: str) -> HttpResponse:
-    rec = access.get_recommendation_for_user(request.user, code, write=True)
+    rec = get_recommendation_for_user(request.user, code, write=True)
     form = DayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写有效的回复日期。"))

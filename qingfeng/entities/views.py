@@ -26,6 +26,7 @@ from qingfeng.core.ledger import (
     writable_org,
 )
 from qingfeng.entities import actions
+from qingfeng.entities.access import get_entity_for_user
 from qingfeng.entities.forms import CoverageForm, DateForm, EntityFilter, EntityForm
 from qingfeng.entities.models import ORG_COVERAGE, WORK_COVERAGE, Entity
 
@@ -87,7 +88,7 @@ def entity_create(request):
 
 @login_required
 def entity_detail(request, credit_code):
-    e = access.get_entity_for_user(request.user, credit_code)
+    e = get_entity_for_user(request.user, credit_code)
     can_write = access.can_write(request.user, W) and not e.deregistered_on
     changes = list(e.coverage_history.order_by("since", "id"))
     return render(request, "entities/detail.html", {
@@ -106,7 +107,7 @@ def entity_detail(request, credit_code):
 @require_POST
 @login_required
 def entity_coverage(request, credit_code):
-    e = access.get_entity_for_user(request.user, credit_code, write=True)
+    e = get_entity_for_user(request.user, credit_code, write=True)
     return post_transition(request, CoverageForm(request.POST),
                            lambda d: actions.change_coverage(e, user=request.user, mode=d["mode"], since=d["since"]),
                            _("已记录覆盖变化。"), reverse("entities:detail", args=[credit_code]))
@@ -115,7 +116,7 @@ def entity_coverage(request, credit_code):
 @require_POST
 @login_required
 def entity_deregister(request, credit_code):
-    e = access.get_entity_for_user(request.user, credit_code, write=True)
+    e = get_entity_for_user(request.user, credit_code, write=True)
     return post_transition(request, DateForm(request.POST),
                            lambda d: actions.deregister_entity(e, user=request.user, on=d["on"]),
                            _("已注销。"), reverse("entities:detail", args=[credit_code]))

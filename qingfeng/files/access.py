@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import Http404
 
 from qingfeng.accounts import access
 from qingfeng.files.models import Attachment
 
-# model label → how to fetch the record through the access layer (raises Http404 outside scope)
-RECORD_ACCESS = {
-    "activities.activity": lambda user, obj: access.get_activity_for_user(user, obj.code),
-    "supervision.finding": lambda user, obj: access.get_finding_for_user(user, obj.code),
-    "service.serviceitem": lambda user, obj: access.get_service_item_for_user(user, obj.code),
-    "grassroots.weakorgcase": lambda user, obj: access.get_weak_case_for_user(user, obj.pk),
-    "entities.entity": lambda user, obj: access.get_entity_for_user(user, obj.credit_code),
-    "burden.reportform": lambda user, obj: access.get_report_form_for_user(user, obj.code),
-}
+# model label → how to fetch the record for a user through its app's access function (Http404 outside scope).
+# Each ledger that takes attachments declares its own with `attachable()` (in its access module).
+RECORD_ACCESS: dict[str, Callable] = {}
+
+
+def attachable(label: str, fetch: Callable) -> None:
+    """Declare that records of `label` ("app.model") take attachments, fetched for a user by fetch(user, record)."""
+    RECORD_ACCESS[label] = fetch
 
 
 def get_attachment_for_user(user, key: str) -> Attachment:

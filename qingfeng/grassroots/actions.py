@@ -7,9 +7,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from qingfeng.burden.entries import log_entries
 from qingfeng.core import changes
 from qingfeng.core.dates import today
+from qingfeng.core.entries import log_entries
 from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason, Role, WeakOrgCase
 from qingfeng.orgs.models import Election, Organization

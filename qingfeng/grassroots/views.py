@@ -27,6 +27,7 @@ from qingfeng.core.ledger import (
     writable_org,
 )
 from qingfeng.grassroots import actions
+from qingfeng.grassroots.access import get_assignment_for_user, get_weak_case_for_user
 from qingfeng.grassroots.forms import (
     AssignmentFilter,
     AssignmentForm,
@@ -100,7 +101,7 @@ def assignment_create(request):
 
 @login_required
 def assignment_detail(request, pk):
-    a = access.get_assignment_for_user(request.user, pk)
+    a = get_assignment_for_user(request.user, pk)
     can_write = access.can_write(request.user, W)
     return render(request, "grassroots/detail.html", {
         "title": f"{a.person.name} · {a.role}",
@@ -117,7 +118,7 @@ def assignment_detail(request, pk):
 @require_POST
 @login_required
 def assignment_end(request, pk):
-    a = access.get_assignment_for_user(request.user, pk, write=True)
+    a = get_assignment_for_user(request.user, pk, write=True)
     return post_transition(request, EndForm(request.POST),
                            lambda d: actions.end_assignment(a, user=request.user, on=d["on"], reason=d["reason"]),
                            _("选派已结束。"), reverse("grassroots:assignment_detail", args=[a.pk]))
@@ -168,7 +169,7 @@ def weak_case_create(request):
 
 @login_required
 def weak_case_detail(request, pk):
-    c = access.get_weak_case_for_user(request.user, pk)
+    c = get_weak_case_for_user(request.user, pk)
     can_write = access.can_write(request.user, W)
     return render(request, "grassroots/detail.html", {
         "title": _("软弱涣散整顿 · %(org)s") % {"org": c.org.name},
@@ -184,7 +185,7 @@ def weak_case_detail(request, pk):
 @require_POST
 @login_required
 def weak_case_rectify(request, pk):
-    c = access.get_weak_case_for_user(request.user, pk, write=True)
+    c = get_weak_case_for_user(request.user, pk, write=True)
     return post_transition(request, DateForm(request.POST),
                            lambda d: actions.rectify_weak_org(c, user=request.user, on=d["on"]),
                            _("已登记整顿完成。"), reverse("grassroots:weak_case_detail", args=[c.pk]))

@@ -11,8 +11,8 @@ from collections import defaultdict
 
 from django.utils import timezone
 
-from qingfeng.burden.entries import log_entries
 from qingfeng.core import changes
+from qingfeng.core.entries import log_entries
 from qingfeng.core.idnumbers import id_birth_date, id_gender
 from qingfeng.imports.bulk import Table
 from qingfeng.imports.engine import BATCH, ORDER, RECORDS, Importer, _chunks
@@ -34,9 +34,9 @@ class _Remaining:
 
 
 def entries_table(now) -> Table:
-    """burden.Entry rows written as tuples for the large sheets; the same fields burden.entries.log_entries
+    """core.Entry rows written as tuples for the large sheets; the same fields core.entries.log_entries
     writes (that function builds model instances, too slow for hundreds of thousands of rows)."""
-    from qingfeng.burden.models import Entry
+    from qingfeng.core.models import Entry
 
     return Table(Entry, ["org_id", "at", "model", "object_id", "channel", "user_id"], now=now)
 

@@ -29,9 +29,10 @@ from qingfeng.activities.models import (
     LectureTeam,
     Presence,
 )
-from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import add_years
 from qingfeng.core.masking import mask_id
+from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.entities.models import (
     ORG_COVERAGE,
@@ -600,7 +601,7 @@ def entry_set(qs: QuerySet) -> RecordSet:
         for e in stream(qs.select_related("org").order_by("at", "id")):
             yield [e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), e.org.code, e.model, e.object_id, e.channel]
 
-    return RecordSet("burden.entry", ["填报时间", "组织编码", "记录类型", "记录编号", "渠道"], rows, qs.count)
+    return RecordSet("core.entry", ["填报时间", "组织编码", "记录类型", "记录编号", "渠道"], rows, qs.count)
 
 
 # ---- compliance ------------------------------------------------------------------------

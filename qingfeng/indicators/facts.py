@@ -33,8 +33,9 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from qingfeng.activities.models import Activity, ActivityType, LectureTeam, Requirement
-from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import add_years
+from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case as DisciplineCase
 from qingfeng.discipline.models import Disposition, Recommendation
 from qingfeng.entities.models import (

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from qingfeng.accounts.access import (
     WRITERS_PARTY_WORK,
-    _get,
+    get_in_scope,
     org_in_scope,
     require_write,
     scope_root,
@@ -21,7 +21,7 @@ def visible_candidates(user):
 
 
 def get_candidate_for_user(user, pk, write: bool = False) -> Candidate:
-    candidate = _get(Candidate.objects.select_related("person", "org"), user, "org", pk=pk)
+    candidate = get_in_scope(Candidate.objects.select_related("person", "org"), user, "org", pk=pk)
     if write:
         require_write(user, WRITERS_PARTY_WORK)
     return candidate
@@ -49,4 +49,4 @@ def get_transfer_for_user(user, pk, decide: bool = False) -> TransferRequest:
 
 
 def get_letter_for_user(user, pk) -> TransferLetter:
-    return _get(TransferLetter.objects.select_related("person", "from_org"), user, "from_org", pk=pk)
+    return get_in_scope(TransferLetter.objects.select_related("person", "from_org"), user, "from_org", pk=pk)

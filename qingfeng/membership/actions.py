@@ -71,7 +71,7 @@ def register_application(*, org: Organization, name: str, id_number: str, applie
         _fail(problem)
     candidate = Candidate.objects.create(person=person, org=org, applied_on=applied_on)
     _event(candidate, "apply", applied_on, user)
-    from qingfeng.burden.entries import log_entries
+    from qingfeng.core.entries import log_entries
 
     log_entries([candidate], "page", user)
     return candidate

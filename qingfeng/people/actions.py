@@ -41,7 +41,7 @@ def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: 
     # Membership counts of both subtrees change from the transfer day on.
     changes.record(orgs=[current.org_id, to_org.pk], people=[person.pk], days=[on])
     if channel is not None:
-        from qingfeng.burden.entries import log_entries
+        from qingfeng.core.entries import log_entries
 
         log_entries([relation], channel, user=user)
     if user is not None:
@@ -86,7 +86,7 @@ def register_person(person: Person, *, user=None, channel: str | None = None) ->
         relation = Relation.objects.create(person=person, org=person.org, start_on=start, via=RelationVia.TRANSFER_IN)
         changes.record(orgs=[person.org_id], people=[person.pk], days=[start])
         if channel is not None:
-            from qingfeng.burden.entries import log_entries
+            from qingfeng.core.entries import log_entries
 
             log_entries([relation], channel, user=user)
     return person

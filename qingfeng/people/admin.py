@@ -8,9 +8,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from qingfeng.activities.models import Source
 from qingfeng.core import changes
 from qingfeng.core.admin import ScopedAdmin
+from qingfeng.core.models import Source
 from qingfeng.orgs.admin import ScopedChoicesMixin
 from qingfeng.people.actions import person_problem, register_person
 from qingfeng.people.models import CadreLevelRecord, Person, Relation

@@ -18,8 +18,8 @@ from qingfeng.accounts.access import (
     org_in_scope,
     scope_filter,
 )
-from qingfeng.activities.models import Source
 from qingfeng.core.lists import paginate
+from qingfeng.core.models import Source
 from qingfeng.people.actions import transfer_member
 from qingfeng.people.forms import EXPORT_FORMATS, MemberFilterForm, TransferForm
 from qingfeng.people.models import Person

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from qingfeng.activities.actions import new_code
-from qingfeng.burden.entries import log_entries
 from qingfeng.core import changes
 from qingfeng.core.dates import today
+from qingfeng.core.entries import log_entries
 from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind

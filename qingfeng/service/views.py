@@ -25,6 +25,7 @@ from qingfeng.core.ledger import (
 )
 from qingfeng.files.models import Attachment
 from qingfeng.service import actions
+from qingfeng.service.access import get_service_item_for_user
 from qingfeng.service.forms import CompleteForm, ServiceFilter, ServiceItemForm, StartForm
 from qingfeng.service.models import ServiceItem
 
@@ -94,7 +95,7 @@ def item_create(request):
 
 @login_required
 def item_detail(request, code):
-    item = access.get_service_item_for_user(request.user, code)
+    item = get_service_item_for_user(request.user, code)
     can_write = access.can_write(request.user, access.WRITERS_PARTY_WORK)
     return render(request, "service/item_detail.html", {
         "item": item, "title": item.name, "badge": _badge(item),
@@ -112,7 +113,7 @@ def item_detail(request, code):
 @require_POST
 @login_required
 def item_start(request, code):
-    item = access.get_service_item_for_user(request.user, code, write=True)
+    item = get_service_item_for_user(request.user, code, write=True)
     return post_transition(request, StartForm(request.POST),
                            lambda d: actions.start_service_item(item, user=request.user, on=d["on"]),
                            _("已开始推进。"), reverse("service:detail", args=[code]))
@@ -121,7 +122,7 @@ def item_start(request, code):
 @require_POST
 @login_required
 def item_complete(request, code):
-    item = access.get_service_item_for_user(request.user, code, write=True)
+    item = get_service_item_for_user(request.user, code, write=True)
     return post_transition(request, CompleteForm(request.POST, request.FILES),
                            lambda d: actions.complete_service_item(item, user=request.user, on=d["on"],
                                                                    beneficiaries=d["beneficiaries"], files=d["files"]),

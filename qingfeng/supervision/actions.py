@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from qingfeng.activities.actions import new_code
 from qingfeng.activities.models import Activity
 from qingfeng.audit.models import AuditAction
-from qingfeng.burden.entries import log_entries
 from qingfeng.core import changes
 from qingfeng.core.dates import today
+from qingfeng.core.entries import log_entries
 from qingfeng.core.ledger import audit, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.models import Activity, Source
+from qingfeng.activities.models import Activity
+from qingfeng.core.models import Source
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
 

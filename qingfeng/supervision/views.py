@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
+from qingfeng.activities.access import get_activity_for_user, visible_activities
 from qingfeng.core.dates import today
 from qingfeng.core.ledger import (
     Cell,
@@ -29,7 +30,12 @@ from qingfeng.core.ledger import (
 )
 from qingfeng.files.models import Attachment
 from qingfeng.supervision import actions
-from qingfeng.supervision.access import can_verify, get_finding_to_verify, visible_findings
+from qingfeng.supervision.access import (
+    can_verify,
+    get_finding_for_user,
+    get_finding_to_verify,
+    visible_findings,
+)
 from qingfeng.supervision.forms import (
     AccountabilityForm,
     CloseForm,
@@ -97,7 +103,7 @@ def finding_create(request):
     initial = {"org": user.org.code if user.org_id else "", "found_on": today()}
     round_code = request.GET.get("round", "")
     if round_code:
-        round_ = access.get_activity_for_user(user, round_code)
+        round_ = get_activity_for_user(user, round_code)
         initial.update(round=round_.code, org=round_.org.code, found_on=max(round_.date, min(today(), round_.date)))
         if round_.type.name in dict(FindingForm.base_fields["source"].choices):
             initial["source"] = round_.type.name
@@ -109,7 +115,7 @@ def finding_create(request):
             round_ = None
             if data["round"].strip():
                 try:
-                    round_ = access.get_activity_for_user(user, data["round"].strip())
+                    round_ = get_activity_for_user(user, data["round"].strip())
                 except Http404 as exc:
                     raise ValidationError({"round": [_("督导轮次不存在或不在您的管理范围内。")]}) from exc
             finding = actions.record_finding(user=user, org=org, source=data["source"], found_on=data["found_on"],
@@ -132,7 +138,7 @@ def _detail_context(request, finding, **forms):
               (_("发现日期"), finding.found_on.isoformat()), (_("整改期限"), finding.deadline.isoformat()),
               (_("状态"), finding.get_status_display()), (_("销号日期"), finding.closed_on),
               (_("问题描述"), finding.description)]
-    if finding.round_id and access.visible_activities(user).filter(pk=finding.round_id).exists():
+    if finding.round_id and visible_activities(user).filter(pk=finding.round_id).exists():
         round_link = reverse("activities:detail", args=[finding.round.code])
     else:
         round_link = ""
@@ -154,7 +160,7 @@ def _detail_context(request, finding, **forms):
 
 @login_required
 def finding_detail(request, code):
-    finding = access.get_finding_for_user(request.user, code)
+    finding = get_finding_for_user(request.user, code)
     return render(request, "supervision/finding_detail.html", _detail_context(request, finding))
 
 
@@ -170,7 +176,7 @@ def _reject(request, form, exc: ValidationError) -> None:
 @require_POST
 @login_required
 def finding_submit(request, code):
-    finding = access.get_finding_for_user(request.user, code, write=True)
+    finding = get_finding_for_user(request.user, code, write=True)
     form = SubmitForm(request.POST, request.FILES)
     if form.is_valid():
         try:

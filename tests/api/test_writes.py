@@ -4,7 +4,7 @@ with channel "api", and a refused request changes nothing."""
 import datetime as dt
 
 from qingfeng.activities.models import Activity, ActivityType
-from qingfeng.burden.models import Entry
+from qingfeng.core.models import Entry
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding, FindingEvent
 from tests.clock import TODAY

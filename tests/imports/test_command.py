@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from qingfeng.activities.models import Activity, Attendance
-from qingfeng.burden.models import Entry
+from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.orgs.models import Election, Organization

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance, Lecturer, LectureTeam
-from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import add_months, month_start
 from qingfeng.core.idnumbers import make_id_number
+from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment, WeakOrgCase

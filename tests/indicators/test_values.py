@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance, Lecturer, LectureTeam, Requirement
-from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.burden.models import ReportForm
+from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance
 from qingfeng.audit.models import AuditLog
-from qingfeng.burden.models import Entry
+from qingfeng.core.models import Entry
 from tests.clock import TODAY
 from tests.ledgers.conftest import png_upload
 

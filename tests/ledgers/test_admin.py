@@ -7,7 +7,7 @@ from tests.ledgers.records import ledger_records
 
 MODELS = ["activities_activity", "activities_lectureteam", "activities_activitytype", "activities_requirement",
           "supervision_finding", "supervision_accountability", "service_serviceitem", "grassroots_assignment",
-          "grassroots_weakorgcase", "entities_entity", "burden_reportform", "burden_entry", "files_attachment"]
+          "grassroots_weakorgcase", "entities_entity", "burden_reportform", "core_entry", "files_attachment"]
 
 
 @pytest.mark.parametrize("model", MODELS)

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from qingfeng.activities.models import Lecturer, LectureTeam
 from qingfeng.audit.models import AuditLog
-from qingfeng.burden.models import Entry, ReportForm
+from qingfeng.burden.models import ReportForm
 from qingfeng.core.idnumbers import make_credit_code, make_id_number
+from qingfeng.core.models import Entry
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment, WeakOrgCase
 from qingfeng.orgs.models import Election

@@ -1,4 +1,4 @@
-"""The platform's own burden on the grassroots (burden.entries): one Entry per record created
+"""The platform's own burden on the grassroots (the indicator burden.entries): one Entry per record created
 through a page, the API or an import, written in the same transaction as the record."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from qingfeng.burden.models import Entry
+from qingfeng.core.models import Entry
 
 
 def log_entries(objects: Iterable, channel: str, user=None, org_attr: str = "org_id", at=None) -> int:
