@@ -51,6 +51,8 @@ def _json_cell(value) -> str:
 def _export(request: HttpRequest, rows) -> HttpResponse:
     from openpyxl import Workbook
 
+    from qingfeng.core.spreadsheet import xlsx_row
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("审计日志"))
     sheet.append([_("时间"), _("用户"), _("操作"), _("对象类型"), _("对象"), _("摘要"), _("修改前"), _("修改后"), _("IP 地址")])
@@ -60,10 +62,10 @@ def _export(request: HttpRequest, rows) -> HttpResponse:
     for row in rows.iterator(chunk_size=2000):
         if count >= EXPORT_LIMIT:
             break
-        sheet.append([
+        sheet.append(xlsx_row(sheet, [
             timezone.localtime(row.at, tz).strftime("%Y-%m-%d %H:%M:%S"), row.username, str(labels.get(row.action, row.action)),
             row.model, row.object_id, row.summary, _json_cell(row.before), _json_cell(row.after), row.ip or "",
-        ])
+        ]))
         count += 1
     buffer = io.BytesIO()
     book.save(buffer)

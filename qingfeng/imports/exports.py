@@ -5,7 +5,6 @@ show (`?export=xlsx|csv`)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from urllib.parse import quote
@@ -87,6 +86,8 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], object]]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from qingfeng.core.spreadsheet import xlsx_row
+
     wb = Workbook(write_only=True)
     for name, headers, rows in sheets:
         ws = wb.create_sheet(name)
@@ -97,27 +98,22 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], object]]) -> bytes:
             c.font = bold
             header_cells.append(c)
         ws.append(header_cells)
+        formats = {dt.date: "yyyy-mm-dd", str: "@"}
         for row in rows:
-            cells = []
-            for value in row:
-                c = WriteOnlyCell(ws, value=value)
-                if isinstance(value, dt.date):
-                    c.number_format = "yyyy-mm-dd"
-                elif isinstance(value, str):
-                    c.number_format = "@"
-                cells.append(c)
-            ws.append(cells)
+            ws.append(xlsx_row(ws, row, formats))  # text as string cells, never formulas
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def csv_bytes(headers: list[str], rows) -> bytes:
+    from qingfeng.core.spreadsheet import csv_writer
+
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # dates in ISO form; text that could start a formula behind an apostrophe
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([v.isoformat() if isinstance(v, dt.date) else v for v in row])
+        writer.writerow(row)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from qingfeng.core.spreadsheet import csv_unescape
+
 # A spreadsheet compresses about 5–15×; a ratio far beyond that is a bomb, not a ledger.
 MAX_RATIO = 200
 MAX_ROWS = 1_000_000
@@ -111,7 +113,8 @@ def read_csv_bytes(sheet: str, data: bytes, source: str) -> RawSheet:
             "file": source}) from exc
     if "\x00" in text:
         raise FileRejected(_("“%(file)s”不是文本格式的 CSV 文件。") % {"file": source})
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    # Our CSV exports put an apostrophe before text that could start a formula (core.spreadsheet): undone here.
+    rows = [[csv_unescape(c) if c[:1] == "'" else c for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
     if len(rows) > MAX_ROWS + 1:
         raise FileRejected(_("“%(file)s”有 %(rows)d 行，超过单表上限 %(limit)d 行。") % {
             "file": source, "rows": len(rows), "limit": MAX_ROWS})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -96,9 +95,11 @@ def plain(v):
 def table_response(fmt: str, filename: str, sheets: list[tuple[str, list[str], object]]) -> HttpResponse:
     """An .xlsx (one sheet per part) or .csv (parts one after another) download."""
     if fmt == "csv":
+        from qingfeng.core.spreadsheet import csv_writer
+
         buf = io.StringIO()
         buf.write("\ufeff")
-        writer = csv.writer(buf)
+        writer = csv_writer(buf)
         for title, columns, rows in sheets:
             if len(sheets) > 1:
                 writer.writerow([title])
@@ -110,12 +111,14 @@ def table_response(fmt: str, filename: str, sheets: list[tuple[str, list[str], o
         return response
     from openpyxl import Workbook
 
+    from qingfeng.core.spreadsheet import xlsx_row
+
     wb = Workbook(write_only=True)
     for title, columns, rows in sheets:
         ws = wb.create_sheet(title=title[:31])
-        ws.append(columns)
+        ws.append(xlsx_row(ws, columns))
         for r in rows:
-            ws.append([plain(v) for v in r])
+            ws.append(xlsx_row(ws, [plain(v) for v in r]))
     buf = io.BytesIO()
     wb.save(buf)
     response = HttpResponse(buf.getvalue(),

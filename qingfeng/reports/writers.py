@@ -46,7 +46,11 @@ def write(review: Review, fmt: str) -> bytes:
 # ---- Markdown ----------------------------------------------------------------------------
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    """Text as Markdown shows it literally: Markdown passes inline HTML through to the reader, so an
+    organization's name such as `<img src=x onerror=…>` is written as entities, never as markup."""
+    text = " ".join(str(text).splitlines())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
 
 
 def _md_figure(review: Review, display: str, url: str | None) -> str:
@@ -55,9 +59,9 @@ def _md_figure(review: Review, display: str, url: str | None) -> str:
 
 
 def write_md(review: Review) -> str:
-    lines = [f"# {review.title}", "", review.subtitle, "", review.intro, ""]
+    lines = [f"# {_md(review.title)}", "", _md(review.subtitle), "", _md(review.intro), ""]
     for section in review.sections:
-        lines += [f"## {heading_number(section.number)}{section.title}", ""]
+        lines += [f"## {heading_number(section.number)}{_md(section.title)}", ""]
         paragraph = "".join(
             _md(seg) if isinstance(seg, str) else _md_figure(review, seg.display, seg.url)
             for sentence in section.sentences for seg in sentence
@@ -306,29 +310,31 @@ def write_xlsx(review: Review) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    from qingfeng.core.spreadsheet import append  # text cells as strings: a name is never a formula
+
     wb = Workbook()
     used: set[str] = set()
     overview = wb.active
     overview.title = _sheet_title(_("概述"), used)
-    overview.append([review.title])
+    append(overview, [review.title])
     overview["A1"].font = Font(bold=True, size=14)
-    overview.append([review.subtitle])
-    overview.append([review.intro])
+    append(overview, [review.subtitle])
+    append(overview, [review.intro])
     overview.column_dimensions["A"].width = 100
     for section in review.sections:
         ws = wb.create_sheet(_sheet_title(section.title, used))
-        ws.append([heading_number(section.number) + section.title])
+        append(ws, [heading_number(section.number) + section.title])
         ws["A1"].font = Font(bold=True, size=13)
         for sentence in section.plain_sentences():
-            ws.append([sentence])
+            append(ws, [sentence])
             ws.cell(ws.max_row, 1).alignment = Alignment(wrap_text=False)
-        ws.append([])
-        ws.append([_("指标"), _("编号"), _("数值"), _("查看记录")])
+        append(ws, [])
+        append(ws, [_("指标"), _("编号"), _("数值"), _("查看记录")])
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)
         for fig in section.figures:
-            ws.append([fig.label, fig.key, fig.value, _("记录") if fig.url else None])
+            append(ws, [fig.label, fig.key, fig.value, _("记录") if fig.url else None])
             if fig.is_rate and fig.value is not None:
                 ws.cell(ws.max_row, 3).number_format = '0.0"%"'
             if fig.url:
@@ -336,13 +342,13 @@ def write_xlsx(review: Review) -> bytes:
                 link.hyperlink = review.absolute(fig.url)
                 link.style = "Hyperlink"
         if section.chart:
-            ws.append([])
-            ws.append([_("组织编码"), _("组织"), section.chart_label])
+            append(ws, [])
+            append(ws, [_("组织编码"), _("组织"), section.chart_label])
             for cell in ws[ws.max_row]:
                 cell.font = Font(bold=True)
             first = ws.max_row + 1
             for bar in section.chart:
-                ws.append([bar.org.code, bar.org.name, bar.value])
+                append(ws, [bar.org.code, bar.org.name, bar.value])
             _bar_chart(ws, section, first, ws.max_row)
         ws.column_dimensions["A"].width = 44
         ws.column_dimensions["B"].width = 36

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand
 
+from qingfeng.core.spreadsheet import csv_writer
 from qingfeng.indicators.engine import IndicatorError, drill
 from qingfeng.indicators.management.commands._common import add_scope_arguments, scope_from, usage_error
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 body["rows"] = [[plain(v) for v in r] for r in result.rows]
             self.stdout.write(json.dumps(body, ensure_ascii=False))
             return
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = csv_writer(self.stdout, lineterminator="\n")
         if is_rate:
             writer.writerow(["部分", *result.columns])
             for part, rows in (("分子", result.numerator), ("分母", result.denominator)):
