@@ -495,11 +495,12 @@ def refresh(org_id: int, *days: dt.date) -> None:
 
 def apply(change) -> None:
     """The facts' subscription to qingfeng.core.changes: bring every fact a write touched up to date, inside the
-    write's transaction. Nothing to do while the facts have never been built (compute() reads the records)."""
-    if state() is None:
-        return
+    write's transaction. A bulk load (`everything`) builds them; otherwise nothing is done while they have never been
+    built (compute() reads the records until `rebuild-facts` runs)."""
     if change.everything:
         rebuild_facts()
+        return
+    if state() is None:
         return
     if change.requirements:
         refresh_compliance()

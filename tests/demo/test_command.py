@@ -58,6 +58,14 @@ def test_district_user_sees_own_district_and_not_a_sibling(demo_city, db, client
     assert street.status_code == 404
 
 
+def test_the_demo_builds_the_indicator_facts(demo_city, db):
+    """The cockpit of a fresh demo reads facts, not the raw records: the build announces its bulk load."""
+    from qingfeng.indicators.facts import state
+    from qingfeng.indicators.models import Fact
+
+    assert state() is not None and Fact.objects.filter(metric="mem").exists()
+
+
 def test_running_demo_again_does_not_duplicate(demo_city, db):
     counts = (Organization.objects.count(), Person.objects.count(), Activity.objects.count(),
               Attendance.objects.count(), User.objects.count())
