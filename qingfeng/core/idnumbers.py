@@ -32,6 +32,8 @@ def id_gender(value: str) -> str:
 
 def id_problem(value: str) -> str | None:
     """None when valid, else the reason in Chinese."""
+    if "*" in value:  # a masked number (core.masking), e.g. from an export without full numbers
+        return "公民身份号码已脱敏（含 *），无法导入：请使用“完整号码”导出的文件"
     if len(value) != 18:
         return f"公民身份号码应为18位，实际为{len(value)}位"
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):

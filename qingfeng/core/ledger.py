@@ -164,12 +164,12 @@ def list_page(request, queryset, listing: Listing, template: str = "ledger/list.
     an htmx request gets just the results fragment."""
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS and listing.sheet:
-        from qingfeng.audit.models import AuditAction, record
+        from qingfeng.core import masking
         from qingfeng.imports import exports
 
-        record(request.user, AuditAction.EXPORT, model=queryset.model._meta.label,
-               summary=f"{listing.sheet} {fmt} {request.GET.urlencode()}"[:300])
-        return exports.export_response(queryset, listing.sheet, fmt)
+        full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
+        masking.audit_export(request, queryset.model._meta.label, f"{listing.sheet} {fmt}", full)
+        return exports.export_response(queryset, listing.sheet, fmt, full_numbers=full)
     page, query = paginate(request, queryset)
     if listing.prepare:
         page.object_list = list(page.object_list)
@@ -181,15 +181,24 @@ def list_page(request, queryset, listing: Listing, template: str = "ledger/list.
     params = request.GET.copy()
     params.pop("page", None)
     params.pop("export", None)
+    params.pop("numbers", None)
     context = {
         "listing": listing, "page": page, "query": query, "rows": rows,
         "export_links": [(f, f"?{params.urlencode()}{'&' if params else ''}export={f}") for f in EXPORT_FORMATS]
         if listing.sheet else [],
+        "full_export_links": [(f, f"?{params.urlencode()}{'&' if params else ''}export={f}&numbers=full")
+                              for f in EXPORT_FORMATS] if listing.sheet and _offers_full_numbers(request, listing) else [],
         **(extra or {}),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "ledger/_results.html", context)
     return render(request, template, context)
+
+
+def _offers_full_numbers(request, listing: Listing) -> bool:
+    from qingfeng.imports.exports import has_personal_numbers
+
+    return access.can_unmask(request.user) and has_personal_numbers(listing.sheet)
 
 
 def form_page(request, form, *, title: str, back_url: str, submit: str, template: str = "ledger/form.html",

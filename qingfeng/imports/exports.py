@@ -123,14 +123,31 @@ def attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def export_response(queryset, sheet: str, fmt: str) -> HttpResponse:
-    """The queryset's rows in the import format of `sheet` (党员, 活动, …) as .xlsx or .csv."""
+def has_personal_numbers(sheet: str) -> bool:
+    return any(col.kind in (S.ID, S.PHONE) for col in S.BY_NAME[sheet].columns)
+
+
+def masked(sheet: str, headers: list[str], rows):
+    """ID and phone numbers masked and 出生日期 emptied (core.masking states the rule)."""
+    from qingfeng.core.masking import mask_rows
+
+    spec = S.BY_NAME[sheet]
+    return mask_rows(rows, ids=[i for i, h in enumerate(headers) if spec.col(h).kind == S.ID],
+                     phones=[i for i, h in enumerate(headers) if spec.col(h).kind == S.PHONE],
+                     hidden=[i for i, h in enumerate(headers) if h == "出生日期"])
+
+
+def export_response(queryset, sheet: str, fmt: str, full_numbers: bool = False) -> HttpResponse:
+    """The queryset's rows in the import format of `sheet` (党员, 活动, …) as .xlsx or .csv; ID and phone numbers
+    masked unless `full_numbers` (which the caller has checked and audited: core.masking)."""
     if sheet not in S.BY_NAME:
         raise ValueError(f"unknown sheet {sheet!r}")
     headers = export_headers(sheet)
     stamp = dates.today().isoformat()
+    rows = rows_for(queryset, sheet) if full_numbers else masked(sheet, headers, rows_for(queryset, sheet))
+    name = f"{sheet}-完整号码" if full_numbers else sheet
     if fmt == "csv":
-        return attachment(csv_bytes(headers, rows_for(queryset, sheet)), f"{sheet}.csv", "text/csv; charset=utf-8")
+        return attachment(csv_bytes(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
     if fmt == "xlsx":
-        return attachment(xlsx_bytes([(sheet, headers, rows_for(queryset, sheet))]), f"{sheet}-{stamp}.xlsx", XLSX)
+        return attachment(xlsx_bytes([(sheet, headers, rows)]), f"{name}-{stamp}.xlsx", XLSX)
     raise ValueError(f"unknown format {fmt!r}")

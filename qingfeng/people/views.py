@@ -18,6 +18,7 @@ from qingfeng.accounts.access import (
     org_in_scope,
     scope_filter,
 )
+from qingfeng.core import masking
 from qingfeng.core.lists import paginate
 from qingfeng.core.models import Source
 from qingfeng.people.actions import transfer_member
@@ -50,9 +51,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
         exporter = _exporter()
         if exporter is None or export not in EXPORT_FORMATS:
             raise Http404
-        return exporter(members, "党员", export)
+        full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
+        masking.audit_export(request, "people.Person", f"党员 {export}", full)
+        return exporter(members, "党员", export, full_numbers=full)
     page, query = paginate(request, members)
-    context = {"form": form, "page": page, "query": query, "can_export": _exporter() is not None}
+    context = {"form": form, "page": page, "query": query, "can_export": _exporter() is not None,
+               "can_unmask": can_unmask(request.user)}
     template = "people/_results.html" if request.htmx else "people/list.html"
     return render(request, template, context)
 

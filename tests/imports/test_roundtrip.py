@@ -26,7 +26,7 @@ def test_export_then_import_changes_nothing_for_every_sheet(world, tmp_path, fmt
     assert run(workbook(tmp_path / "all.xlsx", every_sheet(world)))[0] == 0
     before = table_counts()
     for sheet in S.SHEETS:
-        response = export_response(queryset_for(sheet.name), sheet.name, fmt)
+        response = export_response(queryset_for(sheet.name), sheet.name, fmt, full_numbers=True)
         assert response.status_code == 200
         path = tmp_path / fmt / (f"{sheet.name}.csv" if fmt == "csv" else f"export-{sheet.name}.xlsx")
         path.parent.mkdir(exist_ok=True)
@@ -41,7 +41,7 @@ def test_exported_workbook_holds_the_rows_in_import_columns(world, tmp_path):
     assert run(workbook(tmp_path / "all.xlsx", every_sheet(world)))[0] == 0
     from qingfeng.people.models import Person
 
-    response = export_response(Person.objects.filter(org__code="14010500101A"), "党员", "xlsx")
+    response = export_response(Person.objects.filter(org__code="14010500101A"), "党员", "xlsx", full_numbers=True)
     sheet = load_workbook(io.BytesIO(response.content))["党员"]
     rows = list(sheet.values)
     assert list(rows[0]) == S.BY_NAME["党员"].headers

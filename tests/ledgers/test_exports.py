@@ -15,7 +15,7 @@ LISTS = {
     "activities:teams": ("小分队编码", lambda r: r["team"].code),
     "supervision:list": ("问题编号", lambda r: r["finding"].code),
     "service:list": ("事项编号", lambda r: r["item"].code),
-    "grassroots:assignments": ("公民身份号码", lambda r: r["assignment"].person.id_number),
+    "grassroots:assignments": ("公民身份号码", lambda r: r["assignment"].person.masked_id),  # exports mask numbers
     "grassroots:weak_cases": ("组织编码", lambda r: r["org"].code),
     "grassroots:elections": ("组织编码", lambda r: r["org"].code),
     "entities:list": ("统一社会信用代码", lambda r: r["entity"].credit_code),
