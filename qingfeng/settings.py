@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "qingfeng.cockpit",
     "qingfeng.reports",
     "qingfeng.membership",
+    "qingfeng.forms",
 ]
 
 MIDDLEWARE = [

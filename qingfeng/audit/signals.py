@@ -18,7 +18,7 @@ from qingfeng.audit.context import current_actor
 from qingfeng.core.masking import mask_id, mask_phone
 
 # Logs of their own, derived tables and sign-in counters: auditing them would only add noise.
-EXCLUDED = {"audit.auditlog", "core.entry", "accounts.loginthrottle"}
+EXCLUDED = {"audit.auditlog", "core.entry", "accounts.loginthrottle", "forms.filling", "forms.draft"}
 EXCLUDED_APPS = {"indicators"}  # facts are recomputed from audited records
 REDACTED = {"password", "secret", "key", "token", "token_hash", "digest"}
 MASKED = {"id_number": mask_id, "phone": mask_phone}
@@ -50,6 +50,8 @@ def snapshot_values(model, values: dict) -> dict:
             value = "***" if value else ""
         elif field.name in MASKED and value:
             value = MASKED[field.name](str(value))
+        elif isinstance(value, bytes | memoryview):  # a stored file: its size, not its bytes
+            value = f"{len(value)} bytes"
         out[field.name] = value
     return _jsonable(out)
 
