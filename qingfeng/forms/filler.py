@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from qingfeng.accounts import access
 from qingfeng.core.dates import add_years
+from qingfeng.core.spreadsheet import text_cell
 from qingfeng.forms import layout
 from qingfeng.forms.placeholders import Placeholder, Problem, Scan, TemplateError, check
 from qingfeng.indicators import engine
@@ -98,7 +99,7 @@ def put(cell, value, placeholder: Placeholder) -> None:
         return
     if isinstance(value, str):
         cell.value = text_value(value)
-        cell.data_type = "s"  # an organization name starting with "=" stays text
+        text_cell(cell)  # an organization name starting with "=" stays text
         return
     cell.value = value
     if isinstance(value, dt.date):
