@@ -57,6 +57,7 @@ INDICATOR_NAMES = [
     gettext_noop("在用报表数"),  # burden.forms_active
     gettext_noop("报表精简率"),  # burden.forms_reduction
     gettext_noop("基层填报条数"),  # burden.entries
+    gettext_noop("系统生成报表份数"),  # burden.forms_answered
     gettext_noop("入党申请人数"),  # development.applications
     gettext_noop("发展程序中人数"),  # development.in_progress
     gettext_noop("发展程序逾期环节数"),  # development.late_steps

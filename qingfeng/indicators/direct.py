@@ -115,6 +115,9 @@ COLUMN_HEADINGS = [
     N("停用日期"),
     N("停用原因"),
     N("填报时间"),
+    N("生成日期"),
+    N("填报组织编码"),
+    N("用户组织编码"),
     N("记录类型"),
     N("记录编号"),
     N("渠道"),
@@ -604,6 +607,23 @@ def entry_set(qs: QuerySet) -> RecordSet:
     return RecordSet("core.entry", ["填报时间", "组织编码", "记录类型", "记录编号", "渠道"], rows, qs.count)
 
 
+def fillings(ask: Ask) -> QuerySet:
+    """Forms filled by the platform in the period for users whose organization is in scope (qingfeng.forms)."""
+    from qingfeng.forms.models import Filling
+
+    return between(within(Filling.objects.all(), ask, "user_org"), ask, "on")
+
+
+def filling_set(qs: QuerySet) -> RecordSet:
+    def rows():
+        for f in stream(qs.select_related("template__form", "org", "user_org").order_by("on", "at", "id")):
+            yield [f.on, f.template.form.code, f.template.form.name, f.org.code, f.start, f.end,
+                   f.user_org.code if f.user_org else "", f.channel]
+
+    return RecordSet("forms.filling", ["生成日期", "报表编号", "报表名称", "填报组织编码", "开始日期", "结束日期", "用户组织编码", "渠道"],
+                     rows, qs.count)
+
+
 # ---- compliance ------------------------------------------------------------------------
 
 def compliance_records(ask: Ask, requirement_names: tuple[str, ...] | None):
@@ -845,6 +865,8 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
                      rate_value=rate)
     if i == "burden.entries":
         return Parts(entry_set(entries(ask)))
+    if i == "burden.forms_answered":
+        return Parts(filling_set(fillings(ask)))
     raise KeyError(indicator_id)
 
 

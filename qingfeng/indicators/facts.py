@@ -68,6 +68,8 @@ DIRECT = {
     "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
     # the member lifecycle (small record sets, computed in qingfeng.membership.indicators)
     "development.applications", "development.in_progress", "development.late_steps",
+    # forms answered by the platform (qingfeng.forms: a few rows a day, read where they are kept)
+    "burden.forms_answered",
 }
 
 Key = tuple  # (org_id, day, metric, d1, d2, d3)

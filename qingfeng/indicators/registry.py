@@ -107,6 +107,7 @@ _ALL = [
     _i("burden.forms_active", N("在用报表数"), "snapshot", "burden"),
     _i("burden.forms_reduction", N("报表精简率"), "rate", "burden"),
     _i("burden.entries", N("基层填报条数"), "flow", "burden"),
+    _i("burden.forms_answered", N("系统生成报表份数"), "flow", "burden"),
 ]
 
 
