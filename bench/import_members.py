@@ -107,7 +107,7 @@ def child_ours(db_url: str, var: str, path: str) -> dict:
     out = report(Person.objects.count(), seconds, cpu_before)
     # The import ends with the indicator facts' full rebuild (engineer "indicators"); timed again alone so
     # the import's own share can be told apart.
-    from qingfeng.indicators.facts import rebuild_facts
+    from qingfeng.indicators.store import rebuild_facts
 
     started = time.perf_counter()
     rebuild_facts()

@@ -56,7 +56,7 @@ NAIVE_SKIP = {
 
 
 def ensure_data(scale: str) -> dict:
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
     from qingfeng.orgs.models import Organization
 
     info = {}
@@ -66,9 +66,9 @@ def ensure_data(scale: str) -> dict:
         began = time.perf_counter()
         build_demo(scale)
         info["demo_seconds"] = round(time.perf_counter() - began, 1)
-    if facts.state() is None:
+    if store.state() is None:
         began = time.perf_counter()
-        facts.rebuild_facts()
+        store.rebuild_facts()
         info["rebuild_seconds"] = round(time.perf_counter() - began, 1)
     return info
 

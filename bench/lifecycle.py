@@ -72,19 +72,19 @@ def main() -> int:
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
-    from qingfeng.indicators import engine, facts
+    from qingfeng.indicators import engine, store
     from qingfeng.membership import facts as lifecycle
 
     info: dict = {"database": connection.vendor}
-    if args.rebuild or facts.state() is None:
+    if args.rebuild or store.state() is None:
         for name in ("add_paid", "add_lapse"):
-            rows = facts.Rows()
+            rows = store.Rows()
             began = time.perf_counter()
             getattr(lifecycle, name)(rows)
             info[f"{name}_s"] = round(time.perf_counter() - began, 1)
             info[f"{name}_rows"] = len(rows.data)
         began = time.perf_counter()
-        facts.rebuild_facts()
+        store.rebuild_facts()
         info["rebuild_s"] = round(time.perf_counter() - began, 1)
         print(f"rebuild_facts {info['rebuild_s']} s, of which the lifecycle's own rows: paid {info['add_paid_s']} s "
               f"({info['add_paid_rows']} rows), lapse {info['add_lapse_s']} s ({info['add_lapse_rows']} rows)", flush=True)

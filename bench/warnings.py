@@ -51,7 +51,7 @@ from django.utils.translation import gettext as _  # noqa: E402
 
 from qingfeng.core.dates import add_years  # noqa: E402
 from qingfeng.entities.models import CoverageMode  # noqa: E402
-from qingfeng.indicators import compliance, direct, facts  # noqa: E402
+from qingfeng.indicators import compliance, direct, store  # noqa: E402
 from qingfeng.indicators.warnings import (  # noqa: E402
     BRANCH_MAX,
     BRANCH_MIN_FULL,
@@ -79,10 +79,10 @@ def old_unmet_windows(org: Organization, start: dt.date, end: dt.date) -> list[t
     Read from the compliance facts (one row per branch and window) when they cover the span; otherwise
     computed from the records."""
     from qingfeng.activities.models import ActivityType
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
     from qingfeng.indicators.models import OwnFact
 
-    st = facts.state()
+    st = store.state()
     if st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to:
         names = dict(ActivityType.objects.values_list("pk", "name"))
         rows = list(OwnFact.objects.filter(metric="win", total=0, org__path__startswith=org.path, day__gte=start,
@@ -304,12 +304,12 @@ def compare(codes: list[str], on: dt.date) -> dict:
         same_but_ties = same or (len(new) == len(old) and tie_runs(new) == tie_runs(old))
         # The previous implementation once more, its meetings computed from the records (as without facts):
         # a deterministic order among ties, the requirements' order.
-        original_state = facts.state
-        facts.state = lambda: None
+        original_state = store.state
+        store.state = lambda: None
         try:
             from_records = as_rows(previous_warnings_for(org, on))
         finally:
-            facts.state = original_state
+            store.state = original_state
         out[code] = {"warnings": len(new), "identical": same, "identical_but_order_of_ties": same_but_ties,
                      "positions_differing": moved, "identical_to_previous_from_records": new == from_records,
                      "kinds": dict(Counter(r[0] for r in new)), "now_s": round(t_new, 2), "previous_s": round(t_old, 2)}

@@ -199,9 +199,9 @@ def test_admin_of_persons_is_scoped_and_keeps_the_organization_read_only(world, 
 
 def test_admin_writes_keep_the_indicator_facts_current(world, client_for, staff_district):
     """An organization added or an election recorded in the admin shows in the indicators at once."""
-    from qingfeng.indicators import engine, facts
+    from qingfeng.indicators import engine, store
 
-    facts.rebuild_facts()
+    store.rebuild_facts()
     period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     keys = ["orgs.total", "grassroots.elections_overdue"]
     before = engine.compute(world.xiaodian, *period, keys)

@@ -637,13 +637,13 @@ def compliance_facts(ask: Ask, requirement_names: tuple[str, ...] | None):
     """The same windows as compliance_records, from the compliance facts (one row per branch and due
     window, with its met flag) when they cover the period — a subtree of thousands of branches is listed at
     once, not recomputed from every activity. None when they do not (not built, or outside their span)."""
-    from qingfeng.indicators import compliance, facts
+    from qingfeng.indicators import compliance, store
     from qingfeng.indicators.models import OwnFact
 
     if ask.exact:
         return None
     requirements = compliance.active_requirements(requirement_names)
-    ends = facts.covered_windows(facts.state(), requirements, ask.start, ask.end)
+    ends = store.covered_windows(store.state(), requirements, ask.start, ask.end)
     if ends is None:
         return None
     match = Q(pk__in=[])

@@ -1,40 +1,29 @@
-"""Pre-aggregated indicator facts: built by `rebuild_facts()`, kept current by `refresh()`, read by compute.
+"""What the indicators emit into the facts and how they read them back (the store itself: store.py).
 
-How it works
-------------
-* Every record contributes *own rows* to its owning organization (OwnFact): flows on the day of the
-  event (an activity on its date, a finding on the day it was found, closed, due …), snapshots as
-  deltas (+1 on the first day a thing holds, −1 on the first day it no longer holds; "since ever" is
-  the sentinel day 1900-01-01), compliance windows (due 1, met 0/1) on the window's first day.
-* The own rows are rolled up to every ancestor (OrgAncestor) into Fact, per day, month and year, so a
-  subtree's value is a key lookup: flows = whole months + the days of the partial edge months;
-  snapshots at t = the yearly deltas before t's year + the monthly ones of t's year before t's month +
-  the daily ones of t's month up to t.
-* Transfers in (转入) are rolled up only to the ancestors of the receiving organization that are not
-  ancestors of the sending one: for those, the member came from outside the subtree.
+* Own rows per record source (activities, entries, members, entities, the small ledgers), registered into
+  `qingfeng.core.metrics` for the store to build and refresh.
 * Distinct-person counts do not add up across months or organizations. We keep them exact by reading
   the raw records for them (they concern small sets: 读书班 and 专题轮训 attendance, rosters,
   assignments, accountability, elections) — measured in docs/benchmarks.md.
-* `refresh(org_id, …)` recomputes *all* of one organization's own rows from its records, writes the
-  difference to the ancestors' rolled-up rows (an upsert that adds) and replaces the own rows. A list
-  of days that misses one (a finding's deadline, say) cannot leave the facts stale.
+* `Reader` evaluates indicators from the rolled-up facts loaded by the store's `Sums`; `compute_grid` asks
+  the facts where they are built and the raw records (direct.py) otherwise.
 """
 
-# ruff: noqa: S608 — SQL here is built from our own table names (model metadata); values are bound parameters.
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.db.models import Case, CharField, Count, F, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
-from qingfeng.activities.models import Activity, ActivityType, LectureTeam, Requirement
+from qingfeng.activities.models import Activity, ActivityType, LectureTeam
 from qingfeng.burden.models import ReportForm
+from qingfeng.core import metrics
 from qingfeng.core.dates import add_years
+from qingfeng.core.metrics import Rows
 from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case as DisciplineCase
 from qingfeng.discipline.models import Disposition, Recommendation
@@ -48,19 +37,22 @@ from qingfeng.entities.models import (
 )
 from qingfeng.grassroots.models import WeakOrgCase
 from qingfeng.indicators import compliance, direct
-from qingfeng.indicators.models import Fact, FactState, OrgAncestor, OwnFact
+from qingfeng.indicators.models import FactState
+from qingfeng.indicators.store import (
+    ONE_DAY,
+    Sums,
+    covered_windows,
+    flow_ranges,
+    snapshot_ranges,
+    state,
+    window_rows,
+)
 from qingfeng.membership import facts as lifecycle
 from qingfeng.membership.indicators import yuan
-from qingfeng.orgs.models import BRANCH_KINDS, PATH_SEP, REQUIREMENT_KINDS, Organization
+from qingfeng.orgs.models import BRANCH_KINDS, REQUIREMENT_KINDS, Organization
 from qingfeng.people.models import CadreLevelRecord, Category, Relation, RelationVia
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
-
-EVER = dt.date(1900, 1, 1)  # "since before any period"
-ONE_DAY = dt.timedelta(days=1)
-# The layout of the facts; a database built with an older one is read from the raw records until
-# `rebuild-facts` runs again (2: lifecycle metrics and yearly rows; 3: dues collected).
-STATE_KEY = "facts-3"
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
 DIRECT = {
@@ -71,32 +63,6 @@ DIRECT = {
     # forms answered by the platform (qingfeng.forms: a few rows a day, read where they are kept)
     "burden.forms_answered",
 }
-
-Key = tuple  # (org_id, day, metric, d1, d2, d3)
-
-
-class Rows:
-    """Own rows being accumulated: key → [n, total]."""
-
-    def __init__(self):
-        self.data: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-
-    def add(self, org_id, day, metric, d1="", d2="", d3="", n=1, total=0):
-        cell = self.data[(org_id, day, metric, str(d1), str(d2), str(d3))]
-        cell[0] += n
-        cell[1] += total
-
-    def segment(self, org_id, start, end, metric, d1="", d2="", d3=""):
-        """A thing holding on [start, end): +1 on start (or since ever), −1 on end (if any)."""
-        if start is not None and end is not None and start >= end:
-            return
-        self.add(org_id, start or EVER, metric, d1, d2, d3, 1)
-        if end is not None:
-            self.add(org_id, end, metric, d1, d2, d3, -1)
-
-    def items(self):
-        return ((k, v) for k, v in self.data.items() if v[0] or v[1])
-
 
 # ---- own rows, per source --------------------------------------------------------------
 
@@ -122,12 +88,6 @@ def entry_values(org_id: int | None = None):
 
 
 SQL_SOURCES = {"act": activity_values, "entry": entry_values, lifecycle.DUES: lifecycle.dues_values}
-
-
-def add_sql_sources(rows: Rows, org_id: int) -> None:
-    for metric, source in SQL_SOURCES.items():
-        for r in source(org_id):
-            rows.add(r["o"], r["dd"], metric, r["k1"], r["k2"], r["k3"], r["c"], r["s"])
 
 
 def level_pieces(records: list[tuple], own_level: str) -> list[tuple[dt.date | None, str]]:
@@ -307,399 +267,12 @@ def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
         rows.add(org, day, "recm")
 
 
-def window_range() -> tuple[dt.date, dt.date] | None:
-    """Compliance windows are materialized from the year before the first requirement activity to the end of
-    the year of the last one; questions about windows outside that span are answered from the records."""
-    types = Requirement.objects.values("activity_type_id")
-    bounds = Activity.objects.filter(type_id__in=types).aggregate(lo=Min("date"), hi=Max("date"))
-    if bounds["lo"] is None:
-        return None
-    # A year before the first record too: its windows are due (and unmet) for branches that existed then.
-    return dt.date(bounds["lo"].year - 1, 1, 1), dt.date(bounds["hi"].year, 12, 31)
-
-
-def add_windows(rows: Rows, branches: list[Organization], span: tuple[dt.date, dt.date] | None) -> None:
-    if span is None:
-        return
-    for w in compliance.windows_for_branches(branches, compliance.active_requirements(), span[0], span[1]):
-        rows.add(w.org_id, w.start, "win", w.type_id, w.cadence, "", 1, 1 if w.met else 0)
-
-
-def own_rows_for(org: Organization, span) -> Rows:
-    rows = Rows()
-    add_sql_sources(rows, org.pk)
-    add_people(rows, org.pk)
-    add_entities(rows, org.pk)
-    add_small_sources(rows, org.pk)
-    lifecycle.add_rows(rows, org.pk)
-    if org.kind in REQUIREMENT_KINDS:
-        add_windows(rows, [org], span)
-    return rows
-
-
-# ---- writing ---------------------------------------------------------------------------
-
-def table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def month_sql(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('month', {column}) AS date)"
-    return f"date({column}, 'start of month')"
-
-
-def year_sql(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST(date_trunc('year', {column}) AS date)"
-    return f"date({column}, 'start of year')"
-
-
-def year_of(day: dt.date) -> dt.date:
-    return day.replace(month=1, day=1)
-
-
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def upsert_add(cells: dict[tuple, list[int]]) -> None:
-    """Add (n, total) to rolled-up rows keyed (org, grain, day, metric, d1, d2, d3), creating them if needed."""
-    if not cells:
-        return
-    t = table(Fact)
-    sql = (f"INSERT INTO {t} (org_id, grain, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-           f"ON CONFLICT (org_id, metric, grain, day, d1, d2, d3) DO UPDATE SET n = {t}.n + excluded.n, "
-           f"total = {t}.total + excluded.total")
-    params = [(*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1]]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-def insert_own(rows: Rows, chunk: int = 20000) -> None:
-    """Write own rows as plain tuples (no model instances: there may be millions): COPY on PostgreSQL,
-    batched INSERTs elsewhere."""
-    columns = "(org_id, day, metric, d1, d2, d3, n, total)"
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table(OwnFact)} {columns} FROM STDIN") as copy:
-            for k, v in rows.items():
-                copy.write_row((*k, v[0], v[1]))
-        return
-    sql = f"INSERT INTO {table(OwnFact)} {columns} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-    batch = []
-    with connection.cursor() as cursor:
-        for k, v in rows.items():
-            batch.append((*k, v[0], v[1]))
-            if len(batch) >= chunk:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-
-
-class Tree:
-    """Ancestors of organizations, from their materialized paths."""
-
-    def __init__(self, orgs: Iterable[tuple[int, str, str, str]]):
-        self.path: dict[int, str] = {}
-        self.kind: dict[int, str] = {}
-        self.by_code: dict[str, int] = {}
-        for pk, code, path, kind in orgs:
-            self.path[pk] = path
-            self.kind[pk] = kind
-            self.by_code[code] = pk
-
-    @classmethod
-    def for_orgs(cls, org_ids: Iterable[int]) -> Tree:
-        paths = list(Organization.objects.filter(pk__in=set(org_ids)).values_list("path", flat=True))
-        codes = {c for p in paths for c in p.split(PATH_SEP) if c}
-        return cls(Organization.objects.filter(code__in=codes).values_list("pk", "code", "path", "kind"))
-
-    def ancestors(self, org_id: int) -> list[int]:
-        codes = [c for c in self.path.get(org_id, "").split(PATH_SEP) if c]
-        return [self.by_code[c] for c in codes if c in self.by_code]
-
-
-def roll_up(key: Key, n: int, total: int, tree: Tree, cells: dict) -> None:
-    org_id, day, metric, d1, d2, d3 = key
-    targets = tree.ancestors(org_id)
-    if metric == "xfer" and d1:
-        excluded = set(tree.ancestors(int(d1)))
-        targets = [a for a in targets if a not in excluded]
-    for a in targets:
-        if metric == "win":
-            if tree.kind.get(a) in REQUIREMENT_KINDS:
-                continue
-            grains = (("w", day),)
-        else:
-            grains = (("d", day), ("m", month_of(day)), ("y", year_of(day)))
-        for grain, when in grains:
-            cell = cells.setdefault((a, grain, when, metric, d1, d2, d3), [0, 0])
-            cell[0] += n
-            cell[1] += total
-
-
-def ancestors_current(org: Organization) -> bool:
-    """Whether the ancestor table agrees with the organization's path (adding it when it is new)."""
-    tree = Tree.for_orgs([org.pk])
-    wanted = set(tree.ancestors(org.pk))
-    stored = set(OrgAncestor.objects.filter(descendant_id=org.pk).values_list("ancestor_id", flat=True))
-    if stored == wanted:
-        return True
-    if not stored and not OwnFact.objects.filter(org_id=org.pk).exists():
-        OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=org.pk,
-                                                     ancestor_is_branch=tree.kind[a] in REQUIREMENT_KINDS) for a in wanted])
-        return True
-    return False
-
-
-def state() -> FactState | None:
-    return FactState.objects.filter(key=STATE_KEY).first()
-
-
-@transaction.atomic
-def refresh(org_id: int, *days: dt.date) -> None:
-    """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
-    `days`). Call it inside the writing transaction. All of the organization's own contributions are
-    recomputed, so the days only document the change."""
-    st = state()
-    if st is None:
-        return  # never built: compute() reads the raw records until `rebuild-facts` runs
-    org = Organization.objects.select_for_update().filter(pk=org_id).first()
-    if org is None:
-        return
-    if not ancestors_current(org):
-        rebuild_facts()  # the organization moved in the tree: every roll-up under it changed
-        return
-    span = (st.windows_from, st.windows_to) if st.windows_from else None
-    new = own_rows_for(org, span).data
-    old: dict[Key, list[int]] = {}
-    for r in OwnFact.objects.filter(org_id=org_id).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total"):
-        old[r[:6]] = [r[6], r[7]]
-    deltas = {}
-    for k in set(new) | set(old):
-        a, b = new.get(k, [0, 0]), old.get(k, [0, 0])
-        if a != b:
-            deltas[k] = (a[0] - b[0], a[1] - b[1])
-    if not deltas:
-        return
-    involved = {org_id} | {int(k[3]) for k in deltas if k[2] == "xfer" and k[3]}
-    tree = Tree.for_orgs(involved)
-    cells: dict = {}
-    for k, (dn, dt_) in deltas.items():
-        roll_up(k, dn, dt_, tree, cells)
-    upsert_add(cells)
-    Fact.objects.filter(org_id__in={c[0] for c in cells}, n=0, total=0).delete()
-    OwnFact.objects.filter(org_id=org_id).delete()
-    OwnFact.objects.bulk_create([OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0], total=v[1])
-                                 for k, v in new.items() if v[0] or v[1]], batch_size=5000)
-
-
-def apply(change) -> None:
-    """The facts' subscription to qingfeng.core.changes: bring every fact a write touched up to date, inside the
-    write's transaction. A bulk load (`everything`) builds them; otherwise nothing is done while they have never been
-    built (compute() reads the records until `rebuild-facts` runs)."""
-    if change.everything:
-        rebuild_facts()
-        return
-    if state() is None:
-        return
-    if change.requirements:
-        refresh_compliance()
-    orgs = set(change.orgs) | set(change.moved) | lifecycle.organizations_of(change.people)
-    for org_id in sorted(orgs):
-        refresh(org_id, *sorted(change.days))
-
-
-@transaction.atomic
-def rebuild_facts() -> None:
-    """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator."""
-    OwnFact.objects.all().delete()
-    Fact.objects.all().delete()
-    OrgAncestor.objects.all().delete()
-    tree = Tree(Organization.objects.values_list("pk", "code", "path", "kind").iterator(chunk_size=20000))
-    OrgAncestor.objects.bulk_create(
-        (OrgAncestor(ancestor_id=a, descendant_id=pk, ancestor_is_branch=tree.kind[a] in REQUIREMENT_KINDS)
-         for pk in tree.path for a in tree.ancestors(pk)), batch_size=10000)
-    own = table(OwnFact)
-    with connection.cursor() as cursor:
-        for metric, source in SQL_SOURCES.items():
-            sub, sub_params = source().query.sql_with_params()
-            cursor.execute(f"INSERT INTO {own} (org_id, day, metric, d1, d2, d3, n, total) "
-                           f"SELECT o, dd, %s, k1, k2, k3, c, s FROM ({sub}) sub", (metric, *sub_params))
-    rows = Rows()
-    add_people(rows)
-    add_entities(rows)
-    add_small_sources(rows)
-    lifecycle.add_rows(rows)
-    span = window_range()
-    branches = list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
-        "id", "code", "name", "established_on", "dissolved_on"))
-    add_windows(rows, branches, span)
-    insert_own(rows)
-    fact, anc = table(Fact), table(OrgAncestor)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
-            f"SELECT a.ancestor_id, CASE WHEN o.metric = 'win' THEN 'w' ELSE 'd' END, o.day, o.metric, o.d1, o.d2, "
-            f"o.d3, SUM(o.n), SUM(o.total) FROM {own} o JOIN {anc} a ON a.descendant_id = o.org_id "
-            f"WHERE o.metric <> 'xfer' AND (o.metric <> 'win' OR a.ancestor_is_branch = %s) "
-            f"GROUP BY a.ancestor_id, o.day, o.metric, o.d1, o.d2, o.d3", (False,))
-        cursor.execute(
-            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
-            f"SELECT org_id, 'm', {month_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "
-            f"WHERE grain = 'd' AND metric <> 'xfer' GROUP BY org_id, {month_sql('day')}, metric, d1, d2, d3 "
-            f"ORDER BY org_id, metric, {month_sql('day')}")  # stored in key order: a range is a few pages
-        cursor.execute(
-            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
-            f"SELECT org_id, 'y', {year_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "
-            f"WHERE grain = 'm' AND metric <> 'xfer' GROUP BY org_id, {year_sql('day')}, metric, d1, d2, d3 "
-            f"ORDER BY org_id, metric, {year_sql('day')}")
-    cells: dict = {}
-    for k, v in rows.items():
-        if k[2] == "xfer":
-            roll_up(k, v[0], v[1], tree, cells)
-    upsert_add(cells)
-    FactState.objects.update_or_create(key=STATE_KEY, defaults={
-        "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
-    if connection.vendor == "postgresql":
-        # A rebuild follows bulk writes (an import, the demo): give the planner statistics of every table now,
-        # not at autovacuum's leisure — estimates off by a hundredfold picked hash joins over whole tables.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
-@transaction.atomic
-def refresh_compliance() -> None:
-    """Recompute every compliance window (after a requirement changed: cadence, minimum, active)."""
-    st = state()
-    if st is None:
-        return
-    OwnFact.objects.filter(metric="win").delete()
-    Fact.objects.filter(grain="w").delete()
-    span = window_range()
-    rows = Rows()
-    add_windows(rows, list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
-        "id", "code", "name", "established_on", "dissolved_on")), span)
-    insert_own(rows)
-    own, fact, anc = table(OwnFact), table(Fact), table(OrgAncestor)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
-            f"SELECT a.ancestor_id, 'w', o.day, o.metric, o.d1, o.d2, o.d3, SUM(o.n), SUM(o.total) "
-            f"FROM {own} o JOIN {anc} a ON a.descendant_id = o.org_id WHERE o.metric = 'win' AND a.ancestor_is_branch = %s "
-            f"GROUP BY a.ancestor_id, o.day, o.metric, o.d1, o.d2, o.d3", (False,))
-    st.windows_from, st.windows_to = (span[0], span[1]) if span else (None, None)
-    st.built_at = timezone.now()
-    st.save()
-
-
-# ---- reading ---------------------------------------------------------------------------
-
-def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.date]], tuple[dt.date, dt.date] | None]:
-    """Day ranges read at day grain, and the range of whole months read at month grain."""
-    from qingfeng.core.dates import add_months, month_end
-
-    first = start if start.day == 1 else add_months(month_of(start), 1)
-    last = month_of(end) if month_end(end) == end else add_months(month_of(end), -1)
-    if first > last:
-        return [(start, end)], None
-    days = []
-    if start < first:
-        days.append((start, first - ONE_DAY))
-    if month_end(last) < end:
-        days.append((add_months(last, 1), end))
-    return days, (first, last)
-
-
-Range = tuple  # (grain, first day or None for "since ever", last day)
-
-
-def flow_ranges(start: dt.date, end: dt.date) -> list[Range]:
-    """A flow over [start, end]: whole months at month grain, the days of partial edge months at day grain."""
-    days, months = period_parts(start, end)
-    ranges = [("d", lo, hi) for lo, hi in days]
-    if months:
-        ranges.append(("m", months[0], months[1]))
-    return ranges
-
-
-def snapshot_ranges(day: dt.date) -> list[Range]:
-    """A snapshot at `day`: the yearly deltas before its year (a few rows per dimension since ever, not one
-    per month), the monthly ones of its year before its month, and the daily ones of its month up to it."""
-    first, jan1 = month_of(day), year_of(day)
-    ranges: list[Range] = [("y", None, jan1 - ONE_DAY)]
-    if first > jan1:
-        ranges.append(("m", jan1, first - ONE_DAY))
-    ranges.append(("d", first, day))
-    return ranges
-
-
-class Sums:
-    """Sums of (n, total) by (metric, d1, d2, d3) for many organizations and day ranges, read together.
-
-    Each distinct (grain, range, metrics) becomes one grouped SELECT over the organizations asking for it
-    — a range scan of the (org, metric, grain, day) key per organization and metric — and all of them go in
-    one UNION ALL round trip (in chunks, for SQLite's limit on compound selects)."""
-
-    CHUNK = 200
-    ORGS = 100
-
-    def __init__(self):
-        self.wanted: dict[tuple, set[int]] = defaultdict(set)
-        self.got: dict[tuple, dict] = {}
-
-    def want(self, org_id: int, ranges: list[Range], metrics: frozenset[str]) -> list[tuple]:
-        keys = []
-        for grain, lo, hi in ranges:
-            key = (grain, lo, hi, metrics)
-            self.wanted[key].add(org_id)
-            keys.append(key)
-        return keys
-
-    def load(self) -> None:
-        # A select names at most ORGS organizations (SQLite allows 32,766 parameters in a statement).
-        specs = [(key, ids[i:i + self.ORGS]) for key, org_ids in self.wanted.items()
-                 for ids in [sorted(org_ids)] for i in range(0, len(ids), self.ORGS)]
-        for i in range(0, len(specs), self.CHUNK):
-            self._load(specs[i:i + self.CHUNK], i)
-        self.wanted.clear()
-
-    def _load(self, specs, offset: int) -> None:
-        t = table(Fact)
-        selects, params = [], []
-        for i, ((grain, lo, hi, metrics), org_ids) in enumerate(specs):
-            orgs, names = org_ids, sorted(metrics)  # org_ids: sorted by load()
-            where = (f"org_id IN ({', '.join(['%s'] * len(orgs))}) AND metric IN ({', '.join(['%s'] * len(names))}) "
-                     f"AND grain = %s AND day <= %s")
-            params += [*orgs, *names, grain, hi]
-            if lo is not None:
-                where += " AND day >= %s"
-                params.append(lo)
-            selects.append(f"SELECT {offset + i} AS part, org_id, metric, d1, d2, d3, SUM(n), SUM(total) FROM {t} "
-                           f"WHERE {where} GROUP BY org_id, metric, d1, d2, d3")
-        keys = [spec for spec, _orgs in specs]
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(selects), params)
-            for part, org_id, metric, d1, d2, d3, n, total in cursor.fetchall():
-                # SUM of a bigint is numeric on PostgreSQL: back to int
-                self.got.setdefault((keys[part - offset], org_id), {})[(metric, d1, d2, d3)] = [int(n or 0), int(total or 0)]
-
-    def merged(self, org_id: int, keys: list[tuple]) -> dict[str, list[tuple]]:
-        """The sums over several ranges, indexed by metric: {metric: [(d1, d2, d3, n, total)]}."""
-        cells: dict[tuple, list[int]] = {}
-        for key in keys:
-            for k, (n, total) in self.got.get((key, org_id), {}).items():
-                cell = cells.get(k)
-                if cell is None:
-                    cells[k] = [n, total]
-                else:
-                    cell[0] += n
-                    cell[1] += total
-        out: dict[str, list[tuple]] = defaultdict(list)
-        for (metric, d1, d2, d3), (n, total) in cells.items():
-            out[metric].append((d1, d2, d3, n, total))
-        return out
+# The store builds and refreshes the own rows of every registered source.
+for _metric, _source in SQL_SOURCES.items():
+    metrics.sql_source(_metric)(_source)
+for _source in (add_people, add_entities, add_small_sources, lifecycle.add_rows):
+    metrics.row_source(_source)
+metrics.people_source(lifecycle.organizations_of)
 
 
 class Context:
@@ -728,31 +301,8 @@ class Context:
         return self._supervision
 
 
-def covered_windows(st: FactState | None, requirements, start: dt.date, end: dt.date) -> dict[tuple, dt.date] | None:
-    """The compliance windows of these requirements lying in [start, end], as the facts key them — (type id,
-    cadence, first day) → last day — or None when the facts do not hold them (not built, or outside their span)."""
-    if st is None or st.windows_from is None:
-        return None
-    wanted = {}
-    for r in requirements:
-        for ws, we in compliance.window_starts(r.cadence, start, end):
-            if ws < st.windows_from or we > st.windows_to:
-                return None
-            wanted[(str(r.activity_type_id), r.cadence, ws)] = we
-    return wanted
-
 
 WINDOW_KEYS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"}
-
-
-def window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int, list[tuple]]:
-    """The rolled-up compliance windows (d1 type, d2 cadence, first day, due, met) of these organizations."""
-    out: dict[int, list[tuple]] = defaultdict(list)
-    for org_id, d1, d2, day, n, total in Fact.objects.filter(
-            org_id__in=org_ids, grain="w", metric="win", day__gte=lo, day__lte=hi).values_list(
-            "org_id", "d1", "d2", "day", "n", "total"):
-        out[org_id].append((d1, d2, day, n, total))
-    return out
 
 
 # The fact metrics each indicator reads (the compliance ones read the window rows); an id not listed reads all.

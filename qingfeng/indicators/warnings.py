@@ -196,9 +196,9 @@ def _meeting_severity(on: dt.date, ws: dt.date, we: dt.date) -> str | None:
 
 
 def _facts_cover(start: dt.date, end: dt.date) -> bool:
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
 
-    st = facts.state()
+    st = store.state()
     return st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to
 
 

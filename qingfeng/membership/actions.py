@@ -36,14 +36,6 @@ def _event(candidate: Candidate, step: str, on: dt.date | None, user=None, note:
                                   actor=user if getattr(user, "is_authenticated", False) else None)
 
 
-def _touch_facts(org_id: int, *days: dt.date) -> None:
-    from qingfeng.indicators import facts
-
-    refresh = getattr(facts, "refresh", None)
-    if refresh is not None:
-        refresh(org_id, *days)
-
-
 @transaction.atomic
 def register_application(*, org: Organization, name: str, id_number: str, applied_on: dt.date, phone: str = "",
                          user=None) -> Candidate:
@@ -289,8 +281,7 @@ def decide_transfer(request: TransferRequest, accept: bool, user=None, reason: s
         _fail(_("退回时请说明原因。"))
     if accept:
         transfer_member(request.person, request.to_org, request.on, note=_("转接申请 #%(n)s") % {"n": request.pk}, user=user)
-        _touch_facts(request.to_org_id, request.on)
-        _touch_facts(request.from_org_id, request.on)
+        changes.record(orgs=[request.to_org_id, request.from_org_id], days=[request.on])
     request.status = TransferStatus.ACCEPTED if accept else TransferStatus.REJECTED
     request.decided_by = user if getattr(user, "is_authenticated", False) else None
     request.decided_at = timezone.now()
@@ -332,7 +323,7 @@ def issue_transfer_letter(person: Person, destination: str, on: dt.date, user=No
         number=f"{from_org.code}-{on.year}-{count:04d}", person=person, from_org=from_org, destination=destination.strip(),
         on=on, issued_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    _touch_facts(from_org.pk, on)
+    changes.record(orgs=[from_org.pk], days=[on])
     return letter
 
 

@@ -1,5 +1,6 @@
 """Facts of the member lifecycle: the own rows behind `dues.payment_rate` and `members.lapsed`, built and
-refreshed with every other fact by qingfeng.indicators.facts (rebuild_facts, refresh), and read by its Reader.
+refreshed with every other fact by qingfeng.indicators.store (rebuild_facts, refresh), and read by the Reader
+of qingfeng.indicators.facts.
 
 * "paid" (a flow): one row per dues payment, dated on the first day of the month paid for and owned by the
   organization whose relation holds the person on that month's last day — when the person was admitted by
@@ -68,13 +69,13 @@ def _list_sql(expr: str) -> str:
 # ---- own rows ----------------------------------------------------------------------------
 
 def add_rows(rows, org_id: int | None = None) -> None:
-    """The lifecycle's own rows of one organization (or of all) into `rows` (an indicators.facts.Rows)."""
+    """The lifecycle's own rows of one organization (or of all) into `rows` (a qingfeng.core.metrics.Rows)."""
     add_paid(rows, org_id)
     add_lapse(rows, org_id)
 
 
 def dues_values(org_id: int | None = None):
-    """"dues" rows as a grouped query (an indicators.facts SQL source: inserted by the rebuild in SQL)."""
+    """"dues" rows as a grouped query (a SQL source: the rebuild inserts it in SQL)."""
     from qingfeng.membership.models import DuesPayment
 
     qs = DuesPayment.objects.all()
@@ -89,7 +90,7 @@ def add_paid(rows, org_id: int | None = None) -> None:
     """"paid" rows: payments for member-months due, counted by the organization holding the relation on the
     last day of the month paid for (a relation holds on day L when start <= L < end: start < next month's
     first day <= end), the person admitted by then."""
-    from qingfeng.indicators.facts import table  # (that module imports this one)
+    from qingfeng.indicators.store import table
     from qingfeng.membership.models import DuesPayment
     from qingfeng.people.models import Person, Relation
 
@@ -147,7 +148,7 @@ def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
     """"lapse" rows: one query gives each member with an organization the months they paid for and the months
     they attended an activity (出席), as lists; the segments follow per person."""
     from qingfeng.activities.models import Activity, Attendance, Presence
-    from qingfeng.indicators.facts import table
+    from qingfeng.indicators.store import table
     from qingfeng.membership.models import DuesPayment
     from qingfeng.people.models import Person
 
@@ -180,8 +181,8 @@ def payment_rate(org, start: dt.date, end: dt.date, members_at_end: int):
     read with members.total's): minus the daily deltas of `end`'s month when it is partial, then minus each
     whole month's delta going back — so only the rows of the period are read, in one query."""
     from qingfeng.indicators.direct import round_rate
-    from qingfeng.indicators.facts import period_parts
     from qingfeng.indicators.models import Fact
+    from qingfeng.indicators.store import period_parts
 
     _days, months = period_parts(start, end)
     if months is None:

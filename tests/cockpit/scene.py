@@ -66,6 +66,6 @@ def build(world):
     ServiceItem.objects.create(code="S2", org=world.branch_o, name="老旧小区加装扶手", committed_on=dt.date(2021, 1, 5),
                                planned_on=dt.date(2021, 5, 31))
     Recommendation.objects.create(code="R1", org=world.xiaodian, issued_on=dt.date(2021, 5, 1), recipient="某局")
-    from qingfeng.indicators.facts import rebuild_facts
+    from qingfeng.indicators.store import rebuild_facts
 
     rebuild_facts()

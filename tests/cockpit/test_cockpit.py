@@ -173,7 +173,7 @@ def test_the_number_of_queries_does_not_grow_with_the_records(city, client, djan
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from qingfeng.indicators.facts import rebuild_facts
+    from qingfeng.indicators.store import rebuild_facts
 
     client.force_login(city.leader)
     with CaptureQueriesContext(connection) as before:

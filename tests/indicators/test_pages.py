@@ -13,7 +13,7 @@ from qingfeng.activities.models import Activity, ActivityType, Requirement
 from qingfeng.audit.models import AuditLog
 from qingfeng.discipline.models import Case
 from qingfeng.entities.models import Entity
-from qingfeng.indicators import engine, facts
+from qingfeng.indicators import engine, store
 from qingfeng.orgs.actions import record_election
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
@@ -138,10 +138,10 @@ def test_requirements_are_read_by_all_and_changed_by_the_administrator(world, cl
     assert page.status_code == 200 and "主题党日" in page.content.decode() and "name=\"min_full_members\"" not in page.content.decode()
     post = {"requirement": theme.pk, "cadence": "quarter", "min_full_members": "0", "is_active": "on"}
     assert client_for(world.city_user).post(reverse("indicators:requirements"), post).status_code == 403
-    facts.rebuild_facts()
+    store.rebuild_facts()
     span = (D(2021, 1, 1), D(2021, 6, 30))
     Activity.objects.create(code="Q-1", type=theme.activity_type, org=world.branch_b, date=D(2021, 2, 3), topic="学习")
-    facts.rebuild_facts()
+    store.rebuild_facts()
     key = ["orglife.theme_day_compliance"]
     assert engine.compute(world.community, *span, key) == {key[0]: 8.3}  # 1 of 2 branches × 6 months
     admin = client_for(world.admin)
@@ -166,7 +166,7 @@ def test_meeting_warnings_read_from_facts_match_the_records(world):
         return sorted((w.org.code, w.message, w.severity, w.due) for w in warnings_for(world.city, on, kinds=["meetings"]))
 
     from_records = meetings()
-    facts.rebuild_facts()
+    store.rebuild_facts()
     assert meetings() == from_records
     assert ("14010500101A", "主题党日：2021-03-01 至 2021-03-31 应开未开", "red", D(2021, 3, 31)) not in from_records
     assert any(code == "14010500101A" and sev == "yellow" and due == D(2021, 3, 31) for code, _m, sev, due in from_records)

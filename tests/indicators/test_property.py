@@ -20,7 +20,7 @@ from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment, WeakOrgCase
-from qingfeng.indicators import engine, facts
+from qingfeng.indicators import engine, store
 from qingfeng.indicators.registry import REGISTRY
 from qingfeng.membership.models import DuesPayment
 from qingfeng.orgs.actions import save_organization
@@ -227,13 +227,13 @@ def test_facts_equal_direct_computation(world, data):
             touched: set[int] = set()
             incremental = data.draw(st.booleans())
             if incremental:
-                facts.rebuild_facts()
+                store.rebuild_facts()
             build(data, world, orgs, persons, touched)
             if incremental:
                 for pk in touched | {p.org_id for p in persons if p.org_id} | {extra.pk}:
-                    facts.refresh(pk)
+                    store.refresh(pk)
             else:
-                facts.rebuild_facts()
+                store.rebuild_facts()
             keys = [random_key(data) for _ in range(6)] + list(REGISTRY)
             keys = list(dict.fromkeys(keys))
             anchors = ({p.admitted_on for p in persons if p.admitted_on and p.admitted_on >= LO},

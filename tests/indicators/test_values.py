@@ -13,7 +13,7 @@ from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment
-from qingfeng.indicators import engine, facts
+from qingfeng.indicators import engine, store
 from qingfeng.orgs.actions import record_election
 from qingfeng.people.actions import transfer_member
 from qingfeng.people.models import CadreLevelRecord
@@ -25,7 +25,7 @@ D = dt.date
 
 
 def value(o, start, end, key):
-    facts.rebuild_facts()
+    store.rebuild_facts()
     via_facts = engine.compute(o, start, end, [key])[key]
     assert via_facts == engine.compute_direct(o, start, end, [key])[key], key
     return via_facts
@@ -239,13 +239,13 @@ def test_discipline_indicators_are_restricted(world):
 
 @pytest.mark.django_db
 def test_refresh_keeps_facts_current_after_a_transfer_and_new_activity(world):
-    facts.rebuild_facts()
+    store.rebuild_facts()
     y = (D(2021, 1, 1), D(2021, 12, 31))
     transfer_member(world.members_a[0], world.branch_o, D(2021, 4, 1))
-    facts.refresh(world.branch_a.pk, D(2021, 4, 1))
-    facts.refresh(world.branch_o.pk, D(2021, 4, 1))
+    store.refresh(world.branch_a.pk, D(2021, 4, 1))
+    store.refresh(world.branch_o.pk, D(2021, 4, 1))
     activity("N1", "主题党日", world.branch_o, D(2021, 4, 9))
-    facts.refresh(world.branch_o.pk, D(2021, 4, 9))
+    store.refresh(world.branch_o.pk, D(2021, 4, 9))
     got = engine.compute(world.city, *y, ["members.total", "members.transferred_in", "activities.count"])
     assert got == {"members.total": 15, "members.transferred_in": 0, "activities.count": 1}
     assert engine.compute(world.yingze, *y, ["members.total", "members.transferred_in"]) == {
@@ -256,11 +256,11 @@ def test_refresh_keeps_facts_current_after_a_transfer_and_new_activity(world):
 @pytest.mark.django_db
 def test_rebuild_is_idempotent(world):
     activity("I1", "主题党日", world.branch_a, D(2021, 4, 9))
-    facts.rebuild_facts()
+    store.rebuild_facts()
     from qingfeng.indicators.models import Fact
 
     first = sorted(Fact.objects.values_list("org_id", "grain", "day", "metric", "d1", "d2", "d3", "n", "total"))
-    facts.rebuild_facts()
+    store.rebuild_facts()
     assert sorted(Fact.objects.values_list("org_id", "grain", "day", "metric", "d1", "d2", "d3", "n", "total")) == first
 
 
@@ -276,9 +276,9 @@ def test_compliance_drill_lists_the_same_windows_from_the_facts_as_from_the_reco
 
     def listing(key, o, start, end, facts_built):
         if facts_built:
-            facts.rebuild_facts()
+            store.rebuild_facts()
         else:
-            facts.FactState.objects.all().delete()
+            store.FactState.objects.all().delete()
         parts = direct.parts(key, direct.Ask(o, start, end))
         blocks = [parts.records] if parts.records is not None else [parts.numerator, parts.denominator]
         return parts.value(), [sorted(map(tuple, b.rows())) for b in blocks], [b.value() for b in blocks]
@@ -288,7 +288,7 @@ def test_compliance_drill_lists_the_same_windows_from_the_facts_as_from_the_reco
             from_facts = listing(key, o, start, end, True)
             assert from_facts == listing(key, o, start, end, False), (key, o.code)
             assert from_facts[2][-1] > 0
-    facts.rebuild_facts()
+    store.rebuild_facts()
     assert direct.compliance_facts(direct.Ask(world.xiaodian, D(2021, 1, 1), D(2021, 12, 31)), None) is not None
     rows = direct.parts("orglife.compliance", direct.Ask(world.xiaodian, D(2021, 1, 1), D(2021, 12, 31))).denominator
     assert rows.head(2) == [list(r) for r in list(rows.rows())[:2]]
@@ -298,10 +298,10 @@ def test_compliance_drill_lists_the_same_windows_from_the_facts_as_from_the_reco
 def test_facts_of_an_older_layout_are_not_read(world):
     """After an upgrade that changes the facts' layout, values come from the records until a rebuild."""
     activity("V1", "主题党日", world.branch_a, D(2021, 2, 3))
-    facts.rebuild_facts()
-    facts.FactState.objects.filter(key=facts.STATE_KEY).update(key="facts")  # as an older version left it
-    facts.Fact.objects.filter(metric="org").delete()  # whatever those rows hold, they are not read
-    assert facts.state() is None
+    store.rebuild_facts()
+    store.FactState.objects.filter(key=store.STATE_KEY).update(key="facts")  # as an older version left it
+    store.Fact.objects.filter(metric="org").delete()  # whatever those rows hold, they are not read
+    assert store.state() is None
     keys = ["orgs.total", "members.total", "orglife.compliance"]
     period = (D(2021, 1, 1), D(2021, 12, 31))
     assert engine.compute(world.xiaodian, *period, keys) == engine.compute_direct(world.xiaodian, *period, keys)
@@ -312,12 +312,12 @@ def test_facts_of_an_older_layout_are_not_read(world):
 def test_many_organizations_read_in_chunks_give_each_its_own_values(world, monkeypatch):
     activity("G1", "主题党日", world.branch_a, D(2021, 2, 3))
     activity("G2", "党课", world.branch_b, D(2021, 3, 3))
-    facts.rebuild_facts()
+    store.rebuild_facts()
     orgs = [world.city, world.xiaodian, world.community, world.branch_a, world.branch_b, world.school]
     period = (D(2021, 1, 1), D(2021, 12, 31))
     keys = ["activities.count", "members.total", "orgs.total", "orglife.compliance", "burden.forms_reduction"]
-    monkeypatch.setattr(facts.Sums, "ORGS", 2)  # six organizations: three selects per day range
-    monkeypatch.setattr(facts.Sums, "CHUNK", 3)  # and several round trips
+    monkeypatch.setattr(store.Sums, "ORGS", 2)  # six organizations: three selects per day range
+    monkeypatch.setattr(store.Sums, "CHUNK", 3)  # and several round trips
     together = engine.compute_many(orgs, *period, keys)
     assert together == {o.pk: engine.compute_direct(o, *period, keys) for o in orgs}
     assert together[world.branch_a.pk]["activities.count"] == 1

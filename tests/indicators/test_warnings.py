@@ -13,7 +13,7 @@ import pytest
 from qingfeng.activities.models import Activity, ActivityType
 from qingfeng.cockpit import dashboard
 from qingfeng.entities.models import Entity
-from qingfeng.indicators import facts
+from qingfeng.indicators import store
 from qingfeng.indicators.warnings import warning_list, warnings_for
 from qingfeng.orgs.actions import record_election
 from qingfeng.service.models import ServiceItem
@@ -63,7 +63,7 @@ def busy(world):
 @pytest.mark.parametrize("with_facts", [False, True], ids=["records", "facts"])
 def test_counts_and_first_warnings_are_those_of_the_full_list(busy, with_facts):
     if with_facts:
-        facts.rebuild_facts()
+        store.rebuild_facts()
     for on in DAYS:
         for where in (busy.city, busy.xiaodian, busy.street, busy.community, busy.branch_a):
             full = warnings_for(where, on)
@@ -90,7 +90,7 @@ def test_counts_and_first_warnings_are_those_of_the_full_list(busy, with_facts):
 @pytest.mark.parametrize("with_facts", [False, True], ids=["records", "facts"])
 def test_the_cockpit_card_counts_every_warning_and_shows_the_most_urgent(busy, with_facts):
     if with_facts:
-        facts.rebuild_facts()
+        store.rebuild_facts()
     for on in DAYS:
         for where in (busy.city, busy.xiaodian, busy.community):
             full = warnings_for(where, on)
@@ -106,7 +106,7 @@ def test_the_cockpit_card_counts_every_warning_and_shows_the_most_urgent(busy, w
 def test_the_warnings_are_those_of_the_previous_implementation(busy, with_facts):
     previous = previous_warnings_for()
     if with_facts:
-        facts.rebuild_facts()
+        store.rebuild_facts()
     for on in DAYS:
         for where in (busy.city, busy.xiaodian, busy.yingze, busy.community, busy.branch_b):
             assert seen(warnings_for(where, on)) == seen(previous(where, on))

@@ -91,10 +91,10 @@ def test_payment_rate_from_the_facts_at_the_boundaries(world):
     """Whole months only (a partial last month does not count), and a month paid for belongs to the
     organization holding the relation on its last day — also when the payment was recorded before the
     member transferred in that month."""
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
     from qingfeng.people.actions import transfer_member
 
-    facts.rebuild_facts()
+    store.rebuild_facts()
     payer, mover = world.members_a[0], world.members_a[1]
     for person in (payer, mover):
         actions.declare_income(person, D(2024, 1, 1), "salary", 4000)
@@ -124,11 +124,11 @@ def test_lapsed_members_from_the_facts_at_the_boundaries(world):
     for the member's current organization."""
     from qingfeng.activities.actions import record_activity, update_activity
     from qingfeng.activities.models import ActivityType
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
     from qingfeng.people.actions import register_person, transfer_member
     from qingfeng.people.models import Person
 
-    facts.rebuild_facts()
+    store.rebuild_facts()
     keen, idle = world.members_a[0], world.members_a[1]
     actions.declare_income(keen, D(2023, 8, 1), "salary", 4000)
     for k in range(6):  # August 2023 .. January 2024
@@ -160,7 +160,7 @@ def test_an_attendance_row_given_to_another_person_in_the_admin_refreshes_the_on
     from django.urls import reverse
 
     from qingfeng.activities.models import Activity, ActivityType, Attendance
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
 
     keen, stand_in = world.members_o[0], world.members_a[0]
     actions.declare_income(keen, D(2024, 1, 1), "salary", 4000)
@@ -168,7 +168,7 @@ def test_an_attendance_row_given_to_another_person_in_the_admin_refreshes_the_on
     meeting = Activity.objects.create(code="HD-ADMIN-1", type=ActivityType.objects.get(name="支部党员大会"),
                                       org=world.branch_b, date=D(2024, 1, 10), topic="联学")
     row = Attendance.objects.create(activity=meeting, person=keen, presence="出席")
-    facts.rebuild_facts()
+    store.rebuild_facts()
     lapsed = "members.lapsed"
     assert both(world.branch_o, D(2024, 3, 1), D(2024, 3, 15), [lapsed]) == {lapsed: 3}  # all of O but keen
     form = {"code": meeting.code, "type": meeting.type_id, "org": world.branch_b.pk, "date": "2024-01-10",
@@ -186,10 +186,10 @@ def test_payment_rate_when_a_relation_moves_on_a_month_boundary(world):
     """A transfer on the 1st leaves the month before to the old organization — also for a payment recorded
     after the move and collected by the new one; a transfer on a month's last day gives that month to the new
     organization. Partial months at either end of the period do not count."""
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
     from qingfeng.people.actions import transfer_member
 
-    facts.rebuild_facts()
+    store.rebuild_facts()
     mover, stayer, payer = world.members_a[:3]
     for person in (mover, stayer, payer):
         actions.declare_income(person, D(2024, 1, 1), "salary", 4000)
@@ -213,10 +213,10 @@ def test_payment_rate_when_a_relation_moves_on_a_month_boundary(world):
 def test_dues_collected_from_the_facts(world):
     """By the collecting organization on the day paid, fen summed and then rounded to yuan; kept current by
     record_payment (the payer's current organization collects)."""
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
     from qingfeng.people.actions import transfer_member
 
-    facts.rebuild_facts()
+    store.rebuild_facts()
     payer, other = world.members_a[0], world.members_a[1]
     actions.declare_income(payer, D(2024, 1, 1), "salary", 4000)   # 40.00 a month
     actions.declare_income(other, D(2024, 1, 1), "retired", 3001)  # 15.005 → 15.01

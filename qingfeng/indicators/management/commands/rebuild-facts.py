@@ -6,8 +6,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from qingfeng.indicators.facts import rebuild_facts
 from qingfeng.indicators.models import Fact, OwnFact
+from qingfeng.indicators.store import rebuild_facts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,100 @@
+"""Own fact rows: how a ledger says what its records contribute to the indicator facts, and the registry of
+those contributions that the fact store (qingfeng.indicators.store) iterates to build and refresh them.
+
+An own row is keyed (organization, day, metric, d1, d2, d3) and carries (n, total): a flow on the day of
+its event, a snapshot as +1 on the first day a thing holds and −1 on the first day it no longer holds
+(`Rows.segment`; "since ever" is the sentinel day EVER). Sources come in three shapes:
+
+* a grouped query (`sql_source(metric)`): a function of an organization id (None: every organization)
+  returning `values(o=org id, dd=day, k1, k2, k3).annotate(c=count, s=total)` — the full rebuild inserts it
+  in SQL, a refresh reads it for one organization;
+* a row emitter (`row_source`): a function `(rows, org_id=None)` adding rows to a `Rows`;
+* a person resolver (`people_source`): the organizations whose own rows depend on some persons (a change
+  announced with `people=` refreshes them).
+
+The kernel holds only the vocabulary and the registry: declaring never imports the derived layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+EVER = dt.date(1900, 1, 1)  # "since before any period"
+
+Key = tuple  # (org_id, day, metric, d1, d2, d3)
+
+
+class Rows:
+    """Own rows being accumulated: key → [n, total]."""
+
+    def __init__(self):
+        self.data: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, org_id, day, metric, d1="", d2="", d3="", n=1, total=0):
+        cell = self.data[(org_id, day, metric, str(d1), str(d2), str(d3))]
+        cell[0] += n
+        cell[1] += total
+
+    def segment(self, org_id, start, end, metric, d1="", d2="", d3=""):
+        """A thing holding on [start, end): +1 on start (or since ever), −1 on end (if any)."""
+        if start is not None and end is not None and start >= end:
+            return
+        self.add(org_id, start or EVER, metric, d1, d2, d3, 1)
+        if end is not None:
+            self.add(org_id, end, metric, d1, d2, d3, -1)
+
+    def items(self):
+        return ((k, v) for k, v in self.data.items() if v[0] or v[1])
+
+
+SqlSource = Callable[[int | None], object]  # → a values() queryset with o, dd, k1, k2, k3, c, s
+RowSource = Callable[..., None]  # (rows: Rows, org_id: int | None = None)
+PeopleSource = Callable[[set[int]], set[int]]
+
+_sql: dict[str, SqlSource] = {}
+_rows: list[RowSource] = []
+_people: list[PeopleSource] = []
+
+
+def sql_source(metric: str) -> Callable[[SqlSource], SqlSource]:
+    """Register a grouped query giving the own rows of `metric` (a decorator)."""
+    def register(func: SqlSource) -> SqlSource:
+        if _sql.get(metric, func) is not func:
+            raise ValueError(f"metric {metric!r} already has a source")
+        _sql[metric] = func
+        return func
+    return register
+
+
+def row_source(func: RowSource) -> RowSource:
+    """Register a function adding own rows (of one organization, or of all when org_id is None)."""
+    if func not in _rows:
+        _rows.append(func)
+    return func
+
+
+def people_source(func: PeopleSource) -> PeopleSource:
+    """Register a function naming the organizations whose own rows depend on a set of persons."""
+    if func not in _people:
+        _people.append(func)
+    return func
+
+
+def sql_sources() -> dict[str, SqlSource]:
+    return dict(_sql)
+
+
+def row_sources() -> list[RowSource]:
+    return list(_rows)
+
+
+def organizations_of_people(person_ids: Iterable[int]) -> set[int]:
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    out: set[int] = set()
+    for func in _people:
+        out |= func(ids)
+    return out
