@@ -93,8 +93,9 @@ def get_org_for_user(user: User, code: str, write: bool = False) -> Organization
 # ---- people ----------------------------------------------------------------------------
 
 def visible_people(user: User):
-    """Members by their current relation; non-members (lecturers, dispatched cadres) through
-    the rosters and assignments of the user's subtree."""
+    """A member where their current relation is; a person without one (a non-member lecturer, dispatched cadre or
+    applicant) through the rosters, assignments and candidacies of the user's subtree. Being named on a roster, an
+    assignment or a candidacy never makes a member of another subtree visible (nor their numbers unmaskable)."""
     from qingfeng.people.models import Person
 
     root = scope_root(user)
@@ -102,8 +103,9 @@ def visible_people(user: User):
         return Person.objects.all()
     return Person.objects.filter(
         Q(org__path__startswith=root.path)
-        | Q(assignments__org__path__startswith=root.path)
-        | Q(lecturer_roles__team__org__path__startswith=root.path)
+        | Q(org__isnull=True) & (Q(assignments__org__path__startswith=root.path)
+                                 | Q(lecturer_roles__team__org__path__startswith=root.path)
+                                 | Q(candidacies__org__path__startswith=root.path))
     ).distinct()
 
 

@@ -254,9 +254,34 @@ class StyledForm:
 
 # ---- people named by ID number (lecturers, dispatched cadres, persons held accountable) ------
 
-def person_by_id(id_number: str, name: str, user=None):
-    """The person with this 公民身份号码, or a new one (need not be a party member). The name must
-    agree with the one on record, so an ID number alone reveals nobody."""
+def person_not_available() -> str:
+    """The one answer when a person named by ID number cannot be used: the same whether the number belongs to
+    someone outside the user's subtree or is registered under another name — it names nobody and no
+    organization."""
+    return _("无法在您的管理范围内使用该公民身份号码和姓名：请核对号码和姓名；如此人由其他组织管理，请由其所在组织或共同的上级组织办理。")
+
+
+def persons_not_found(numbers) -> str:
+    """The one answer for a lookup of existing persons by ID number (培养联系人, 入党介绍人): unknown numbers and
+    numbers of people outside the subtree read the same."""
+    return _("在您的管理范围内找不到公民身份号码为 %(ids)s 的人员。") % {"ids": "、".join(numbers)}
+
+
+def people_in_reach(user, numbers):
+    """{ID number: person} of the given numbers that the user may see (accounts.access.visible_people); `user` None
+    (a command acting for the platform) sees everyone."""
+    from qingfeng.people.models import Person
+
+    qs = Person.objects.all() if user is None else access.visible_people(user)
+    return {p.id_number: p for p in qs.filter(id_number__in=list(numbers))}
+
+
+def person_by_id(id_number: str, name: str, user=None, **extra):
+    """The person with this 公民身份号码, or a new one (need not be a party member; `extra` fields such as phone
+    for a new one). An existing person is used only when the user sees them and the name agrees; otherwise one
+    neutral answer (person_not_available), so an ID number reveals no name and no organization, and naming
+    someone on an assignment, a roster or a candidacy never reaches a person outside the user's subtree.
+    `user` None is a command acting for the whole platform."""
     from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
     from qingfeng.people.models import Person
 
@@ -268,11 +293,11 @@ def person_by_id(id_number: str, name: str, user=None):
         raise ValidationError({"name": [_("请填写姓名。")]})
     person = Person.objects.filter(id_number=id_number).first()
     if person is not None:
-        if person.name != name:
-            raise ValidationError({"name": [_("姓名与该公民身份号码登记的姓名不符。")]})
+        if person.name != name or (user is not None and id_number not in people_in_reach(user, [id_number])):
+            raise ValidationError({"id_number": [person_not_available()]})
         return person
     return Person.objects.create(name=name, id_number=id_number, gender=id_gender(id_number),
-                                 birth_date=id_birth_date(id_number))
+                                 birth_date=id_birth_date(id_number), **extra)
 
 
 def within_code(qs, user, code: str, field: str = "org"):

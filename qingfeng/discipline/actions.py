@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from qingfeng.accounts.access import WRITERS_DISCIPLINE, org_in_scope, require_discipline, require_write
 from qingfeng.core import changes, dates
 from qingfeng.core.entries import log_entries
-from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
 from qingfeng.core.models import Source
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.orgs.models import Organization
@@ -40,23 +39,15 @@ def _check_day(org: Organization, day: dt.date, label: str) -> None:
         raise ValidationError(_("%(label)s不早于组织 %(org)s 的撤销日期。") % {"label": label, "org": org.name})
 
 
-def person_for(id_number: str, name: str) -> Person:
-    """The person with this 公民身份号码; a new (non-member) person when the platform does not know them.
-    The same number under another name is refused."""
-    id_number = id_number.strip().upper()
-    name = name.strip()
-    problem = id_problem(id_number)
-    if problem:
-        raise ValidationError(problem)
-    if not name:
-        raise ValidationError(_("请填写姓名。"))
-    person = Person.objects.filter(id_number=id_number).first()
-    if person is None:
-        return Person.objects.create(id_number=id_number, name=name, birth_date=id_birth_date(id_number),
-                                     gender=id_gender(id_number))
-    if person.name != name:
-        raise ValidationError(_("公民身份号码 %(id)s 已登记为另一姓名，请核对。") % {"id": person.masked_id})
-    return person
+def person_for(id_number: str, name: str, user=None) -> Person:
+    """The person with this 公民身份号码 among those the user sees, or a new (non-member) person when the platform
+    does not know the number; anything else gets core.ledger's one neutral answer."""
+    from qingfeng.core.ledger import person_by_id
+
+    try:
+        return person_by_id(id_number, name, user=user if getattr(user, "is_authenticated", False) else None)
+    except ValidationError as exc:  # these forms show the action's errors above the fields
+        raise ValidationError(exc.messages) from exc
 
 
 def file_case(user, *, code: str, id_number: str, name: str, org: Organization, filed_on: dt.date,
@@ -71,8 +62,9 @@ def file_case(user, *, code: str, id_number: str, name: str, org: Organization, 
         raise ValidationError(_("结案日期不能早于立案日期。"))
     with transaction.atomic():
         if Case.objects.filter(code=code).exists():
-            raise ValidationError(_("案件编号 %(code)s 已存在。") % {"code": code})
-        person = person_for(id_number, name)
+            # The same answer whether the code is taken inside or outside the user's subtree.
+            raise ValidationError(_("案件编号 %(code)s 不可用（已被使用），请换一个编号。") % {"code": code})
+        person = person_for(id_number, name, user)
         case = Case.objects.create(code=code, person=person, org=org, filed_on=filed_on, cadre_level=cadre_level,
                                    self_surrender=self_surrender, closed_on=closed_on, entered_via=channel)
         log_entries([case], channel, user)
@@ -103,7 +95,7 @@ def record_disposition(user, *, id_number: str, name: str, org: Organization, de
     if int(form) not in (1, 2, 3, 4):
         raise ValidationError(_("形态应为1、2、3或4。"))
     with transaction.atomic():
-        person = person_for(id_number, name)
+        person = person_for(id_number, name, user)
         if case is not None and case.person_id != person.pk:
             raise ValidationError(_("案件 %(code)s 的当事人不是此人。") % {"code": case.code})
         if Disposition.objects.filter(person=person, decided_on=decided_on, form=form).exists():
@@ -128,7 +120,7 @@ def issue_recommendation(user, *, code: str, org: Organization, issued_on: dt.da
         raise ValidationError(_("回复日期不能早于发出日期。"))
     with transaction.atomic():
         if Recommendation.objects.filter(code=code).exists():
-            raise ValidationError(_("建议书编号 %(code)s 已存在。") % {"code": code})
+            raise ValidationError(_("建议书编号 %(code)s 不可用（已被使用），请换一个编号。") % {"code": code})
         rec = Recommendation.objects.create(code=code, org=org, issued_on=issued_on, recipient=recipient,
                                             replied_on=replied_on, entered_via=channel)
         log_entries([rec], channel, user)

@@ -29,6 +29,7 @@ from qingfeng.accounts.access import (
 )
 from qingfeng.core import dates
 from qingfeng.core.idnumbers import ID_CHECK, ID_WEIGHTS, credit_problem, id_birth_date, id_gender, id_problem
+from qingfeng.core.ledger import person_not_available
 from qingfeng.imports import sheets as S
 from qingfeng.imports.reader import RawSheet
 
@@ -111,6 +112,7 @@ class PersonRef:
     pk: int | None
     name: str
     org_path: str | None = None
+    visible: bool = True  # the importing user sees the person (accounts.access.visible_people)
 
 
 def _cell_text(value) -> str:
@@ -568,6 +570,15 @@ class Importer:
             for pk, number, name, path in Person.objects.filter(id_number__in=chunk).values_list(
                     "id", "id_number", "name", "org__path"):
                 self.people[number] = PersonRef(pk, name, path)
+        if self.root is not None and self.people:
+            # A person outside the user's subtree is never linked, changed or named back (core.ledger.person_by_id).
+            from qingfeng.accounts.access import visible_people
+
+            seen = set()
+            for chunk in _chunks(sorted(self.people)):
+                seen.update(visible_people(self.user).filter(id_number__in=chunk).values_list("id_number", flat=True))
+            for number, ref in self.people.items():
+                ref.visible = number in seen
         self.maps["type"] = dict(ActivityType.objects.values_list("name", "id"))
         self.restricted_types = set(ActivityType.objects.filter(is_restricted=True).values_list("name", flat=True))
         for key, model, sheets_cols in (
@@ -755,8 +766,8 @@ class Importer:
                     "code": ref.code, "d": ref.dissolved_on})
                 continue
             old = existing.get(number)
-            if old is not None and old["org__path"] is not None and not self.in_scope(old["org__path"]):
-                self.error(sheet.name, n, "公民身份号码", _("该党员的组织关系在您的管辖范围以外，不能修改"))
+            if old is not None and not self.people[number].visible:
+                self.error(sheet.name, n, "公民身份号码", person_not_available())
                 continue
             if old is None:
                 plan.create.append(v)
@@ -787,11 +798,13 @@ class Importer:
                 known = self.people.get(number)
                 if known is None:
                     self.new_people[number] = (name, sheet_name)
-                elif known.name != name:
-                    self.error(sheet_name, n, "姓名", _("与系统中该公民身份号码的姓名“%(a)s”不一致") % {"a": known.name})
+                elif known.name != name or not known.visible:  # one answer: no name, no organization
+                    self.error(sheet_name, n, "公民身份号码", person_not_available())
 
     def person_known(self, number: str) -> bool:
-        return number in self.people or number in self.new_people or number in getattr(self, "member_names", {})
+        known = self.people.get(number)
+        return (known is not None and known.visible) or number in self.new_people or number in getattr(
+            self, "member_names", {})
 
     # ---- every other sheet ---------------------------------------------------------------
 
@@ -802,7 +815,7 @@ class Importer:
         good = []
         for n, v in plan.rows:
             if self.check_references(sheet, spec, n, v):
-                good.append(v)
+                good.append((n, v))
         # One query per 5,000 keys for the existing records, compared on the columns present.
         model = spec.model()
         lookups = spec.lookups
@@ -810,12 +823,12 @@ class Importer:
         anchor = lookups[anchor_header]
         key_lookups = [lookups[h] for h in sheet.key]
         existing = {}
-        anchors = sorted({v[ix[anchor_header]] for v in good})
+        anchors = sorted({v[ix[anchor_header]] for _n, v in good})
         for chunk in _chunks(anchors):
             for row in model.objects.filter(**{anchor + "__in": chunk}).values("id", spec.scope_path, *lookups.values()):
                 existing[tuple(row[k] for k in key_lookups)] = row
         since = self.coverage_since([row["id"] for row in existing.values()]) if sheet.name == "两新组织" else {}
-        for v in good:
+        for n, v in good:
             key = tuple(v[ix[h]] for h in sheet.key)
             old = existing.get(key)
             if old is None:
@@ -824,7 +837,8 @@ class Importer:
             if since and "覆盖日期" in plan.present:
                 old["覆盖日期"] = since.get(old["id"])
             if not self.in_scope(old[spec.scope_path]):
-                self.error(sheet.name, None, "+".join(sheet.key), _("“%(key)s”已属于您管辖范围以外的记录，不能修改") % {
+                # Codes are unique on the platform: say only that this one is taken, not where.
+                self.error(sheet.name, n, "+".join(sheet.key), _("编号“%(key)s”不可用（已被使用），请换一个编号") % {
                     "key": " ".join(str(k) for k in key)})
                 continue
             changed = [h for h, f in lookups.items() if h in plan.present and h not in sheet.key
@@ -850,21 +864,19 @@ class Importer:
                     date_col = LIFETIME[sheet.name][1]
                     ok &= self.check_lifetime(sheet.name, n, date_col, ref, v[ix[date_col]])
             elif col.kind == S.ID and sheet.name == "发展党员" and col.header != "公民身份号码" and not self.person_known(value):
-                self.error(sheet.name, n, col.header, _("人员“%(v)s”在系统和本文件中都不存在") % {"v": value})
+                self.error(sheet.name, n, col.header, _("人员“%(v)s”在您的管辖范围内和本文件中都不存在") % {"v": value})
                 ok = False
             elif col.kind == S.ID and sheet.name == "参加人员" and not self.person_known(value):
-                self.error(sheet.name, n, col.header, _("人员“%(v)s”在系统和本文件中都不存在") % {"v": value})
+                self.error(sheet.name, n, col.header, _("人员“%(v)s”在您的管辖范围内和本文件中都不存在") % {"v": value})
                 ok = False
         for header, (kind, file_sheet, file_col) in spec.refs.items():
             value = v[ix[header]]
             if not value:
                 continue
             in_file = file_sheet in self.plans and value in self._codes(file_sheet, (file_col,))
-            if not in_file and value not in self.maps[kind]:
-                self.error(sheet.name, n, header, _("“%(v)s”在系统和本文件中都不存在") % {"v": value})
-                ok = False
-            elif not in_file and not self.in_scope(self.maps[kind + "_path"].get(value)):
-                self.error(sheet.name, n, header, _("“%(v)s”不在您的管辖范围内") % {"v": value})
+            # One answer whether the code is unknown or belongs to a record outside the user's subtree.
+            if not in_file and (value not in self.maps[kind] or not self.in_scope(self.maps[kind + "_path"].get(value))):
+                self.error(sheet.name, n, header, _("“%(v)s”在您的管辖范围内和本文件中都不存在") % {"v": value})
                 ok = False
         if sheet.name == "活动":
             if v[ix["活动类型"]] not in self.maps["type"]:

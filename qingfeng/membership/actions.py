@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.core import changes, dates
 from qingfeng.core.dates import month_start
-from qingfeng.core.idnumbers import id_birth_date, id_gender, id_problem
+from qingfeng.core.idnumbers import id_problem
 from qingfeng.membership import rules
 from qingfeng.membership.models import (
     Candidate,
@@ -48,12 +48,11 @@ def register_application(*, org: Organization, name: str, id_number: str, applie
         _fail(_("入党申请应由党支部受理。"))
     if not org.is_active_on(applied_on):
         _fail(_("该党支部在申请日期不存在。"))
-    person = Person.objects.filter(id_number=id_number).first()
-    if person is None:
-        person = Person.objects.create(name=name.strip(), id_number=id_number, gender=id_gender(id_number),
-                                       birth_date=id_birth_date(id_number), phone=phone)
-    elif person.name != name.strip():
-        _fail(_("该公民身份号码已登记为 %(name)s，姓名不一致。") % {"name": person.name})
+    from qingfeng.core.ledger import person_by_id
+
+    # Found only among the people the user sees, with the same name; otherwise one neutral answer.
+    person = person_by_id(id_number, name, user=user if getattr(user, "is_authenticated", False) else None,
+                          phone=phone)
     if person.is_member:
         _fail(_("%(name)s 已是党员。") % {"name": person.name})
     if Candidate.objects.filter(person=person).in_progress().exists():

@@ -25,6 +25,7 @@ from qingfeng.accounts.access import (
 )
 from qingfeng.core import dates
 from qingfeng.core.dates import add_months, month_start
+from qingfeng.core.ledger import people_in_reach, persons_not_found
 from qingfeng.core.lists import paginate
 from qingfeng.membership import actions, rules
 from qingfeng.membership.access import (
@@ -66,12 +67,14 @@ def _today() -> dt.date:
     return dates.today()
 
 
-def _people_by_ids(text: str) -> list[Person]:
+def _people_by_ids(text: str, user) -> list[Person]:
+    """培养联系人 / 入党介绍人 by ID number: only people the user sees; the same answer for a number that is unknown
+    and for one outside the user's subtree."""
     ids = [part.strip().upper() for part in text.replace("，", ",").split(",") if part.strip()]
-    found = {p.id_number: p for p in Person.objects.filter(id_number__in=ids)}
+    found = people_in_reach(user, ids)
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError(_("找不到公民身份号码为 %(ids)s 的人员。") % {"ids": "、".join(missing)})
+        raise ValidationError(persons_not_found(missing))
     return [found[i] for i in ids]
 
 
@@ -181,9 +184,9 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if name == "talk":
             actions.record_talk(c, on, request.user, d["note"])
         elif name == "activist":
-            actions.make_activist(c, on, _people_by_ids(d["people"]), request.user, d["note"])
+            actions.make_activist(c, on, _people_by_ids(d["people"], request.user), request.user, d["note"])
         elif name == "candidate":
-            actions.make_candidate(c, on, _people_by_ids(d["people"]), request.user, d["note"])
+            actions.make_candidate(c, on, _people_by_ids(d["people"], request.user), request.user, d["note"])
         elif name == "review":
             actions.record_review_and_training(c, on, d["days"], d["hours"], request.user)
         elif name == "vote":

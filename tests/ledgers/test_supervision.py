@@ -129,7 +129,7 @@ def test_accountability_decision_linked_to_a_finding(world, client_for):
     client = client_for(world.district_user)
     response = client.post(url, {"id_number": person.id_number, "name": "别人", "org": world.xiaodian.code,
                                  "decided_on": TODAY, "mode": "诫勉"})
-    assert response.status_code == 400 and "姓名与该公民身份号码登记的姓名不符" in response.content.decode()
+    assert response.status_code == 400 and "无法在您的管理范围内使用该公民身份号码和姓名" in response.content.decode()
     response = client.post(url, {"id_number": person.id_number, "name": person.name, "org": world.xiaodian.code,
                                  "decided_on": TODAY, "mode": "诫勉"})
     assert response.status_code == 302
