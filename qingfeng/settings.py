@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "qingfeng.reports",
     "qingfeng.membership",
     "qingfeng.forms",
+    "qingfeng.reminders",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,19 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # "Today" for default periods and warnings (YYYY-MM-DD); empty means the real date (core.dates.today).
 QINGFENG_TODAY = os.environ.get("QINGFENG_TODAY", "")
 QINGFENG_IMPORT_MAX_BYTES = int(os.environ.get("QINGFENG_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+# E-mail (the morning reminders, qingfeng.reminders.digest): SMTP when EMAIL_HOST is set, else printed on the console.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qingfeng@localhost")
+# The address the platform is reached at, for links in e-mails (pages and feeds use the request's own host).
+QINGFENG_BASE_URL = os.environ.get("QINGFENG_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cockpit/", include("qingfeng.cockpit.urls")),
     path("reports/", include("qingfeng.reports.urls")),
     path("membership/", include("qingfeng.membership.urls")),
+    path("", include("qingfeng.reminders.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
