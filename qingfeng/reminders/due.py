@@ -282,11 +282,11 @@ def _meeting_summaries(s: Scope) -> list[Item]:
 def unmet_counts(roots: list[Organization], requirements, windows: dict) -> dict[tuple[int, int], int]:
     """(root id, requirement id) → branches in the root's subtree whose window (windows[requirement id]) is due
     and has no meeting recorded: from the facts when they hold every window asked, else from the records."""
-    from qingfeng.indicators import facts
+    from qingfeng.indicators import store
 
     lo = min(ws for ws, _we in windows.values())
     hi = max(we for _ws, we in windows.values())
-    if facts.covered_windows(facts.state(), requirements, lo, hi) is not None:
+    if store.covered_windows(store.state(), requirements, lo, hi) is not None:
         return _unmet_from_facts(roots, requirements, windows)
     return unmet_from_records(roots, requirements, windows)
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from qingfeng.core.dates import month_end, month_start
-from qingfeng.indicators.facts import rebuild_facts
+from qingfeng.indicators.store import rebuild_facts
 from qingfeng.reminders.models import HiddenItem
 from tests.api.conftest import bearer
 from tests.clock import TODAY
