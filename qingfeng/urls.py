@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", include("qingfeng.reports.urls")),
     path("membership/", include("qingfeng.membership.urls")),
     path("", include("qingfeng.reminders.urls")),
+    path("yibiaotong/", include("qingfeng.forms.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -10,7 +10,17 @@ import datetime as dt
 from ninja import Field, NinjaAPI, Schema
 from ninja.parser import Parser
 
-from qingfeng.api import activities, errors, findings, indicators, organizations, people, reminders, service
+from qingfeng.api import (
+    activities,
+    errors,
+    findings,
+    indicators,
+    organizations,
+    people,
+    reminders,
+    report_forms,
+    service,
+)
 from qingfeng.api.actions import issue_token
 from qingfeng.api.auth import CredentialsRejected, TokenAuth, check_credentials
 from qingfeng.api.errors import ErrorOut
@@ -90,3 +100,4 @@ api.add_router("", findings.router)
 api.add_router("", service.router)
 api.add_router("", indicators.router)
 api.add_router("", reminders.router)
+api.add_router("", report_forms.router)

@@ -55,6 +55,8 @@ def form_list(request):
                        else Cell(_("在用"), badge="green")],
         filters=form if form.is_bound else ReportFormFilter(), sheet="报表目录",
         create_url=reverse("burden:create") if access.can_write(request.user, W) else "", create_label=_("登记报表"),
+        # Forms the platform answers (一表通) and how often it has: their own pages, beside this register.
+        extra_actions=[(_("一表通"), reverse("forms:index"))],
     )
     return list_page(request, qs, listing)
 

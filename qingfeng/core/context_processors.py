@@ -14,6 +14,7 @@ NAVIGATION_GROUPS = [
         ("cockpit:cockpit", _("驾驶舱"), None),
         ("indicators:index", _("指标"), None),
         ("reports:review", _("年度综述"), None),
+        ("forms:index", _("一表通"), None),
     ]),
     (_("组织与党员"), [
         ("orgs:tree", _("组织架构"), None),

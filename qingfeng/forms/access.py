@@ -15,7 +15,9 @@ from qingfeng.accounts import access
 from qingfeng.forms.models import Draft, Template
 from qingfeng.orgs.models import Organization
 
-WRITERS = access.WRITERS_PARTY_WORK
+# Every department sends forms down (组织、宣传、纪检) and every clerk may publish one to their own subtree;
+# a 领导 only reads.
+WRITERS = access.WRITERS_STUDY | access.WRITERS_SUPERVISION
 
 
 def visible_templates(user):

@@ -138,6 +138,19 @@ def parse(sheet: str, row: int, column: int, coordinate: str, inner: str, user) 
     return Placeholder(kind="figure", key=key, prior=prior, **base)
 
 
+def described(rows: list[list[str]]) -> list[list[str]]:
+    """Stored [sheet, cell, placeholder, label] rows with the label said again in the current language."""
+    out = []
+    for sheet, cell, text, label in rows:
+        inner = WHOLE.match(text)
+        try:
+            label = parse(sheet, 0, 0, cell, inner.group("inner") if inner else text, None).label()
+        except TemplateError:
+            pass  # an indicator since withdrawn: the words of the day it was saved
+        out.append([sheet, cell, text, label])
+    return out
+
+
 def check(wb, user) -> Scan:
     """Every placeholder of the workbook and every problem (unknown ids and filters, indicators the user may
     not see, text around a placeholder, two repeat marks on a row, merged ranges a repeat cannot keep)."""

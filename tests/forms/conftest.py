@@ -4,6 +4,7 @@ import pytest
 
 from qingfeng.activities.models import Activity, ActivityType
 from qingfeng.service.models import ServiceItem
+from tests.api.conftest import api  # noqa: F401 — the API tests' token client
 from tests.forms.helpers import rebuild_facts
 from tests.world import member
 
