@@ -5,6 +5,7 @@ import datetime as dt
 from qingfeng.activities.models import Activity, ActivityType, Attendance
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
+from tests.clock import TODAY
 
 
 def codes(response):
@@ -98,12 +99,12 @@ def test_restricted_activity_types_exist_only_for_discipline(world, api):
 
 
 def test_findings_and_service_items_are_scoped_and_filtered(world, api):
-    Finding.objects.create(code="F-A", source="督导检查", found_on=dt.date(2026, 1, 5), org=world.branch_a,
-                           description="记录不全", deadline=dt.date(2026, 2, 5))
-    Finding.objects.create(code="F-O", source="巡察", found_on=dt.date(2026, 1, 6), org=world.branch_o,
+    Finding.objects.create(code="F-A", source="督导检查", found_on=TODAY - dt.timedelta(days=40), org=world.branch_a,
+                           description="记录不全", deadline=TODAY - dt.timedelta(days=9))  # overdue
+    Finding.objects.create(code="F-O", source="巡察", found_on=TODAY - dt.timedelta(days=39), org=world.branch_o,
                            description="台账缺失", deadline=dt.date(2099, 2, 5))
-    ServiceItem.objects.create(code="S-A", org=world.branch_a, name="加装电梯", committed_on=dt.date(2026, 1, 1),
-                               planned_on=dt.date(2026, 6, 30))
+    ServiceItem.objects.create(code="S-A", org=world.branch_a, name="加装电梯", committed_on=TODAY - dt.timedelta(days=44),
+                               planned_on=TODAY + dt.timedelta(days=135))
     city = api(world.city_user)
     assert codes(city.get("findings")) == ["F-O", "F-A"]
     assert codes(city.get("findings", overdue=True)) == ["F-A"]
