@@ -16,6 +16,7 @@ from qingfeng.core.dates import store_today
 from qingfeng.demo.background import Background
 from qingfeng.demo.bulk import DeferredIndexes, Table, tune_connection
 from qingfeng.demo.figures import CITY_CADRES, Figures, Y, dispatch_need
+from qingfeng.demo.forms import build_forms
 from qingfeng.demo.models import DemoRun
 from qingfeng.demo.people import CADRE_COLUMNS, GOV_TAGS, PERSON_COLUMNS, RELATION_COLUMNS, PeopleBuilder
 from qingfeng.demo.progress import Progress
@@ -100,6 +101,7 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
         rows = rec.close()
         by_person.restore()
         write_terms(tree.orgs)
+        rows.update(build_forms(Y[1]))  # 一表通: three forms answered by the platform since 2020
         progress.advance(10)
 
         progress.step(_("指标事实"))
