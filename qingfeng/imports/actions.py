@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qingfeng.imports.engine import Importer, Problem
-from qingfeng.imports.reader import FileRejected, read_path
+from qingfeng.imports.reader import FileRejected, close, finish, read_path
 
 
 @dataclass
@@ -29,11 +29,16 @@ class ImportResult:
 def check_file(path: Path, user) -> tuple[ImportResult, Importer | None]:
     """Validate everything; nothing is written."""
     importer = Importer(user)
+    raw = []
     try:
-        raw = read_path(Path(path))
+        raw = read_path(Path(path))  # parsed in a bounded child process (imports.reader)
+        importer.validate(raw)
+        if importer.ok:
+            finish(raw)  # a refusal in a part nobody read (an ignored sheet) counts too
     except FileRejected as exc:
         return ImportResult(problems=[Problem("", None, "", str(exc))], problem_count=1), None
-    importer.validate(raw)
+    finally:
+        close(raw)
     result = ImportResult(problems=importer.problems, problem_count=importer.problem_count, notices=importer.notices,
                           summary=importer.summary() if importer.ok else {})
     return result, importer
