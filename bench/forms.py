@@ -16,8 +16,11 @@ database is fine):
   per-org   the baseline in the same run: one engine.compute call per branch (what a filler without
             compute_grid would cost), over a sample of branches and extrapolated to all of them
 
+The filled values of the sample must equal compute(), and those of its first --direct branches the direct
+computation from the raw records (engine.compute_direct).
+
 "cold" is the first run on a fresh connection; "warm" the median of the following runs. The filled values are
-checked against the per-org values of the sample. The load average is printed with the figures.
+checked as said above. The load average is printed with the figures.
 
 Usage:  DATABASE_URL=postgres://…/qf_city .venv/bin/python bench/forms.py [--org 140105] [--runs 3]
         [--from 2021-01-01 --to 2021-03-31] [--sample 100] [--json FILE]
@@ -114,6 +117,7 @@ def main() -> None:
     parser.add_argument("--to", dest="end", default="2021-03-31")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", type=int, default=100, help="branches asked one by one for the baseline")
+    parser.add_argument("--direct", type=int, default=10, help="of the sample, checked against the raw records")
     parser.add_argument("--only", default=None, help="one template: orglife or counts")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -154,6 +158,15 @@ def main() -> None:
             if got != want:
                 raise SystemExit(f"{name}: {branch.code} filled {got}, compute() gives {want}")
         per_org = (time.perf_counter() - began) / len(sample) * len(branches)
+        # And the reference: the same values straight from the records (direct.py), for a few of them.
+        for i, branch in sample[:args.direct]:
+            own = engine.compute_direct(branch, start, end, list(dict.fromkeys(keys)))
+            want = [own[k] for k in keys]
+            if name == "orglife":
+                want[2] = engine.compute_direct(branch, *prior_year(start, end), [keys[2]])[keys[2]]
+            row = 4 + i if name == "orglife" else 3 + i
+            if [ws[f"{c}{row}"].value for c in columns] != want:
+                raise SystemExit(f"{name}: {branch.code} filled differs from the records: {want}")
         warm = [r[0] for r in runs[1:]] or [runs[0][0]]
         warm_grid = [r[1] for r in runs[1:]] or [runs[0][1]]
         result = {"cells": len(branches) * len(keys), "cold": round(runs[0][0], 2), "warm": round(statistics.median(warm), 2),
@@ -163,7 +176,7 @@ def main() -> None:
         results["templates"][name] = result
         print(f"  {name}: {result['cells']} cells — warm {result['warm']} s (compute_grid {result['grid_warm']} s), cold"
               f" {result['cold']} s; one compute() per branch ≈ {result['per_org_extrapolated']} s"
-              f" ({len(sample)} sampled, values equal) → {result['speedup']}×; load {result['load']}")
+              f" ({len(sample)} sampled; values equal, {min(args.direct, len(sample))} also to the records) → {result['speedup']}×; load {result['load']}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
 

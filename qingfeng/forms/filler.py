@@ -64,11 +64,12 @@ def scan(content: bytes, user) -> Scan:
     return check(open_template(content), user)
 
 
-def rows_for(each: str, org: Organization, day: dt.date) -> list[Organization]:
+def rows_for(each: str, org: Organization, day: dt.date, limit: int | None = None) -> list[Organization]:
     """The organizations a repeated row stands for, in 组织编码 order: direct children or branches active at `day`."""
     qs = Organization.objects.active_on(day)
     qs = qs.filter(parent=org) if each == "child" else qs.within(org).branches()
-    return list(qs.order_by("code"))
+    qs = qs.order_by("code")
+    return list(qs[:limit] if limit is not None else qs)
 
 
 @dataclass
@@ -109,8 +110,9 @@ def put(cell, value, placeholder: Placeholder) -> None:
         cell.number_format = RATE_FORMAT
 
 
-def fill(content: bytes, org: Organization, start: dt.date, end: dt.date, user) -> Filled:
-    """The template filled for `org` and [start, end] as `user` sees it."""
+def fill(content: bytes, org: Organization, start: dt.date, end: dt.date, user, rows_limit: int | None = None) -> Filled:
+    """The template filled for `org` and [start, end] as `user` sees it (a preview may stop each repeated row after
+    `rows_limit` organizations)."""
     if start > end:
         raise TemplateError([Problem("", "", _("开始日期 %(start)s 晚于结束日期 %(end)s。") % {"start": start, "end": end})])
     if user is not None and not access.org_in_scope(user, org):
@@ -123,7 +125,7 @@ def fill(content: bytes, org: Organization, start: dt.date, end: dt.date, user) 
     periods = {False: (start, end), True: prior_year(start, end)}
     repeats = found.repeats()
     row_orgs: dict[tuple[str, int], list[Organization]] = {
-        (sheet, row): rows_for(each, org, end) for sheet, rows in repeats.items() for row, each in rows.items()}
+        (sheet, row): rows_for(each, org, end, rows_limit) for sheet, rows in repeats.items() for row, each in rows.items()}
 
     # Every (organization, period) the form asks, with the keys asked of it: one compute_grid call.
     wanted: dict[tuple[int, bool], dict[str, None]] = {}

@@ -25,6 +25,7 @@ from qingfeng.forms.placeholders import TemplateError, described
 from qingfeng.orgs.models import Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_REPEATS = 20  # organizations per repeated row in a preview: a district's 2,000 branches are for the download
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -88,7 +89,7 @@ def _preview(draft_content: bytes, user) -> tuple[dict | None, str, Organization
     if org is None:
         return None, _("没有可以预览的组织。"), None, start, day
     try:
-        filled = filler.fill(draft_content, org, start, day, user)
+        filled = filler.fill(draft_content, org, start, day, user, rows_limit=PREVIEW_REPEATS)
     except TemplateError as exc:
         return None, "；".join(str(p) for p in exc.problems), org, start, day
     return filler.preview(filled), "", org, start, day
@@ -122,7 +123,7 @@ def draft(request, pk):
     table, preview_error, org, start, end = _preview(bytes(checked.content), user)
     return render(request, "forms/draft.html", {
         "draft": checked, "placeholders": described(checked.placeholders), "template": template, "form": form,
-        "preview": table, "preview_error": preview_error,
+        "preview": table, "preview_error": preview_error, "limit": PREVIEW_REPEATS,
         "org": org, "start": start, "end": end,
     }, status=400 if request.method == "POST" else 200)
 

@@ -207,3 +207,16 @@ def test_the_pages_in_english(world, client_for):
     bad = xlsx(workbook({"D4": "{{ x.y }}"}))
     response = clerk.post(reverse("forms:upload"), {"file": SimpleUploadedFile("f.xlsx", bad)})
     assert "表1!D4: Unknown indicator “x.y”" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_preview_lists_the_first_organizations_of_a_repeated_row_the_download_all(world, client_for, monkeypatch):
+    from qingfeng.forms import views
+
+    monkeypatch.setattr(views, "PREVIEW_REPEATS", 2)
+    city = client_for(world.city_user)
+    page = city.get(upload(city, simple_template())["Location"]).content.decode()
+    # Branches of the city in 组织编码 order: A, B, then the school and O — only the first two previewed.
+    assert "第一党支部" in page and "第二党支部" in page
+    assert "小店区实验学校党支部" not in page and "柳巷社区党支部" not in page
+    assert "最多列出 2 个组织" in page
