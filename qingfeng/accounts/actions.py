@@ -9,18 +9,27 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.accounts.auth import pending_device, totp_required_for, verify_totp
+from qingfeng.accounts.auth import LoginRefused, check_device_code, pending_device, totp_required_for
 from qingfeng.accounts.models import TotpDevice, User
 
 
-def confirm_totp(user: User, code: str) -> TotpDevice:
+def _code(request, user: User, device: TotpDevice, code: str) -> None:
+    try:
+        right = check_device_code(request, user, device, code)  # wrong codes count towards a lockout
+    except LoginRefused as refusal:
+        raise ValidationError(str(refusal.message)) from refusal
+    if not right:
+        raise ValidationError(_("验证码不正确，请核对身份验证器中的6位数字后重试。"))
+
+
+def confirm_totp(user: User, code: str, request=None) -> TotpDevice:
     """Enrol: the code from the authenticator proves the secret was copied right."""
     with transaction.atomic():
         device = pending_device(user)
         if device.is_confirmed:
             raise ValidationError(_("动态口令已经绑定。"))
-        if not verify_totp(device, code):
-            raise ValidationError(_("验证码不正确，请核对身份验证器中的6位数字后重试。"))
+    _code(request, user, device, code)
+    with transaction.atomic():
         device.refresh_from_db()
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
@@ -39,17 +48,15 @@ def restart_totp(user: User) -> TotpDevice:
     return device
 
 
-def remove_totp(user: User, code: str) -> None:
+def remove_totp(user: User, code: str, request=None) -> None:
     """Unbind, proven by a current code; refused when the role requires a second factor."""
     if totp_required_for(user):
         raise ValidationError(_("您的角色要求使用动态口令，不能解除绑定。"))
-    with transaction.atomic():
-        device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
-        if device is None:
-            raise ValidationError(_("尚未绑定动态口令。"))
-        if not verify_totp(device, code):
-            raise ValidationError(_("验证码不正确，请核对身份验证器中的6位数字后重试。"))
-        device.delete()
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        raise ValidationError(_("尚未绑定动态口令。"))
+    _code(request, user, device, code)
+    TotpDevice.objects.filter(pk=device.pk).delete()
 
 
 def log_out_everywhere(user: User) -> None:

@@ -219,3 +219,41 @@ def provisioning_uri(device: TotpDevice) -> str:
     return pyotp.TOTP(device.secret, interval=TOTP_STEP).provisioning_uri(
         name=device.user.get_username(), issuer_name=TOTP_ISSUER
     )
+
+
+# ---- codes typed to bind or unbind the second factor ------------------------------------------
+
+CODE_LOCKED = _("验证码错误次数过多，已暂停验证，请 %(minutes)d 分钟后再试。")
+
+
+def _code_key(user: User) -> str:
+    # A username never holds ":" (Django's username validator), so this row cannot be a sign-in's.
+    return f"totp:{user.get_username()}"[:150]
+
+
+def check_device_code(request, user: User, device: TotpDevice, code: str | None) -> bool:
+    """A code typed on the enrolment page (to bind or to unbind): wrong codes count like failed sign-ins — five in
+    15 minutes stop the checks for 15 minutes — so a borrowed session cannot try the million codes. Raises
+    LoginRefused("locked") while stopped; returns whether the code was right."""
+    key, now = _code_key(user), timezone.now()
+    until = locked_until(key, now)
+    if until is not None:
+        minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+        raise LoginRefused("locked", CODE_LOCKED % {"minutes": minutes}, user)
+    if verify_totp(device, code, now):
+        LoginThrottle.objects.filter(username=key).delete()
+        return True
+    with transaction.atomic():
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(username=key)
+        if row.last_failure_at is None or now - row.last_failure_at > lockout_period():
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        locked = row.failures >= lockout_failures()
+        if locked:
+            row.locked_until, row.failures = now + lockout_period(), 0
+        row.save()
+        _audit(request, "update", user, user.get_username(), "动态口令验证码错误" + ("；已暂停验证" if locked else ""))
+    if locked:
+        raise LoginRefused("locked", CODE_LOCKED % {"minutes": int(lockout_period().total_seconds() // 60)}, user)
+    return False

@@ -32,6 +32,15 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
+    def save(self, *args, **kwargs):
+        # A password set (not a hash upgraded at sign-in: Django clears _password for that) ends every session and
+        # every API token of the user, whichever path set it — the password page, the admin, changepassword.
+        if self.pk is not None and self._password is not None:
+            self.session_epoch += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
+        super().save(*args, **kwargs)
+
     def _get_session_auth_hash(self, secret=None):
         key_salt = "qingfeng.accounts.User.get_session_auth_hash"
         return salted_hmac(key_salt, f"{self.password}|{self.session_epoch}", secret=secret, algorithm="sha256").hexdigest()

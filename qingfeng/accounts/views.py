@@ -149,10 +149,10 @@ def totp(request: HttpRequest) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(_("请输入6位验证码。"))
             if operation == "remove":
-                actions.remove_totp(user, form.cleaned_data["code"])
+                actions.remove_totp(user, form.cleaned_data["code"], request)
                 messages.success(request, _("已解除动态口令绑定。"))
             else:
-                actions.confirm_totp(user, form.cleaned_data["code"])
+                actions.confirm_totp(user, form.cleaned_data["code"], request)
                 request.session.pop(ENROL_FLAG, None)
                 messages.success(request, _("动态口令已绑定，今后登录时需输入身份验证器中的6位数字。"))
             return redirect("accounts:profile")

@@ -40,7 +40,12 @@ def issue_token(user, name: str, days: int | None = 30) -> tuple[ApiToken, str]:
         raise ValidationError(_("账户已停用。"))
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.now() + dt.timedelta(days=days) if days else None
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], digest=digest_of(raw), expires_at=expires_at)
+    from django.contrib.auth import get_user_model
+
+    # The epoch as stored now, not as a copy of the user loaded earlier in the request remembers it.
+    epoch = get_user_model().objects.filter(pk=user.pk).values_list("session_epoch", flat=True).get()
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], digest=digest_of(raw), expires_at=expires_at,
+                                    epoch=epoch)
     return token, raw
 
 
@@ -63,6 +68,7 @@ def user_for_token(raw: str):
     """The active user a usable token belongs to, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
+    # usable(): not revoked, not expired, and issued since the user's last password change or sign-out everywhere.
     token = ApiToken.objects.usable().select_related("user", "user__org").filter(digest=digest_of(raw)).first()
     if token is None or not token.user.is_active:
         return None

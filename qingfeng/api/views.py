@@ -17,7 +17,7 @@ from qingfeng.api.models import ApiToken
 
 
 def _page(request, form, new_token: str | None = None, status: int = 200) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at", "-id")
+    tokens = ApiToken.objects.filter(user=request.user).select_related("user").order_by("revoked_at", "-created_at", "-id")
     return render(request, "api/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token}, status=status)
 
 
