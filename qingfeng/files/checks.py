@@ -27,6 +27,10 @@ def max_bytes() -> int:
     return int(getattr(settings, "QINGFENG_FILE_MAX_BYTES", MAX_BYTES_DEFAULT))
 
 
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
 @dataclass
 class Checked:
     name: str
@@ -75,12 +79,12 @@ def check_upload(upload) -> Checked:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     limit = max_bytes()
     if upload.size is not None and upload.size > limit:
-        raise ValidationError(_("文件“%(name)s”超过 %(mb)s MB 的大小上限。") % {"name": name, "mb": limit // (1024 * 1024)})
+        raise ValidationError(_("文件“%(name)s”超过 %(size)s 的大小上限。") % {"name": name, "size": _size(limit)})
     if ext not in ALLOWED:
         raise ValidationError(_("文件“%(name)s”的类型不允许：只接受 PDF、JPG、PNG、DOCX、XLSX。") % {"name": name})
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(_("文件“%(name)s”超过 %(mb)s MB 的大小上限。") % {"name": name, "mb": limit // (1024 * 1024)})
+        raise ValidationError(_("文件“%(name)s”超过 %(size)s 的大小上限。") % {"name": name, "size": _size(limit)})
     if not data:
         raise ValidationError(_("文件“%(name)s”是空文件。") % {"name": name})
     real = _sniff(data)

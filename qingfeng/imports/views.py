@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qingfeng.files.uploads import upload_limit
 from qingfeng.imports import sheets as S
 from qingfeng.imports.actions import check_file, write_steps
 from qingfeng.imports.exports import XLSX, attachment
@@ -55,6 +56,7 @@ def _problem_rows(problems) -> list[list]:
     return [[p.sheet, p.row or "", p.column, p.message] for p in problems]
 
 
+@upload_limit(max_bytes)  # the import limit instead of the attachment limit, checked as the body arrives
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:

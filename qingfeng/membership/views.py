@@ -324,7 +324,14 @@ def dues(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _back_to_dues(request, person, month) -> HttpResponse:
-    code = request.POST.get("org") or person.org.code
+    """Back to the dues page the form came from: the posted organization if the user sees it, else the member's."""
+    code = person.org.code
+    posted = (request.POST.get("org") or "").strip()
+    if posted:
+        try:
+            code = get_org_for_user(request.user, posted).code
+        except Http404:
+            pass  # a code outside the subtree, or not a code at all (org=a/b once answered 500)
     return redirect(f"{reverse('membership:dues', args=[code])}?month={month:%Y-%m}")
 
 

@@ -55,7 +55,7 @@ def test_size_limit(world, client_for, meeting, settings):
     settings.QINGFENG_FILE_MAX_BYTES = 1024
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 2048)
     page = attach(client_for(world.clerk), meeting, big).content.decode()
-    assert "超过 0 MB 的大小上限" in page
+    assert "超过 1 KB 的大小上限" in page
     assert not Attachment.objects.exists()
 
 

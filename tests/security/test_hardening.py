@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -61,3 +62,32 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
                             text=True, timeout=120)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _production(tmp_path, **env_changes):
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(DJANGO_SETTINGS_MODULE="qingfeng.settings_production", QINGFENG_VAR=str(tmp_path),
+               ALLOWED_HOSTS="dangjian.example.cn", SECRET_KEY="k" * 20 + "-production-secret-0123456789abcdefghij",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run([sys.executable, "-m", "qingfeng.cli", "check"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("key", ["x", "short-but-not-empty-key-0123456789", "a" * 60, "django-insecure-" + "k9" * 30])
+def test_production_settings_refuse_a_weak_secret_key_with_the_reason(tmp_path, key):
+    result = _production(tmp_path, SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr and "secrets.token_urlsafe" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_database_url(tmp_path):
+    result = _production(tmp_path, DATABASE_URL=None)
+    assert result.returncode != 0
+    assert "DATABASE_URL must be set" in result.stderr
+    assert not (tmp_path / "db.sqlite3").exists() and not list(tmp_path.rglob("*.sqlite3"))
+    assert _production(tmp_path).returncode == 0  # and starts with both given
