@@ -8,9 +8,11 @@ Scoring (docs/assessment.md says the same for readers):
 - a dimension scores the weighted mean of its indicators that have a value; the total is the weighted
   mean of the dimensions that have a score. An indicator without a value (a rate with nothing to
   count) drops out and the others' weights are renormalized, so missing data neither helps nor hurts;
-- discipline indicators always count, for every viewer, so an organization has one score and one rank
-  whoever looks; what a viewer without discipline rights sees of them is only their summed contribution
-  (see `Explanation`), never a value, a target or a link to the records.
+- discipline indicators (纪律建设, restricted) count only for viewers who may see discipline records (纪检监察,
+  系统管理员). Everyone else is scored by the definition without them (`for_viewer`: restricted indicators dropped,
+  the weights renormalized), so no score, colour, rank or change they see depends on a case, a disposition or a
+  recommendation — the security review derived the day a 建议书 was issued from one-day scores (issue 16,
+  finding 8). docs/assessment.md states the decision.
 """
 
 from __future__ import annotations
@@ -158,6 +160,19 @@ def validate_definition(data) -> dict:
     return {"thresholds": {"green": green, "yellow": yellow}, "dimensions": clean_dims}
 
 
+def for_viewer(definition: dict, sees_discipline: bool) -> dict:
+    """The definition a viewer is scored by: for one who may not see discipline records, without the restricted
+    indicators (a dimension left empty goes too; the rest is renormalized as for missing values)."""
+    if sees_discipline:
+        return definition
+    dims = []
+    for dim in definition["dimensions"]:
+        items = [item for item in dim["indicators"] if not figures.is_restricted(item["key"])]
+        if items:
+            dims.append({**dim, "indicators": items})
+    return {**definition, "dimensions": dims}
+
+
 def definition_keys(definition: dict) -> list[str]:
     return [item["key"] for dim in definition["dimensions"] for item in dim["indicators"]]
 
@@ -302,15 +317,16 @@ def rank(scores: list[OrgScore]) -> list[OrgScore]:
 
 
 def assess(orgs, start: dt.date, end: dt.date, definition: dict | None = None, values_cache: dict | None = None,
-           extra_keys: list[str] | None = None) -> list[OrgScore]:
+           extra_keys: list[str] | None = None, sees_discipline: bool = True) -> list[OrgScore]:
     """Scores, ranks and colours these organizations (siblings) for the period, with the month-over-month change.
 
-    Values come from the indicator engine (which reads facts), computed without a viewer: the score is
-    the same for everyone; views hide what a viewer may not see. `values_cache` (org pk → values) lets
-    a caller reuse values it computed for the same period; `extra_keys` are computed along (for that cache)."""
+    Values come from the indicator engine (which reads facts). A viewer who may not see discipline records
+    (`sees_discipline` False — pages pass user.sees_discipline) is scored without the restricted indicators, which
+    are then not even computed. `values_cache` (org pk → values) lets a caller reuse values it computed for the
+    same period; `extra_keys` are computed along (for that cache)."""
     from qingfeng.indicators.engine import compute_grid
 
-    definition = definition or current_definition()
+    definition = for_viewer(definition or current_definition(), sees_discipline)
     keys = definition_keys(definition)
     prev_start, prev_end = previous_period(start, end)
     asked = keys + [k for k in (extra_keys or []) if k not in keys]

@@ -136,7 +136,7 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     compare_keys = visible_keys(COMPARE_KEYS, user)
     cache: dict = {}
     cockpit.ranking = assessment.assess(children, start, end, cockpit.definition, values_cache=cache,
-                                        extra_keys=compare_keys)
+                                        extra_keys=compare_keys, sees_discipline=user.sees_discipline)
     cockpit.children = children
     for key in compare_keys:
         cockpit.compare.append({

@@ -64,13 +64,14 @@ def assessment_org(request: HttpRequest, code: str) -> HttpResponse:
     org = form.resolve_org()
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     definition = assessment.current_definition()
-    result = assessment.assess([org], start, end, definition)[0]
+    sees = request.user.sees_discipline
+    result = assessment.assess([org], start, end, definition, sees_discipline=sees)[0]
     siblings_rank = None
     if org.parent_id and org_in_scope(request.user, org.parent):
         from qingfeng.orgs.models import Organization
 
         siblings = list(Organization.objects.filter(parent_id=org.parent_id).active_on(end))
-        ranked = assessment.assess(siblings, start, end, definition)
+        ranked = assessment.assess(siblings, start, end, definition, sees_discipline=sees)
         siblings_rank = next((r.rank for r in ranked if r.org.pk == org.pk), None), len(ranked)
     return render(request, "cockpit/assessment_org.html", {
         "form": form, "org": org, "start": start, "end": end, "result": result,

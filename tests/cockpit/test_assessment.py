@@ -92,25 +92,24 @@ def _total(page):
     return re.search(r"data-total-score>([^<]+)<", page).group(1).strip()
 
 
-def test_discipline_indicators_count_for_everyone_but_only_discipline_roles_see_them(city, client):
+def test_discipline_indicators_count_only_for_the_roles_that_see_them(city, client):
     client.force_login(city.discipline_user)
     as_discipline = _explanation(client, "140105")
     client.force_login(city.leader)
     as_leader = _explanation(client, "140105")
-    # One organization, one score, whoever looks.
-    assert _total(as_leader) == _total(as_discipline) != "—"
-    # The discipline officer sees the indicators, their values and their records …
+    # The discipline officer is scored with the indicators, sees their values and their records …
     assert 'data-indicator="discipline.warning_sessions"' in as_discipline
     assert "警示教育场次" in as_discipline
-    # … the leader sees only that they count, and their summed contribution.
+    full = assessment.assess([city.xiaodian], scene.START, scene.END)[0]
+    assert _total(as_discipline) == str(full.score)
+    # … the leader is scored without them: nothing of theirs shows, nor can be derived from the total (issue 16).
     assert "discipline.warning_sessions" not in as_leader and "警示教育场次" not in as_leader
-    assert "纪检监察建议书数" not in as_leader
-    assert "data-hidden-indicators" in as_leader and "仅纪检监察人员可见" in as_leader
-    # Without the restricted indicators the leader's score would be different: they really are in it.
+    assert "纪检监察建议书数" not in as_leader and "纪律建设" not in as_leader.split("data-explanation", 1)[1]
+    assert "data-hidden-indicators" not in as_leader and "data-without-discipline" in as_leader
     definition_without = assessment.current_definition()
     definition_without["dimensions"] = [d for d in definition_without["dimensions"] if d["id"] != "discipline"]
     result = assessment.assess([city.xiaodian], scene.START, scene.END, definition_without)[0]
-    assert str(result.score) != _total(as_leader)
+    assert str(result.score) == _total(as_leader) != _total(as_discipline)
 
 
 def test_rank_among_siblings_and_month_over_month_change(city, client):
