@@ -124,12 +124,13 @@ NAIVE_PROGRESS = {"orgs": 0}  # organizations the naive loop went through (for t
 
 def naive_values(org, keys, deadline: float) -> dict | None:
     """One subtree, organization by organization; None when the time budget runs out."""
+    from qingfeng.activities.models import ActivityRole
     from qingfeng.indicators import compliance, direct
     from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
 
     sums: dict[str, list[int]] = {k: [0, 0] for k in keys}
     requirements = compliance.active_requirements()
-    theme = [r for r in requirements if r.activity_type.name == direct.THEME_DAY]
+    theme = [r for r in requirements if r.activity_type.role == ActivityRole.THEME_DAY]
     for o in Organization.objects.filter(path__startswith=org.path).iterator():
         if time.perf_counter() > deadline:
             return None

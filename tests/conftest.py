@@ -31,6 +31,7 @@ def ensure_default_rows() -> None:
         from importlib import import_module
 
         import_module("qingfeng.activities.migrations.0002_default_types").seed(apps, None)
+        import_module("qingfeng.activities.migrations.0003_activity_type_role").set_roles(apps, None)
 
 
 @pytest.fixture(autouse=True)

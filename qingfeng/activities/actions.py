@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.activities.models import (
     Activity,
+    ActivityRole,
     ActivityType,
     Attendance,
     Channel,
@@ -27,9 +28,6 @@ from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person, Relation
-
-FIRST_TOPIC_TYPE = "党委(党组)会议"
-LECTURE_TYPE = "宣讲"
 
 
 def attendance_candidates(org: Organization, day: dt.date):
@@ -56,10 +54,10 @@ def _check_fields(user, org: Organization, type_: ActivityType, day: dt.date, au
         errors.setdefault("date", []).append(_("活动日期不能晚于今天。"))
     elif not org.is_active_on(day):
         errors.setdefault("date", []).append(_("该组织在这一天尚未成立或已撤销。"))
-    if first_topic and type_.name != FIRST_TOPIC_TYPE:
+    if first_topic and type_.role != ActivityRole.FIRST_TOPIC:
         errors.setdefault("first_topic", []).append(_("“第一议题”只用于党委(党组)会议。"))
     if lecture_team is not None:
-        if type_.name != LECTURE_TYPE:
+        if type_.role != ActivityRole.LECTURE:
             errors.setdefault("lecture_team", []).append(_("宣讲小分队只用于宣讲活动。"))
         elif (lecture_team.established_on and lecture_team.established_on > day) or (
                 lecture_team.dissolved_on and lecture_team.dissolved_on <= day):

@@ -77,7 +77,7 @@ class PlatformDataAdmin(admin.ModelAdmin):
 
 @admin.register(ActivityType)
 class ActivityTypeAdmin(PlatformDataAdmin):
-    list_display = ["name", "is_supervision", "needs_audience", "is_restricted", "sort"]
+    list_display = ["name", "role", "is_supervision", "needs_audience", "is_restricted", "sort"]
 
 
 @admin.register(Requirement)

@@ -25,6 +25,15 @@ ACTIVITY_TYPES = [
     ("其他", False, False, False),
 ]
 
+# The role of each default type (ActivityType.role): what the rules rely on, whatever the type is renamed to.
+TYPE_ROLES = {
+    "支部党员大会": "branch_assembly", "支部委员会": "branch_committee", "党小组会": "party_group", "党课": "party_lecture",
+    "主题党日": "theme_day", "组织生活会": "life_meeting", "民主评议党员": "member_review", "党委(党组)会议": "first_topic",
+    "理论学习中心组学习": "central_group", "读书班": "reading_class", "专题轮训": "rotation", "宣讲": "lecture",
+    "警示教育": "warning_education", "督导检查": "inspection", "巡回指导": "circuit", "督战": "battle",
+    "政治监督专项检查": "political", "领导小组会议": "leading_group",
+}
+
 # (activity type, cadence, minimum 正式党员 on the window's first day)
 REQUIREMENTS = [
     ("支部党员大会", "quarter", 0),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.actions import FIRST_TOPIC_TYPE, LECTURE_TYPE
-from qingfeng.activities.models import ActivityType, Channel, LectureTeam
+from qingfeng.activities.models import ActivityRole, ActivityType, Channel, LectureTeam
 from qingfeng.core.ledger import DateInput, StyledForm
 from qingfeng.files.forms import MultipleFileField
 from qingfeng.files.models import FileKind
@@ -30,10 +29,10 @@ class ActivityForm(StyledForm, forms.Form):
             types = types.exclude(is_restricted=True)
         self.fields["type"].queryset = types
         self.fields["lecture_team"].queryset = teams
-        by_name = {t.name: t.pk for t in types}
+        by_role = {t.role: t.pk for t in types if t.role}
         # Fields that only some activity types use: ledgers.js shows them for those types alone.
-        self.fields["first_topic"].show_for = str(by_name.get(FIRST_TOPIC_TYPE, ""))
-        self.fields["lecture_team"].show_for = str(by_name.get(LECTURE_TYPE, ""))
+        self.fields["first_topic"].show_for = str(by_role.get(ActivityRole.FIRST_TOPIC, ""))
+        self.fields["lecture_team"].show_for = str(by_role.get(ActivityRole.LECTURE, ""))
         self.fields["audience"].show_for = " ".join(str(t.pk) for t in types if t.needs_audience)
         self.fields["type"].widget.attrs["data-activity-type"] = ""
 

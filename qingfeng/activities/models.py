@@ -17,20 +17,62 @@ class Cadence(models.TextChoices):
     YEAR = "year", _("每年")
 
 
+class ActivityRole(models.TextChoices):
+    """What the platform's rules rely on, whatever a deployment calls the type (names are editable data):
+    the 三会一课 kinds and 主题党日, the meeting that studies the 第一议题, the study, lecture and warning-
+    education activities, and the supervision rounds. A type without a role is counted by
+    `activities.count[type=…]` and listed everywhere, but no rule singles it out."""
+
+    BRANCH_ASSEMBLY = "branch_assembly", _("支部党员大会")
+    BRANCH_COMMITTEE = "branch_committee", _("支部委员会")
+    PARTY_GROUP = "party_group", _("党小组会")
+    PARTY_LECTURE = "party_lecture", _("党课")
+    THEME_DAY = "theme_day", _("主题党日")
+    LIFE_MEETING = "life_meeting", _("组织生活会")
+    MEMBER_REVIEW = "member_review", _("民主评议党员")
+    FIRST_TOPIC = "first_topic", _("党委(党组)会议（第一议题）")
+    CENTRAL_GROUP = "central_group", _("理论学习中心组学习")
+    READING_CLASS = "reading_class", _("读书班")
+    ROTATION = "rotation", _("专题轮训")
+    LECTURE = "lecture", _("宣讲")
+    WARNING_EDUCATION = "warning_education", _("警示教育")
+    INSPECTION = "inspection", _("督导检查")
+    CIRCUIT = "circuit", _("巡回指导")
+    BATTLE = "battle", _("督战")
+    POLITICAL = "political", _("政治监督专项检查")
+    LEADING_GROUP = "leading_group", _("领导小组会议")
+
+
+class ActivityTypeQuerySet(models.QuerySet):
+    def with_role(self, *roles: str) -> ActivityTypeQuerySet:
+        return self.filter(role__in=roles)
+
+
 class ActivityType(models.Model):  # 活动类型 — data, so a deployment can add its own
     name = models.CharField(_("名称"), max_length=30, unique=True)
+    # At most one type per role; renaming a type keeps its role, so every rule keyed on it keeps working.
+    role = models.CharField(_("用途"), max_length=20, choices=ActivityRole.choices, blank=True, default="")
     is_supervision = models.BooleanField(_("督导类"), default=False)
     needs_audience = models.BooleanField(_("记录受众人数"), default=False)
     is_restricted = models.BooleanField(_("仅纪检可见"), default=False)
     sort = models.PositiveSmallIntegerField(default=100)
 
+    objects = ActivityTypeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("活动类型")
         verbose_name_plural = _("活动类型")
         ordering = ["sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["role"], condition=~models.Q(role=""),
+                                               name="activitytype_one_per_role")]
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def for_role(cls, role: str) -> ActivityType | None:
+        """The type holding `role` (None when a deployment has none)."""
+        return cls.objects.filter(role=role).first()
 
 
 class Requirement(models.Model):  # 组织生活要求: an activity type with a cadence, applied to branches

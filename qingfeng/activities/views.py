@@ -35,7 +35,7 @@ from qingfeng.activities.forms import (
     LecturerForm,
     LectureTeamForm,
 )
-from qingfeng.activities.models import ActivityType, Attendance, Presence
+from qingfeng.activities.models import ActivityRole, ActivityType, Attendance, Presence
 from qingfeng.core import dates
 from qingfeng.core.ledger import (
     Cell,
@@ -236,13 +236,13 @@ def activity_detail(request, code):
         if access.can_write(user, access.WRITERS_SUPERVISION):
             actions_.append((_("登记问题"), reverse("supervision:create") + f"?round={code}", "btn-primary"))
     documents = []
-    if activity.type.name == "政治监督专项检查":
+    if activity.type.role == ActivityRole.POLITICAL:
         have = {f.kind for f in files}
         documents = [(FileKind(kind).label, kind in have) for kind in POLITICAL_DOCUMENTS]
     fields = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.name), (_("组织"), str(activity.org)),
               (_("日期"), activity.date.isoformat()), (_("主题"), activity.topic),
               (_("形式"), activity.get_channel_display())]
-    if activity.type.name == actions.FIRST_TOPIC_TYPE:
+    if activity.type.role == ActivityRole.FIRST_TOPIC:
         fields.append((_("第一议题"), _("是") if activity.first_topic else _("否")))
     if activity.lecture_team:
         fields.append((_("宣讲小分队"), str(activity.lecture_team)))

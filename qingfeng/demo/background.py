@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from qingfeng.activities.models import Channel
+from qingfeng.activities.models import ActivityRole, Channel
 from qingfeng.core.dates import add_months
 from qingfeng.demo.figures import WARNING_SESSIONS, Y, day_in
 from qingfeng.demo.people import DATA_END, PeopleBuilder
@@ -25,15 +25,15 @@ from qingfeng.supervision.models import AccountabilityMode, FindingSource
 D = dt.date
 START = D(2020, 1, 1)
 TOPICS = {
-    "主题党日": ["学习贯彻党的十九届五中全会精神", "重温入党誓词", "志愿服务进社区", "疫情防控党员先锋行动", "学党史、守初心",
+    ActivityRole.THEME_DAY: ["学习贯彻党的十九届五中全会精神", "重温入党誓词", "志愿服务进社区", "疫情防控党员先锋行动", "学党史、守初心",
              "垃圾分类宣传", "走访慰问困难群众", "清洁家园志愿活动", "讲述身边党员故事", "学习《民法典》"],
-    "支部委员会": ["研究发展党员工作", "研究本月组织生活安排", "讨论党费收缴情况", "研究困难党员帮扶", "研究主题党日方案"],
-    "支部党员大会": ["传达学习上级会议精神", "讨论接收预备党员", "民主评议党员", "通报支部工作", "讨论预备党员转正"],
-    "党课": ["书记讲党课：践行初心使命", "党史专题党课", "廉洁自律专题党课", "新时代党员的责任与担当"],
-    "组织生活会": ["年度组织生活会暨民主评议党员"],
-    "党委(党组)会议": ["学习习近平总书记重要讲话精神并研究贯彻落实措施", "研究部署重点工作", "研究干部队伍建设",
+    ActivityRole.BRANCH_COMMITTEE: ["研究发展党员工作", "研究本月组织生活安排", "讨论党费收缴情况", "研究困难党员帮扶", "研究主题党日方案"],
+    ActivityRole.BRANCH_ASSEMBLY: ["传达学习上级会议精神", "讨论接收预备党员", "民主评议党员", "通报支部工作", "讨论预备党员转正"],
+    ActivityRole.PARTY_LECTURE: ["书记讲党课：践行初心使命", "党史专题党课", "廉洁自律专题党课", "新时代党员的责任与担当"],
+    ActivityRole.LIFE_MEETING: ["年度组织生活会暨民主评议党员"],
+    ActivityRole.FIRST_TOPIC: ["学习习近平总书记重要讲话精神并研究贯彻落实措施", "研究部署重点工作", "研究干部队伍建设",
                    "研究意识形态工作", "研究党风廉政建设工作"],
-    "理论学习中心组学习": ["专题学习习近平新时代中国特色社会主义思想", "党史专题学习", "学习全国两会精神"],
+    ActivityRole.CENTRAL_GROUP: ["专题学习习近平新时代中国特色社会主义思想", "党史专题学习", "学习全国两会精神"],
 }
 SERVICE_ITEMS = {
     ServiceCategory.LIVELIHOOD: ["老旧小区加装电梯", "社区助餐点建设", "困难群众冬季供暖补助", "便民服务窗口延时服务"],
@@ -84,8 +84,9 @@ class Background:
         rng, rec = self.rng, self.rec
         branches = [o for o in self.tree.orgs if o.kind in (Kind.BRANCH, Kind.JOINT_BRANCH)]
         plan = [(name, cadence, list(windows(cadence, self.tree.scale.life_start))) for name, cadence in
-                (("主题党日", "month"), ("支部委员会", "month"), ("支部党员大会", "quarter"), ("党课", "quarter"),
-                 ("组织生活会", "year"))]
+                ((ActivityRole.THEME_DAY, "month"), (ActivityRole.BRANCH_COMMITTEE, "month"),
+                 (ActivityRole.BRANCH_ASSEMBLY, "quarter"), (ActivityRole.PARTY_LECTURE, "quarter"),
+                 (ActivityRole.LIFE_MEETING, "year"))]
         step = max(1, len(branches) // 50)
         for n, org in enumerate(branches):
             roll = rng.random()
@@ -97,11 +98,11 @@ class Background:
             roster = [(p.id, start, end) for p, start, end in members]
             seats: list[tuple] = []
             random_ = rng.random
-            for type_name, _cadence, spans in plan:
-                if type_name == "支部委员会" and full < 7:
+            for role, _cadence, spans in plan:
+                if role == ActivityRole.BRANCH_COMMITTEE and full < 7:
                     continue
                 for first, last in spans:
-                    if type_name == "组织生活会":
+                    if role == ActivityRole.LIFE_MEETING:
                         if first.year != 2020:  # held in the fourth quarter; 2021's is after the data ends
                             continue
                         first = D(2020, 11, 15)
@@ -112,8 +113,8 @@ class Background:
                     day = day_in(rng, first, last)
                     channel = Channel.ONLINE if (D(2020, 2, 1) <= day <= D(2020, 3, 31) and rng.random() < 0.6) else \
                         Channel.BOTH if rng.random() < 0.08 else Channel.OFFLINE
-                    pk = rec.activity(type_name, org.id, day, rng.choice(TOPICS[type_name]), channel=channel)
-                    if type_name == "支部委员会":
+                    pk = rec.activity(role, org.id, day, rng.choice(TOPICS[role]), channel=channel)
+                    if role == ActivityRole.BRANCH_COMMITTEE:
                         seats.extend((pk, pid, "出席") for pid in committee)
                         continue
                     for pid, start, end in roster:
@@ -133,11 +134,11 @@ class Background:
             study = org.tag in ("city", "county", "township")
             for first, last in windows("month"):
                 if rng.random() < 0.93:
-                    rec.activity("党委(党组)会议", org.id, day_in(rng, first, last), rng.choice(TOPICS["党委(党组)会议"]),
+                    rec.activity(ActivityRole.FIRST_TOPIC, org.id, day_in(rng, first, last), rng.choice(TOPICS[ActivityRole.FIRST_TOPIC]),
                                  first_topic=rng.random() < 0.92)
                 if study and rng.random() < 0.9:
-                    rec.activity("理论学习中心组学习", org.id, day_in(rng, first, last),
-                                 rng.choice(TOPICS["理论学习中心组学习"]))
+                    rec.activity(ActivityRole.CENTRAL_GROUP, org.id, day_in(rng, first, last),
+                                 rng.choice(TOPICS[ActivityRole.CENTRAL_GROUP]))
 
     def lectures_and_warnings(self) -> None:
         rng, rec = self.rng, self.rec
@@ -145,16 +146,16 @@ class Background:
         for org in branches:
             if rng.random() < 0.2:
                 for _ in range(rng.randint(1, 3)):
-                    rec.activity("宣讲", org.id, day_in(rng, START, DATA_END),
+                    rec.activity(ActivityRole.LECTURE, org.id, day_in(rng, START, DATA_END),
                                  rng.choice(["政策宣讲进小区", "身边榜样故事会", "理论微宣讲"]),
                                  channel=rng.choice([Channel.OFFLINE, Channel.ONLINE]), audience=rng.randint(10, 150))
         # 警示教育 outside the article's year (inside it, figures.py holds the count).
         for _ in range(WARNING_SESSIONS // 6):
             day = day_in(rng, START, Y[0] - dt.timedelta(days=1)) if rng.random() < 0.7 else \
                 day_in(rng, Y[1] + dt.timedelta(days=1), DATA_END)
-            rec.activity("警示教育", rng.choice(branches).id, day, "警示教育专题学习", audience=rng.randint(10, 120))
+            rec.activity(ActivityRole.WARNING_EDUCATION, rng.choice(branches).id, day, "警示教育专题学习", audience=rng.randint(10, 120))
         for day in (D(2020, 3, 20), D(2021, 6, 15), D(2021, 6, 22)):
-            rec.activity("读书班", self.tree.by_tag["city"][0].id, day, "青年干部理论读书班")
+            rec.activity(ActivityRole.READING_CLASS, self.tree.by_tag["city"][0].id, day, "青年干部理论读书班")
 
     # -- supervision rounds and findings -------------------------------------------------------------------------
     def supervision(self) -> None:
@@ -167,14 +168,14 @@ class Background:
             for i in range(rng.randint(4, 8)):
                 day = day_in(rng, START, DATA_END)
                 rounds[FindingSource.INSPECTION].append(
-                    (rec.activity("督导检查", county.id, day, f"基层党建工作督导检查第{i + 1}轮"), day))
+                    (rec.activity(ActivityRole.INSPECTION, county.id, day, f"基层党建工作督导检查第{i + 1}轮"), day))
         for i in range(6):
             day = D(2021, 4, 6) + dt.timedelta(days=i * 14)
-            rounds[FindingSource.CIRCUIT].append((rec.activity("巡回指导", city.id, day, f"党史学习教育巡回指导第{i + 1}轮"), day))
+            rounds[FindingSource.CIRCUIT].append((rec.activity(ActivityRole.CIRCUIT, city.id, day, f"党史学习教育巡回指导第{i + 1}轮"), day))
         for i, (day, topic) in enumerate([(D(2020, 3, 10), "疫情防控主体责任落实"), (D(2020, 9, 15), "优化营商环境"),
                                           (D(2021, 1, 12), "常态化疫情防控"), (D(2021, 4, 20), "粮食安全责任制落实")]):
             rounds[FindingSource.POLITICAL].append(
-                (rec.activity("政治监督专项检查", city.id, day, f"{topic}政治监督专项检查"), day))
+                (rec.activity(ActivityRole.POLITICAL, city.id, day, f"{topic}政治监督专项检查"), day))
             del i
         targets = [o for o in self.tree.orgs if o.is_branch or o.tag in ("township", "community_org", "village_org")]
         texts = ["三会一课记录不规范", "党费收缴不及时", "发展党员程序不规范", "主题党日内容形式化", "阵地建设不达标",

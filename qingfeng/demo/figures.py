@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from qingfeng.activities.models import Channel
+from qingfeng.activities.models import ActivityRole, Channel
 from qingfeng.burden.models import RetireReason
 from qingfeng.core.idnumbers import CREDIT_CHARS, make_credit_code
 from qingfeng.demo import names
@@ -123,7 +123,7 @@ class Figures:
         classes = []
         for i, host in enumerate(hosts[:READING_CLASSES]):
             topic = f"{'市委' if host is self.city else host.name[2:]}习近平新时代中国特色社会主义思想读书班（第{i % 5 + 1}期）"
-            classes.append(rec.activity("读书班", host.id, day_in(rng, *Y), topic))
+            classes.append(rec.activity(ActivityRole.READING_CLASS, host.id, day_in(rng, *Y), topic))
         county_cadres = [p for p in self.people.people if p.cadre == CadreLevel.COUNTY]
         candidates = list({id(p): p for p in self.city_cadres[:600] + county_cadres + self.pool[:600]}.values())
         rng.shuffle(candidates)
@@ -139,7 +139,7 @@ class Figures:
             rec.attend(rng.choice(classes), person.id, rng.choice(["请假", "缺席"]))
         # 专题轮训 of the city's 市管 cadres, every one of them at least once.
         school = next((o for o in self.tree.by_tag.get("city_gov", []) if "党校" in o.name), self.city)
-        sessions = [rec.activity("专题轮训", school.id, day_in(rng, *Y), f"市管领导干部专题轮训班第{i + 1}期")
+        sessions = [rec.activity(ActivityRole.ROTATION, school.id, day_in(rng, *Y), f"市管领导干部专题轮训班第{i + 1}期")
                     for i in range(24)]
         seats = set()
         for i, person in enumerate(self.city_cadres):
@@ -158,7 +158,7 @@ class Figures:
             mine = [p for p in county_cadres if p.org is not None and p.org.county == county.county]
             if not mine:
                 continue
-            session = rec.activity("专题轮训", county.id, day_in(rng, *Y), f"{county.name[2:]}管干部专题轮训班")
+            session = rec.activity(ActivityRole.ROTATION, county.id, day_in(rng, *Y), f"{county.name[2:]}管干部专题轮训班")
             for person in mine[:150]:
                 rec.attend(session, person.id)
 
@@ -197,7 +197,7 @@ class Figures:
             for _ in range(rng.randint(12, 24)):
                 host = owner if rng.random() < 0.5 or not communities else rng.choice(communities)
                 channel = rng.choice([Channel.OFFLINE, Channel.OFFLINE, Channel.ONLINE, Channel.BOTH])
-                rec.activity("宣讲", host.id, day_in(rng, D(2021, 3, 22), D(2021, 6, 30)),
+                rec.activity(ActivityRole.LECTURE, host.id, day_in(rng, D(2021, 3, 22), D(2021, 6, 30)),
                              rng.choice(["学党史、悟思想主题宣讲", "百年党史进社区", "党史故事微宣讲", "永远跟党走专题宣讲"]),
                              channel=channel, audience=rng.randint(30, 600), team=pk)
 
@@ -381,9 +381,9 @@ class Figures:
         rng, rec = self.rng, self.rec
         for i in range(LEADING_GROUP_MEETINGS):
             start = D(2017, 1, 10) + dt.timedelta(days=i * 33)
-            rec.activity("领导小组会议", self.city.id, min(start, D(2020, 12, 28)),
+            rec.activity(ActivityRole.LEADING_GROUP, self.city.id, min(start, D(2020, 12, 28)),
                          f"市脱贫攻坚领导小组第{i + 1}次会议")
-        rounds = [rec.activity("督战", self.city.id, D(2019, 3, 1) + dt.timedelta(days=i * 16),
+        rounds = [rec.activity(ActivityRole.BATTLE, self.city.id, D(2019, 3, 1) + dt.timedelta(days=i * 16),
                                f"脱贫攻坚第{i + 1}轮督战") for i in range(BATTLE_ROUNDS)]
         poor = self.villages(POOR_COUNTIES) + [t for t in self.tagged("township") if t.county in POOR_COUNTIES]
         texts = ["贫困户档案信息不准确", "帮扶措施落实不到位", "产业扶贫项目进度滞后", "饮水安全问题未解决",
@@ -417,7 +417,7 @@ class Figures:
                             "city_hospital", "township", "county")
         topics = ["以案促改警示教育大会", "观看警示教育片", "参观廉政教育基地", "典型案例通报学习", "廉政党课暨警示教育"]
         for _ in range(WARNING_SESSIONS):
-            rec.activity("警示教育", rng.choice(hosts).id, day_in(rng, *Y), rng.choice(topics),
+            rec.activity(ActivityRole.WARNING_EDUCATION, rng.choice(hosts).id, day_in(rng, *Y), rng.choice(topics),
                          audience=rng.randint(15, 300))
 
     # -- 报表目录 -------------------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def at_evening(day: dt.date) -> dt.datetime:
 class Recorder:
     def __init__(self, now: dt.datetime):
         self.now = now
-        self.types = dict(ActivityType.objects.values_list("name", "id"))
+        self.types = dict(ActivityType.objects.exclude(role="").values_list("role", "id"))  # by role: names are data
         self.teams = Table(LectureTeam, ["id", "code", "name", "org", "established_on", "dissolved_on"])
         self.activities = Table(Activity, ["id", "code", "type", "org", "date", "topic", "channel", "audience",
                                            "first_topic", "lecture_team", "minutes", "entered_via", "created_by",
@@ -80,10 +80,10 @@ class Recorder:
         return {t.model._meta.label_lower: t.close() for t in self.tables()}
 
     # -- one record each ------------------------------------------------------------------------------------
-    def activity(self, type_name: str, org_id: int, day: dt.date, topic: str, *, channel: str = Channel.OFFLINE,
+    def activity(self, role: str, org_id: int, day: dt.date, topic: str, *, channel: str = Channel.OFFLINE,
                  audience: int | None = None, first_topic: bool = False, team: int | None = None) -> int:
         pk = self.activities.new_id()
-        self.activities.add((pk, f"DEMO-HD{pk:09d}", self.types[type_name], org_id, day, topic, channel, audience,
+        self.activities.add((pk, f"DEMO-HD{pk:09d}", self.types[role], org_id, day, topic, channel, audience,
                              first_topic, team, "", DEMO, None, self.now, self.now))
         return pk
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop as N
 
 from qingfeng.activities.models import (
     Activity,
+    ActivityRole,
     ActivityType,
     Attendance,
     Channel,
@@ -139,12 +140,11 @@ COLUMN_HEADINGS = [
 ]
 
 PRESENT = (Presence.PRESENT, "")
-FIRST_TOPIC_TYPE = "党委(党组)会议"
-READING_CLASS = "读书班"
-ROTATION = "专题轮训"
-LECTURE = "宣讲"
-WARNING_EDUCATION = "警示教育"
-THEME_DAY = "主题党日"
+
+
+def role_names(role: str) -> tuple[str, ...]:
+    """The name of the activity type holding `role` (none when no type holds it)."""
+    return tuple(ActivityType.objects.filter(role=role).values_list("name", flat=True))
 
 
 def round_rate(num: int, den: int) -> float | None:
@@ -243,8 +243,11 @@ def channel_values(wanted: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return tuple(values)
 
 
-def activities(ask: Ask, types: Iterable[str] | None = None, channel: tuple[str, ...] | None = None) -> QuerySet:
+def activities(ask: Ask, types: Iterable[str] | None = None, channel: tuple[str, ...] | None = None,
+               role: str | None = None) -> QuerySet:
     qs = between(within(Activity.objects.all(), ask), ask, "date")
+    if role is not None:
+        qs = qs.filter(type__role=role)
     if types is not None:
         qs = qs.filter(type__name__in=list(types))
     channels = channel_values(channel)
@@ -398,7 +401,7 @@ def relation_set(qs: QuerySet) -> RecordSet:
 def rotation_trained_cadres(ask: Ask) -> QuerySet:
     """Relations (at `to`, in scope, of the asked cadre levels) of the persons who attended a 专题轮训 in
     scope in the period — starting from the attendance, a small set, not from every relation."""
-    trained = present(activities(ask, [ROTATION])).values("person_id")
+    trained = present(activities(ask, role=ActivityRole.ROTATION)).values("person_id")
     qs = relations_at(ask, ask.end).filter(person_id__in=trained)
     levels = ask.get("cadre_level") or REGISTRY_DEFAULT_LEVEL
     return with_cadre_level(qs, ask.end, levels, "person_id").values("person_id").distinct()
@@ -412,7 +415,7 @@ def rotation_trained_cadre_count(ask: Ask) -> int:
 
 def rotation_trainee_count(ask: Ask) -> int:
     """Distinct persons attending a 专题轮训, of the asked cadre levels at `to` (any, without the filter)."""
-    trained = present(activities(ask, [ROTATION])).values("person_id")
+    trained = present(activities(ask, role=ActivityRole.ROTATION)).values("person_id")
     if ask.get("cadre_level") is None:
         return trained.distinct().count()
     return with_cadre_level(Person.objects.filter(pk__in=trained), ask.end, ask.get("cadre_level"), "pk").count()
@@ -723,14 +726,14 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         den = entities_at(ask, type_)
         return Parts(numerator=entity_set(den.filter(mode_at__in=modes)), denominator=entity_set(den))
     if i == "study.first_topic_rate":
-        den = activities(ask, [FIRST_TOPIC_TYPE])
+        den = activities(ask, role=ActivityRole.FIRST_TOPIC)
         return Parts(numerator=activity_set(den.filter(first_topic=True)), denominator=activity_set(den))
     if i == "study.reading_classes":
-        return Parts(activity_set(activities(ask, [READING_CLASS])))
+        return Parts(activity_set(activities(ask, role=ActivityRole.READING_CLASS)))
     if i == "study.reading_class_trainees":
-        return Parts(person_set(present(activities(ask, [READING_CLASS])).values("person_id")))
+        return Parts(person_set(present(activities(ask, role=ActivityRole.READING_CLASS)).values("person_id")))
     if i == "training.rotation_trainees":
-        att = present(activities(ask, [ROTATION]))
+        att = present(activities(ask, role=ActivityRole.ROTATION))
         return Parts(person_set(with_cadre_level(att, ask.end, f("cadre_level"), "person_id").values("person_id")))
     if i == "training.rotation_coverage":
         levels = f("cadre_level") or REGISTRY_DEFAULT_LEVEL
@@ -749,12 +752,12 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
     if i == "lecture.lecturers":
         return Parts(person_set(lecturers_at(ask).values("person_id")))
     if i == "lecture.events":
-        return Parts(activity_set(activities(ask, [LECTURE], f("channel"))))
+        return Parts(activity_set(activities(ask, channel=f("channel"), role=ActivityRole.LECTURE)))
     if i == "lecture.audience":
-        qs = activities(ask, [LECTURE], f("channel"))
+        qs = activities(ask, channel=f("channel"), role=ActivityRole.LECTURE)
         return Parts(activity_set(qs, lambda: total(qs, "audience")))
     if i in ("orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"):
-        names = (THEME_DAY,) if i == "orglife.theme_day_compliance" else f("requirement")
+        names = role_names(ActivityRole.THEME_DAY) if i == "orglife.theme_day_compliance" else f("requirement")
         from_facts = compliance_facts(ask, names)
         if from_facts is not None:
             qs, type_names, ends = from_facts
@@ -847,9 +850,9 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
         return Parts(RecordSet("discipline.recommendation", ["建议书编号", "发出组织编码", "发出日期", "收文单位", "回复日期"],
                                rec_rows, qs.count))
     if i == "discipline.warning_sessions":
-        return Parts(activity_set(activities(ask, [WARNING_EDUCATION])))
+        return Parts(activity_set(activities(ask, role=ActivityRole.WARNING_EDUCATION)))
     if i == "discipline.warning_audience":
-        qs = activities(ask, [WARNING_EDUCATION])
+        qs = activities(ask, role=ActivityRole.WARNING_EDUCATION)
         return Parts(activity_set(qs, lambda: total(qs, "audience")))
     if i == "burden.forms_active":
         return Parts(form_set(forms_at(ask, ask.end)))

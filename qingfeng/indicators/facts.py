@@ -19,7 +19,7 @@ from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
-from qingfeng.activities.models import Activity, ActivityType, LectureTeam
+from qingfeng.activities.models import Activity, ActivityRole, ActivityType, LectureTeam
 from qingfeng.burden.models import ReportForm
 from qingfeng.core import metrics
 from qingfeng.core.dates import add_years
@@ -295,6 +295,19 @@ class Context:
             self._requirements[key] = compliance.active_requirements(names)
         return self._requirements[key]
 
+    def role_ids(self, role: str) -> set[str]:
+        """The id (as the facts key it) of the activity type holding `role`."""
+        key = ("role", role)
+        if key not in self._requirements:
+            self._requirements[key] = {str(pk) for pk in ActivityType.objects.filter(role=role).values_list("pk", flat=True)}
+        return self._requirements[key]
+
+    def role_names(self, role: str) -> tuple[str, ...]:
+        key = ("role names", role)
+        if key not in self._requirements:
+            self._requirements[key] = direct.role_names(role)
+        return self._requirements[key]
+
     def supervision_types(self) -> tuple[str, ...]:
         if self._supervision is None:
             self._supervision = tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
@@ -384,9 +397,9 @@ class Reader:
                 total += y
         return n, total
 
-    def activities(self, types=None, channel=None, first_topic=None) -> tuple[int, int]:
-        return self.pick(self.flow, "act", None if types is None else self.type_ids(types),
-                         direct.channel_values(channel), first_topic)
+    def activities(self, types=None, channel=None, first_topic=None, role=None) -> tuple[int, int]:
+        ids = self.ctx.role_ids(role) if role is not None else None if types is None else self.type_ids(types)
+        return self.pick(self.flow, "act", ids, direct.channel_values(channel), first_topic)
 
     def windows(self, names) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
@@ -423,10 +436,10 @@ class Reader:
             den = self.pick(self.snap, "cov", type_)[0]
             return direct.round_rate(self.pick(self.snap, "cov", type_, {str(m) for m in modes})[0], den)
         if i == "study.first_topic_rate":
-            den = self.activities([direct.FIRST_TOPIC_TYPE])[0]
-            return direct.round_rate(self.activities([direct.FIRST_TOPIC_TYPE], first_topic={"1"})[0], den)
+            den = self.activities(role=ActivityRole.FIRST_TOPIC)[0]
+            return direct.round_rate(self.activities(role=ActivityRole.FIRST_TOPIC, first_topic={"1"})[0], den)
         if i == "study.reading_classes":
-            return self.activities([direct.READING_CLASS])[0]
+            return self.activities(role=ActivityRole.READING_CLASS)[0]
         if i == "lecture.teams":
             return self.pick(self.snap, "team")[0]
         if i == "training.rotation_coverage":
@@ -438,11 +451,11 @@ class Reader:
         if i == "grassroots.elections_overdue":
             return self.pick(self.snap, "eover")[0]
         if i == "lecture.events":
-            return self.activities([direct.LECTURE], f("channel"))[0]
+            return self.activities(channel=f("channel"), role=ActivityRole.LECTURE)[0]
         if i == "lecture.audience":
-            return self.activities([direct.LECTURE], f("channel"))[1]
+            return self.activities(channel=f("channel"), role=ActivityRole.LECTURE)[1]
         if i in ("orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"):
-            names = (direct.THEME_DAY,) if i == "orglife.theme_day_compliance" else f("requirement")
+            names = self.ctx.role_names(ActivityRole.THEME_DAY) if i == "orglife.theme_day_compliance" else f("requirement")
             dm = self.windows(names)
             if dm is None:
                 return direct.value(i, direct.Ask(self.org, self.start, self.end, key.effective_filters()))
@@ -479,9 +492,9 @@ class Reader:
         if i == "discipline.recommendations":
             return self.pick(self.flow, "recm")[0]
         if i == "discipline.warning_sessions":
-            return self.activities([direct.WARNING_EDUCATION])[0]
+            return self.activities(role=ActivityRole.WARNING_EDUCATION)[0]
         if i == "discipline.warning_audience":
-            return self.activities([direct.WARNING_EDUCATION])[1]
+            return self.activities(role=ActivityRole.WARNING_EDUCATION)[1]
         if i == "burden.forms_active":
             return self.pick(self.snap, "form")[0]
         if i == "burden.forms_reduction":

@@ -20,7 +20,14 @@ from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
 from qingfeng.supervision.access import can_verify
-from qingfeng.supervision.models import Accountability, Finding, FindingEvent, FindingSource, FindingStatus
+from qingfeng.supervision.models import (
+    Accountability,
+    Finding,
+    FindingEvent,
+    FindingSource,
+    FindingStatus,
+    round_source,
+)
 
 
 def _event(finding: Finding, user, from_status: str, note: str = "") -> FindingEvent:
@@ -46,7 +53,7 @@ def record_finding(*, user, org: Organization, source: str, found_on: dt.date, d
             errors["round"] = [_("所选活动不是督导类活动。")]
         elif round.date > found_on:
             errors["round"] = [_("发现日期不能早于督导活动日期 %(date)s。") % {"date": round.date}]
-        elif round.type.name in FindingSource.values and source != round.type.name:
+        elif round_source(round.type) not in (None, source):
             errors["source"] = [_("问题来源应与督导轮次的类型“%(type)s”一致。") % {"type": round.type.name}]
     if errors:
         raise ValidationError(errors)

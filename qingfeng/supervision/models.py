@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.models import Activity
+from qingfeng.activities.models import Activity, ActivityRole, ActivityType
 from qingfeng.core.models import Source
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
@@ -21,6 +21,22 @@ class FindingSource(models.TextChoices):  # 来源
     AUDIT = "审计", _("审计")
     PETITION = "信访", _("信访")
     SELF = "自查", _("自查")
+
+
+# The source a finding of a supervision round has, by the round's activity type role (names are data).
+ROUND_SOURCES = {
+    ActivityRole.INSPECTION: FindingSource.INSPECTION,
+    ActivityRole.CIRCUIT: FindingSource.CIRCUIT,
+    ActivityRole.BATTLE: FindingSource.BATTLE,
+    ActivityRole.POLITICAL: FindingSource.POLITICAL,
+}
+
+
+def round_source(activity_type: ActivityType) -> str | None:
+    """The source the findings of a round of this type must have (None: any, e.g. a supervision type a deployment
+    added)."""
+    source = ROUND_SOURCES.get(activity_type.role)
+    return None if source is None else source.value
 
 
 class FindingStatus(models.TextChoices):

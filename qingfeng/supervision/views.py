@@ -44,7 +44,7 @@ from qingfeng.supervision.forms import (
     ReturnForm,
     SubmitForm,
 )
-from qingfeng.supervision.models import FindingStatus
+from qingfeng.supervision.models import FindingStatus, round_source
 
 STATUS_BADGE = {FindingStatus.RECTIFYING: "blue", FindingStatus.SUBMITTED: "yellow", FindingStatus.RETURNED: "orange",
                 FindingStatus.CLOSED: "green"}
@@ -105,8 +105,8 @@ def finding_create(request):
     if round_code:
         round_ = get_activity_for_user(user, round_code)
         initial.update(round=round_.code, org=round_.org.code, found_on=max(round_.date, min(today(), round_.date)))
-        if round_.type.name in dict(FindingForm.base_fields["source"].choices):
-            initial["source"] = round_.type.name
+        if round_source(round_.type) is not None:
+            initial["source"] = round_source(round_.type)
     form = FindingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

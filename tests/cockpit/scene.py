@@ -26,14 +26,14 @@ def activity(org, type_name, day, attendees=(), first_topic=False, audience=None
 def ensure_default_types():
     """The activity types and requirements of migration activities.0002. A live-server (transactional) test
     flushes the tables at its end, data migrations included, so a later test cannot count on them."""
-    from qingfeng.activities.defaults import ACTIVITY_TYPES, REQUIREMENTS
+    from qingfeng.activities.defaults import ACTIVITY_TYPES, REQUIREMENTS, TYPE_ROLES
     from qingfeng.activities.models import Requirement
 
     if ActivityType.objects.exists():
         return
     for sort, (name, supervision, audience, restricted) in enumerate(ACTIVITY_TYPES):
         ActivityType.objects.create(name=name, is_supervision=supervision, needs_audience=audience,
-                                    is_restricted=restricted, sort=sort)
+                                    is_restricted=restricted, sort=sort, role=TYPE_ROLES.get(name, ""))
     for name, cadence, minimum in REQUIREMENTS:
         Requirement.objects.create(activity_type=ActivityType.objects.get(name=name), cadence=cadence,
                                    min_full_members=minimum)
