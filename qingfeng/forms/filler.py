@@ -188,6 +188,8 @@ class PreviewCell:
     colspan: int = 1
     number: bool = False
     formula: bool = False
+    bold: bool = False
+    align: str = ""  # "center" | "right" | "" as the cell is aligned in the workbook
 
 
 def shown(value, number_format: str) -> tuple[str, bool]:
@@ -231,7 +233,11 @@ def preview(filled: Filled) -> dict:
             text, number = ("" if value is None else str(getattr(value, "text", value)), False) if formula else \
                 shown(value, cell.number_format if cell is not None else GENERAL)
             rowspan, colspan = spans.get((r, c), (1, 1))
-            row.append(PreviewCell(text, min(rowspan, max_row - r + 1), min(colspan, max_col - c + 1), number, formula))
+            bold = cell is not None and bool(cell.font and cell.font.b)
+            horizontal = (cell.alignment.horizontal or "") if cell is not None and cell.has_style else ""
+            align = {"center": "center", "centerContinuous": "center", "right": "right"}.get(horizontal, "")
+            row.append(PreviewCell(text, min(rowspan, max_row - r + 1), min(colspan, max_col - c + 1), number, formula,
+                                   bold, align))
         rows.append(row)
     return {"title": ws.title, "columns": [get_column_letter(c) for c in range(1, max_col + 1)], "rows": rows,
             "more_rows": max(ws.max_row - max_row, 0), "more_columns": ws.max_column > max_col,

@@ -33,7 +33,9 @@ def test_upload_preview_publish_and_download(world, new_page, login, live_server
     preview.wait_for()
     text = preview.inner_text()
     assert "中共小店区委" in text and "平阳路街道党工委" in text and "小店区实验学校党支部" in text
-    assert page.locator("[data-preview] td[colspan='6']").first.inner_text() == "党组织和党员基本情况统计表"
+    title = page.locator("[data-preview] td[colspan='6']").first
+    assert title.inner_text() == "党组织和党员基本情况统计表"  # merged over six columns, bold and centred as drawn
+    assert {"fw-bold", "text-center"} <= set(title.get_attribute("class").split())
     assert "表1!F4" in page.locator("[data-placeholders]").inner_text()
     page.fill("#id_org", "140105")
     page.fill("#id_code", "XD-2026-01")
