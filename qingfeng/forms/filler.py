@@ -25,7 +25,7 @@ from qingfeng.indicators import engine
 from qingfeng.orgs.models import Organization
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a form is a few dozen kilobytes; a template this big is not a form
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # every part of the package together, unpacked
+MAX_UNPACKED_BYTES = 10 * 1024 * 1024  # every part of the package together, unpacked (a form is well under 1 MB)
 MAX_PARTS = 2000
 GENERAL = "General"
 RATE_FORMAT = "0.0"

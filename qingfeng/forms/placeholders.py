@@ -157,29 +157,30 @@ def check(wb, user) -> Scan:
     scan = Scan()
     for ws in wb.worksheets:
         marks: dict[int, Placeholder] = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if not isinstance(value, str) or cell.data_type == "f" or ("{{" not in value and "}}" not in value):
+        # Only the cells the file holds (iter_rows would visit every position up to the furthest one: a file with
+        # one cell at XFD1048576 is seventeen billion of them).
+        for _position, cell in sorted(ws._cells.items()):
+            value = cell.value
+            if not isinstance(value, str) or cell.data_type == "f" or ("{{" not in value and "}}" not in value):
+                continue
+            m = WHOLE.match(value)
+            if m is None or "{{" in m.group("inner") or "}}" in m.group("inner"):
+                scan.problems.append(Problem(ws.title, cell.coordinate,
+                                             _("占位符须独占一个单元格，不能与其他文字写在一起：“%(text)s”")
+                                             % {"text": value.strip()[:60]}))
+                continue
+            try:
+                placeholder = parse(ws.title, cell.row, cell.column, cell.coordinate, m.group("inner"), user)
+            except TemplateError as exc:
+                scan.problems.extend(exc.problems)
+                continue
+            if placeholder.kind == "each":
+                if cell.row in marks:
+                    scan.problems.append(Problem(ws.title, cell.coordinate, _(
+                        "同一行只能有一个重复行标记（已有 %(other)s）") % {"other": marks[cell.row].where}))
                     continue
-                m = WHOLE.match(value)
-                if m is None or "{{" in m.group("inner") or "}}" in m.group("inner"):
-                    scan.problems.append(Problem(ws.title, cell.coordinate,
-                                                 _("占位符须独占一个单元格，不能与其他文字写在一起：“%(text)s”")
-                                                 % {"text": value.strip()[:60]}))
-                    continue
-                try:
-                    placeholder = parse(ws.title, cell.row, cell.column, cell.coordinate, m.group("inner"), user)
-                except TemplateError as exc:
-                    scan.problems.extend(exc.problems)
-                    continue
-                if placeholder.kind == "each":
-                    if cell.row in marks:
-                        scan.problems.append(Problem(ws.title, cell.coordinate, _(
-                            "同一行只能有一个重复行标记（已有 %(other)s）") % {"other": marks[cell.row].where}))
-                        continue
-                    marks[cell.row] = placeholder
-                scan.placeholders.append(placeholder)
+                marks[cell.row] = placeholder
+            scan.placeholders.append(placeholder)
         for coord in layout.merge_conflicts(ws, marks):
             scan.problems.append(Problem(ws.title, coord, _(
                 "合并单元格从重复行延伸到下面的行，逐行复制后无法保留；请只合并重复行本行内的单元格")))

@@ -254,3 +254,26 @@ def test_unreadable_files_and_usage_errors(world, tmp_path):
     code, filled, err = run_fill(tmp_path, template=xlsx(workbook({"A1": "{{ org.name }}"})), org="140105",
                                  start=D(2026, 6, 1), end=D(2026, 1, 1))
     assert code == 2 and "晚于结束日期" in err
+
+
+@pytest.mark.django_db
+def test_hostile_templates_are_read_within_bounds(world, tmp_path):
+    import io
+    import zipfile
+
+    # One cell at the last position of a sheet: only the cells the file holds are visited.
+    far = workbook({"A1": "{{ org.name }}", "XFD1048576": "末"})
+    code, filled, err = run_fill(tmp_path, template=xlsx(far), org="140105", start=D(2026, 1, 1), end=D(2026, 6, 1))
+    assert code == 0, err
+    assert filled["表1"]["A1"].value == "中共小店区委" and filled["表1"]["XFD1048576"].value == "末"
+    # A package whose parts unpack to far more than any form: refused before it is parsed.
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx(workbook({"A1": "{{ org.name }}"})))) as source, \
+            zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in source.infolist():
+            bomb.writestr(item, source.read(item.filename))
+        bomb.writestr("xl/media/padding.bin", b"\0" * (12 * 1024 * 1024))
+    assert len(packed.getvalue()) < 100 * 1024
+    code, filled, err = run_fill(tmp_path, template=packed.getvalue(), org="140105", start=D(2026, 1, 1),
+                                 end=D(2026, 6, 1))
+    assert code == 2 and filled is None and "文件解压后过大" in err
