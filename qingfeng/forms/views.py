@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qingfeng.accounts import access as accounts
 from qingfeng.core.dates import today
 from qingfeng.core.ledger import add_errors
+from qingfeng.files.uploads import upload_limit
 from qingfeng.forms import access, actions, filler, summary
 from qingfeng.forms.forms import FillForm, PublishForm, UploadForm
 from qingfeng.forms.models import Channel, Filling, Template
@@ -55,6 +56,7 @@ def index(request):
     })
 
 
+@upload_limit(filler.MAX_FILE_BYTES)  # checked as the body arrives: a template is a few dozen kilobytes
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):

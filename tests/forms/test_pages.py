@@ -220,3 +220,13 @@ def test_the_preview_lists_the_first_organizations_of_a_repeated_row_the_downloa
     assert "第一党支部" in page and "第二党支部" in page
     assert "小店区实验学校党支部" not in page and "柳巷社区党支部" not in page
     assert "最多列出 2 个组织" in page
+
+
+@pytest.mark.django_db
+def test_a_template_larger_than_a_form_is_refused_as_it_arrives(world, client_for):
+    district = client_for(world.district_user)
+    response = upload(district, b"PK" + b"\0" * (5 * 1024 * 1024 + 512 * 1024), name="大表.xlsx")
+    assert response.status_code == 400 and "文件过大：模板不能超过 5 MB" in response.content.decode()
+    # A body declared far larger is refused before it is read.
+    assert upload(district, b"PK" + b"\0" * (8 * 1024 * 1024), name="更大.xlsx").status_code == 413
+    assert not Draft.objects.exists()
