@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from qingfeng.core import dates
 from qingfeng.reminders.models import HiddenItem, Preference
 
 FEED_SALT = "qingfeng.reminders.feed"
@@ -33,10 +34,15 @@ def hide(user, key: str, on: dt.date | None = None) -> HiddenItem:
     from qingfeng.reminders.due import derive
 
     key = (key or "").strip()
-    if not key or key not in {item.key for item in derive(user, on)}:
+    current = {item.key for item in derive(user, on)}
+    if not key or key not in current:
         raise ValidationError(_("没有这项待办，可能已经办结。"))
     with transaction.atomic():
         hidden, _created = HiddenItem.objects.get_or_create(user=user, item=key)
+        if on is None or on == dates.today():
+            # Choices about items no longer due are of no use: they go (an item is never due again under the same
+            # key — a new window, term or step has a key of its own).
+            HiddenItem.objects.filter(user=user).exclude(item__in=current).delete()
     return hidden
 
 

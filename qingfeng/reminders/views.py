@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from qingfeng.core import dates
 from qingfeng.reminders import actions
-from qingfeng.reminders.due import Inbox, derive, hidden_keys
+from qingfeng.reminders.due import Inbox, derive, hidden_keys, inbox_for, items_for
 from qingfeng.reminders.feed import calendar_for
 
 
@@ -55,8 +55,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @never_cache
 def bell(request: HttpRequest) -> HttpResponse:
     """The top bar's count (overdue and due within the week), fetched after the page has loaded."""
-    box = Inbox.build([i for i in derive(request.user) if i.key not in hidden_keys(request.user)], dates.today())
-    return render(request, "reminders/_bell.html", {"count": box.count})
+    return render(request, "reminders/_bell.html", {"count": inbox_for(request.user).count})
 
 
 @login_required
@@ -119,8 +118,7 @@ def calendar(request: HttpRequest, secret: str) -> HttpResponse:
     user = actions.feed_owner(secret)
     if user is None:
         raise Http404
-    items = [i for i in derive(user) if i.key not in hidden_keys(user)]
-    body = calendar_for(items, request.build_absolute_uri)
+    body = calendar_for(items_for(user), request.build_absolute_uri)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="qingfeng.ics"'
     response["X-Robots-Tag"] = "noindex"

@@ -167,3 +167,26 @@ def test_the_command_prints_a_users_inbox(world):
     assert "尚未召开" in text.getvalue() and reverse("activities:create") in text.getvalue()
     with pytest.raises(Exception, match="nobody"):
         call_command("remind", "--user", "nobody", stdout=io.StringIO())
+
+
+def test_hiding_forgets_choices_about_items_no_longer_due(world, client_for):
+    from qingfeng.supervision.models import Finding
+
+    for code in ("F-1", "F-2"):
+        Finding.objects.create(code=code, source="督导检查", found_on=TODAY - DAY * 30, org=world.branch_a,
+                               description="台账不全", deadline=TODAY + DAY)
+    page = client_for(world.clerk)
+    page.post(reverse("reminders:hide"), {"item": "finding:F-1"})
+    Finding.objects.filter(code="F-1").update(status="closed", closed_on=TODAY)
+    page.post(reverse("reminders:hide"), {"item": "finding:F-2"})
+    assert set(HiddenItem.objects.filter(user=world.clerk).values_list("item", flat=True)) == {"finding:F-2"}
+
+
+def test_the_command_lists_who_would_get_an_email(world, client_for):
+    client_for(world.clerk).post(reverse("reminders:digest"), {"digest": "on", "email": "clerk@example.cn"})
+    out = io.StringIO()
+    call_command("remind", "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [r["user"] for r in rows] == ["clerk"] and rows[0]["email"] and rows[0]["count"] > 0
+    with pytest.raises(Exception, match="YYYY-MM-DD"):
+        call_command("remind", "--on", "2026/06/17", stdout=io.StringIO())
