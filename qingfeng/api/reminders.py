@@ -20,7 +20,7 @@ class InboxQuery(Schema):
 
 
 class InboxItemOut(Schema):
-    kind: str = Field(description="meeting, meetings, finding, verify, election, development, transfer, dues, service")
+    kind: str = Field(description="meeting, meetings_below, finding, verify, election, development, transfer, dues, service")
     kind_name: str
     title: str = Field(description="中文 / in Chinese")
     title_en: str = Field(description="in English")

@@ -40,7 +40,7 @@ from qingfeng.orgs.models import REQUIREMENT_KINDS, Election, Organization
 
 KINDS = {
     "meeting": gettext_lazy("组织生活"),
-    "meetings": gettext_lazy("下级组织生活"),
+    "meetings_below": gettext_lazy("下级组织生活"),
     "finding": gettext_lazy("问题整改"),
     "verify": gettext_lazy("整改核验"),
     "election": gettext_lazy("换届"),
@@ -273,8 +273,8 @@ def _meeting_summaries(s: Scope) -> list[Item]:
             ws, we = current[r.pk]
             title = Text(gettext_lazy("%(type)s（%(period)s）：下级 %(n)s 个党支部尚未记录"), type=r.activity_type.name,
                          period=period_label(r.cadence, ws), n=n)
-            out.append(_item("meetings", f"meetings:{root.code}:{r.activity_type_id}:{ws.isoformat()}", title, we,
-                             root.pk, root.code, root.name, root.path,
+            key = f"meetings_below:{root.code}:{r.activity_type_id}:{ws.isoformat()}"
+            out.append(_item("meetings_below", key, title, we, root.pk, root.code, root.name, root.path,
                              _url("indicators:warnings", org=root.code, kind="meetings")))
     return out
 

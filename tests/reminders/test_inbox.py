@@ -111,7 +111,7 @@ def test_officers_see_per_window_how_many_branches_have_not_met_yet(world, clien
 
     def theme_day(user):
         items = client.get("/api/v1/inbox", headers=bearer(user)).json()["results"]
-        return [i["title"] for i in items if i["kind"] == "meetings" and i["title"].startswith("主题党日")]
+        return [i["title"] for i in items if i["kind"] == "meetings_below" and i["title"].startswith("主题党日")]
 
     month = f"{TODAY.year}年{TODAY.month}月"
     # under 小店区: branches A, B and the school's branch
@@ -125,11 +125,11 @@ def test_officers_see_per_window_how_many_branches_have_not_met_yet(world, clien
     assert theme_day(world.city_user) == [f"主题党日（{month}）：下级 1 个党支部尚未记录"]
     # the counts link to the warnings page of the officer's subtree
     items = client.get("/api/v1/inbox", headers=bearer(world.outsider)).json()["results"]
-    assert {i["url"] for i in items if i["kind"] == "meetings"} == {
+    assert {i["url"] for i in items if i["kind"] == "meetings_below"} == {
         reverse("indicators:warnings") + f"?org={world.yingze.code}&kind=meetings"}
     # a clerk keeps the branch's own meetings, the counts are for those who oversee
     assert [i for i in client.get("/api/v1/inbox", headers=bearer(world.clerk)).json()["results"]
-            if i["kind"] == "meetings"] == []
+            if i["kind"] == "meetings_below"] == []
 
 
 def test_the_api_answers_for_a_day_and_refuses_a_malformed_one(world, client):
