@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
-from qingfeng.api.errors import READ_ERRORS
+from qingfeng.api.errors import READ_ERRORS, bad_request
 from qingfeng.api.params import Day
 from qingfeng.core import dates
 
@@ -45,9 +45,13 @@ class CalendarOut(Schema):
 def inbox(request, query: Query[InboxQuery]):
     """The inbox of the token's user on the day (overdue first, then by due day); items the user hid are left out.
     Each item disappears once the record that satisfies it is written."""
-    from qingfeng.reminders.due import inbox_for
+    from qingfeng.reminders.due import FIRST_DAY, LAST_DAY, in_range, inbox_for
 
-    box = inbox_for(request.auth, query.on or dates.today())
+    on = query.on or dates.today()
+    if not in_range(on):
+        raise bad_request(f"日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间。", f"The day must lie between {FIRST_DAY} and {LAST_DAY}.",
+                          code="invalid_day")
+    box = inbox_for(request.auth, on)
     with translation.override("en"):
         english = [i.title for i in box.items]
     rows = [{"kind": i.kind, "kind_name": i.kind_label, "title": i.title, "title_en": en, "due": i.due,

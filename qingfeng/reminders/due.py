@@ -58,6 +58,12 @@ TERM_NOTICE_MONTHS = 6
 TITLE_TEXT = 24  # characters of a finding's description in its title
 
 OVERSEERS = {Role.ADMIN, Role.ORGANIZATION, Role.LEADER}
+# Days one may ask about (a term's end is years ahead of its day; beyond these the calendar runs out).
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def in_range(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 class Text:
@@ -533,6 +539,8 @@ def derive(user, on: dt.date | None = None) -> list[Item]:
     from django.http import Http404
 
     on = on or dates.today()
+    if not in_range(on):
+        raise ValueError(f"{on} is outside {FIRST_DAY}..{LAST_DAY}")
     try:
         scope = Scope.of(user, on)
     except Http404:

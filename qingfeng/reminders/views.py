@@ -16,15 +16,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from qingfeng.core import dates
 from qingfeng.reminders import actions
-from qingfeng.reminders.due import Inbox, derive, hidden_keys, inbox_for, items_for
+from qingfeng.reminders.due import Inbox, derive, hidden_keys, in_range, inbox_for, items_for
 from qingfeng.reminders.feed import calendar_for
 
 
 def _day(text: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat((text or "").strip()) if text else None
+        day = dt.date.fromisoformat((text or "").strip()) if text else None
     except ValueError:
         return None
+    return day if day is not None and in_range(day) else None
 
 
 def _back(request: HttpRequest) -> HttpResponse:

@@ -190,3 +190,12 @@ def test_the_command_lists_who_would_get_an_email(world, client_for):
     assert [r["user"] for r in rows] == ["clerk"] and rows[0]["email"] and rows[0]["count"] > 0
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("remind", "--on", "2026/06/17", stdout=io.StringIO())
+
+
+def test_days_beyond_the_calendar_are_refused(world, client, client_for):
+    for day in ("9999-12-31", "0001-01-01"):
+        response = client.get("/api/v1/inbox", {"on": day}, headers=bearer(world.city_user))
+        assert response.status_code == 400 and response.json()["code"] == "invalid_day"
+    assert client_for(world.clerk).get(reverse("reminders:inbox"), {"on": "9999-12-31"}).status_code == 200
+    with pytest.raises(Exception, match="1900"):
+        call_command("remind", "--on", "9999-12-31", stdout=io.StringIO())

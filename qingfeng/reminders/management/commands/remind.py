@@ -16,7 +16,7 @@ from django.utils import translation
 from qingfeng.accounts.models import User
 from qingfeng.core import dates
 from qingfeng.reminders.digest import send_digests
-from qingfeng.reminders.due import inbox_for
+from qingfeng.reminders.due import FIRST_DAY, LAST_DAY, in_range, inbox_for
 from qingfeng.reminders.models import Preference
 
 
@@ -35,6 +35,8 @@ class Command(BaseCommand):
             on = dt.date.fromisoformat(options["on"]) if options["on"] else dates.today()
         except ValueError as exc:
             raise CommandError(f"--on: 日期格式应为 YYYY-MM-DD / a date is written YYYY-MM-DD: {options['on']}") from exc
+        if not in_range(on):
+            raise CommandError(f"--on: 日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间 / the day must lie between them")
         names = options["user"]
         unknown = sorted(set(names) - set(User.objects.filter(username__in=names).values_list("username", flat=True)))
         if unknown:
