@@ -26,9 +26,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -154,11 +156,26 @@ def _item(kind, key, title: Text, due, org_id, code, name, path, url) -> Item:
     return Item(kind, key, title, due, org_id, code, name, path, url)
 
 
-def _url(name: str, *args, **query) -> str:
-    url = reverse(name, args=args)
-    if query:
-        from urllib.parse import urlencode
+_SLOT = "QFSLOT"
+_INT_SLOT = 8_642_000_000
+_TEMPLATES: dict[tuple, str] = {}
 
+
+def _url(name: str, *args, **query) -> str:
+    """reverse(name, args) + the query string. A subtree's hundreds of items share a few URL patterns: each pattern
+    is reversed once (per URLconf prefix) and its arguments quoted in as reverse() quotes them."""
+    from django.urls import get_script_prefix
+
+    # A placeholder each argument's converter accepts: digits for an int (a pk), letters for a code.
+    slots = [str(_INT_SLOT + i) if isinstance(arg, int) else f"{_SLOT}{i}" for i, arg in enumerate(args)]
+    key = (name, tuple(slots), get_script_prefix())
+    template = _TEMPLATES.get(key)
+    if template is None:
+        template = _TEMPLATES[key] = reverse(name, args=slots)
+    url = template
+    for slot, arg in zip(slots, args, strict=True):
+        url = url.replace(slot, quote(str(arg), safe=RFC3986_SUBDELIMS + "/~:@"))
+    if query:
         url += "?" + urlencode(query)
     return url
 

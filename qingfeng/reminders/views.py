@@ -46,7 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     box = Inbox.build([i for i in items if i.key not in hidden], on)
     shown_hidden = [i for i in items if i.key in hidden] if request.GET.get("hidden") else []
     return render(request, "reminders/inbox.html", {
-        "box": box, "on": on, "today": today, "is_today": on == today,
+        "box": box, "on": on, "on_text": on.isoformat(), "today": today, "is_today": on == today,
         "hidden_count": sum(1 for i in items if i.key in hidden), "shown_hidden": shown_hidden,
     })
 

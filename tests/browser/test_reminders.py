@@ -33,3 +33,17 @@ def test_bell_and_inbox_on_a_phone(world, new_page, login, live_server):
     page.wait_for_url("**/inbox/")
     assert page.locator("[data-item]", has_text=theme).count() == 0
     assert page.locator("[data-group=month] [data-item]").count() == len(expected.month) - 1
+    # hiding an item: it leaves the list and the bell
+    first = page.locator("[data-group=overdue] [data-item]").first if expected.overdue else \
+        page.locator("[data-group=week] [data-item]").first
+    hidden_key = first.get_attribute("data-item")
+    first.get_by_role("button", name="隐藏").click()
+    page.wait_for_url("**/inbox/")
+    assert page.locator(f'[data-item="{hidden_key}"]').count() == 0
+    assert "已隐藏" in page.locator(".alert-success").inner_text()
+    count = page.locator("[data-testid=bell-count]")
+    if expected.count > 1:
+        assert count.inner_text() == str(expected.count - 1)
+    else:
+        page.wait_for_selector("#qf-bell-count[data-bell-loaded]", state="attached")
+        assert count.count() == 0

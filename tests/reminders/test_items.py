@@ -191,3 +191,14 @@ def test_a_service_item_is_due_on_its_planned_day_until_completed(world, inbox, 
     assert "楼道照明维修" in items[0]["title"]
     post_api(client, world.clerk, f"service-items/{code}/complete", {"beneficiaries": 40})
     assert kinds(inbox(world.clerk), "service") == []
+
+
+def test_links_are_those_of_the_pages_whatever_a_code_holds(world, inbox):
+    from qingfeng.supervision.models import Finding
+
+    codes = ["巡察-2026 #1", "F%20?x", "ZC-1"]
+    for code in codes:
+        Finding.objects.create(code=code, source="巡察", found_on=TODAY - DAY, org=world.branch_a, description="台账不全",
+                               deadline=TODAY + DAY)
+    urls = sorted(i["url"] for i in kinds(inbox(world.clerk), "finding"))
+    assert urls == sorted(reverse("supervision:detail", args=[code]) for code in codes)
