@@ -232,8 +232,12 @@ class _Stream:
     def __init__(self, path: Path, lim: dict):
         self.limits = lim
         self.errors = tempfile.TemporaryFile()  # the child's stderr, for the log (a Rust abort prints there)
+        from django.conf import settings
+
+        # The interpreter running us, unless the server embeds Python (uWSGI, say): then the one settings name.
+        python = getattr(settings, "QINGFENG_READER_PYTHON", "") or sys.executable
         self.proc = subprocess.Popen(  # noqa: S603 — our own interpreter and module, the path as one argument
-            [sys.executable, "-m", "qingfeng.imports.reader", str(path), json.dumps(lim)],
+            [python, "-m", "qingfeng.imports.reader", str(path), json.dumps(lim)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.errors, close_fds=True, bufsize=PIPE_BYTES,
             env={**os.environ, "RUST_BACKTRACE": "0"})
         try:  # a larger pipe: the child writes whole batches without waiting for the parent at every 64 KiB
@@ -628,12 +632,14 @@ def _xlsx_sheet(workbook, name: str, lim: dict):
         raise Refusal("unreadable_xlsx") from exc
     if rows > lim["max_rows"] + 1 or cols > lim["max_columns"] or rows * cols > lim["max_cells"]:
         raise Refusal("sheet_range", sheet=name, rows=rows, cols=cols)
-    batch = []
+    batch, seen = [], {}
     for row in sheet.iter_rows():
-        batch.append(row)
+        # One object per distinct short text in a batch (codes, dates, enumerations repeat in every row): pickled
+        # once, unpickled once — less to send and fewer strings for the parent to make.
+        batch.append([seen.setdefault(v, v) if type(v) is str and len(v) < 24 else v for v in row])
         if len(batch) >= BATCH:
             yield ("rows", batch)
-            batch = []
+            batch, seen = [], {}
     if batch:
         yield ("rows", batch)
     yield ("end",)
