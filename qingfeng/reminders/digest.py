@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -40,10 +41,12 @@ def absolute(path: str) -> str:
 def message_for(user, inbox: Inbox) -> EmailMultiAlternatives:
     context = {"account": user, "inbox": inbox, "groups": [(key, label, [(i, absolute(i.url)) for i in items])
                                                             for key, label, items in inbox.groups() if items],
-               "inbox_url": absolute("/inbox/"), "settings_url": absolute("/accounts/me/")}
+               "inbox_url": absolute(reverse("reminders:inbox")), "settings_url": absolute(reverse("accounts:profile"))}
     subject = _("清风待办：%(n)s 项已到期或本周到期（%(day)s）") % {"n": inbox.count, "day": inbox.on.isoformat()}
+    # Mail clients offer "unsubscribe" from this header: it opens 我的账户, where the e-mail is switched off.
     message = EmailMultiAlternatives(subject, render_to_string("reminders/digest.txt", context),
-                                     settings.DEFAULT_FROM_EMAIL, [user.email])
+                                     settings.DEFAULT_FROM_EMAIL, [user.email],
+                                     headers={"List-Unsubscribe": f"<{context['settings_url']}>"})
     message.attach_alternative(render_to_string("reminders/digest.html", context), "text/html")
     return message
 

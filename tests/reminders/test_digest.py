@@ -37,6 +37,7 @@ def test_an_opted_in_user_gets_one_email_a_day(world, client_for):
     body = message.body
     assert f"主题党日（{TODAY.year}年{TODAY.month}月）尚未召开" in body
     assert "http://127.0.0.1:8000/activities/new/?org=" in body  # links to where each item is done
+    assert message.extra_headers["List-Unsubscribe"] == "<http://127.0.0.1:8000/accounts/me/>"
     html = message.alternatives[0][0]
     assert "<a href=\"http://127.0.0.1:8000/activities/new/" in html
     # never twice: a second run the same day sends nothing
