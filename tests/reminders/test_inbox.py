@@ -51,7 +51,7 @@ def test_the_page_groups_overdue_this_week_and_later_this_month(world, client_fo
     assert reverse("reminders:bell") in client_for(world.clerk).get(reverse("core:home")).content.decode()
 
 
-def test_an_item_hidden_stays_hidden_and_can_be_shown_again(world, client_for, client):
+def test_an_item_hidden_stays_hidden_and_can_be_shown_again(world, client_for, client, feed):
     from qingfeng.supervision.models import Finding
 
     Finding.objects.create(code="F-1", source="督导检查", found_on=TODAY - DAY * 30, org=world.branch_a,
@@ -61,6 +61,7 @@ def test_an_item_hidden_stays_hidden_and_can_be_shown_again(world, client_for, c
     assert response.status_code == 302
     results = client.get("/api/v1/inbox", headers=bearer(world.clerk)).json()["results"]
     assert "F-1" not in json.dumps(results, ensure_ascii=False)
+    assert not any(e["uid"] == "finding:F-1@qingfeng" for e in feed(world.clerk))  # nor in the calendar
     html = page.get(reverse("reminders:inbox") + "?hidden=1").content.decode()
     assert "已隐藏" in html and "F-1" in html
     # an item that is not the user's (or not due) cannot be hidden: nothing is stored
@@ -72,6 +73,7 @@ def test_an_item_hidden_stays_hidden_and_can_be_shown_again(world, client_for, c
     page.post(reverse("reminders:unhide"), {"item": "finding:F-1"})
     results = client.get("/api/v1/inbox", headers=bearer(world.clerk)).json()["results"]
     assert any(i["kind"] == "finding" and "F-1" in i["title"] for i in results)
+    assert any(e["uid"] == "finding:F-1@qingfeng" for e in feed(world.clerk))
 
 
 def test_a_siblings_items_never_appear(world, client):
