@@ -152,6 +152,8 @@ class Activity(models.Model):  # 活动: a meeting, class, lecture, supervision 
         LectureTeam, verbose_name=_("宣讲小分队"), null=True, blank=True, on_delete=models.PROTECT, related_name="lectures"
     )
     minutes = models.TextField(_("会议记录"), blank=True)
+    # 专题: the campaign the activity belongs to (党史学习教育 …); free text, empty = none.
+    campaign = models.CharField(_("专题"), max_length=50, blank=True, default="", db_default="")
     entered_via = models.CharField(max_length=8, choices=Source.choices, default=Source.PAGE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -163,7 +165,9 @@ class Activity(models.Model):  # 活动: a meeting, class, lecture, supervision 
         verbose_name = _("活动")
         verbose_name_plural = _("活动")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["org", "type", "date"]), models.Index(fields=["type", "date"])]
+        indexes = [models.Index(fields=["org", "type", "date"]), models.Index(fields=["type", "date"]),
+                   # Few activities belong to a campaign: index only those (partial on SQLite and PostgreSQL).
+                   models.Index(fields=["campaign", "date"], condition=~models.Q(campaign=""), name="activity_campaign")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.type} {self.topic}"

@@ -22,6 +22,7 @@ class Role(models.TextChoices):  # 岗位
     SEEDLING = "墩苗干部", _("墩苗干部")
     GUIDE = "党建指导员", _("党建指导员")
     ASSAULT = "突击队员", _("突击队员")
+    TEAM_MEMBER = "班子成员", _("班子成员")  # of a whole leadership team sent as one unit (整建制下派); its 队伍 is the team
 
 
 class AssignmentEndReason(models.TextChoices):  # 结束原因

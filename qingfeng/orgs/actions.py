@@ -58,3 +58,41 @@ def record_election(org: Organization, held_on, term_years: int) -> Election:
         org.save(update_fields=["term_started_on", "term_years"])
     changes.record(orgs=[org.pk], days=[held_on])
     return election
+
+
+def parse_village_tags(text: str) -> list[str]:
+    """`信教群众聚居村、贫困村` → the tags in their defined order; ValidationError naming any unknown one."""
+    from qingfeng.orgs.models import TAG_SEPARATOR, VillageTagChoice
+
+    parts = [p.strip() for p in (text or "").replace(",", TAG_SEPARATOR).replace("，", TAG_SEPARATOR).split(TAG_SEPARATOR)]
+    parts = [p for p in parts if p]
+    unknown = [p for p in parts if p not in VillageTagChoice.values]
+    if unknown:
+        raise ValidationError({"village_tags": [_("村情“%(tags)s”不在可选范围内（可选：%(allowed)s）。") % {
+            "tags": "、".join(unknown), "allowed": "、".join(VillageTagChoice.values)}]})
+    return [v for v in VillageTagChoice.values if v in parts]
+
+
+
+@transaction.atomic
+def set_village_tags(org: Organization, tags, *, user=None) -> list[str]:
+    """Give the organization exactly these 村情 tags (no history: they describe it as a whole); one audit row on
+    the organization says what they were and are."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.audit.models import record
+    from qingfeng.orgs.models import VillageTag, VillageTagChoice
+
+    tags = set(tags)
+    if tags - set(VillageTagChoice.values):
+        raise ValidationError({"village_tags": [_("村情不在可选范围内。")]})
+    current = set(VillageTag.objects.filter(org=org).values_list("tag", flat=True))
+    ordered = [t for t in VillageTagChoice.values if t in tags]
+    if current == tags:
+        return ordered
+    with acting_as(user):
+        VillageTag.objects.filter(org=org).exclude(tag__in=tags).delete()
+        VillageTag.objects.bulk_create([VillageTag(org=org, tag=t) for t in ordered if t not in current])
+        record(user, "update", org, before={"村情": "、".join(t for t in VillageTagChoice.values if t in current)},
+               after={"村情": "、".join(ordered)})
+        changes.record(orgs=[org.pk])
+    return ordered

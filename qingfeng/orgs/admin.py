@@ -10,7 +10,7 @@ from django.db import transaction
 from qingfeng.accounts.access import visible_orgs
 from qingfeng.core.admin import ScopedAdmin
 from qingfeng.orgs.actions import check_parent, record_election, save_organization
-from qingfeng.orgs.models import Election, Organization
+from qingfeng.orgs.models import Election, Organization, VillageTag
 
 
 class ScopedChoicesMixin:
@@ -73,3 +73,19 @@ class ElectionAdmin(ScopedChoicesMixin, ScopedAdmin):
         with transaction.atomic():
             saved = record_election(obj.org, obj.held_on, obj.term_years)
         obj.pk = saved.pk
+
+
+@admin.register(VillageTag)
+class VillageTagAdmin(ScopedChoicesMixin, ScopedAdmin):
+    list_display = ("org", "tag")
+    list_filter = ("tag",)
+    search_fields = ("^org__code", "org__name")
+    raw_id_fields = ("org",)
+
+    def save_model(self, request, obj, form, change):
+        # The facts filtered by village_tag follow the organization's tags.
+        from qingfeng.core import changes
+
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changes.record(orgs=[obj.org_id])

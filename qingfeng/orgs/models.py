@@ -130,6 +130,31 @@ class Organization(models.Model):  # 党组织
         return f"{base}{self.code}{PATH_SEP}"
 
 
+class VillageTagChoice(models.TextChoices):  # 村情
+    RELIGIOUS = "信教群众聚居村", _("信教群众聚居村")
+    POOR = "贫困村", _("贫困村")
+    ETHNIC = "少数民族聚居村", _("少数民族聚居村")
+    REMOTE = "边远村", _("边远村")
+
+
+TAG_SEPARATOR = "、"
+
+
+class VillageTag(models.Model):  # 村情 — a tag the organization carries as a whole (no history)
+    org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.CASCADE, related_name="village_tags")
+    tag = models.CharField(_("村情"), max_length=10, choices=VillageTagChoice.choices)
+
+    class Meta:
+        verbose_name = _("村情")
+        verbose_name_plural = _("村情")
+        ordering = ["org", "tag"]
+        constraints = [models.UniqueConstraint(fields=["org", "tag"], name="villagetag_key")]
+        indexes = [models.Index(fields=["tag", "org"])]
+
+    def __str__(self) -> str:
+        return f"{self.org.code} {self.tag}"
+
+
 class Election(models.Model):  # 换届
     org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="elections")
     held_on = models.DateField(_("选举日期"))

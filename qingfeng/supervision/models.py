@@ -23,6 +23,15 @@ class FindingSource(models.TextChoices):  # 来源
     SELF = "自查", _("自查")
 
 
+class ProblemCategory(models.TextChoices):  # 问题类别 (empty: not classified)
+    FORMALISM = "形式主义", _("形式主义")
+    BUREAUCRATISM = "官僚主义", _("官僚主义")
+    HEDONISM = "享乐主义", _("享乐主义")
+    EXTRAVAGANCE = "奢靡之风", _("奢靡之风")
+    DISREGARD = "漠视侵害群众利益", _("漠视侵害群众利益")
+    OTHER = "其他", _("其他")
+
+
 # The source a finding of a supervision round has, by the round's activity type role (names are data).
 ROUND_SOURCES = {
     ActivityRole.INSPECTION: FindingSource.INSPECTION,
@@ -60,6 +69,8 @@ class Finding(models.Model):  # 问题 — a problem found by supervision, follo
     found_on = models.DateField(_("发现日期"))
     org = models.ForeignKey(Organization, verbose_name=_("责任组织"), on_delete=models.PROTECT, related_name="findings")
     description = models.TextField(_("问题描述"))
+    category = models.CharField(_("问题类别"), max_length=10, choices=ProblemCategory.choices, blank=True, default="",
+                                db_default="")
     deadline = models.DateField(_("整改期限"))
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=FindingStatus.choices, default=FindingStatus.RECTIFYING)

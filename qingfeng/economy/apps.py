@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class EconomyConfig(AppConfig):
+    name = "qingfeng.economy"
