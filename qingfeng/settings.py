@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "qingfeng.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "qingfeng.core.busy.SessionMiddleware",  # Django's, but a busy database never fails a committed write
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "qingfeng.files.uploads.UploadLimitMiddleware",  # before CSRF, which reads the body
@@ -107,10 +107,15 @@ TEMPLATES = [
 
 DEFAULT_DB = f"sqlite:///{VAR_DIR / 'qingfeng.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_DB), conn_max_age=60)}
+# How long a write waits for another one to finish before it answers 503 (qingfeng.core.busy): longer than any
+# write transaction the platform makes (facts are refreshed per organization; rebuilds switch in a short one).
+DB_WAIT_SECONDS = int(os.environ.get("QINGFENG_DB_WAIT_SECONDS", "30"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
+        # Every transaction takes the write lock at BEGIN (waiting up to the busy timeout), so two writers never
+        # both read and then one fails to upgrade its lock ("database is locked" mid-transaction).
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DB_WAIT_SECONDS,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -118,7 +123,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The indicator reads are many short index range scans: PostgreSQL's JIT compiler, which starts above a
     # cost that their row estimates easily pass, spent hundreds of milliseconds compiling them (measured on
     # the cockpit at city scale) to save microseconds. An operator can still turn it on per database.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # lock_timeout: a write waiting longer than that on another's lock gives up (503) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off -c lock_timeout={DB_WAIT_SECONDS * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

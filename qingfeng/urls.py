@@ -31,3 +31,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# A write the database could not take in time answers 503 with Retry-After, not 500 (qingfeng.core.busy).
+handler500 = "qingfeng.core.busy.server_error"
