@@ -28,14 +28,13 @@ from qingfeng.accounts.access import (
     can_write,
 )
 from qingfeng.core import dates
+from qingfeng.core import sheets as S
 from qingfeng.core.idnumbers import ID_CHECK, ID_WEIGHTS, credit_problem, id_birth_date, id_gender, id_problem
 from qingfeng.core.ledger import person_not_available
-from qingfeng.imports import sheets as S
 from qingfeng.imports.reader import RawSheet
 
 BATCH = 5000
 MAX_PROBLEMS = 5000
-CANONICAL = {c: c for sheet in S.SHEETS for col in sheet.columns for c in col.choices}
 FAST_KINDS = {S.FREE, S.TEXT, S.ENUM, S.CODE, S.DATE, S.ID, S.PHONE}
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 WRITERS = {"party": WRITERS_PARTY_WORK, "study": WRITERS_STUDY | WRITERS_SUPERVISION,
@@ -48,7 +47,7 @@ YES_NO_FALSE_WHEN_EMPTY = {("活动", "第一议题"), ("案件", "主动投案"
 DATE_ORDER = [
     ("党组织", "撤销日期", "成立日期", True), ("宣讲小分队", "撤销日期", "成立日期", True),
     ("宣讲员", "退出日期", "加入日期", True), ("选派干部", "结束日期", "开始日期", True),
-    ("报表目录", "停用日期", "启用日期", True), ("问题整改", "整改期限", "发现日期", False),
+    ("问题整改", "整改期限", "发现日期", False),
     ("问题整改", "销号日期", "发现日期", False), ("办实事", "计划完成日期", "承诺日期", False),
     ("办实事", "完成日期", "承诺日期", False), ("软弱涣散整顿", "整顿完成日期", "认定日期", False),
     ("案件", "结案日期", "立案日期", False), ("纪检监察建议书", "回复日期", "发出日期", False),
@@ -167,10 +166,10 @@ class Importer:
             name = raw.name.translate(FULLWIDTH).strip()
             if name in S.IGNORED_SHEETS:
                 continue
-            sheet = S.BY_NAME.get(name)
+            sheet = S.get(name)
             if sheet is None:
                 self.error(name, None, "", _("不是导入模板中的工作表名称（可用的名称：%(names)s）") % {
-                    "names": "、".join(S.BY_NAME)})
+                    "names": "、".join(s.name for s in S.all_sheets())})
                 continue
             if name in seen:
                 self.error(name, None, "", _("文件中有两个同名的工作表"))
@@ -196,7 +195,7 @@ class Importer:
             if name in self.plans:
                 getattr(self, "plan_" + {"党组织": "orgs", "换届": "elections", "党员": "members"}[name])(self.plans[name])
         self.plan_people()
-        for sheet in S.SHEETS:
+        for sheet in S.all_sheets():
             if sheet.name in self.plans and sheet.name not in ("党组织", "换届", "党员"):
                 self.plan_records(self.plans[sheet.name])
         return self.ok
@@ -331,7 +330,7 @@ class Importer:
                 if kind == S.FREE or kind == S.TEXT and sheet_name != "党组织":
                     return text, None
                 if kind == S.ENUM and text in col.choices and col.choices != S.YES_NO:
-                    return CANONICAL.get(text, text), None
+                    return text, None
                 if kind == S.CODE:
                     code = self.codes.get(text)  # codes repeat (every member names its branch): one object each
                     if code is not None:
@@ -434,7 +433,7 @@ class Importer:
         """Rules within one row."""
         ok = True
         get = lambda h: values[sheet.index[h]]  # noqa: E731
-        for later, earlier, strict in DATE_RULES.get(sheet.name, ()):
+        for later, earlier, strict in sheet.date_rules or DATE_RULES.get(sheet.name, ()):
             a, b = get(later), get(earlier)
             if a is not None and b is not None and (a <= b if strict else a < b):
                 self.error(sheet.name, rownum, later, (_("应晚于%(col)s") if strict else _("不能早于%(col)s")) % {"col": earlier})
@@ -557,14 +556,14 @@ class Importer:
         from qingfeng.supervision.models import Finding
 
         org_codes = set()
-        for sheet in S.SHEETS:
+        for sheet in S.all_sheets():
             org_codes |= self._codes(sheet.name, tuple(c.header for c in sheet.columns
                                                        if c.kind == S.CODE and c.header.endswith("组织编码")))
         for chunk in _chunks(sorted(org_codes)):
             for o in Organization.objects.filter(code__in=chunk).values("id", "code", "path", "established_on", "dissolved_on"):
                 self.orgs[o["code"]] = OrgRef(o["code"], o["id"], o["path"], o["established_on"], o["dissolved_on"])
         ids = set()
-        for sheet in S.SHEETS:
+        for sheet in S.all_sheets():
             ids |= self._codes(sheet.name, tuple(c.header for c in sheet.columns if c.kind == S.ID))
         for chunk in _chunks(sorted(ids)):
             for pk, number, name, path in Person.objects.filter(id_number__in=chunk).values_list(
@@ -809,7 +808,7 @@ class Importer:
     # ---- every other sheet ---------------------------------------------------------------
 
     def plan_records(self, plan: SheetPlan) -> None:
-        spec = RECORDS[plan.sheet.name]
+        spec = record_for(plan.sheet)
         sheet = plan.sheet
         ix = sheet.index
         good = []
@@ -893,7 +892,7 @@ class Importer:
     # ---- the summary -------------------------------------------------------------------
 
     def summary(self) -> dict[str, dict]:
-        return {name: plan.counts for name, plan in sorted(self.plans.items(), key=lambda kv: ORDER.index(kv[0]))}
+        return {name: plan.counts for name, plan in sorted(self.plans.items(), key=lambda kv: kv[1].sheet.order)}
 
     def changes(self) -> int:
         return sum(c["create"] + c["update"] for c in self.summary().values())
@@ -963,9 +962,6 @@ RECORDS = {
     "办实事": Record("service.ServiceItem", {
         "事项编号": "code", "组织编码": "org__code", "事项名称": "name", "类别": "category", "承诺日期": "committed_on",
         "计划完成日期": "planned_on", "完成日期": "completed_on", "受益人数": "beneficiaries"}),
-    "报表目录": Record("burden.ReportForm", {
-        "报表编号": "code", "报表名称": "name", "主管组织编码": "org__code", "启用日期": "enabled_on",
-        "停用日期": "retired_on", "停用原因": "retire_reason"}),
     "案件": Record("discipline.Case", {
         "案件编号": "code", "公民身份号码": "person__id_number", "干部管理层级": "cadre_level", "组织编码": "org__code",
         "立案日期": "filed_on", "主动投案": "self_surrender", "结案日期": "closed_on"}),
@@ -984,8 +980,14 @@ RECORDS = {
     "纪检监察建议书": Record("discipline.Recommendation", {
         "建议书编号": "code", "组织编码": "org__code", "发出日期": "issued_on", "收文单位": "recipient", "回复日期": "replied_on"}),
 }
-ORDER = ["党组织", "换届", "党员", "发展党员", "宣讲小分队", "宣讲员", "活动", "参加人员", "两新组织", "选派干部", "软弱涣散整顿",
-         "问题整改", "问责", "办实事", "报表目录", "案件", "处置", "纪检监察建议书"]
+
+
+def record_for(sheet: S.Sheet) -> Record | None:
+    """How a generic sheet maps onto its model: from its declaration, or (until it moves) from RECORDS."""
+    if sheet.model:
+        refs = {c.header: (c.ref, c.ref, S.get(c.ref).key[0]) for c in sheet.columns if c.ref}
+        return Record(sheet.model, sheet.lookups, sheet.scope_path, refs)
+    return RECORDS.get(sheet.name)
 
 
 @contextmanager

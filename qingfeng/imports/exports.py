@@ -12,8 +12,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 
 from qingfeng.core import dates
-from qingfeng.imports import sheets as S
-from qingfeng.imports.engine import RECORDS, _chunks, coverage_since
+from qingfeng.core import sheets as S
+from qingfeng.imports.engine import _chunks, coverage_since, record_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -40,7 +40,8 @@ LOOKUPS = {
 
 
 def lookups_for(sheet: str) -> dict[str, str]:
-    table = dict(RECORDS[sheet].lookups) if sheet in RECORDS else {}
+    record = record_for(S.get(sheet))
+    table = dict(record.lookups) if record else {}
     if sheet in LOOKUPS:
         table.update(LOOKUPS[sheet][1])
     return table
@@ -48,7 +49,7 @@ def lookups_for(sheet: str) -> dict[str, str]:
 
 def rows_for(queryset, sheet: str):
     """The queryset's rows as lists of cell values in the sheet's column order."""
-    spec = S.BY_NAME[sheet]
+    spec = S.get(sheet)
     lookups = lookups_for(sheet)
     if sheet == "党员":
         queryset = queryset.filter(admitted_on__isnull=False, org__isnull=False)  # non-members are not 党员 rows
@@ -75,7 +76,7 @@ def rows_for(queryset, sheet: str):
 
 
 def export_headers(sheet: str) -> list[str]:
-    spec = S.BY_NAME[sheet]
+    spec = S.get(sheet)
     lookups = lookups_for(sheet)
     return spec.headers if sheet == "两新组织" else [h for h in spec.headers if h in lookups]
 
@@ -124,14 +125,14 @@ def attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def has_personal_numbers(sheet: str) -> bool:
-    return any(col.kind in (S.ID, S.PHONE) for col in S.BY_NAME[sheet].columns)
+    return any(col.kind in (S.ID, S.PHONE) for col in S.get(sheet).columns)
 
 
 def masked(sheet: str, headers: list[str], rows):
     """ID and phone numbers masked and 出生日期 emptied (core.masking states the rule)."""
     from qingfeng.core.masking import mask_rows
 
-    spec = S.BY_NAME[sheet]
+    spec = S.get(sheet)
     return mask_rows(rows, ids=[i for i, h in enumerate(headers) if spec.col(h).kind == S.ID],
                      phones=[i for i, h in enumerate(headers) if spec.col(h).kind == S.PHONE],
                      hidden=[i for i, h in enumerate(headers) if h == "出生日期"])
@@ -140,7 +141,7 @@ def masked(sheet: str, headers: list[str], rows):
 def export_response(queryset, sheet: str, fmt: str, full_numbers: bool = False) -> HttpResponse:
     """The queryset's rows in the import format of `sheet` (党员, 活动, …) as .xlsx or .csv; ID and phone numbers
     masked unless `full_numbers` (which the caller has checked and audited: core.masking)."""
-    if sheet not in S.BY_NAME:
+    if S.get(sheet) is None:
         raise ValueError(f"unknown sheet {sheet!r}")
     headers = export_headers(sheet)
     stamp = dates.today().isoformat()

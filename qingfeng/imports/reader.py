@@ -96,7 +96,7 @@ def max_unpacked_bytes() -> int:
 
 def limits() -> dict:
     """What the child enforces; settings may lower (or raise) each."""
-    from qingfeng.imports.sheets import IGNORED_SHEETS
+    from qingfeng.core.sheets import IGNORED_SHEETS
 
     return {
         "max_rows": _setting("QINGFENG_IMPORT_MAX_ROWS", MAX_ROWS),

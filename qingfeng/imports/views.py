@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from qingfeng.core import sheets as S
 from qingfeng.files.uploads import upload_limit
-from qingfeng.imports import sheets as S
 from qingfeng.imports.actions import check_file, write_steps
 from qingfeng.imports.exports import XLSX, attachment
 from qingfeng.imports.models import ImportJob, JobStatus
@@ -49,7 +49,7 @@ def get_job_for_user(user, pk) -> ImportJob:
 
 
 def sheets_for(user) -> list[S.Sheet]:
-    return [s for s in S.SHEETS if user.sees_discipline or not s.restricted]
+    return [s for s in S.all_sheets() if user.sees_discipline or not s.restricted]
 
 
 def _problem_rows(problems) -> list[list]:

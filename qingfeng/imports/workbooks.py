@@ -11,7 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from qingfeng.imports import sheets as S
+from qingfeng.core import sheets as S
 
 CHOICES_SHEET = "可选值"
 ROWS_WITH_DROPDOWN = 5000
@@ -55,7 +55,7 @@ def template_bytes(names: list[str]) -> bytes:
     choices.sheet_state = "hidden"
     lists: dict[tuple, str] = {}
     for name in names:
-        sheet = S.BY_NAME[name]
+        sheet = S.get(name)
         ws = wb.create_sheet(name, index=len(wb.sheetnames) - 1)
         ws.append(sheet.headers)
         ws.append([_example(c) for c in sheet.columns])

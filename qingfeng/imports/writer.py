@@ -12,10 +12,11 @@ from collections import defaultdict
 from django.utils import timezone
 
 from qingfeng.core import changes
+from qingfeng.core import sheets as S
 from qingfeng.core.entries import log_entries
 from qingfeng.core.idnumbers import id_birth_date, id_gender
 from qingfeng.imports.bulk import Table
-from qingfeng.imports.engine import BATCH, ORDER, RECORDS, Importer, _chunks
+from qingfeng.imports.engine import BATCH, Importer, _chunks, record_for
 
 IMPORT = "import"
 # Foreign keys written as codes in the sheets: lookup prefix → map kind.
@@ -68,9 +69,9 @@ class Writer:
         if "党员" in plans:
             yield from self.write_members(plans["党员"])
         self.write_new_people()
-        for name in ORDER:
-            if name in plans and name in RECORDS:
-                yield from self.write_records(plans[name])
+        for sheet in S.all_sheets():
+            if sheet.name in plans and record_for(sheet) is not None:
+                yield from self.write_records(plans[sheet.name])
         self.finish()
 
     # ---- organizations ---------------------------------------------------------------
@@ -282,7 +283,7 @@ class Writer:
         return fk + "_id", self.maps[FK_MAPS[fk]][value]
 
     def write_records(self, plan) -> None:
-        spec = RECORDS[plan.sheet.name]
+        spec = record_for(plan.sheet)
         model = spec.model()
         ix = plan.sheet.index
         names = {f.name for f in model._meta.get_fields()}

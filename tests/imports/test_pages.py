@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from qingfeng.imports import sheets as S
+from qingfeng.core import sheets as S
 from qingfeng.imports.models import ImportJob
 from qingfeng.people.models import Person
 from tests.imports.data import every_sheet
@@ -121,7 +121,7 @@ def test_template_for_one_sheet_has_headers_example_dropdowns_and_notes(world, c
     wb = load_workbook(io.BytesIO(response.content))
     ws = wb["党组织"]
     headers = [c.value for c in ws[1]]
-    assert headers == S.BY_NAME["党组织"].headers
+    assert headers == S.get("党组织").headers
     assert ws["A2"].value == "14010500199"  # the example row
     notes = {c.value: c.comment.text for c in ws[1]}
     assert "第一天不再成立" in notes["撤销日期"]
@@ -134,7 +134,7 @@ def test_template_for_one_sheet_has_headers_example_dropdowns_and_notes(world, c
 
 def test_the_all_sheets_template_holds_every_sheet_the_user_may_import(world, client_for):
     wb = load_workbook(io.BytesIO(client_for(world.discipline_user).get(reverse("imports:template_all")).content))
-    assert set(S.BY_NAME) <= set(wb.sheetnames)
+    assert set(S.by_name()) <= set(wb.sheetnames)
     wb = load_workbook(io.BytesIO(client_for(world.city_user).get(reverse("imports:template_all")).content))
     assert "案件" not in wb.sheetnames and "党员" in wb.sheetnames
     assert client_for(world.city_user).get(reverse("imports:template", args=["案件"])).status_code == 404
@@ -146,7 +146,7 @@ def test_the_all_sheets_template_filled_in_imports(world, client_for, tmp_path):
     wb = load_workbook(io.BytesIO(response.content))
     data = every_sheet(world)
     for name in wb.sheetnames:
-        if name in S.BY_NAME:
+        if name in S.by_name():
             ws = wb[name]
             ws.delete_rows(2)
             headers = [c.value for c in ws[1]]

@@ -8,8 +8,8 @@ import pytest
 from django.apps import apps
 from openpyxl import load_workbook
 
-from qingfeng.imports import sheets as S
-from qingfeng.imports.engine import RECORDS
+from qingfeng.core import sheets as S
+from qingfeng.imports.engine import record_for
 from qingfeng.imports.exports import LOOKUPS, export_response
 from tests.imports.data import every_sheet
 from tests.imports.helpers import table_counts, workbook
@@ -17,7 +17,8 @@ from tests.imports.test_command import run
 
 
 def queryset_for(sheet: str):
-    label = RECORDS[sheet].label if sheet in RECORDS else LOOKUPS[sheet][0]
+    record = record_for(S.get(sheet))
+    label = record.label if record else LOOKUPS[sheet][0]
     return apps.get_model(label).objects.all()
 
 
@@ -25,7 +26,7 @@ def queryset_for(sheet: str):
 def test_export_then_import_changes_nothing_for_every_sheet(world, tmp_path, fmt):
     assert run(workbook(tmp_path / "all.xlsx", every_sheet(world)))[0] == 0
     before = table_counts()
-    for sheet in S.SHEETS:
+    for sheet in S.all_sheets():
         response = export_response(queryset_for(sheet.name), sheet.name, fmt, full_numbers=True)
         assert response.status_code == 200
         path = tmp_path / fmt / (f"{sheet.name}.csv" if fmt == "csv" else f"export-{sheet.name}.xlsx")
@@ -44,7 +45,7 @@ def test_exported_workbook_holds_the_rows_in_import_columns(world, tmp_path):
     response = export_response(Person.objects.filter(org__code="14010500101A"), "党员", "xlsx", full_numbers=True)
     sheet = load_workbook(io.BytesIO(response.content))["党员"]
     rows = list(sheet.values)
-    assert list(rows[0]) == S.BY_NAME["党员"].headers
+    assert list(rows[0]) == S.get("党员").headers
     assert len(rows) == 1 + 8  # branch A's eight members, nothing else
     numbers = {r[1] for r in rows[1:]}
     assert numbers == set(Person.objects.filter(org__code="14010500101A").values_list("id_number", flat=True))
