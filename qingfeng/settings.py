@@ -4,7 +4,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+# Generic Django classes (ModelAdmin[Person], QuerySet[Person]) may be subscripted at run time, as mypy reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("QINGFENG_VAR", Path.cwd() / "var"))

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from qingfeng.accounts.models import User
+
+    # (url name, label, who sees it)
+    NavEntry = tuple[str, StrOrPromise, str | None]
+
 # Menu groups of (url name, label, who sees it: None = every signed-in user, "discipline", "admin",
 # "writer"). A group with a single visible entry shows as a plain link.
-NAVIGATION_GROUPS = [
+NAVIGATION_GROUPS: list[tuple[StrOrPromise, list[NavEntry]]] = [
     (_("首页"), [("core:home", _("首页"), None)]),
     (_("工作台"), [
         ("indicators:warnings", _("预警"), None),
@@ -49,7 +60,19 @@ NAVIGATION_GROUPS = [
 NAVIGATION = [entry for _label, entries in NAVIGATION_GROUPS for entry in entries]
 
 
-def _allowed(user, who) -> bool:
+class NavItem(TypedDict):
+    url: str
+    label: StrOrPromise
+    active: bool
+
+
+class NavGroup(TypedDict):
+    label: StrOrPromise
+    items: list[NavItem]
+    active: bool
+
+
+def _allowed(user: User, who: str | None) -> bool:
     if who is None:
         return True
     if who == "discipline":
@@ -61,7 +84,7 @@ def _allowed(user, who) -> bool:
     return False
 
 
-def _entry(request, name, label):
+def _entry(request: HttpRequest, name: str, label: StrOrPromise) -> NavItem | None:
     try:
         url = reverse(name)
     except NoReverseMatch:
@@ -70,11 +93,11 @@ def _entry(request, name, label):
     return {"url": url, "label": label, "active": active}
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, list[NavGroup]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    groups = []
+    groups: list[NavGroup] = []
     for group_label, entries in NAVIGATION_GROUPS:
         items = [item for name, label, who in entries if _allowed(user, who)
                  for item in [_entry(request, name, label)] if item is not None]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterator
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -31,7 +32,7 @@ def month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
-def iter_months(start: dt.date, end: dt.date):
+def iter_months(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     """First days of every month touching [start, end]."""
     current = month_start(start)
     while current <= end:

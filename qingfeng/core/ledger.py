@@ -8,10 +8,15 @@ well (supervision.FindingEvent)."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Field, Model, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -20,40 +25,58 @@ from qingfeng.audit.context import acting_as
 from qingfeng.core import changes
 from qingfeng.core.lists import paginate
 
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponseBase
+    from django_stubs_ext import StrOrPromise
+
+    from qingfeng.accounts.models import User
+    from qingfeng.core.http import AuthedRequest
+    from qingfeng.orgs.models import Organization
+    from qingfeng.people.models import Person
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=Model)
+
 EXPORT_FORMATS = ("xlsx", "csv")
 
 
 # ---- writes ------------------------------------------------------------------------------
 
-def ledger_action(func):
+def ledger_action(func: Callable[P, R]) -> Callable[P, R]:
     """Every ledger write: one transaction; the audit log's save signals attribute the rows it writes to the acting
     user (also from the command line or a test); what it changed is announced once, before it commits."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction.atomic(), acting_as(kwargs.get("user")), changes.batch():
             return func(*args, **kwargs)
 
     return wrapper
 
 
-def audit(user, action: str, obj, summary: str = "", before=None, after=None) -> None:
+def audit(user: User | AnonymousUser | None, action: str, obj: Model, summary: str = "",
+          before: dict[str, object] | None = None, after: dict[str, object] | None = None) -> None:
     from qingfeng.audit.models import record
 
     record(user, action, obj, summary=summary or str(obj), before=before, after=after)
 
 
-def jsonable(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+def jsonable(value: object) -> object:
+    if hasattr(value, "isoformat"):  # dates, times, datetimes
+        return str(value.isoformat())
     if hasattr(value, "pk"):
         return str(value)
     return value
 
 
-def diff(obj, changes: dict) -> tuple[dict, dict]:
+def diff(obj: Model, changes: Mapping[str, object]) -> tuple[dict[str, object], dict[str, object]]:
     """Apply `changes` to obj; return (before, after) of the fields that really changed."""
-    before, after = {}, {}
+    before: dict[str, object] = {}
+    after: dict[str, object] = {}
     for name, value in changes.items():
         old = getattr(obj, name)
         if old != value:
@@ -62,7 +85,7 @@ def diff(obj, changes: dict) -> tuple[dict, dict]:
     return before, after
 
 
-def writable_org(user, code: str, writers: set[str]):
+def writable_org(user: User, code: str, writers: set[str]) -> Organization:
     """The organization `code` if the user may write records for it; ValidationError otherwise."""
     from django.http import Http404
 
@@ -80,14 +103,14 @@ HIDDEN_FIELDS = {"id", "created_at", "updated_at", "entered_via", "created_by", 
 
 @dataclass
 class HistoryRow:
-    at: object
+    at: dt.datetime
     username: str
     action: str
     summary: str
-    changes: list[tuple[str, object, object]]
+    changes: list[tuple[str, str, str]]  # (field label, old, new) as shown
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, dict):
@@ -95,7 +118,7 @@ def _show(value) -> str:
     return str(value)
 
 
-def history_of(obj) -> list[HistoryRow]:
+def history_of(obj: Model) -> list[HistoryRow]:
     """The record's audit rows, oldest first, as a person reads them: who, when, what changed
     (field labels, old → new); a creation is one line."""
     from django.core.exceptions import FieldDoesNotExist
@@ -104,7 +127,7 @@ def history_of(obj) -> list[HistoryRow]:
 
     rows = []
     for log in AuditLog.objects.filter(model=obj._meta.label, object_id=str(obj.pk)).order_by("at", "id"):
-        changes = []
+        changes: list[tuple[str, str, str]] = []
         if log.action != "create":
             before = log.before or {}
             for name, value in (log.after or {}).items():
@@ -115,7 +138,7 @@ def history_of(obj) -> list[HistoryRow]:
                     model_field = obj._meta.get_field(name)
                 except FieldDoesNotExist:
                     model_field = None
-                if model_field is None or not getattr(model_field, "concrete", False):
+                if not isinstance(model_field, Field) or not model_field.concrete:
                     label = str(_("参加人员")) if name == "attendance" else name
                 else:
                     label = str(model_field.verbose_name)
@@ -145,21 +168,22 @@ class Cell:
 
 
 @dataclass
-class Listing:
-    title: str
+class Listing(Generic[M]):
+    title: StrOrPromise
     columns: list[Column]
-    row: object  # callable(obj) -> list[Cell | str]
-    filters: object = None  # a bound GET form
+    row: Callable[[M], Iterable[Cell | object]]  # a record's cells; a value that is not a Cell is its text
+    filters: forms.Form | None = None  # a bound GET form
     sheet: str = ""  # the import sheet, for the export links
     create_url: str = ""
-    create_label: str = ""
-    extra_actions: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
-    empty: str = ""
-    row_css: object = None  # callable(obj) -> str
-    prepare: object = None  # callable(list of the page's objects): fetch what the rows show, for the page only
+    create_label: StrOrPromise = ""
+    extra_actions: list[tuple[StrOrPromise, str]] = field(default_factory=list)  # (label, url)
+    empty: StrOrPromise = ""
+    row_css: Callable[[M], str] | None = None
+    prepare: Callable[[list[M]], object] | None = None  # fetch what the page's rows show, for the page only
 
 
-def list_page(request, queryset, listing: Listing, template: str = "ledger/list.html", extra=None):
+def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing[M], template: str = "ledger/list.html",
+              extra: Mapping[str, object] | None = None) -> HttpResponseBase:
     """One list view: the filtered queryset on screen, paginated; the same queryset exported;
     an htmx request gets just the results fragment."""
     fmt = request.GET.get("export")
@@ -195,19 +219,20 @@ def list_page(request, queryset, listing: Listing, template: str = "ledger/list.
     return render(request, template, context)
 
 
-def _offers_full_numbers(request, listing: Listing) -> bool:
+def _offers_full_numbers(request: AuthedRequest, listing: Listing[M]) -> bool:
     from qingfeng.imports.exports import has_personal_numbers
 
     return access.can_unmask(request.user) and has_personal_numbers(listing.sheet)
 
 
-def form_page(request, form, *, title: str, back_url: str, submit: str, template: str = "ledger/form.html",
-              extra=None, status: int = 200):
+def form_page(request: AuthedRequest, form: forms.BaseForm, *, title: StrOrPromise, back_url: str, submit: StrOrPromise,
+              template: str = "ledger/form.html", extra: Mapping[str, object] | None = None,
+              status: int = 200) -> HttpResponse:
     return render(request, template, {"form": form, "title": title, "back_url": back_url, "submit": submit,
                                       **(extra or {})}, status=status)
 
 
-def add_errors(form, error: ValidationError) -> None:
+def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put an action's ValidationError on the form (on fields where the action named them)."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -218,19 +243,13 @@ def add_errors(form, error: ValidationError) -> None:
 
 # ---- forms ---------------------------------------------------------------------------------
 
-class DateInput:
+def DateInput(**attrs: str) -> forms.DateInput:  # named as the widget class it stands for
     """An <input type=date> widget (phones show their native picker)."""
-
-    def __new__(cls, **attrs):
-        from django import forms
-
-        return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 
 
-def style_fields(form) -> None:
+def style_fields(form: forms.BaseForm) -> None:
     """Tabler classes on every widget, so each form renders the same."""
-    from django import forms
-
     for form_field in form.fields.values():
         widget = form_field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -244,10 +263,10 @@ def style_fields(form) -> None:
             widget.attrs.setdefault("rows", 3)
 
 
-class StyledForm:
+class StyledForm(forms.BaseForm):
     """Mixin: a Form whose widgets carry Tabler classes."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_fields(self)
 
@@ -261,13 +280,13 @@ def person_not_available() -> str:
     return _("无法在您的管理范围内使用该公民身份号码和姓名：请核对号码和姓名；如此人由其他组织管理，请由其所在组织或共同的上级组织办理。")
 
 
-def persons_not_found(numbers) -> str:
+def persons_not_found(numbers: Iterable[str]) -> str:
     """The one answer for a lookup of existing persons by ID number (培养联系人, 入党介绍人): unknown numbers and
     numbers of people outside the subtree read the same."""
     return _("在您的管理范围内找不到公民身份号码为 %(ids)s 的人员。") % {"ids": "、".join(numbers)}
 
 
-def people_in_reach(user, numbers):
+def people_in_reach(user: User | None, numbers: Iterable[str]) -> dict[str, Person]:
     """{ID number: person} of the given numbers that the user may see (accounts.access.visible_people); `user` None
     (a command acting for the platform) sees everyone."""
     from qingfeng.people.models import Person
@@ -276,7 +295,7 @@ def people_in_reach(user, numbers):
     return {p.id_number: p for p in qs.filter(id_number__in=list(numbers))}
 
 
-def person_by_id(id_number: str, name: str, user=None, **extra):
+def person_by_id(id_number: str, name: str, user: User | None = None, **extra: object) -> Person:
     """The person with this 公民身份号码, or a new one (need not be a party member; `extra` fields such as phone
     for a new one). An existing person is used only when the user sees them and the name agrees; otherwise one
     neutral answer (person_not_available), so an ID number reveals no name and no organization, and naming
@@ -300,7 +319,7 @@ def person_by_id(id_number: str, name: str, user=None, **extra):
                                  birth_date=id_birth_date(id_number), **extra)
 
 
-def within_code(qs, user, code: str, field: str = "org"):
+def within_code(qs: QuerySet[M], user: User, code: str, field: str = "org") -> QuerySet[M]:
     """Narrow a list to the subtree of the organization `code` — if the user sees it; else nothing."""
     from django.http import Http404
 
@@ -314,7 +333,8 @@ def within_code(qs, user, code: str, field: str = "org"):
     return qs.filter(**{f"{field}__path__startswith": org.path})
 
 
-def post_transition(request, form, action, success: str, redirect_to):
+def post_transition(request: AuthedRequest, form: forms.Form, action: Callable[[dict[str, Any]], object],
+                    success: StrOrPromise, redirect_to: str) -> HttpResponseRedirect:
     """Run one POSTed transition form through its action; errors become a message on the record's page."""
     from django.contrib import messages
     from django.shortcuts import redirect
@@ -326,6 +346,6 @@ def post_transition(request, form, action, success: str, redirect_to):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, " ".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(v)}"
+        messages.error(request, " ".join(f"{form.fields[k].label if k in form.fields else ''}：{' '.join(map(str, v))}"
                                          for k, v in form.errors.items()))
     return redirect(redirect_to)

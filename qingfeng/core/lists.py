@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from typing import TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+M = TypeVar("M", bound=Model)
 
 
-def paginate(request, queryset, per_page: int = 50):
+def paginate(request: HttpRequest, queryset: QuerySet[M], per_page: int = 50) -> tuple[Page[M], str]:
     """The requested page of `queryset`, and the query string without `page` for the links."""
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))

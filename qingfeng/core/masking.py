@@ -13,6 +13,12 @@ The rule, for pages, the API and exports alike:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qingfeng.core.http import AuthedRequest
+
 FULL_NUMBERS_PARAM = "numbers"
 FULL_NUMBERS_VALUE = "full"
 
@@ -29,14 +35,15 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}"
 
 
-def mask_rows(rows, *, ids=(), phones=(), hidden=()):
+def mask_rows(rows: Iterable[Sequence[object]], *, ids: Sequence[int] = (), phones: Sequence[int] = (),
+              hidden: Sequence[int] = ()) -> Iterator[Sequence[object]]:
     """Rows (sequences of cell values) with the ID columns `ids` and phone columns `phones` masked and the
     columns `hidden` (a birth date beside a masked number) emptied."""
     if not (ids or phones or hidden):
         yield from rows
         return
-    for row in rows:
-        row = list(row)
+    for original in rows:
+        row = list(original)
         for i in ids:
             if row[i]:
                 row[i] = mask_id(str(row[i]))
@@ -48,7 +55,7 @@ def mask_rows(rows, *, ids=(), phones=(), hidden=()):
         yield row
 
 
-def wants_full_numbers(request) -> bool:
+def wants_full_numbers(request: AuthedRequest) -> bool:
     """Whether this export asks for full numbers (`?numbers=full`); PermissionDenied for a role that may not unmask
     — the export is refused rather than quietly masked, so nobody believes they hold full numbers when they don't."""
     from django.core.exceptions import PermissionDenied
@@ -62,7 +69,7 @@ def wants_full_numbers(request) -> bool:
     return True
 
 
-def audit_export(request, model: str, what: str, full_numbers: bool) -> None:
+def audit_export(request: AuthedRequest, model: str, what: str, full_numbers: bool) -> None:
     """Every list export is logged; a full-number export as an unmasking (查看完整号码)."""
     from qingfeng.audit.context import client_ip
     from qingfeng.audit.models import AuditAction, record

@@ -19,25 +19,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 EVER = dt.date(1900, 1, 1)  # "since before any period"
 
-Key = tuple  # (org_id, day, metric, d1, d2, d3)
+Key = tuple[int, dt.date, str, str, str, str]  # (org_id, day, metric, d1, d2, d3)
 
 
 class Rows:
     """Own rows being accumulated: key → [n, total]."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.data: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
 
-    def add(self, org_id, day, metric, d1="", d2="", d3="", n=1, total=0):
+    def add(self, org_id: int, day: dt.date, metric: str, d1: object = "", d2: object = "", d3: object = "",
+            n: int = 1, total: int = 0) -> None:
         cell = self.data[(org_id, day, metric, str(d1), str(d2), str(d3))]
         cell[0] += n
         cell[1] += total
 
-    def segment(self, org_id, start, end, metric, d1="", d2="", d3=""):
+    def segment(self, org_id: int, start: dt.date | None, end: dt.date | None, metric: str,
+                d1: object = "", d2: object = "", d3: object = "") -> None:
         """A thing holding on [start, end): +1 on start (or since ever), −1 on end (if any)."""
         if start is not None and end is not None and start >= end:
             return
@@ -45,7 +47,7 @@ class Rows:
         if end is not None:
             self.add(org_id, end, metric, d1, d2, d3, -1)
 
-    def items(self):
+    def items(self) -> Iterator[tuple[Key, list[int]]]:
         return ((k, v) for k, v in self.data.items() if v[0] or v[1])
 
 

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 
-def migrate_quietly(call_command) -> None:
+def migrate_quietly(call_command: Callable[..., object]) -> None:
     """Apply pending migrations, saying nothing when there are none."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor

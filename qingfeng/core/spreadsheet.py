@@ -19,6 +19,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from _csv import Writer
+
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # What a spreadsheet program may read as the start of a formula (OWASP "CSV injection"), plus the apostrophe the
 # CSV escape itself uses.
@@ -32,7 +41,7 @@ def is_formula_like(text: str) -> bool:
 
 # ---- .csv ----------------------------------------------------------------------------------------
 
-def csv_cell(value):
+def csv_cell(value: object) -> object:
     """A value as a CSV field: dates in ISO form, None empty, risky text behind an apostrophe."""
     if value is None:
         return ""
@@ -43,7 +52,7 @@ def csv_cell(value):
     return value
 
 
-def csv_row(values) -> list:
+def csv_row(values: Iterable[object]) -> list[object]:
     return [csv_cell(v) for v in values]
 
 
@@ -55,32 +64,37 @@ def csv_unescape(text: str) -> str:
 
 
 class _SafeWriter:
-    def __init__(self, writer):
+    def __init__(self, writer: Writer) -> None:
         self._writer = writer
 
-    def writerow(self, row):
+    def writerow(self, row: Iterable[object]) -> Any:
         return self._writer.writerow(csv_row(row))
 
-    def writerows(self, rows):
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_writer(stream, **kwargs) -> _SafeWriter:
+class _TextStream(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def csv_writer(stream: _TextStream, **kwargs: Any) -> _SafeWriter:
     """csv.writer whose rows go through csv_cell."""
     return _SafeWriter(csv.writer(stream, **kwargs))
 
 
 # ---- .xlsx ---------------------------------------------------------------------------------------
 
-def text_cell(cell):
+def text_cell(cell: Cell | MergedCell) -> Cell | MergedCell:
     """Mark an openpyxl cell holding text as a string cell (never a formula); returns the cell."""
     if isinstance(cell.value, str):
         cell.data_type = "s"
     return cell
 
 
-def xlsx_row(ws, values, formats: dict | None = None) -> list:
+def xlsx_row(ws: Worksheet | WriteOnlyWorksheet, values: Iterable[Any],
+             formats: dict[type, str] | None = None) -> list[Cell]:
     """WriteOnlyCells for a write-only sheet's row: text as strings; `formats` maps a Python type to a number
     format (e.g. {dt.date: "yyyy-mm-dd", str: "@"})."""
     from openpyxl.cell import WriteOnlyCell
@@ -99,7 +113,7 @@ def xlsx_row(ws, values, formats: dict | None = None) -> list:
     return cells
 
 
-def append(ws, values) -> None:
+def append(ws: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """ws.append for any sheet (write-only or not), text written as string cells."""
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from qingfeng.accounts.access import scope_root, visible_orgs
+from qingfeng.core.http import AuthedRequest
 
 
 @require_GET
@@ -25,7 +26,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     from qingfeng.orgs.models import Organization
     from qingfeng.people.models import Person
 

@@ -13,12 +13,15 @@ import decimal
 import json
 import uuid
 import zipfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, TypedDict
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
@@ -28,7 +31,22 @@ VERSION = 1
 SKIPPED = {"sessions.session"}
 
 
-def backup_models():
+class Table(TypedDict):
+    table: str
+    columns: list[str]
+    rows: int
+
+
+class Manifest(TypedDict):
+    format: str
+    version: int
+    created_at: str
+    vendor: str
+    migrations: dict[str, list[str]]
+    tables: dict[str, Table]
+
+
+def backup_models() -> list[type[Model]]:
     """Every concrete table Django manages, many-to-many tables included, in a stable order."""
     models = []
     for model in apps.get_models(include_auto_created=True):
@@ -39,11 +57,11 @@ def backup_models():
     return sorted(models, key=lambda m: m._meta.label_lower)
 
 
-def columns(model) -> list[str]:
+def columns(model: type[Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields]
 
 
-def encode(value):
+def encode(value: object) -> str:
     """JSON for a database value, losing nothing (DjangoJSONEncoder would cut microseconds)."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
@@ -56,12 +74,12 @@ def encode(value):
     raise TypeError(f"cannot back up a value of type {type(value).__name__}")
 
 
-def rows(model):
+def rows(model: type[Model]) -> Iterator[tuple[Any, ...]]:
     qs = model._base_manager.order_by("pk").values_list(*columns(model))
     yield from qs.iterator(chunk_size=5000)
 
 
-def line(row) -> str:
+def line(row: Sequence[object]) -> str:
     return json.dumps(list(row), default=encode, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -72,11 +90,11 @@ def applied_migrations() -> dict[str, list[str]]:
     return {app: sorted(names) for app, names in sorted(applied.items())}
 
 
-def write_backup(path: Path) -> dict:
+def write_backup(path: Path) -> Manifest:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
-    tables = {}
+    tables: dict[str, Table] = {}
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -90,7 +108,7 @@ def write_backup(path: Path) -> dict:
                         member.write((line(row) + "\n").encode())
                         count += 1
                 tables[label] = {"table": model._meta.db_table, "columns": columns(model), "rows": count}
-            manifest = {
+            manifest: Manifest = {
                 "format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
                 "vendor": connection.vendor, "migrations": applied_migrations(), "tables": tables,
             }
@@ -102,10 +120,10 @@ def write_backup(path: Path) -> dict:
 class Command(BaseCommand):
     help = "把整个数据库备份为一个可移植的 zip 文件（每张表一个 JSON 行文件）"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="备份文件路径（.zip）")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         if path.is_dir():
             raise CommandError(f"{path} 是一个目录，请给出文件路径")

@@ -11,13 +11,16 @@ import contextlib
 import json
 import sys
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser, OutputWrapper
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import DateField, Model, TimeField
 
-from qingfeng.core.management.commands.backup import FORMAT, applied_migrations, backup_models
+from qingfeng.core.management.commands.backup import FORMAT, Manifest, applied_migrations, backup_models
 
 BATCH = 2000
 # Tables that must be empty before a restore: anything a person or an import would have written.
@@ -28,9 +31,9 @@ class RestoreRefused(Exception):
     pass
 
 
-def _check(archive: zipfile.ZipFile) -> dict:
+def _check(archive: zipfile.ZipFile) -> Manifest:
     try:
-        manifest = json.loads(archive.read("manifest.json"))
+        manifest: Manifest = json.loads(archive.read("manifest.json"))
     except (KeyError, ValueError) as exc:
         raise RestoreRefused("文件不是清风备份（缺少 manifest.json）") from exc
     if manifest.get("format") != FORMAT:
@@ -54,11 +57,11 @@ def _check(archive: zipfile.ZipFile) -> dict:
     return manifest
 
 
-def _convert(model, attnames):
+def _convert(model: type[Model], attnames: Sequence[str]) -> Callable[[Sequence[Any]], Model]:
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     fields = [by_attname[a] for a in attnames]
 
-    def build(values):
+    def build(values: Sequence[Any]) -> Model:
         kwargs = {}
         for field, value in zip(fields, values, strict=True):
             if value is not None:
@@ -73,12 +76,13 @@ def _convert(model, attnames):
 
 
 @contextlib.contextmanager
-def stored_timestamps(models):
+def stored_timestamps(models: Iterable[type[Model]]) -> Iterator[None]:
     """auto_now / auto_now_add would stamp the time of the restore over the stored one."""
-    switched = []
+    switched: list[tuple[DateField[Any, Any] | TimeField[Any, Any], bool, bool]] = []
     for model in models:
         for field in model._meta.concrete_fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            # DateTimeField is a DateField; these are the fields with auto_now.
+            if isinstance(field, DateField | TimeField) and (field.auto_now or field.auto_now_add):
                 switched.append((field, field.auto_now, field.auto_now_add))
                 field.auto_now = field.auto_now_add = False
     try:
@@ -88,7 +92,7 @@ def stored_timestamps(models):
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
-def load(path: Path, out=None) -> dict:
+def load(path: Path, out: TextIO | OutputWrapper | None = None) -> Manifest:
     models = {m._meta.label_lower: m for m in backup_models()}
     with zipfile.ZipFile(path) as archive:
         manifest = _check(archive)
@@ -102,7 +106,7 @@ def load(path: Path, out=None) -> dict:
                 for label, table in manifest["tables"].items():
                     model = models[label]
                     build = _convert(model, table["columns"])
-                    batch = []
+                    batch: list[Model] = []
                     with archive.open(f"data/{label}.jsonl") as member:
                         for raw in member:
                             batch.append(build(json.loads(raw)))
@@ -128,10 +132,10 @@ def load(path: Path, out=None) -> dict:
 class Command(BaseCommand):
     help = "把 qingfeng backup 生成的 zip 文件恢复到一个空数据库"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="备份文件路径（.zip）")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         if not path.is_file():
             self.stderr.write(f"找不到备份文件 {path}")
