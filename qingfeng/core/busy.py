@@ -85,7 +85,7 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    def process_response(self, request, response):
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:
             return super().process_response(request, response)
         except Exception as exc:
