@@ -92,6 +92,18 @@ def get_org_for_user(user: User, code: str, write: bool = False) -> Organization
 
 # ---- people ----------------------------------------------------------------------------
 
+# Further relations through which a person without a current organization is seen: a register naming persons who
+# need not be members (表彰, 学历提升) adds the lookup from Person to the owning Organization in its AppConfig.ready.
+PERSON_REACH: list[str] = []
+
+
+def reach_people_through(org_lookup: str) -> None:
+    """Let `Person.<org_lookup>` (e.g. "honors__org") make a person without a current organization visible in
+    that organization's subtree, as assignments and rosters do."""
+    if org_lookup not in PERSON_REACH:
+        PERSON_REACH.append(org_lookup)
+
+
 def visible_people(user: User):
     """A member where their current relation is; a person without one (a non-member lecturer, dispatched cadre or
     applicant) through the rosters, assignments and candidacies of the user's subtree. Being named on a roster, an
@@ -101,12 +113,12 @@ def visible_people(user: User):
     root = scope_root(user)
     if root is None:
         return Person.objects.all()
-    return Person.objects.filter(
-        Q(org__path__startswith=root.path)
-        | Q(org__isnull=True) & (Q(assignments__org__path__startswith=root.path)
-                                 | Q(lecturer_roles__team__org__path__startswith=root.path)
-                                 | Q(candidacies__org__path__startswith=root.path))
-    ).distinct()
+    through = (Q(assignments__org__path__startswith=root.path)
+               | Q(lecturer_roles__team__org__path__startswith=root.path)
+               | Q(candidacies__org__path__startswith=root.path))
+    for lookup in PERSON_REACH:
+        through |= Q(**{f"{lookup}__path__startswith": root.path})
+    return Person.objects.filter(Q(org__path__startswith=root.path) | Q(org__isnull=True) & through).distinct()
 
 
 def get_person_for_user(user: User, pk: int | str, write: bool = False):

@@ -3,27 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
-from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-
-class FieldError(Schema):
-    loc: list[str | int]
-    message: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message_zh: str
-    message_en: str
-    errors: list[FieldError] | None = None
+from qingfeng.core.api import READ_ERRORS, WRITE_ERRORS, ErrorOut, FieldError  # noqa: F401 — the routes import them here
 
 
 class ApiError(Exception):
@@ -36,11 +23,6 @@ class ApiError(Exception):
 
 def bad_request(message_zh: str, message_en: str, code: str = "invalid") -> ApiError:
     return ApiError(400, code, message_zh, message_en)
-
-
-# Statuses any authenticated route may answer besides success, for the OpenAPI document.
-READ_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
 def _in(language: str, message) -> str:

@@ -1,53 +1,5 @@
-"""Parameters shared by the routes: strict dates, and the page-number pagination of every list
-(?page=1&page_size=50 → {"count", "page", "page_size", "pages", "results"})."""
+"""Parameters shared by the routes (defined in qingfeng.core.api, where a register's own routes reach them too)."""
 
-from __future__ import annotations
+from qingfeng.core.api import MAX_PAGE_SIZE, Day, PageIn, page_schema, paginate
 
-import datetime as dt
-import math
-import re
-from typing import Annotated
-
-from ninja import Field, Schema
-from pydantic import BeforeValidator, WithJsonSchema, create_model
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_day(value):
-    """Only YYYY-MM-DD (what the CLI takes), not pydantic's lax numbers-as-timestamps."""
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
-        return dt.date.fromisoformat(value)
-    raise ValueError("日期格式应为 YYYY-MM-DD / a date is written YYYY-MM-DD")
-
-
-Day = Annotated[dt.date, BeforeValidator(_iso_day), WithJsonSchema({"type": "string", "format": "date"})]
-
-MAX_PAGE_SIZE = 200
-
-
-class PageIn(Schema):
-    page: int = Field(1, ge=1, le=1_000_000, description="页码，从 1 开始 / page number, from 1")
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数 / rows per page (≤ 200)")
-
-
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    return create_model(
-        name, __base__=Schema,
-        count=(int, ...), page=(int, ...), page_size=(int, ...), pages=(int, ...), results=(list[item], ...),
-    )
-
-
-def paginate(queryset, paging: PageIn, transform=None) -> dict:
-    """One page of an ordered queryset; `transform` maps the page's objects to rows when needed."""
-    count = queryset.count()
-    start = (paging.page - 1) * paging.page_size
-    rows = list(queryset[start:start + paging.page_size]) if start < count else []
-    if transform is not None:
-        rows = transform(rows)
-    return {
-        "count": count, "page": paging.page, "page_size": paging.page_size,
-        "pages": math.ceil(count / paging.page_size) if count else 0, "results": rows,
-    }
+__all__ = ["MAX_PAGE_SIZE", "Day", "PageIn", "page_schema", "paginate"]

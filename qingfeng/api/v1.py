@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
+from django.utils.module_loading import import_string
 from ninja import Field, NinjaAPI, Schema
 from ninja.parser import Parser
 
@@ -101,3 +103,8 @@ api.add_router("", service.router)
 api.add_router("", indicators.router)
 api.add_router("", reminders.router)
 api.add_router("", report_forms.router)
+
+# A register's own routes: its AppConfig names its ninja Router (api_router = "qingfeng.<app>.api.router").
+for _config in apps.get_app_configs():
+    if getattr(_config, "api_router", None):
+        api.add_router("", import_string(_config.api_router))

@@ -1,11 +1,17 @@
-"""The navigation, built from one list so that menus, the permission matrix and docs agree."""
+"""The navigation, built from one list so that menus, the permission matrix and docs agree.
+
+An app adds its own pages without editing this file: its AppConfig declares
+`navigation = [(group, url name, label, who)]`, `group` being the Chinese label of a group below (an unknown
+one makes a new group at the end); each entry goes to the end of its group."""
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, TypedDict
 
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -57,6 +63,25 @@ NAVIGATION_GROUPS: list[tuple[StrOrPromise, list[NavEntry]]] = [
         ("cockpit:definition", _("评价体系"), "admin"),
     ]),
 ]
+
+
+@functools.cache
+def navigation_groups() -> list[tuple[StrOrPromise, list[NavEntry]]]:
+    """NAVIGATION_GROUPS with the entries the installed apps declare (read once, after the registry is ready)."""
+    from django.apps import apps
+
+    groups: list[tuple[StrOrPromise, list[NavEntry]]] = [(label, list(entries)) for label, entries in NAVIGATION_GROUPS]
+    with translation.override("zh-hans"):
+        index = {str(label): i for i, (label, _entries) in enumerate(groups)}
+    for config in apps.get_app_configs():
+        for group, name, label, who in getattr(config, "navigation", ()):
+            if group not in index:
+                index[group] = len(groups)
+                groups.append((translation.gettext_lazy(group), []))
+            groups[index[group]][1].append((name, label, who))
+    return groups
+
+
 NAVIGATION = [entry for _label, entries in NAVIGATION_GROUPS for entry in entries]
 
 
@@ -98,7 +123,7 @@ def navigation(request: HttpRequest) -> dict[str, list[NavGroup]]:
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     groups: list[NavGroup] = []
-    for group_label, entries in NAVIGATION_GROUPS:
+    for group_label, entries in navigation_groups():
         items = [item for name, label, who in entries if _allowed(user, who)
                  for item in [_entry(request, name, label)] if item is not None]
         if items:

@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HonorsConfig(AppConfig):
     name = "qingfeng.honors"
+    verbose_name = _("表彰")
+    url_prefix = "honors/"
+    api_router = "qingfeng.honors.api.router"
+    navigation = [("工作台账", "honors:list", _("表彰"), None)]
+
+    def ready(self):
+        from qingfeng.accounts.access import reach_people_through
+
+        reach_people_through("honors__org")  # a commended non-member is seen where the record is owned
