@@ -29,7 +29,7 @@ urlpatterns = [
     path("", include("qingfeng.reminders.urls")),
     path("yibiaotong/", include("qingfeng.forms.urls")),
     # A register mounts its own pages: its AppConfig names the prefix (url_prefix) of its urls module.
-    *[path(config.url_prefix, include(f"{config.name}.urls")) for config in apps.get_app_configs()
+    *[path(getattr(config, "url_prefix", ""), include(f"{config.name}.urls")) for config in apps.get_app_configs()
       if getattr(config, "url_prefix", None)],
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

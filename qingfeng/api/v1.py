@@ -106,5 +106,6 @@ api.add_router("", report_forms.router)
 
 # A register's own routes: its AppConfig names its ninja Router (api_router = "qingfeng.<app>.api.router").
 for _config in apps.get_app_configs():
-    if getattr(_config, "api_router", None):
-        api.add_router("", import_string(_config.api_router))
+    _router = getattr(_config, "api_router", None)
+    if _router:
+        api.add_router("", import_string(_router))

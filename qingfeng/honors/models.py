@@ -94,8 +94,8 @@ class Honoree(models.Model):  # 受表彰对象 — a collective or a person nam
         indexes = [models.Index(fields=["org", "kind"])]
 
     def __str__(self) -> str:
-        return self.collective_name if self.kind == HonoreeKind.COLLECTIVE else str(self.person)
+        return str(self.person) if self.person is not None else self.collective_name
 
     @property
     def display_name(self) -> str:
-        return self.collective_name if self.kind == HonoreeKind.COLLECTIVE else self.person.name
+        return self.person.name if self.person is not None else self.collective_name
