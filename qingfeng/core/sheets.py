@@ -12,8 +12,8 @@ what the database knows (`verify`), and how validated rows are written (`ledger`
 write, with the app's bulk actions as hooks, or the app's own plan and write). `qingfeng.imports` is a generic
 engine over these declarations and `core.exports` writes any list in a sheet's format; neither names a sheet.
 
-The registry is filled by importing every installed app's `sheets` module (Django's `autodiscover_modules`,
-the way the admin finds `admin.py`) the first time it is read.
+The registry is filled as each app's `AppConfig.ready()` imports its own `sheets` module
+(`from . import sheets`): a plain import, so import-linter and readers see every arrow (no `importlib`).
 """
 
 from __future__ import annotations
@@ -214,7 +214,6 @@ class Sheet:
 # ---- the registry ------------------------------------------------------------------------------
 
 _registry: dict[str, Sheet] = {}
-_discovered = False
 # Sheets that are not data (the templates' own instructions) and are skipped on import.
 IGNORED_SHEETS = {"填写说明", "可选值"}
 
@@ -228,12 +227,10 @@ def register(sheet: Sheet) -> Sheet:
 
 
 def discover() -> None:
-    global _discovered
-    if not _discovered:
-        from django.utils.module_loading import autodiscover_modules
+    """The registry is complete once the apps are ready (each app's ready() imported its sheets)."""
+    from django.apps import apps
 
-        autodiscover_modules("sheets")
-        _discovered = True
+    apps.check_apps_ready()
 
 
 def all_sheets() -> list[Sheet]:
