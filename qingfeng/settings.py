@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qingfeng.membership",
     "qingfeng.forms",
     "qingfeng.reminders",
+    "qingfeng.federation",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +175,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("QINGFENG_MEDIA", VAR_DIR / "files"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A city (the system of record, the default) or a province above its cities (PostgreSQL only: it receives the
+# cities' published tables by logical replication; qingfeng.federation, docs/federation.md).
+QINGFENG_TIER = os.environ.get("QINGFENG_TIER", "city").strip().lower()
 # "Today" for default periods and warnings (YYYY-MM-DD); empty means the real date (core.dates.today).
 QINGFENG_TODAY = os.environ.get("QINGFENG_TODAY", "")
 QINGFENG_IMPORT_MAX_BYTES = int(os.environ.get("QINGFENG_IMPORT_MAX_BYTES", 200 * 1024 * 1024))

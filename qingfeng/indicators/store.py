@@ -90,6 +90,17 @@ def own_rows_for(org: Organization, span) -> Rows:
 
 # ---- writing ---------------------------------------------------------------------------
 
+# Told which rolled-up cells a write changed — the (org_id, grain, day, metric, d1, d2, d3) keys — or None when
+# every cell may have (a rebuild). qingfeng.federation keeps its published copy of the facts by it (issue 22):
+# whatever replaces upsert_add or the rebuild must keep telling.
+cell_listeners: list = []
+
+
+def tell(keys) -> None:
+    for listener in cell_listeners:
+        listener(keys)
+
+
 def table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -125,6 +136,7 @@ def upsert_add(cells: dict[tuple, list[int]]) -> None:
     params = [(*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1]]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+    tell(cells.keys())
 
 
 def insert_own(rows: Rows, chunk: int = 20000) -> None:
@@ -315,6 +327,7 @@ def rebuild_facts() -> None:
         # not at autovacuum's leisure — estimates off by a hundredfold picked hash joins over whole tables.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    tell(None)
 
 
 @transaction.atomic
@@ -340,6 +353,7 @@ def refresh_compliance() -> None:
     st.windows_from, st.windows_to = (span[0], span[1]) if span else (None, None)
     st.built_at = timezone.now()
     st.save()
+    tell(None)
 
 
 # ---- reading ---------------------------------------------------------------------------
