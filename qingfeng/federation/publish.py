@@ -16,6 +16,8 @@ ships them to the province with that commit. Nothing is done on a database that 
 # ruff: noqa: S608 — SQL here is built from our own table names (model metadata); values are bound parameters.
 from __future__ import annotations
 
+import os
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,11 +49,11 @@ def roots() -> list[Organization]:
 
 
 def own_city() -> City | None:
-    """This database's own published city, when it publishes (a city on PostgreSQL that ran `publish`)."""
-    if connection.vendor != "postgresql" or tier() != "city":
+    """This database's own published city, when it publishes: a city on PostgreSQL, holding the shared key
+    (without it nothing is asked of the database), that ran `publish`."""
+    if connection.vendor != "postgresql" or tier() != "city" or not os.environ.get(items.KEY_ENV):
         return None
-    codes = [o.code for o in roots()]
-    return City.objects.filter(code__in=codes).first() if codes else None
+    return City.objects.filter(code__in=Organization.objects.filter(parent__isnull=True).values("code")).first()
 
 
 def published_orgs(city: City) -> dict[int, Organization]:
