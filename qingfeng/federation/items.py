@@ -155,7 +155,7 @@ STAGES = ("申请人", "入党积极分子", "发展对象", "预备党员")  # 
 
 def candidate_stages(applied, activist, candidate, vote, approved) -> list[tuple[str, dt.date | None, dt.date | None]]:
     """(stage, from, until) pieces of a candidacy, as membership.indicators._stage_at_q decides a stage on a day."""
-    pieces = [(STAGES[0], None, activist)]
+    pieces: list[tuple[str, dt.date | None, dt.date | None]] = [(STAGES[0], None, activist)]
     if activist is not None:
         pieces.append((STAGES[1], activist, candidate))
     if candidate is not None:

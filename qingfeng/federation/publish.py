@@ -308,7 +308,7 @@ def publish(depth: int = 1, url: str | None = None, root_code: str | None = None
         sync_facts(pub)
         sync_items(pub)
         create_publication()
-    counts = {model._meta.model_name: model.objects.filter(**({"code": city.code} if model is City else {"city": city.code})).count()
+    counts = {str(model._meta.model_name): model.objects.filter(**({"code": city.code} if model is City else {"city": city.code})).count()
               for model in PUBLISHED}
     return counts
 
