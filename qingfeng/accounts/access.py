@@ -9,17 +9,25 @@ never reveals that a record exists; a permitted read of an object one may not ch
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
 from qingfeng.accounts.models import Role, User
-from qingfeng.orgs.models import Organization
+from qingfeng.orgs.models import Organization, OrganizationQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingfeng.orgs.models import Election
+    from qingfeng.people.models import Person, PersonQuerySet
 
 M = TypeVar("M", bound=models.Model)
+QS = TypeVar("QS", bound=models.QuerySet[Any])  # a model's own QuerySet class, kept through the filter
 
 # Roles that may write each kind of ledger. Reads follow the subtree alone.
 WRITERS_PARTY_WORK = {Role.ADMIN, Role.ORGANIZATION, Role.CLERK}
@@ -28,7 +36,7 @@ WRITERS_DISCIPLINE = {Role.ADMIN, Role.DISCIPLINE}
 WRITERS_SUPERVISION = {Role.ADMIN, Role.ORGANIZATION, Role.DISCIPLINE, Role.CLERK}
 
 
-def scope_root(user: User) -> Organization | None:
+def scope_root(user: User | AnonymousUser) -> Organization | None:
     """The organization whose subtree the user sees; None means the whole platform."""
     if not user.is_authenticated:
         raise Http404
@@ -41,7 +49,7 @@ def scope_root(user: User) -> Organization | None:
     return user.org
 
 
-def scope_filter(user: User, org_field: str = "org") -> Q:
+def scope_filter(user: User | AnonymousUser, org_field: str = "org") -> Q:
     """A Q restricting `org_field` (a ForeignKey to Organization) to the user's subtree."""
     root = scope_root(user)
     if root is None:
@@ -50,17 +58,17 @@ def scope_filter(user: User, org_field: str = "org") -> Q:
     return Q(**{prefix: root.path})
 
 
-def visible(qs: models.QuerySet[M], user: User, org_field: str = "org") -> models.QuerySet[M]:
+def visible(qs: QS, user: User, org_field: str = "org") -> QS:
     return qs.filter(scope_filter(user, org_field))
 
 
-def can_write(user: User, writers: set[str]) -> bool:
+def can_write(user: User, writers: Collection[str]) -> bool:
     if user.is_superuser:
         return True
     return user.role in writers
 
 
-def require_write(user: User, writers: set[str]) -> None:
+def require_write(user: User, writers: Collection[str]) -> None:
     if not can_write(user, writers):
         raise PermissionDenied
 
@@ -70,16 +78,16 @@ def org_in_scope(user: User, org: Organization) -> bool:
     return root is None or org.path.startswith(root.path)
 
 
-def get_in_scope(qs: models.QuerySet[M], user: User, org_field: str, **lookup) -> M:
+def get_in_scope(qs: models.QuerySet[M], user: User, org_field: str, **lookup: Any) -> M:
     try:
         return visible(qs, user, org_field).get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
 
 
 # ---- organizations ---------------------------------------------------------------------
 
-def visible_orgs(user: User):
+def visible_orgs(user: User) -> OrganizationQuerySet:
     return visible(Organization.objects.all(), user, org_field="")
 
 
@@ -104,7 +112,7 @@ def reach_people_through(org_lookup: str) -> None:
         PERSON_REACH.append(org_lookup)
 
 
-def visible_people(user: User):
+def visible_people(user: User) -> PersonQuerySet:
     """A member where their current relation is; a person without one (a non-member lecturer, dispatched cadre or
     applicant) through the rosters, assignments and candidacies of the user's subtree. Being named on a roster, an
     assignment or a candidacy never makes a member of another subtree visible (nor their numbers unmaskable)."""
@@ -121,7 +129,7 @@ def visible_people(user: User):
     return Person.objects.filter(Q(org__path__startswith=root.path) | Q(org__isnull=True) & through).distinct()
 
 
-def get_person_for_user(user: User, pk: int | str, write: bool = False):
+def get_person_for_user(user: User, pk: int | str, write: bool = False) -> Person:
     from qingfeng.people.models import Person
 
     try:
@@ -139,7 +147,7 @@ def get_person_for_user(user: User, pk: int | str, write: bool = False):
 # ---- grassroots ------------------------------------------------------------------------
 
 
-def get_election_for_user(user: User, pk: int | str, write: bool = False):
+def get_election_for_user(user: User, pk: int | str, write: bool = False) -> Election:
     from qingfeng.orgs.models import Election
 
     obj = get_in_scope(Election.objects.select_related("org"), user, "org", pk=pk)
@@ -153,7 +161,7 @@ def get_election_for_user(user: User, pk: int | str, write: bool = False):
 
 # ---- discipline (restricted; the records' access is qingfeng.discipline.access) -----------------------------------------------------------
 
-def require_discipline(user: User) -> None:
+def require_discipline(user: User | AnonymousUser) -> None:
     """Outside the discipline roles, restricted records do not exist (404)."""
     if not user.is_authenticated or not user.sees_discipline:
         raise Http404
@@ -166,5 +174,5 @@ def require_discipline(user: User) -> None:
 UNMASKERS = {Role.ADMIN, Role.ORGANIZATION, Role.CLERK, Role.DISCIPLINE}
 
 
-def can_unmask(user: User) -> bool:
+def can_unmask(user: User | AnonymousUser) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in UNMASKERS)

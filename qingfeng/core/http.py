@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -18,3 +19,11 @@ class HtmxRequest(HttpRequest):
 
 class AuthedRequest(HtmxRequest):
     user: User
+
+
+def signed_in(request: HttpRequest) -> User:
+    """request.user where only a signed-in user can be (the admin's pages, a view behind login_required)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qingfeng.core import changes
 from qingfeng.orgs.models import PATH_SEP, Election, Organization
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 
 def set_path(org: Organization) -> None:
@@ -33,10 +40,12 @@ def save_organization(org: Organization) -> Organization:
 
 def check_parent(org: Organization, old_path: str | None = None) -> None:
     """A tree has no cycles: an organization cannot sit under itself or one of its own descendants."""
-    if org.parent_id is None:
+    parent = org.parent
+    if parent is None:
         return
-    old_path = old_path or (org.pk and Organization.objects.filter(pk=org.pk).values_list("path", flat=True).first())
-    if old_path and (org.parent_id == org.pk or org.parent.path.startswith(old_path)):
+    if not old_path and org.pk:
+        old_path = Organization.objects.filter(pk=org.pk).values_list("path", flat=True).first()
+    if old_path and (parent.pk == org.pk or parent.path.startswith(old_path)):
         raise ValidationError(_("上级组织不能是本组织或其下级组织。"), code="cycle")
 
 
@@ -49,7 +58,7 @@ def rewrite_subtree(old_prefix: str, new_prefix: str) -> None:
 
 
 @transaction.atomic
-def record_election(org: Organization, held_on, term_years: int) -> Election:
+def record_election(org: Organization, held_on: dt.date, term_years: int) -> Election:
     """An election (换届); the latest one is the organization's current term."""
     election, _created = Election.objects.update_or_create(org=org, held_on=held_on, defaults={"term_years": term_years})
     latest = org.elections.order_by("-held_on").first()
@@ -75,22 +84,22 @@ def parse_village_tags(text: str) -> list[str]:
 
 
 @transaction.atomic
-def set_village_tags(org: Organization, tags, *, user=None) -> list[str]:
+def set_village_tags(org: Organization, tags: Iterable[str], *, user: User | None = None) -> list[str]:
     """Give the organization exactly these 村情 tags (no history: they describe it as a whole); one audit row on
     the organization says what they were and are."""
     from qingfeng.audit.context import acting_as
     from qingfeng.audit.models import record
     from qingfeng.orgs.models import VillageTag, VillageTagChoice
 
-    tags = set(tags)
-    if tags - set(VillageTagChoice.values):
+    wanted = set(tags)
+    if wanted - set(VillageTagChoice.values):
         raise ValidationError({"village_tags": [_("村情不在可选范围内。")]})
     current = set(VillageTag.objects.filter(org=org).values_list("tag", flat=True))
-    ordered = [t for t in VillageTagChoice.values if t in tags]
-    if current == tags:
+    ordered = [t for t in VillageTagChoice.values if t in wanted]
+    if current == wanted:
         return ordered
     with acting_as(user):
-        VillageTag.objects.filter(org=org).exclude(tag__in=tags).delete()
+        VillageTag.objects.filter(org=org).exclude(tag__in=wanted).delete()
         VillageTag.objects.bulk_create([VillageTag(org=org, tag=t) for t in ordered if t not in current])
         record(user, "update", org, before={"村情": "、".join(t for t in VillageTagChoice.values if t in current)},
                after={"村情": "、".join(ordered)})

@@ -47,7 +47,7 @@ class Level(models.TextChoices):  # 层级
 PATH_SEP = "/"
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(models.QuerySet["Organization"]):
     def within(self, org: Organization) -> OrganizationQuerySet:
         """The organization and all its descendants: one indexed prefix condition."""
         return self.filter(path__startswith=org.path)
@@ -90,6 +90,10 @@ class Organization(models.Model):  # 党组织
 
     objects = OrganizationQuerySet.as_manager()
 
+    # Set on the nodes of the tree pages by orgs.views.with_counts.
+    n_children: int
+    n_members: int
+
     class Meta:
         verbose_name = _("党组织")
         verbose_name_plural = _("党组织")
@@ -126,7 +130,7 @@ class Organization(models.Model):  # 党组织
         return add_years(self.term_started_on, self.term_years)
 
     def compute_path(self) -> str:
-        base = self.parent.path if self.parent_id else PATH_SEP
+        base = self.parent.path if self.parent is not None else PATH_SEP
         return f"{base}{self.code}{PATH_SEP}"
 
 

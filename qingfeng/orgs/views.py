@@ -6,18 +6,23 @@ import datetime as dt
 from collections import defaultdict
 from functools import reduce
 from operator import or_
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from qingfeng.accounts.access import get_org_for_user, org_in_scope, scope_root, visible_orgs
 from qingfeng.core import dates
+from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 SEARCH_LIMIT = 50
 OPTIONS_LIMIT = 20
@@ -52,7 +57,7 @@ def with_counts(orgs: list[Organization], today: dt.date, within: Organization |
     return orgs
 
 
-def _roots(user) -> list[Organization]:
+def _roots(user: User) -> list[Organization]:
     root = scope_root(user)
     if root is None:
         return list(Organization.objects.filter(parent__isnull=True))
@@ -61,7 +66,7 @@ def _roots(user) -> list[Organization]:
 
 @login_required
 @require_GET
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthedRequest) -> HttpResponse:
     """The tree from the user's scope down; children load on expand; `q` searches by name or code."""
     today = dates.today()
     q = request.GET.get("q", "").strip()
@@ -77,7 +82,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def children(request: HttpRequest, code: str) -> HttpResponse:
+def children(request: AuthedRequest, code: str) -> HttpResponse:
     """The standing sub-organizations of one node, as list items (the htmx fragment of an expand)."""
     today = dates.today()
     org = get_org_for_user(request.user, code)
@@ -87,14 +92,14 @@ def children(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def options(request: HttpRequest) -> HttpResponse:
+def options(request: AuthedRequest) -> HttpResponse:
     """<option>s of organizations in scope matching `q` (or any other single parameter, so that an input
     named after its form field can ask): feeds the <datalist> of code pickers."""
     q = request.GET.get("q")
     if q is None:
-        q = next((v for k, v in request.GET.items() if k != "page"), "")
+        q = next((request.GET[k] for k in request.GET if k != "page"), "")
     q = q.strip()
-    found = []
+    found: list[Organization] = []
     if q:
         found = list(visible_orgs(request.user).active_on(dates.today()).search(q)[:OPTIONS_LIMIT])
     return render(request, "orgs/_options.html", {"options": found})
@@ -102,7 +107,7 @@ def options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, code: str) -> HttpResponse:
+def detail(request: AuthedRequest, code: str) -> HttpResponse:
     today = dates.today()
     org = get_org_for_user(request.user, code)
     # Breadcrumbs stop at the user's scope: what lies above is not theirs to browse.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,9 +13,12 @@ from qingfeng.core import changes, dates
 from qingfeng.orgs.models import Organization
 from qingfeng.people.models import EndReason, Person, Relation, RelationVia
 
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
 
 @transaction.atomic
-def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: str = "", user=None,
+def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: str = "", user: User | None = None,
                     channel: str | None = None) -> Relation:
     """Move a member's organizational relation (组织关系转接) to another organization of the platform.
 
@@ -62,7 +66,8 @@ def person_problem(person: Person) -> str | None:
         return problem
     if person.birth_date and id_birth_date(person.id_number) != person.birth_date:
         return _("出生日期与公民身份号码不一致。")
-    if person.org_id and person.org.dissolved_on and person.org.dissolved_on <= dates.today():
+    org = person.org
+    if org is not None and org.dissolved_on and org.dissolved_on <= dates.today():
         return _("不能把人员放入已撤销的党组织。")
     if person.full_on and person.admitted_on and person.full_on <= person.admitted_on:
         return _("转正日期必须晚于入党日期。")
@@ -70,7 +75,7 @@ def person_problem(person: Person) -> str | None:
 
 
 @transaction.atomic
-def register_person(person: Person, *, user=None, channel: str | None = None) -> Person:
+def register_person(person: Person, *, user: User | None = None, channel: str | None = None) -> Person:
     """Save a new person; a member placed in an organization gets the opening relation row (转入, from
     outside the platform) dated from admission — the history starts where the platform learns of them."""
     if person.pk:
@@ -79,12 +84,13 @@ def register_person(person: Person, *, user=None, channel: str | None = None) ->
     if problem:
         raise ValidationError(problem)
     person.save()
-    if person.org_id:
+    org = person.org
+    if org is not None:
         start = person.admitted_on
-        if start and person.org.established_on and start < person.org.established_on:
-            start = person.org.established_on
-        relation = Relation.objects.create(person=person, org=person.org, start_on=start, via=RelationVia.TRANSFER_IN)
-        changes.record(orgs=[person.org_id], people=[person.pk], days=[start])
+        if start and org.established_on and start < org.established_on:
+            start = org.established_on
+        relation = Relation.objects.create(person=person, org=org, start_on=start, via=RelationVia.TRANSFER_IN)
+        changes.record(orgs=[org.pk], people=[person.pk], days=[start])
         if channel is not None:
             from qingfeng.core.entries import log_entries
 

@@ -5,18 +5,22 @@ history stays whole; relation and cadre-level rows are history and read-only her
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
 from qingfeng.core import changes
-from qingfeng.core.admin import ScopedAdmin
+from qingfeng.core.admin import M, ScopedAdmin
+from qingfeng.core.http import signed_in
 from qingfeng.core.models import Source
 from qingfeng.orgs.admin import ScopedChoicesMixin
 from qingfeng.people.actions import person_problem, register_person
 from qingfeng.people.models import CadreLevelRecord, Person, Relation
 
 
-class RelationInline(admin.TabularInline):
+class RelationInline(admin.TabularInline[Relation, Person]):
     model = Relation
     fk_name = "person"
     fields = ("org", "start_on", "end_on", "via", "from_org", "end_reason", "note")
@@ -24,21 +28,22 @@ class RelationInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         return False
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(forms.ModelForm[Person]):
     class Meta:
         model = Person
         fields = ("name", "id_number", "gender", "birth_date", "ethnicity", "education", "phone", "post", "category",
                   "admitted_on", "full_on", "admitting_org", "org", "cadre_level")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not self.errors:
             candidate = Person(**{k: v for k, v in data.items() if k in self.Meta.fields})
             problem = person_problem(candidate)
@@ -48,7 +53,7 @@ class PersonForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedChoicesMixin, ScopedAdmin):
+class PersonAdmin(ScopedChoicesMixin[Person], ScopedAdmin[Person]):
     form = PersonForm
     list_display = ("name", "masked_id", "gender", "category", "admitted_on", "org", "cadre_level")
     list_filter = ("category", "cadre_level", "gender", "education")
@@ -58,35 +63,35 @@ class PersonAdmin(ScopedChoicesMixin, ScopedAdmin):
     inlines = (RelationInline,)
 
     @admin.display(description=Person._meta.get_field("id_number").verbose_name)
-    def masked_id(self, obj):
+    def masked_id(self, obj: Person) -> str:
         return obj.masked_id
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> tuple[str, ...]:
         # Once a person exists, their organization moves only by a transfer, which keeps history.
         return ("org", "created_at", "updated_at") if obj else ("created_at", "updated_at")
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Person, form: forms.ModelForm[Person], change: bool) -> None:
         if change:
             obj.save()
             if {"admitted_on", "full_on", "category", "cadre_level"} & set(form.changed_data):
                 # membership counts ("mem"), dues ("paid") and lapses ("lapse") follow these dates
                 changes.record(people=[obj.pk])
         else:
-            register_person(obj, user=request.user, channel=Source.PAGE)
+            register_person(obj, user=signed_in(request), channel=Source.PAGE)
 
 
-class HistoryAdmin(ScopedAdmin):
+class HistoryAdmin(ScopedAdmin[M]):
     """Append-only history: readable in scope, written only by actions."""
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
         return False
 
 
 @admin.register(Relation)
-class RelationAdmin(HistoryAdmin):
+class RelationAdmin(HistoryAdmin[Relation]):
     list_display = ("person", "org", "start_on", "end_on", "via", "end_reason")
     list_filter = ("via", "end_reason")
     search_fields = ("person__name", "^org__code")
@@ -95,7 +100,7 @@ class RelationAdmin(HistoryAdmin):
 
 
 @admin.register(CadreLevelRecord)
-class CadreLevelRecordAdmin(HistoryAdmin):
+class CadreLevelRecordAdmin(HistoryAdmin[CadreLevelRecord]):
     org_field = "person__org"
     list_display = ("person", "level", "since")
     list_filter = ("level",)

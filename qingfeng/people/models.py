@@ -39,7 +39,7 @@ class CadreLevel(models.TextChoices):  # 干部管理层级
     NONE = "无", _("无")
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(models.QuerySet["Person"]):
     def members(self) -> PersonQuerySet:
         return self.filter(admitted_on__isnull=False)
 
@@ -132,7 +132,7 @@ class EndReason(models.TextChoices):
     CORRECTION = "更正", _("更正")
 
 
-class RelationQuerySet(models.QuerySet):
+class RelationQuerySet(models.QuerySet["Relation"]):
     def holding_on(self, day: dt.date) -> RelationQuerySet:
         return self.filter(Q(start_on__isnull=True) | Q(start_on__lte=day)).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
 
