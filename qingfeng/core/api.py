@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from pydantic import BeforeValidator, WithJsonSchema, create_model
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+M = TypeVar("M", bound=Model)
 
 
-def _iso_day(value):
+def _iso_day(value: object) -> dt.date:
     """Only YYYY-MM-DD (what the CLI takes), not pydantic's lax numbers-as-timestamps."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -38,17 +41,18 @@ class PageIn(Schema):
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     return create_model(
         name, __base__=Schema,
-        count=(int, ...), page=(int, ...), page_size=(int, ...), pages=(int, ...), results=(list[item], ...),
+        count=(int, ...), page=(int, ...), page_size=(int, ...), pages=(int, ...),
+        results=(list[item], ...),  # type: ignore[valid-type]  # the item schema is a value here: one model per list
     )
 
 
-def paginate(queryset, paging: PageIn, transform=None) -> dict:
+def paginate(queryset: QuerySet[M], paging: PageIn,
+             transform: Callable[[list[M]], Sequence[object]] | None = None) -> dict[str, Any]:
     """One page of an ordered queryset; `transform` maps the page's objects to rows when needed."""
     count = queryset.count()
     start = (paging.page - 1) * paging.page_size
-    rows = list(queryset[start:start + paging.page_size]) if start < count else []
-    if transform is not None:
-        rows = transform(rows)
+    page = list(queryset[start:start + paging.page_size]) if start < count else []
+    rows: Sequence[object] = transform(page) if transform is not None else page
     return {
         "count": count, "page": paging.page, "page_size": paging.page_size,
         "pages": math.ceil(count / paging.page_size) if count else 0, "results": rows,
