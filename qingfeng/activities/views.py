@@ -76,7 +76,8 @@ def activity_list(request):
         extra_actions.insert(0, (_("组织生活日历"), reverse("activities:calendar", args=[request.user.org.code])))
     listing = Listing(
         title=_("活动"),
-        columns=[Column(_("日期")), Column(_("活动类型")), Column(_("主题")), Column(_("组织")), Column(_("出席"), "text-end")],
+        columns=[Column(_("日期")), Column(_("活动类型")), Column(_("主题"), phone="title"), Column(_("组织")),
+                 Column(_("出席"), "text-end")],
         row=lambda a: [a.date.isoformat(), a.type.name,
                        Cell(a.topic, url=reverse("activities:detail", args=[a.code])),
                        a.org.name, Cell(f"{a.present}/{a.listed}" if a.listed else "", css="text-end qf-num")],
@@ -303,8 +304,8 @@ def team_list(request):
     can_write = access.can_write(request.user, access.WRITERS_STUDY)
     listing = Listing(
         title=_("宣讲小分队"),
-        columns=[Column(_("小分队编码")), Column(_("名称")), Column(_("组织")), Column(_("成立日期")),
-                 Column(_("在队宣讲员"), "text-end"), Column(_("状态"))],
+        columns=[Column(_("小分队编码"), phone="hide"), Column(_("名称"), phone="title"), Column(_("组织")), Column(_("成立日期")),
+                 Column(_("在队宣讲员"), "text-end"), Column(_("状态"), phone="status")],
         row=lambda t: [t.code, Cell(t.name, url=reverse("activities:team_detail", args=[t.code])), t.org.name,
                        t.established_on or "", Cell(t.lecturers, css="text-end qf-num"),
                        Cell(_("已撤销"), badge="secondary") if t.dissolved_on else Cell(_("在册"), badge="green")],

@@ -47,8 +47,8 @@ def form_list(request):
         qs = within_code(qs, request.user, data["org"])
     listing = Listing(
         title=_("报表目录"),
-        columns=[Column(_("报表编号")), Column(_("报表名称")), Column(_("主管组织")), Column(_("启用日期")),
-                 Column(_("停用日期")), Column(_("状态"))],
+        columns=[Column(_("报表编号")), Column(_("报表名称"), phone="title"), Column(_("主管组织")), Column(_("启用日期")),
+                 Column(_("停用日期")), Column(_("状态"), phone="status")],
         row=lambda f: [f.code, Cell(f.name, url=reverse("burden:detail", args=[f.code])), f.org.name,
                        f.enabled_on.isoformat(), f.retired_on or "",
                        Cell(f.get_retire_reason_display() or _("已停用"), badge="secondary") if f.retired_on and f.retired_on <= day

@@ -157,6 +157,7 @@ def history_of(obj: Model) -> list[HistoryRow]:
 class Column:
     label: str
     css: str = ""
+    phone: str = ""  # on a phone's card: "title", "status", "action", "hide" — or a labelled fact ("")
 
 
 @dataclass
@@ -165,6 +166,7 @@ class Cell:
     url: str = ""
     css: str = ""
     badge: str = ""  # a Tabler colour: the cell renders as a badge
+    label: str = ""  # the column's name, shown beside the value on a phone's card
 
 
 @dataclass
@@ -201,6 +203,10 @@ def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing[M]
     rows = []
     for obj in page.object_list:
         cells = [c if isinstance(c, Cell) else Cell(text=c) for c in listing.row(obj)]
+        for cell, column in zip(cells, listing.columns, strict=False):
+            cell.label = column.label
+            if column.phone:
+                cell.css = f"{cell.css} qf-{'phone-hide' if column.phone == 'hide' else column.phone}".strip()
         rows.append({"cells": cells, "css": listing.row_css(obj) if listing.row_css else ""})
     params = request.GET.copy()
     params.pop("page", None)

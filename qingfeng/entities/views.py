@@ -56,8 +56,8 @@ def entity_list(request):
         qs = within_code(qs, request.user, data["org"])
     listing = Listing(
         title=_("两新组织"),
-        columns=[Column(_("统一社会信用代码")), Column(_("名称")), Column(_("类型")), Column(_("属地党组织")),
-                 Column(_("党员人数"), "text-end"), Column(_("覆盖方式"))],
+        columns=[Column(_("统一社会信用代码"), phone="hide"), Column(_("名称"), phone="title"), Column(_("类型")),
+                 Column(_("属地党组织")), Column(_("党员人数"), "text-end"), Column(_("覆盖方式"), phone="status")],
         row=lambda e: [e.credit_code, Cell(e.name, url=reverse("entities:detail", args=[e.credit_code])), e.get_type_display(),
                        e.org.name, Cell(e.member_count, css="text-end qf-num"),
                        Cell(_("已注销"), badge="secondary") if e.deregistered_on else _coverage_badge(e.coverage)],

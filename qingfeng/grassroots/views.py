@@ -67,8 +67,8 @@ def assignment_list(request):
         qs = within_code(qs, request.user, data["org"])
     listing = Listing(
         title=_("选派干部"),
-        columns=[Column(_("姓名")), Column(_("岗位")), Column(_("派驻组织")), Column(_("队伍")), Column(_("开始日期")),
-                 Column(_("结束日期")), Column(_("状态"))],
+        columns=[Column(_("姓名"), phone="title"), Column(_("岗位")), Column(_("派驻组织")), Column(_("队伍")), Column(_("开始日期")),
+                 Column(_("结束日期")), Column(_("状态"), phone="status")],
         row=lambda a: [Cell(a.person.name, url=reverse("grassroots:assignment_detail", args=[a.pk])), a.get_role_display(),
                        a.org.name, a.team, a.start_on.isoformat(), a.end_on or "",
                        Cell(a.get_end_reason_display() or _("已结束"), badge="secondary") if a.end_on else Cell(_("在岗"), badge="green")],
@@ -139,7 +139,8 @@ def weak_case_list(request):
         qs = within_code(qs, request.user, data["org"])
     listing = Listing(
         title=_("软弱涣散党组织整顿"),
-        columns=[Column(_("党组织")), Column(_("认定日期")), Column(_("主要问题")), Column(_("整顿完成日期")), Column(_("状态"))],
+        columns=[Column(_("党组织"), phone="title"), Column(_("认定日期")), Column(_("主要问题")), Column(_("整顿完成日期")),
+                 Column(_("状态"), phone="status")],
         row=lambda c: [Cell(c.org.name, url=reverse("grassroots:weak_case_detail", args=[c.pk])),
                        c.identified_on.isoformat(), c.problems[:60], c.rectified_on or "",
                        Cell(_("已完成整顿"), badge="green") if c.rectified_on else Cell(_("整顿中"), badge="orange")],
@@ -217,7 +218,8 @@ def election_list(request):
 
     listing = Listing(
         title=_("换届与任期"),
-        columns=[Column(_("党组织")), Column(_("选举日期")), Column(_("任期年限")), Column(_("任期届满")), Column(_("状态"))],
+        columns=[Column(_("党组织"), phone="title"), Column(_("选举日期")), Column(_("任期年限")), Column(_("任期届满")),
+                 Column(_("状态"), phone="status")],
         row=lambda e: [Cell(e.org.name, url=reverse("grassroots:election_detail", args=[e.pk])), e.held_on.isoformat(),
                        e.term_years, e.term_ends_on.isoformat(), status(e)],
         filters=form if form.is_bound else ElectionFilter(), sheet="换届",

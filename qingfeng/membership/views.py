@@ -24,7 +24,7 @@ from qingfeng.accounts.access import (
     scope_root,
 )
 from qingfeng.core import dates
-from qingfeng.core.dates import add_months, month_start
+from qingfeng.core.dates import add_months, month_end, month_start
 from qingfeng.core.ledger import people_in_reach, persons_not_found
 from qingfeng.core.lists import paginate
 from qingfeng.membership import actions, rules
@@ -320,6 +320,8 @@ def dues(request: HttpRequest, code: str) -> HttpResponse:
         "page": page, "query": query, "totals": totals, "year_total": year_totals["fen"] or 0,
         "member_count": members.count(), "children": children,
         "can_write": can_write(request.user, WRITERS_PARTY_WORK),
+        # a payment is recorded on the day it is made: today, or the month's last day for a month already past
+        "today": _today(), "pay_day": min(_today(), month_end(month)),
     })
 
 

@@ -79,7 +79,9 @@ def finding_list(request):
 
     def row(f):
         late = is_overdue(f, day)
-        return [Cell(f.code, url=reverse("supervision:detail", args=[f.code])), f.get_source_display(), f.org.name,
+        url = reverse("supervision:detail", args=[f.code])
+        text = f.description if len(f.description) <= 40 else f"{f.description[:39]}…"
+        return [Cell(f.code, url=url), Cell(text, url=url), f.get_source_display(), f.org.name,
                 f.found_on.isoformat(), Cell(f.deadline.isoformat(), css="text-danger fw-bold" if late else ""),
                 Cell(f.get_status_display(), badge=STATUS_BADGE.get(f.status, "secondary")),
                 Cell(_("逾期"), badge="red") if late else ""]
@@ -87,8 +89,8 @@ def finding_list(request):
     can_write = access.can_write(request.user, access.WRITERS_SUPERVISION)
     listing = Listing(
         title=_("问题整改"),
-        columns=[Column(_("问题编号")), Column(_("来源")), Column(_("责任组织")), Column(_("发现日期")),
-                 Column(_("整改期限")), Column(_("状态")), Column("")],
+        columns=[Column(_("问题编号")), Column(_("问题描述"), phone="title"), Column(_("来源")), Column(_("责任组织")), Column(_("发现日期")),
+                 Column(_("整改期限")), Column(_("状态"), phone="status"), Column("", phone="status")],
         row=row, filters=form if form.is_bound else FindingFilter(), sheet="问题整改",
         create_url=reverse("supervision:create") if can_write else "", create_label=_("登记问题"),
         row_css=lambda f: "bg-red-lt" if is_overdue(f, day) else "",

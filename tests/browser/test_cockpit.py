@@ -63,8 +63,11 @@ def test_the_cockpit_on_a_phone(city, new_page, login, live_server):
     page.goto(f"{live_server.url}/cockpit/?{PERIOD}")
     page.wait_for_selector('[data-chart="compare"] canvas')
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390 + 1  # nothing wider than the screen: tables scroll inside their own box
+    assert width <= 390 + 1  # nothing wider than the screen: tables read as cards
     # The ranking's score opens the explanation of that score.
     page.locator("[data-ranking] [data-score]").first.click()
     page.wait_for_selector("[data-explanation]")
-    assert "贡献（分）" in page.inner_text("[data-explanation]")
+    # each figure of an indicator's card is named by its column
+    points = page.locator('[data-explanation] [data-indicator] td[data-label="贡献（分）"]').first
+    assert points.is_visible()
+    assert page.evaluate("el => getComputedStyle(el, '::before').content", points.element_handle()) == '"贡献（分）"'

@@ -88,7 +88,7 @@ def test_overdue_findings_are_highlighted_and_filterable(world, client_for):
            deadline=(today - dt.timedelta(days=10)).isoformat(), description="逾期的问题")
     record(client, world, description="未到期的问题")
     body = client.get(reverse("supervision:list"), {"overdue": "on"}).content.decode().split("data-ledger-table")[1]
-    assert "逾期的问题" not in body  # the list shows codes, not descriptions
+    assert "逾期的问题" in body and "未到期的问题" not in body  # each finding by its code and what it is
     overdue = Finding.objects.get(description="逾期的问题")
     fresh = Finding.objects.get(description="未到期的问题")
     assert overdue.code in body and fresh.code not in body and "bg-red-lt" in body

@@ -16,3 +16,27 @@ document.addEventListener("click", (event) => {
     window.print();
   }
 });
+// Tables read as cards on phones (app.css): each cell carries its column's name as data-label.
+function qfLabelCells(root) {
+  root.querySelectorAll("table.table:not(.qf-grid)").forEach((table) => {
+    const head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) return;
+    const names = [];
+    for (const th of head.cells) {
+      for (let i = 0; i < (th.colSpan || 1); i += 1) names.push(th.textContent.trim());
+    }
+    for (const body of table.tBodies) {
+      for (const row of body.rows) {
+        let column = 0;
+        for (const cell of row.cells) {
+          if (!cell.hasAttribute("data-label") && names[column] !== undefined && (cell.colSpan || 1) === 1) {
+            cell.setAttribute("data-label", names[column]);
+          }
+          column += cell.colSpan || 1;
+        }
+      }
+    }
+  });
+}
+qfLabelCells(document);
+document.addEventListener("htmx:load", () => qfLabelCells(document));
