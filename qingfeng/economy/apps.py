@@ -1,5 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EconomyConfig(AppConfig):
     name = "qingfeng.economy"
+    verbose_name = _("集体经济扶持")
+    url_prefix = "economy/"
+    api_router = "qingfeng.economy.api.router"
+    navigation = [("工作台账", "economy:list", _("集体经济扶持"), None)]

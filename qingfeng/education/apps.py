@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EducationConfig(AppConfig):
     name = "qingfeng.education"
+    verbose_name = _("学历提升")
+    url_prefix = "education/"
+    api_router = "qingfeng.education.api.router"
+    navigation = [("工作台账", "education:list", _("学历提升"), None)]
+
+    def ready(self):
+        from qingfeng.accounts.access import reach_people_through
+
+        reach_people_through("degree_studies__org")  # a cadre who is not a member is seen where they serve
