@@ -53,7 +53,11 @@ class Writer:
         self.maps = importer.maps
         self.maps["org"] = {code: ref.pk for code, ref in importer.orgs.items() if ref.pk}
         self.maps["person"] = {number: ref.pk for number, ref in importer.people.items()}
+        # What the import changed, announced in finish() so the facts refresh only these (issue 15).
         self.touched_orgs: set[int] = set()
+        self.touched_people: set[int] = set()
+        self.attended_activities: set[int] = set()
+        self.touched_teams: set[int] = set()
         self.user_id = self.user.pk if getattr(self.user, "is_authenticated", False) else None
 
     def step(self, label: str, n: int) -> tuple[str, int, int]:
@@ -105,10 +109,12 @@ class Writer:
                 self.maps["org"][org.code] = org.pk
                 self.imp.orgs[org.code].pk = org.pk
             created += objs
+            self.touched_orgs.update(org.pk for org in objs)
             yield self.step("党组织", len(objs))
         log_entries(created, IMPORT, self.user, org_attr="pk", at=self.now)
         if plan.update:
             pks = [pk for _v, pk, _c in plan.update]
+            self.touched_orgs.update(pks)
             current = Organization.objects.in_bulk(pks)
             plain = []
             for v, pk, changed in plan.update:
@@ -141,6 +147,7 @@ class Writer:
             return
             yield
         org_ids = {self.maps["org"][code] for code, _d in wanted}
+        self.touched_orgs.update(org_ids)
         existing = {}
         for chunk in _chunks(sorted(org_ids)):
             for e in Election.objects.filter(org_id__in=chunk):
@@ -216,6 +223,7 @@ class Writer:
             entry_table.insert([(org_id, now, label, pk, IMPORT, user_id) for pk, (org_id, _s, _l) in zip(pks, links, strict=True)])
             for pk, row in zip(pks, rows, strict=True):
                 person_map[row[0]] = pk
+            self.touched_people.update(pks)
             self.touched_orgs.update(link[0] for link in links)
             yield self.step("党员", len(chunk))
         for chunk in _chunks(plan.update):
@@ -224,6 +232,7 @@ class Writer:
             for r in Relation.objects.filter(person_id__in=list(current), end_on__isnull=True).order_by("start_on", "id"):
                 open_relations[r.person_id] = r
             people, closed, relations, levels = [], [], [], []
+            self.touched_people.update(current)
             for v, pk, _changed in chunk:
                 p = current[pk]
                 old_level = p.cadre_level
@@ -295,7 +304,9 @@ class Writer:
             resolvers = [(i, lookup.split("__", 1)[0], FK_MAPS.get(lookup.split("__", 1)[0])) for i, lookup in columns]
             maps = self.maps
             for chunk in _chunks(plan.create):
-                table.insert([tuple(maps[kind][v[i]] if kind else v[i] for i, _fk, kind in resolvers) for v in chunk])
+                values = [tuple(maps[kind][v[i]] if kind else v[i] for i, _fk, kind in resolvers) for v in chunk]
+                table.insert(values)
+                self.touch_refs(resolvers, values)
                 yield self.step(plan.sheet.name, len(chunk))
             plan = _Remaining(plan)
         for chunk in _chunks(plan.create):
@@ -316,6 +327,7 @@ class Writer:
                 for obj in objs:
                     self.maps[code_map][obj.code] = obj.pk
             self.after_create(plan, objs, chunk)
+            self.touch_objects(objs)
             if "org" in names:
                 log_entries(objs, IMPORT, self.user, at=self.now)
                 self.touched_orgs.update(o.org_id for o in objs)
@@ -338,9 +350,39 @@ class Writer:
             self.before_update(plan, current, chunk)
             extra = [a for a in ("updated_at", "status", "stage") if a in names]
             model.objects.bulk_update(objs, attrs + extra, batch_size=BATCH)
+            self.touch_objects(objs)
             if "org" in names:
                 self.touched_orgs.update(o.org_id for o in objs)
             yield self.step(plan.sheet.name, len(chunk))
+
+    def touch_refs(self, resolvers, values) -> None:
+        """Attendance written as tuples: its persons, and its activities (their organizations, in touch_attended)."""
+        for col, (_i, fk, _kind) in enumerate(resolvers):
+            if fk == "person":
+                self.touched_people.update(v[col] for v in values)
+            elif fk == "activity":
+                self.attended_activities.update(v[col] for v in values)
+
+    def touch_objects(self, objs) -> None:
+        """Persons named by records (their organizations' member-derived facts), and owners reached through a
+        team or an activity."""
+        for o in objs:
+            for attr in ("person_id", "contact_1_id", "introducer_1_id", "introducer_2_id"):
+                pk = getattr(o, attr, None)
+                if pk:
+                    self.touched_people.add(pk)
+            if getattr(o, "activity_id", None):
+                self.attended_activities.add(o.activity_id)
+            if getattr(o, "team_id", None):
+                self.touched_teams.add(o.team_id)
+
+    def touch_attended(self) -> None:
+        from qingfeng.activities.models import Activity, LectureTeam
+
+        for chunk in _chunks(sorted(self.attended_activities)):
+            self.touched_orgs.update(Activity.objects.filter(pk__in=chunk).values_list("org_id", flat=True))
+        for chunk in _chunks(sorted(self.touched_teams)):
+            self.touched_orgs.update(LectureTeam.objects.filter(pk__in=chunk).values_list("org_id", flat=True))
 
     def before_create(self, plan, obj, v) -> None:
         if plan.sheet.name == "发展党员":
@@ -413,7 +455,9 @@ class Writer:
     def finish(self) -> None:
         from qingfeng.audit.models import AuditAction, record
 
-        changes.record(everything=True)
+        self.touch_attended()
+        # Only what the file changed: the same incremental refresh a page write takes, in this transaction.
+        changes.record(orgs=self.touched_orgs, people=self.touched_people)
         summary = "；".join(f"{name} 新增{c['create']} 更新{c['update']} 未变{c['unchanged']}"
                            for name, c in self.imp.summary().items())
         record(self.user, AuditAction.IMPORT, model="imports", summary=summary[:300],

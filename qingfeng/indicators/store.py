@@ -182,8 +182,35 @@ class Tree:
         codes = [c for c in self.path.get(org_id, "").split(PATH_SEP) if c]
         return [self.by_code[c] for c in codes if c in self.by_code]
 
+    def is_branch(self, org_id: int) -> bool:
+        return self.kind.get(org_id) in REQUIREMENT_KINDS
 
-def roll_up(key: Key, n: int, total: int, tree: Tree, cells: dict) -> None:
+
+class StoredTree:
+    """Ancestors as the ancestor table holds them: the tree the rolled-up facts were built on (before a move)."""
+
+    def __init__(self, org_ids: Iterable[int]):
+        self.up: dict[int, list[int]] = defaultdict(list)
+        self.branch: dict[int, bool] = {}
+        for chunk in chunks(sorted(set(org_ids))):
+            for d, a, is_branch in OrgAncestor.objects.filter(descendant_id__in=chunk).values_list(
+                    "descendant_id", "ancestor_id", "ancestor_is_branch"):
+                self.up[d].append(a)
+                self.branch[a] = is_branch
+
+    def ancestors(self, org_id: int) -> list[int]:
+        return self.up.get(org_id, [])
+
+    def is_branch(self, org_id: int) -> bool:
+        return self.branch.get(org_id, False)
+
+
+def chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def roll_up(key: Key, n: int, total: int, tree: Tree | StoredTree, cells: dict) -> None:
     org_id, day, metric, d1, d2, d3 = key
     targets = tree.ancestors(org_id)
     if metric == "xfer" and d1:
@@ -191,7 +218,7 @@ def roll_up(key: Key, n: int, total: int, tree: Tree, cells: dict) -> None:
         targets = [a for a in targets if a not in excluded]
     for a in targets:
         if metric == "win":
-            if tree.kind.get(a) in REQUIREMENT_KINDS:
+            if tree.is_branch(a):
                 continue
             grains = (("w", day),)
         else:
@@ -202,18 +229,63 @@ def roll_up(key: Key, n: int, total: int, tree: Tree, cells: dict) -> None:
             cell[1] += total
 
 
+def wanted_ancestors(tree: Tree, org_id: int) -> set[tuple[int, bool]]:
+    return {(a, tree.is_branch(a)) for a in tree.ancestors(org_id)}
+
+
 def ancestors_current(org: Organization) -> bool:
-    """Whether the ancestor table agrees with the organization's path (adding it when it is new)."""
+    """Whether the ancestor table agrees with the organization's path and its ancestors' kinds (adding the rows
+    when the organization is new)."""
     tree = Tree.for_orgs([org.pk])
-    wanted = set(tree.ancestors(org.pk))
-    stored = set(OrgAncestor.objects.filter(descendant_id=org.pk).values_list("ancestor_id", flat=True))
+    wanted = wanted_ancestors(tree, org.pk)
+    stored = set(OrgAncestor.objects.filter(descendant_id=org.pk).values_list("ancestor_id", "ancestor_is_branch"))
     if stored == wanted:
         return True
     if not stored and not OwnFact.objects.filter(org_id=org.pk).exists():
-        OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=org.pk,
-                                                     ancestor_is_branch=tree.kind[a] in REQUIREMENT_KINDS) for a in wanted])
+        OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=org.pk, ancestor_is_branch=b)
+                                         for a, b in wanted])
         return True
     return False
+
+
+def move_subtrees(org_ids: Iterable[int]) -> None:
+    """Re-roll what organizations moved in the tree (or whose kind changed) contribute, with their subtrees.
+
+    A subtree moves whole, so the roll-ups inside it keep their values; what changes is which ancestors outside
+    it receive its rows. Its own rows (and the transfers into other organizations that came from it, rolled up
+    only to ancestors the sender does not share) are taken out of the ancestors the ancestor table still names
+    and added to those of the new paths, as one upsert of differences; then the ancestor table is rewritten
+    for the subtree. The cost follows the subtree, not the city."""
+    roots = list(Organization.objects.filter(pk__in=set(org_ids)).values_list("path", flat=True))
+    members: set[int] = set()
+    for path in roots:
+        members |= set(Organization.objects.filter(path__startswith=path).values_list("pk", flat=True))
+    if not members:
+        return
+    new_tree = Tree.for_orgs(members)
+    old_tree = StoredTree(members)
+    moved = {m for m in members if {(a, old_tree.is_branch(a)) for a in old_tree.ancestors(m)} != wanted_ancestors(new_tree, m)}
+    if not moved:
+        return
+    own_rows: list[tuple] = []
+    for chunk in chunks(sorted(moved)):
+        own_rows += OwnFact.objects.filter(org_id__in=chunk).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total")
+        own_rows += OwnFact.objects.filter(metric="xfer", d1__in=[str(m) for m in chunk]).exclude(
+            org_id__in=moved).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total")
+    senders = {int(r[3]) for r in own_rows if r[2] == "xfer" and r[3]}
+    involved = moved | {r[0] for r in own_rows} | senders
+    new_tree, old_tree = Tree.for_orgs(involved), StoredTree(involved)
+    cells: dict = {}
+    for r in own_rows:
+        roll_up(r[:6], -r[6], -r[7], old_tree, cells)
+        roll_up(r[:6], r[6], r[7], new_tree, cells)
+    upsert_add(cells)
+    for chunk in chunks(sorted({c[0] for c in cells})):
+        Fact.objects.filter(org_id__in=chunk, n=0, total=0).delete()
+    for chunk in chunks(sorted(moved)):
+        OrgAncestor.objects.filter(descendant_id__in=chunk).delete()
+    OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=m, ancestor_is_branch=b)
+                                     for m in moved for a, b in wanted_ancestors(new_tree, m)], batch_size=5000)
 
 
 def state() -> FactState | None:
@@ -232,8 +304,7 @@ def refresh(org_id: int, *days: dt.date) -> None:
     if org is None:
         return
     if not ancestors_current(org):
-        rebuild_facts()  # the organization moved in the tree: every roll-up under it changed
-        return
+        move_subtrees([org_id])  # moved in the tree (or its kind changed): re-roll its subtree first
     span = (st.windows_from, st.windows_to) if st.windows_from else None
     new = own_rows_for(org, span).data
     old: dict[Key, list[int]] = {}
@@ -258,6 +329,11 @@ def refresh(org_id: int, *days: dt.date) -> None:
                                  for k, v in new.items() if v[0] or v[1]], batch_size=5000)
 
 
+# Past this many organizations to refresh one by one, one full rebuild costs less (a refresh reads an
+# organization's records in a handful of queries; the rebuild reads every table once).
+REFRESH_LIMIT = 3000
+
+
 def apply(change) -> None:
     """The facts' subscription to qingfeng.core.changes: bring every fact a write touched up to date, inside the
     write's transaction. A bulk load (`everything`) builds them; otherwise nothing is done while they have never been
@@ -269,7 +345,14 @@ def apply(change) -> None:
         return
     if change.requirements:
         refresh_compliance()
-    orgs = set(change.orgs) | set(change.moved) | sources.organizations_of_people(change.people)
+    orgs = set(change.orgs) | set(change.moved)
+    for chunk in chunks(sorted(change.people)):
+        orgs |= sources.organizations_of_people(chunk)
+    if len(orgs) > REFRESH_LIMIT:
+        rebuild_facts()
+        return
+    if change.moved:
+        move_subtrees(change.moved)
     for org_id in sorted(orgs):
         refresh(org_id, *sorted(change.days))
 
@@ -282,7 +365,7 @@ def rebuild_facts() -> None:
     OrgAncestor.objects.all().delete()
     tree = Tree(Organization.objects.values_list("pk", "code", "path", "kind").iterator(chunk_size=20000))
     OrgAncestor.objects.bulk_create(
-        (OrgAncestor(ancestor_id=a, descendant_id=pk, ancestor_is_branch=tree.kind[a] in REQUIREMENT_KINDS)
+        (OrgAncestor(ancestor_id=a, descendant_id=pk, ancestor_is_branch=tree.is_branch(a))
          for pk in tree.path for a in tree.ancestors(pk)), batch_size=10000)
     own = table(OwnFact)
     with connection.cursor() as cursor:
