@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "qingfeng.audit"
 
-    def ready(self):
+    def ready(self) -> None:
         from qingfeng.audit import signals
 
         signals.connect()

@@ -5,16 +5,29 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-_request: contextvars.ContextVar = contextvars.ContextVar("qingfeng_audit_request", default=None)
-_actor: contextvars.ContextVar = contextvars.ContextVar("qingfeng_audit_actor", default=None)
+from django.http import HttpRequest, HttpResponseBase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingfeng.accounts.models import User
+
+_request: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar("qingfeng_audit_request", default=None)
+_actor: contextvars.ContextVar[User | AnonymousUser | None] = contextvars.ContextVar("qingfeng_audit_actor",
+                                                                                     default=None)
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None if request is not None else None
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    ip: str | None = request.META.get("REMOTE_ADDR") or None
+    return ip
 
 
-def current_actor():
+def current_actor() -> tuple[User | AnonymousUser | None, str | None]:
     """(user or None, ip or None) of the write in progress."""
     actor = _actor.get()
     if actor is not None:
@@ -22,12 +35,12 @@ def current_actor():
     request = _request.get()
     if request is None:
         return None, None
-    user = getattr(request, "user", None)
-    return (user if getattr(user, "is_authenticated", False) else None), client_ip(request)
+    user: User | AnonymousUser | None = getattr(request, "user", None)
+    return (user if user is not None and user.is_authenticated else None), client_ip(request)
 
 
 @contextlib.contextmanager
-def acting_as(user):
+def acting_as(user: User | AnonymousUser | None) -> Iterator[None]:
     """Attribute the writes inside the block to `user` (imports and other commands run as a user)."""
     token = _actor.set(user)
     try:
@@ -37,10 +50,10 @@ def acting_as(user):
 
 
 class AuditContextMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         token = _request.set(request)
         try:
             return self.get_response(request)

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.audit.models import AuditAction, AuditLog
+from qingfeng.audit.models import AuditAction, AuditLog, AuditLogQuerySet
 
 
 class AuditFilterForm(forms.Form):
@@ -17,14 +18,15 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             raise forms.ValidationError(_("开始日期不能晚于结束日期。"))
         return data
 
-    def filter(self, qs):
+    def filter(self, qs: AuditLogQuerySet) -> AuditLogQuerySet:
         data = self.cleaned_data
         if data.get("user"):
             qs = qs.filter(username=data["user"].strip())
@@ -40,5 +42,5 @@ class AuditFilterForm(forms.Form):
         return qs
 
 
-def model_choices():
+def model_choices() -> list[str]:
     return list(AuditLog.objects.order_by().values_list("model", flat=True).distinct()[:200])

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingfeng.accounts.models import User
 
 
 class AuditAction(models.TextChoices):
@@ -19,11 +27,11 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
 
 
-class AuditLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ARG002 — the log is append-only
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def update(self, **kwargs: Any) -> NoReturn:  # noqa: ARG002 — the log is append-only
         raise TypeError("audit log rows cannot be changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise TypeError("audit log rows cannot be deleted")
 
 
@@ -49,24 +57,25 @@ class AuditLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.model} {self.object_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("audit log rows cannot be changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError("audit log rows cannot be deleted")
 
 
-def record(user, action: str, obj=None, *, model: str = "", object_id: str = "", summary: str = "",
-           before=None, after=None, ip: str | None = None) -> AuditLog:
+def record(user: User | AnonymousUser | None, action: str, obj: models.Model | None = None, *, model: str = "",
+           object_id: str = "", summary: str = "", before: Mapping[str, object] | None = None,
+           after: Mapping[str, object] | None = None, ip: str | None = None) -> AuditLog:
     if obj is not None:
         model = model or obj._meta.label
         object_id = object_id or str(obj.pk)
         summary = summary or str(obj)[:300]
     return AuditLog.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
-        username=getattr(user, "username", "") or "",
+        user=user if user is not None and user.is_authenticated else None,
+        username=user.username if user is not None else "",
         action=action, model=model, object_id=object_id, summary=summary[:300],
         before=before, after=after, ip=ip,
     )

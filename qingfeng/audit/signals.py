@@ -9,9 +9,12 @@ Personal numbers are masked in the log and secrets never enter it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from qingfeng.audit.context import current_actor
@@ -21,10 +24,13 @@ from qingfeng.core.masking import mask_id, mask_phone
 EXCLUDED = {"audit.auditlog", "core.entry", "accounts.loginthrottle", "forms.filling", "forms.draft"}
 EXCLUDED_APPS = {"indicators"}  # facts are recomputed from audited records
 REDACTED = {"password", "secret", "key", "token", "token_hash", "digest"}
-MASKED = {"id_number": mask_id, "phone": mask_phone}
+MASKED: dict[str, Callable[[str], str]] = {"id_number": mask_id, "phone": mask_phone}
+# A row as the log shows it: field name → JSON value.
+Snapshot = dict[str, Any]
+BEFORE = "_audit_before"  # the row as stored, kept on the instance between pre_save and post_save
 
 
-def audited_models():
+def audited_models() -> Iterator[type[Model]]:
     for model in apps.get_models():
         meta = model._meta
         if not model.__module__.startswith("qingfeng."):
@@ -36,12 +42,13 @@ def audited_models():
         yield model
 
 
-def _jsonable(value):
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+def _jsonable(value: Mapping[str, object]) -> Snapshot:
+    out: Snapshot = json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return out
 
 
-def snapshot_values(model, values: dict) -> dict:
-    out = {}
+def snapshot_values(model: type[Model], values: Mapping[str, object]) -> Snapshot:
+    out: dict[str, object] = {}
     for field in model._meta.concrete_fields:
         if field.attname not in values:
             continue
@@ -56,31 +63,34 @@ def snapshot_values(model, values: dict) -> dict:
     return _jsonable(out)
 
 
-def snapshot(instance) -> dict:
+def snapshot(instance: Model) -> Snapshot:
     return snapshot_values(type(instance), {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields})
 
 
-def _before(sender, instance, raw=False, update_fields=None, **kwargs):
+def _before(sender: type[Model], instance: Model, raw: bool = False, update_fields: Iterable[str] | None = None,
+            **kwargs: object) -> None:
     if raw or instance._state.adding or instance.pk is None:
-        instance._audit_before = None
+        instance.__dict__[BEFORE] = None
         return
     attnames = [f.attname for f in sender._meta.concrete_fields]
     row = sender._base_manager.filter(pk=instance.pk).values(*attnames).first()
-    instance._audit_before = snapshot_values(sender, row) if row is not None else None
+    instance.__dict__[BEFORE] = snapshot_values(sender, row) if row is not None else None
 
 
-def _skip(sender, update_fields) -> bool:
+def _skip(sender: type[Model], update_fields: Iterable[str] | None) -> bool:
     # Django stamps last_login on every sign-in; the sign-in itself is logged as `login`.
     return sender._meta.label_lower == "accounts.user" and update_fields is not None and set(update_fields) == {"last_login"}
 
 
-def _after_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
+def _after_save(sender: type[Model], instance: Model, created: bool, raw: bool = False,
+                update_fields: Iterable[str] | None = None, **kwargs: object) -> None:
     from qingfeng.audit.models import record
 
     if raw or _skip(sender, update_fields):
         return
     after = snapshot(instance)
-    before = getattr(instance, "_audit_before", None)
+    before: Snapshot | None = instance.__dict__.get(BEFORE)
+    before_out: Snapshot | None
     if created or before is None:
         action, before_out, after_out = "create", None, after
     else:
@@ -94,7 +104,7 @@ def _after_save(sender, instance, created, raw=False, update_fields=None, **kwar
     record(user, action, instance, before=before_out, after=after_out, ip=ip)
 
 
-def _after_delete(sender, instance, **kwargs):
+def _after_delete(sender: type[Model], instance: Model, **kwargs: object) -> None:
     from qingfeng.audit.models import record
 
     user, ip = current_actor()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,20 +18,24 @@ from django.views.decorators.http import require_GET, require_POST
 from qingfeng.accounts.access import can_unmask, get_person_for_user
 from qingfeng.audit.context import client_ip
 from qingfeng.audit.forms import AuditFilterForm
-from qingfeng.audit.models import AuditAction, AuditLog, record
+from qingfeng.audit.models import AuditAction, AuditLog, AuditLogQuerySet, record
+from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 EXPORT_LIMIT = 200_000
 
 
-def _require_admin(user) -> None:
+def _require_admin(user: User) -> None:
     if not user.is_platform_admin:
         raise PermissionDenied
 
 
 @login_required
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     _require_admin(request.user)
     form = AuditFilterForm(request.GET or None)
     rows = AuditLog.objects.all()
@@ -40,15 +45,15 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         return _export(request, rows)
     page, query = paginate(request, rows)
     context = {"form": form, "page": page, "query": query}
-    template = "audit/_results.html" if getattr(request, "htmx", False) else "audit/list.html"
+    template = "audit/_results.html" if request.htmx else "audit/list.html"
     return render(request, template, context)
 
 
-def _json_cell(value) -> str:
+def _json_cell(value: object) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _export(request: HttpRequest, rows) -> HttpResponse:
+def _export(request: AuthedRequest, rows: AuditLogQuerySet) -> HttpResponse:
     from openpyxl import Workbook
 
     from qingfeng.core.spreadsheet import xlsx_row
@@ -84,7 +89,7 @@ UNMASK_FIELDS = {"id": "id_number", "phone": "phone"}
 
 @login_required
 @require_POST
-def unmask(request: HttpRequest, pk: int) -> HttpResponse:
+def unmask(request: AuthedRequest, pk: int) -> HttpResponse:
     """The full ID (or, with field=phone, phone) number of a person in scope, as an htmx fragment.
     Only roles that keep member records may unmask; every unmasking is logged."""
     person = get_person_for_user(request.user, pk)

@@ -5,7 +5,7 @@ from qingfeng.files.models import Attachment
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ScopedAdmin):
+class AttachmentAdmin(ScopedAdmin[Attachment]):
     list_display = ["name", "kind", "org", "mime", "size", "uploaded_at"]
     list_filter = ["kind"]
     readonly_fields = ["key", "content_type", "object_id", "org", "name", "mime", "size", "sha256", "stored",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 MAX_BYTES_DEFAULT = 10 * 1024 * 1024
@@ -73,7 +75,7 @@ def _image_ok(data: bytes) -> bool:
     return True
 
 
-def check_upload(upload) -> Checked:
+def check_upload(upload: UploadedFile[Any]) -> Checked:
     """Read one UploadedFile and return it checked, or raise ValidationError with the reason."""
     name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1][:200] or "file"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""

@@ -32,8 +32,8 @@ class FileKind(models.TextChoices):  # 附件类别
 POLITICAL_DOCUMENTS = (FileKind.OPINION, FileKind.REPORT, FileKind.PROBLEMS, FileKind.RECTIFY)
 
 
-class AttachmentQuerySet(models.QuerySet):
-    def of(self, obj) -> AttachmentQuerySet:
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def of(self, obj: models.Model) -> AttachmentQuerySet:
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 

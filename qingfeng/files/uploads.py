@@ -17,30 +17,37 @@ every other view gets the attachment limit (files.checks.max_bytes, 10 MB) per f
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any, Self, TypeVar
+
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
 MAX_FILES = 10  # files in one request at the attachment limit
 OVERHEAD = 1024 * 1024  # form fields and multipart boundaries
 
+Limit = int | Callable[[], int]
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
-def upload_limit(limit):
+
+def upload_limit(limit: Limit) -> Callable[[View], View]:
     """Decorator: this view takes files of up to `limit` bytes (an int or a callable returning one), one at a time."""
 
-    def mark(view):
-        view.upload_limit = limit
+    def mark(view: View) -> View:
+        # An attribute of the function, so that functools.wraps carries it to the decorators above.
+        view.upload_limit = limit  # type: ignore[attr-defined]  # a plain function attribute, as Django's csrf_exempt
         return view
 
     return mark
 
 
-def limits_for(view) -> tuple[int, int]:
+def limits_for(view: Callable[..., object]) -> tuple[int, int]:
     """(per file, per request) for a view."""
     from qingfeng.files.checks import max_bytes
 
-    declared = getattr(view, "upload_limit", None)
+    declared: Limit | None = getattr(view, "upload_limit", None)
     if declared is not None:
         per_file = declared() if callable(declared) else int(declared)
         return per_file, per_file + OVERHEAD
@@ -48,35 +55,36 @@ def limits_for(view) -> tuple[int, int]:
     return per_file, per_file * MAX_FILES + OVERHEAD
 
 
-class OversizedUpload(UploadedFile):
+class OversizedUpload(UploadedFile[bytes]):
     """A file refused while it arrived: its name and size, no content."""
 
-    def __init__(self, name: str, size: int, content_type: str | None):
+    def __init__(self, name: str | None, size: int, content_type: str | None) -> None:
         super().__init__(file=None, name=name, content_type=content_type, size=size)
 
-    def read(self, *args):
+    def read(self, *args: object) -> bytes:
         return b""
 
-    def chunks(self, chunk_size=None):
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]:
         return iter(())
 
-    def open(self, mode=None):
+    def open(self, mode: str | None = None, *args: Any, **kwargs: Any) -> Self:
         return self
 
-    def close(self):
+    def close(self) -> None:
         return None
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    def __init__(self, request=None, per_file: int = 0, total: int = 0):
+    def __init__(self, request: HttpRequest | None = None, per_file: int = 0, total: int = 0) -> None:
         super().__init__(request)
         self.per_file, self.total, self.seen_total = per_file, total, 0
+        self.seen = 0
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.seen = 0
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.seen += len(raw_data)
         self.seen_total += len(raw_data)
         if self.seen_total > self.total:
@@ -85,7 +93,7 @@ class LimitedUploadHandler(FileUploadHandler):
             return None  # nothing beyond the limit reaches storage
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> OversizedUpload | None:
         if self.seen > self.per_file:
             return OversizedUpload(self.file_name, self.seen, self.content_type)
         return None
@@ -100,13 +108,14 @@ def too_large(declared: int, limit: int) -> HttpResponse:
 
 
 class UploadLimitMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: HttpRequest, view_func: Callable[..., HttpResponseBase], view_args: tuple[Any, ...],
+                     view_kwargs: dict[str, Any]) -> HttpResponse | None:
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
         per_file, total = limits_for(view_func)

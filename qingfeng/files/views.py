@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
+from qingfeng.core.http import AuthedRequest
 from qingfeng.files.access import get_attachment_for_user
 from qingfeng.files.actions import open_attachment
 
@@ -14,7 +15,7 @@ INLINE = {"application/pdf", "image/jpeg", "image/png"}
 
 @require_GET
 @login_required
-def download(request, key):
+def download(request: AuthedRequest, key: str) -> FileResponse:
     attachment = get_attachment_for_user(request.user, key)
     try:
         handle = open_attachment(attachment)
