@@ -108,7 +108,7 @@ def test_pending_arrows_still_exist():
 
 
 def test_no_project_module_is_imported_behind_the_linters_back():
-    """importlib.import_module / find_spec / __import__ hide an arrow from import-linter and from readers."""
+    """importlib.import_module / find_spec / __import__ / import_string hide an arrow from import-linter and from readers."""
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         if "migrations" in path.parts:
@@ -118,6 +118,56 @@ def test_no_project_module_is_imported_behind_the_linters_back():
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                if name in {"import_module", "find_spec", "__import__", "autodiscover_modules"}:
+                if name in {"import_module", "find_spec", "__import__", "autodiscover_modules", "import_string"}:
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     assert not offenders, offenders
+
+
+# ---- Adding a ledger (docs/architecture.md): the checklist, kept honest -------------------------------------
+
+def _ledger_apps() -> list[str]:
+    layers = next(c for c in _contracts() if c["type"] == "layers")["layers"]
+    ledger_layer = next(layer for layer in layers if "activities" in layer)
+    return sorted(name.strip() for name in ledger_layer.replace("|", ":").split(":"))
+
+
+# Ledgers whose import sheets still live in imports/sheets.py (issue 14 moves them into their apps). May only shrink.
+SHEETS_NOT_YET_IN_THEIR_APP = {"activities", "supervision", "service", "grassroots", "entities", "membership",
+                               "discipline", "honors", "education", "economy"}
+
+
+# Registers of issue 17 whose models landed before their pages. May only shrink.
+ACCESS_BEING_BUILT = {"education", "economy"}
+
+
+def _apps_with_models(labels: list[str]) -> list[str]:
+    return [label for label in labels
+            if any(not m._meta.abstract and not m._meta.proxy for m in apps.get_app_config(label).get_models())]
+
+
+def test_every_ledger_declares_its_access_functions():
+    from importlib.util import find_spec  # noqa: I001 — the test looks for a file, it imports nothing
+
+    without = {label for label in _apps_with_models(_ledger_apps()) if find_spec(f"qingfeng.{label}.access") is None}
+    missing = sorted(without - ACCESS_BEING_BUILT)
+    assert not missing, f"ledgers without access.py (see 'Adding a ledger' in docs/architecture.md): {missing}"
+    built = sorted(ACCESS_BEING_BUILT - without)
+    assert not built, f"these ledgers have access.py now: remove them from ACCESS_BEING_BUILT: {built}"
+
+
+def test_every_ledger_declares_an_import_sheet_for_its_records():
+    from qingfeng.core import sheets
+
+    declared = {sheet.model.split(".")[0] for sheet in sheets.all_sheets() if sheet.model}
+    missing = [label for label in _apps_with_models(_ledger_apps())
+               if label not in declared and label not in SHEETS_NOT_YET_IN_THEIR_APP]
+    assert not missing, f"ledgers whose records no import sheet declares (core.sheets, <app>/sheets.py): {missing}"
+    moved = sorted(SHEETS_NOT_YET_IN_THEIR_APP & declared)
+    assert not moved, f"these ledgers now declare their sheets: remove them from SHEETS_NOT_YET_IN_THEIR_APP: {moved}"
+
+
+def test_every_ledger_with_pages_has_its_permission_rows():
+    rows = ROOT / "tests" / "permissions"
+    missing = [label for label in _ledger_apps() if (PACKAGE / label / "urls.py").exists()
+               and not (rows / f"rows_{label}.py").exists()]
+    assert not missing, f"ledgers with pages but no tests/permissions/rows_<app>.py: {missing}"

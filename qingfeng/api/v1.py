@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
-from django.utils.module_loading import import_string
 from ninja import Field, NinjaAPI, Schema
 from ninja.parser import Parser
 
@@ -26,6 +24,7 @@ from qingfeng.api import (
 from qingfeng.api.actions import issue_token
 from qingfeng.api.auth import CredentialsRejected, TokenAuth, check_credentials
 from qingfeng.api.errors import ErrorOut
+from qingfeng.core.api import mounted_routers
 
 TOKEN_DAYS = 30
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -104,8 +103,6 @@ api.add_router("", indicators.router)
 api.add_router("", reminders.router)
 api.add_router("", report_forms.router)
 
-# A register's own routes: its AppConfig names its ninja Router (api_router = "qingfeng.<app>.api.router").
-for _config in apps.get_app_configs():
-    _router = getattr(_config, "api_router", None)
-    if _router:
-        api.add_router("", import_string(_router))
+# A register's own routes: mounted by its AppConfig.ready() through qingfeng.core.api.mount.
+for _router in mounted_routers():
+    api.add_router("", _router)

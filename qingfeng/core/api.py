@@ -1,7 +1,8 @@
 """What the API's routes share, in the kernel so that a register's own routes can use it too: strict dates, the
 page-number pagination of every list (?page=1&page_size=50 → {"count", "page", "page_size", "pages", "results"})
-and the error body's schema. A register mounts its routes by naming its ninja Router in its AppConfig
-(`api_router = "qingfeng.<app>.api.router"`); qingfeng.api.v1 adds it under /api/v1/."""
+and the error body's schema. A register mounts its routes by passing its ninja Router to `mount()` from its
+AppConfig.ready() (`from .api import router; mount(router)`); qingfeng.api.v1 adds every mounted router under
+/api/v1/."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ from typing import Annotated, Any, TypeVar
 from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 from pydantic import BeforeValidator, WithJsonSchema, create_model
+
+_mounted: list[Any] = []
+
+
+def mount(router: Any) -> None:
+    """A register's ninja Router, added under /api/v1/ when the API is built (call from AppConfig.ready)."""
+    if router not in _mounted:
+        _mounted.append(router)
+
+
+def mounted_routers() -> list[Any]:
+    return list(_mounted)
+
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 M = TypeVar("M", bound=Model)

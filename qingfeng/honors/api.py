@@ -1,5 +1,5 @@
 """/commendations: 表彰 decisions with the collectives and persons they commend in the token user's subtree
-(mounted under /api/v1/ through HonorsConfig.api_router)."""
+(mounted under /api/v1/ by HonorsConfig.ready)."""
 
 from __future__ import annotations
 
