@@ -86,17 +86,18 @@ def _check_presence(org: Organization, day: dt.date, presence: dict[int, str], e
 def record_activity(*, user, org: Organization, type: ActivityType, date: dt.date, topic: str,  # noqa: A002
                     channel: str = Channel.OFFLINE, audience: int | None = None, first_topic: bool = False,
                     lecture_team: LectureTeam | None = None, minutes: str = "", presence: dict[int, str] | None = None,
-                    files=(), file_kind: str = FileKind.MINUTES, via: str = "page") -> Activity:
+                    files=(), file_kind: str = FileKind.MINUTES, via: str = "page", campaign: str = "") -> Activity:
     """Record one activity with its attendance (person id → 出席/请假/缺席)."""
     topic = (topic or "").strip()
     if not topic:
         raise ValidationError({"topic": [_("请填写活动主题。")]})
+    campaign = clean_campaign(campaign)
     _check_fields(user, org, type, date, audience, first_topic, lecture_team)
     presence = _check_presence(org, date, presence or {})
     activity = Activity.objects.create(
         code=new_code("HD", date, Activity), type=type, org=org, date=date, topic=topic[:300], channel=channel,
         audience=audience, first_topic=first_topic, lecture_team=lecture_team, minutes=minutes or "",
-        entered_via=via, created_by=user if getattr(user, "is_authenticated", False) else None,
+        campaign=campaign, entered_via=via, created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     rows = Attendance.objects.bulk_create(
         [Attendance(activity=activity, person_id=pk, presence=value) for pk, value in presence.items()])
@@ -110,6 +111,16 @@ def record_activity(*, user, org: Organization, type: ActivityType, date: dt.dat
     # attendance counts for each member's own lapse facts (members.lapsed), owned by their organizations
     changes.record(people=[pk for pk, value in presence.items() if value == Presence.PRESENT], days=[date])
     return activity
+
+
+def clean_campaign(campaign: str | None) -> str:
+    """A 专题 as stored: stripped, at most 50 characters, no "/" (it names the campaign's page)."""
+    campaign = " ".join((campaign or "").split())
+    if len(campaign) > 50:
+        raise ValidationError({"campaign": [_("专题不能超过 50 个字符。")]})
+    if "/" in campaign:
+        raise ValidationError({"campaign": [_("专题不能含“/”。")]})
+    return campaign
 
 
 def _log_attendance(user, activity: Activity, before, after) -> None:
@@ -130,17 +141,19 @@ def _presence_counts(presence: dict[int, str]) -> dict[str, int]:
 def update_activity(activity: Activity, *, user, date: dt.date, topic: str, channel: str, audience: int | None,
                     first_topic: bool, lecture_team: LectureTeam | None, minutes: str,
                     presence: dict[int, str] | None = None, type: ActivityType | None = None,  # noqa: A002
-                    files=()) -> Activity:
+                    files=(), campaign: str | None = None) -> Activity:
+    """Change an activity (and its attendance, when given); `campaign` None keeps its 专题."""
     activity = Activity.objects.select_for_update().select_related("org", "type").get(pk=activity.pk)
     type_ = type or activity.type
     topic = (topic or "").strip()
     if not topic:
         raise ValidationError({"topic": [_("请填写活动主题。")]})
+    campaign = activity.campaign if campaign is None else clean_campaign(campaign)
     _check_fields(user, activity.org, type_, date, audience, first_topic, lecture_team)
     old_date = activity.date
     before, _after = diff(activity, {"type": type_, "date": date, "topic": topic[:300], "channel": channel,
                                      "audience": audience, "first_topic": first_topic, "lecture_team": lecture_team,
-                                     "minutes": minutes or ""})
+                                     "minutes": minutes or "", "campaign": campaign})
     attendance_changed = False
     attended_changed: set[int] = set()  # members whose attended (出席) months may have changed
     if presence is not None:

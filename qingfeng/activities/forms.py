@@ -16,6 +16,8 @@ class ActivityForm(StyledForm, forms.Form):
     date = forms.DateField(label=_("日期"), widget=DateInput())
     topic = forms.CharField(label=_("主题"), max_length=300)
     channel = forms.ChoiceField(label=_("形式"), choices=Channel.choices, initial=Channel.OFFLINE)
+    campaign = forms.CharField(label=_("专题"), max_length=50, required=False,
+                               help_text=_("属于某一专题活动时填写，如：党史学习教育"))
     first_topic = forms.BooleanField(label=_("学习“第一议题”"), required=False)
     lecture_team = forms.ModelChoiceField(LectureTeam.objects.none(), label=_("宣讲小分队"), required=False)
     audience = forms.IntegerField(label=_("受众人数"), required=False, min_value=0)
@@ -44,6 +46,7 @@ class ActivityFilter(StyledForm, forms.Form):
     start = forms.DateField(label=_("开始日期"), required=False, widget=DateInput())
     end = forms.DateField(label=_("结束日期"), required=False, widget=DateInput())
     channel = forms.ChoiceField(label=_("形式"), required=False, choices=[("", "---------"), *Channel.choices])
+    campaign = forms.CharField(label=_("专题"), required=False, max_length=50)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

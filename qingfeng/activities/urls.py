@@ -1,12 +1,14 @@
 from django.urls import path
 
-from qingfeng.activities import views
+from qingfeng.activities import campaigns, views
 
 app_name = "activities"
 urlpatterns = [
     path("", views.activity_list, name="list"),
     path("new/", views.activity_create, name="create"),
     path("calendar/<str:code>/", views.calendar, name="calendar"),
+    path("campaigns/", campaigns.campaign_index, name="campaigns"),
+    path("campaigns/<str:name>/", campaigns.campaign_detail, name="campaign"),
     path("teams/", views.team_list, name="teams"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<str:code>/", views.team_detail, name="team_detail"),

@@ -69,9 +69,11 @@ def activity_list(request):
             qs = qs.filter(date__lte=data["end"])
         if data["channel"]:
             qs = qs.filter(channel=data["channel"])
+        if data["campaign"]:
+            qs = qs.filter(campaign=data["campaign"].strip())
         qs = within_code(qs, request.user, data["org"])
     can_write = access.can_write(request.user, WRITERS_ACTIVITIES)
-    extra_actions = [(_("宣讲小分队"), reverse("activities:teams"))]
+    extra_actions = [(_("专题"), reverse("activities:campaigns")), (_("宣讲小分队"), reverse("activities:teams"))]
     if request.user.org_id:
         extra_actions.insert(0, (_("组织生活日历"), reverse("activities:calendar", args=[request.user.org.code])))
     listing = Listing(
@@ -161,6 +163,7 @@ def activity_create(request):
                     user=user, org=org, type=data["type"], date=data["date"], topic=data["topic"],
                     channel=data["channel"], audience=data["audience"], first_topic=data["first_topic"],
                     lecture_team=data["lecture_team"], minutes=data["minutes"], presence=presence, files=data["files"],
+                    campaign=data["campaign"],
                 )
                 messages.success(request, _("已记录：%(activity)s") % {"activity": activity})
                 return redirect("activities:detail", activity.code)
@@ -186,7 +189,7 @@ def activity_edit(request, code):
     existing = {a.person_id: a.presence for a in activity.attendance.all()}
     initial = {"type": activity.type, "date": activity.date, "topic": activity.topic, "channel": activity.channel,
                "first_topic": activity.first_topic, "lecture_team": activity.lecture_team,
-               "audience": activity.audience, "minutes": activity.minutes}
+               "audience": activity.audience, "minutes": activity.minutes, "campaign": activity.campaign}
     form = ActivityForm(request.POST or None, request.FILES or None, user=user, teams=visible_lecture_teams(user),
                         initial=initial)
     presence = existing
@@ -200,7 +203,7 @@ def activity_edit(request, code):
                     activity, user=user, type=data["type"], date=data["date"], topic=data["topic"],
                     channel=data["channel"], audience=data["audience"], first_topic=data["first_topic"],
                     lecture_team=data["lecture_team"], minutes=data["minutes"], presence=presence,
-                    files=data["files"])
+                    files=data["files"], campaign=data["campaign"])
                 messages.success(request, _("已保存修改。"))
                 return redirect("activities:detail", activity.code)
         except ValidationError as exc:
@@ -243,6 +246,8 @@ def activity_detail(request, code):
     fields = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.name), (_("组织"), str(activity.org)),
               (_("日期"), activity.date.isoformat()), (_("主题"), activity.topic),
               (_("形式"), activity.get_channel_display())]
+    if activity.campaign:
+        fields.append((_("专题"), activity.campaign))
     if activity.type.role == ActivityRole.FIRST_TOPIC:
         fields.append((_("第一议题"), _("是") if activity.first_topic else _("否")))
     if activity.lecture_team:

@@ -33,6 +33,7 @@ class ActivityOut(Schema):
     date: dt.date
     topic: str
     channel: str
+    campaign: str = Field(description="专题，空为无 / the campaign, empty when none")
     audience: int | None
     first_topic: bool
     lecture_team: str | None = Field(None, alias="lecture_team.code")
@@ -65,6 +66,7 @@ class ActivityFilter(Schema):
     q: str | None = Field(None, max_length=100, description="主题包含 / topic contains")
     first_topic: bool | None = None
     channel: Channel | None = None
+    campaign: str | None = Field(None, max_length=50, description="专题 / campaign (exact)")
 
 
 ActivityPage = page_schema(ActivityOut, "ActivityPage")
@@ -105,6 +107,8 @@ def list_activities(request, filters: Query[ActivityFilter], paging: Query[PageI
         qs = qs.filter(first_topic=filters.first_topic)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
+    if filters.campaign:
+        qs = qs.filter(campaign=" ".join(filters.campaign.split()))
     return paginate(with_counts(qs.order_by("-date", "-id")), paging)
 
 
@@ -125,6 +129,7 @@ class ActivityIn(Schema):
     date: Day
     topic: str = Field(..., max_length=300)
     channel: Channel = Channel.OFFLINE
+    campaign: str = Field("", max_length=50, description="专题 / campaign")
     audience: int | None = Field(None, ge=0, le=10_000_000)
     first_topic: bool = False
     lecture_team: str | None = Field(None, max_length=32, description="宣讲小分队编码 / lecture team code")
@@ -158,6 +163,6 @@ def create_activity(request, payload: ActivityIn):
     activity = actions.record_activity(
         user=user, org=org, type=kind, date=payload.date, topic=payload.topic, channel=payload.channel,
         audience=payload.audience, first_topic=payload.first_topic, lecture_team=team, minutes=payload.minutes,
-        presence=presence, via=Source.API,
+        presence=presence, via=Source.API, campaign=payload.campaign,
     )
     return 201, with_counts(visible_activities(user).filter(pk=activity.pk)).get()

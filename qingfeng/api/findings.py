@@ -14,7 +14,7 @@ from qingfeng.api.params import Day, PageIn, page_schema, paginate
 from qingfeng.core import dates
 from qingfeng.core.models import Source
 from qingfeng.supervision.access import get_finding_for_user
-from qingfeng.supervision.models import Finding, FindingSource, FindingStatus
+from qingfeng.supervision.models import Finding, FindingSource, FindingStatus, ProblemCategory
 
 router = Router(tags=["findings"])
 
@@ -22,6 +22,7 @@ router = Router(tags=["findings"])
 class FindingOut(Schema):
     code: str
     source: str
+    category: str = Field(description="问题类别，空为未分类 / problem category, empty when not classified")
     found_on: dt.date
     org: str = Field(alias="org.code")
     org_name: str = Field(alias="org.name")
@@ -54,6 +55,7 @@ class FindingFilter(Schema):
     org: str | None = Field(None, max_length=32, description="责任组织及下级 / subtree of this code")
     status: FindingStatus | None = None
     source: FindingSource | None = None
+    category: ProblemCategory | None = Field(None, description="问题类别 / problem category")
     open: bool | None = Field(None, description="true 未销号 / not closed")
     overdue: bool | None = Field(None, description="true 已超期未销号 / past the deadline and not closed")
     found_from: Day | None = None
@@ -77,6 +79,8 @@ def list_findings(request, filters: Query[FindingFilter], paging: Query[PageIn])
         qs = qs.filter(status=filters.status)
     if filters.source:
         qs = qs.filter(source=filters.source)
+    if filters.category:
+        qs = qs.filter(category=filters.category)
     if filters.open is True:
         qs = qs.open()
     elif filters.open is False:
@@ -111,6 +115,7 @@ class FindingIn(Schema):
     description: str = Field(..., max_length=5000)
     deadline: Day = Field(..., description="整改期限 / rectification deadline")
     round: str | None = Field(None, max_length=40, description="督导轮次活动编号 / supervision round's code")
+    category: ProblemCategory | None = Field(None, description="问题类别 / problem category")
 
 
 class SubmitIn(Schema):
@@ -146,7 +151,7 @@ def create_finding(request, payload: FindingIn):
                               f"Supervision round “{payload.round}” does not exist or is outside your scope.") from exc
     finding = actions.record_finding(user=user, org=org, source=payload.source, found_on=payload.found_on,
                                      description=payload.description, deadline=payload.deadline, round=round_,
-                                     via=Source.API)
+                                     via=Source.API, category=payload.category or "")
     return 201, _detail(user, finding)
 
 

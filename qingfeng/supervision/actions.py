@@ -14,7 +14,7 @@ from qingfeng.audit.models import AuditAction
 from qingfeng.core import changes
 from qingfeng.core.dates import today
 from qingfeng.core.entries import log_entries
-from qingfeng.core.ledger import audit, ledger_action
+from qingfeng.core.ledger import audit, diff, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
@@ -26,6 +26,7 @@ from qingfeng.supervision.models import (
     FindingEvent,
     FindingSource,
     FindingStatus,
+    ProblemCategory,
     round_source,
 )
 
@@ -37,8 +38,11 @@ def _event(finding: Finding, user, from_status: str, note: str = "") -> FindingE
 
 @ledger_action
 def record_finding(*, user, org: Organization, source: str, found_on: dt.date, description: str, deadline: dt.date,
-                   round: Activity | None = None, files=(), via: str = "page") -> Finding:  # noqa: A002
+                   round: Activity | None = None, files=(), via: str = "page",  # noqa: A002
+                   category: str = "") -> Finding:
     errors: dict[str, list[str]] = {}
+    if category and category not in ProblemCategory.values:
+        errors["category"] = [_("问题类别应为 %(allowed)s 之一。") % {"allowed": "、".join(ProblemCategory.values)}]
     description = (description or "").strip()
     if not description:
         errors["description"] = [_("请填写问题描述。")]
@@ -59,7 +63,7 @@ def record_finding(*, user, org: Organization, source: str, found_on: dt.date, d
         raise ValidationError(errors)
     finding = Finding.objects.create(code=new_code("WT", found_on, Finding), source=source, found_on=found_on, org=org,
                                      description=description, deadline=deadline, round=round, entered_via=via,
-                                     status=FindingStatus.RECTIFYING)
+                                     status=FindingStatus.RECTIFYING, category=category or "")
     _event(finding, user, "", _("发现问题"))
     log_entries([finding], via, user=user)
     attach_files(finding, files, user=user, kind=FileKind.OTHER)
@@ -69,6 +73,20 @@ def record_finding(*, user, org: Organization, source: str, found_on: dt.date, d
 
 def _locked(finding: Finding) -> Finding:
     return Finding.objects.select_for_update().select_related("org").get(pk=finding.pk)
+
+
+@ledger_action
+def classify_finding(finding: Finding, *, user, category: str) -> Finding:
+    """Set (or clear) the finding's 问题类别 — 形式主义, 官僚主义 …; kept in the audit log like every change."""
+    if category and category not in ProblemCategory.values:
+        raise ValidationError({"category": [_("问题类别应为 %(allowed)s 之一。") % {
+            "allowed": "、".join(ProblemCategory.values)}]})
+    finding = _locked(finding)
+    if finding.category != category:
+        diff(finding, {"category": category})
+        finding.save(update_fields=["category", "updated_at"])
+        changes.record(orgs=[finding.org_id], days=[finding.found_on, finding.deadline, finding.closed_on])
+    return finding
 
 
 @ledger_action

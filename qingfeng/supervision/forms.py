@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qingfeng.core.ledger import DateInput, StyledForm
 from qingfeng.files.forms import MultipleFileField
-from qingfeng.supervision.models import AccountabilityMode, FindingSource, FindingStatus
+from qingfeng.supervision.models import AccountabilityMode, FindingSource, FindingStatus, ProblemCategory
 
 
 class FindingForm(StyledForm, forms.Form):
@@ -16,6 +16,7 @@ class FindingForm(StyledForm, forms.Form):
     found_on = forms.DateField(label=_("发现日期"), widget=DateInput())
     deadline = forms.DateField(label=_("整改期限"), widget=DateInput())
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea)
+    category = forms.ChoiceField(label=_("问题类别"), required=False, choices=[("", _("未分类")), *ProblemCategory.choices])
     files = MultipleFileField(label=_("附件"))
 
 
@@ -23,8 +24,14 @@ class FindingFilter(StyledForm, forms.Form):
     q = forms.CharField(label=_("编号或描述"), required=False)
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", "---------"), *FindingStatus.choices])
     source = forms.ChoiceField(label=_("来源"), required=False, choices=[("", "---------"), *FindingSource.choices])
+    category = forms.ChoiceField(label=_("问题类别"), required=False,
+                                 choices=[("", "---------"), *ProblemCategory.choices, ("none", _("未分类"))])
     org = forms.CharField(label=_("组织编码（含下级）"), required=False)
     overdue = forms.BooleanField(label=_("只看逾期"), required=False)
+
+
+class ClassifyForm(StyledForm, forms.Form):
+    category = forms.ChoiceField(label=_("问题类别"), required=False, choices=[("", _("未分类")), *ProblemCategory.choices])
 
 
 class SubmitForm(StyledForm, forms.Form):

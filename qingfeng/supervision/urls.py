@@ -10,5 +10,6 @@ urlpatterns = [
     path("<str:code>/submit/", views.finding_submit, name="submit"),
     path("<str:code>/return/", views.finding_return, name="return"),
     path("<str:code>/close/", views.finding_close, name="close"),
+    path("<str:code>/category/", views.finding_classify, name="classify"),
     path("<str:code>/accountability/", views.accountability_create, name="accountability"),
 ]

@@ -26,6 +26,7 @@ from qingfeng.core.ledger import (
     history_of,
     list_page,
     person_by_id,
+    post_transition,
     writable_org,
 )
 from qingfeng.files.models import Attachment
@@ -38,6 +39,7 @@ from qingfeng.supervision.access import (
 )
 from qingfeng.supervision.forms import (
     AccountabilityForm,
+    ClassifyForm,
     CloseForm,
     FindingFilter,
     FindingForm,
@@ -68,6 +70,8 @@ def finding_list(request):
             qs = qs.filter(status=data["status"])
         if data["source"]:
             qs = qs.filter(source=data["source"])
+        if data["category"]:
+            qs = qs.filter(category="" if data["category"] == "none" else data["category"])
         if data["overdue"]:
             qs = qs.filter(closed_on__isnull=True, deadline__lt=day)
         if data["org"]:
@@ -122,7 +126,7 @@ def finding_create(request):
                     raise ValidationError({"round": [_("督导轮次不存在或不在您的管理范围内。")]}) from exc
             finding = actions.record_finding(user=user, org=org, source=data["source"], found_on=data["found_on"],
                                              description=data["description"], deadline=data["deadline"],
-                                             round=round_, files=data["files"])
+                                             round=round_, files=data["files"], category=data["category"])
             messages.success(request, _("已登记问题 %(code)s。") % {"code": finding.code})
             return redirect("supervision:detail", finding.code)
         except ValidationError as exc:
@@ -136,7 +140,8 @@ def _detail_context(request, finding, **forms):
     day = today()
     verify = can_verify(user, finding) and not user.is_read_only
     writes = access.can_write(user, access.WRITERS_SUPERVISION)
-    fields = [(_("问题编号"), finding.code), (_("来源"), finding.get_source_display()), (_("责任组织"), str(finding.org)),
+    fields = [(_("问题编号"), finding.code), (_("来源"), finding.get_source_display()),
+              (_("问题类别"), finding.get_category_display() or _("未分类")), (_("责任组织"), str(finding.org)),
               (_("发现日期"), finding.found_on.isoformat()), (_("整改期限"), finding.deadline.isoformat()),
               (_("状态"), finding.get_status_display()), (_("销号日期"), finding.closed_on),
               (_("问题描述"), finding.description)]
@@ -152,6 +157,7 @@ def _detail_context(request, finding, **forms):
         "show_files": True, "decisions": decisions, "history": history_of(finding),
         "submit_form": forms.get("submit") or SubmitForm()
         if writes and finding.status in (FindingStatus.RECTIFYING, FindingStatus.RETURNED) else None,
+        "classify_form": ClassifyForm(initial={"category": finding.category}) if writes else None,
         "return_form": forms.get("ret") or ReturnForm() if verify and finding.status == FindingStatus.SUBMITTED else None,
         "close_form": forms.get("close") or CloseForm(initial={"on": day})
         if verify and finding.status == FindingStatus.SUBMITTED else None,
@@ -220,6 +226,15 @@ def finding_close(request, code):
         except ValidationError as exc:
             _reject(request, form, exc)
     return render(request, "supervision/finding_detail.html", _detail_context(request, finding, close=form), status=400)
+
+
+@require_POST
+@login_required
+def finding_classify(request, code):
+    finding = get_finding_for_user(request.user, code, write=True)
+    return post_transition(request, ClassifyForm(request.POST),
+                           lambda d: actions.classify_finding(finding, user=request.user, category=d["category"]),
+                           _("问题类别已保存。"), reverse("supervision:detail", args=[code]))
 
 
 @login_required

@@ -23,8 +23,20 @@ def _lecturer(side):
     return build
 
 
+def _campaigns(w):
+    """The own and sibling activities belong to the campaigns 专题A and 专题O."""
+    from qingfeng.activities.models import Activity
+
+    records = ledger_records(w)
+    for side, name in (("own", "专题A"), ("sibling", "专题O")):
+        Activity.objects.filter(pk=records[side]["activity"].pk).update(campaign=name)
+
+
 ROWS = [
     Row("activities:list", READ, page=lambda w: reverse("activities:list")),
+    Row("activities:campaigns", READ, page=lambda w: reverse("activities:campaigns")),
+    Row("activities:campaign", READ, own=lambda w: reverse("activities:campaign", args=["专题A"]),
+        sibling=lambda w: reverse("activities:campaign", args=["专题O"]), setup=_campaigns),
     Row("activities:create", WRITE, page=lambda w: reverse("activities:create"), writers=ACTIVITY_WRITERS),
     Row("activities:detail", READ, **_url("activities:detail", "activity")),
     Row("activities:edit", WRITE, writers=ACTIVITY_WRITERS, **_url("activities:edit", "activity")),

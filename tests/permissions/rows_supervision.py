@@ -26,5 +26,7 @@ ROWS = [
         **_url("supervision:return", "submitted")),
     Row("supervision:close", WRITE, method="POST", writers=VERIFIERS,
         data=lambda w, t: {"on": TODAY.isoformat()}, **_url("supervision:close", "submitted")),
+    Row("supervision:classify", WRITE, method="POST", writers=WRITERS_SUPERVISION, data={"category": "形式主义"},
+        **_url("supervision:classify", "finding")),
     Row("supervision:accountability", WRITE, writers=VERIFIERS, **_url("supervision:accountability", "finding")),
 ]
