@@ -6,6 +6,7 @@ import pyotp
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from qingfeng.accounts.auth import LoginRefused, check_device_code, pending_devi
 from qingfeng.accounts.models import TotpDevice, User
 
 
-def _code(request, user: User, device: TotpDevice, code: str) -> None:
+def _code(request: HttpRequest | None, user: User, device: TotpDevice, code: str) -> None:
     try:
         right = check_device_code(request, user, device, code)  # wrong codes count towards a lockout
     except LoginRefused as refusal:
@@ -22,7 +23,7 @@ def _code(request, user: User, device: TotpDevice, code: str) -> None:
         raise ValidationError(_("验证码不正确，请核对身份验证器中的6位数字后重试。"))
 
 
-def confirm_totp(user: User, code: str, request=None) -> TotpDevice:
+def confirm_totp(user: User, code: str, request: HttpRequest | None = None) -> TotpDevice:
     """Enrol: the code from the authenticator proves the secret was copied right."""
     with transaction.atomic():
         device = pending_device(user)
@@ -48,7 +49,7 @@ def restart_totp(user: User) -> TotpDevice:
     return device
 
 
-def remove_totp(user: User, code: str, request=None) -> None:
+def remove_totp(user: User, code: str, request: HttpRequest | None = None) -> None:
     """Unbind, proven by a current code; refused when the role requires a second factor."""
     if totp_required_for(user):
         raise ValidationError(_("您的角色要求使用动态口令，不能解除绑定。"))

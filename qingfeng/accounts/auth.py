@@ -17,16 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from typing import TYPE_CHECKING
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from qingfeng.accounts.models import LoginThrottle, TotpDevice, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TOTP_ISSUER = "清风党建"
 TOTP_STEP = 30
@@ -44,7 +48,7 @@ class LoginRefused(Exception):  # noqa: N818 — a refusal, not a programming er
     """code: invalid | locked | otp_required | otp_invalid | enrol_required. `user` is set only when
     the password was right (otp_required, enrol_required), for the second step of the web login."""
 
-    def __init__(self, code: str, message, user: User | None = None):
+    def __init__(self, code: str, message: StrOrPromise, user: User | None = None) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
@@ -68,27 +72,13 @@ def confirmed_device(user: User) -> TotpDevice | None:
     return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
 
 
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _audit(request, action: str, user: User | None, username: str, summary: str) -> None:
+def _audit(request: HttpRequest | None, action: str, user: User | None, username: str, summary: str) -> None:
+    from qingfeng.audit.context import client_ip
     from qingfeng.audit.models import record
 
-    actor = user if user is not None else _Anonymous(username)
-    record(actor, action, model="accounts.User", object_id=str(user.pk) if user else "", summary=summary,
-           ip=_client_ip(request))
-
-
-class _Anonymous:
-    """Stands for a username that failed to sign in: audit.record takes its name, not a user row."""
-
-    is_authenticated = False
-
-    def __init__(self, username: str):
-        self.username = username[:150]
+    # A username that failed to sign in is logged by name, without a user row.
+    record(user, action, model="accounts.User", object_id=str(user.pk) if user else "", summary=summary,
+           ip=client_ip(request), username=username)
 
 
 def locked_until(username: str, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -106,7 +96,7 @@ def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
     ) % {"minutes": minutes}
 
 
-def _record_failure(request, username: str, user: User | None, reason: str) -> LoginRefused | None:
+def _record_failure(request: HttpRequest | None, username: str, user: User | None, reason: str) -> LoginRefused | None:
     """Count one failure; returns the lockout refusal when this failure locks the account."""
     now = timezone.now()
     with transaction.atomic():
@@ -121,12 +111,12 @@ def _record_failure(request, username: str, user: User | None, reason: str) -> L
             row.failures = 0
         row.save()
         _audit(request, "login_failed", user, username, reason + ("; 账户已锁定" if locked else ""))
-    if locked:
+    if row.locked_until is not None and locked:
         return LoginRefused("locked", _locked_message(row.locked_until, now))
     return None
 
 
-def _record_success(request, user: User, channel: str) -> None:
+def _record_success(request: HttpRequest | None, user: User, channel: str) -> None:
     with transaction.atomic():
         LoginThrottle.objects.filter(username=user.get_username()).exclude(failures=0, locked_until__isnull=True).update(
             failures=0, last_failure_at=None, locked_until=None
@@ -135,11 +125,10 @@ def _record_success(request, user: User, channel: str) -> None:
 
 
 def _password_user(username: str, password: str) -> User | None:
-    model = get_user_model()
     try:
-        user = model._default_manager.get_by_natural_key(username)
-    except model.DoesNotExist:
-        model().set_password(password)  # spend the same time as a real check
+        user = User._default_manager.get_by_natural_key(username)
+    except User.DoesNotExist:
+        User().set_password(password)  # spend the same time as a real check
         return None
     if user.check_password(password) and user.is_active:
         return user
@@ -165,7 +154,7 @@ def verify_totp(device: TotpDevice, code: str | None, now: dt.datetime | None = 
     return False
 
 
-def check_second_factor(request, user: User, otp: str | None, channel: str = "web") -> User:
+def check_second_factor(request: HttpRequest | None, user: User, otp: str | None, channel: str = "web") -> User:
     """The second step alone (the web login asks for the code on its own page)."""
     until = locked_until(user.get_username())
     if until is not None:
@@ -185,13 +174,14 @@ def check_second_factor(request, user: User, otp: str | None, channel: str = "we
     return user
 
 
-def admit_for_enrolment(request, user: User) -> None:
+def admit_for_enrolment(request: HttpRequest, user: User) -> None:
     """The web login lets a user whose role needs a second factor, but who has none yet, as far
     as the enrolment page (accounts.middleware keeps them there)."""
     _record_success(request, user, "web (enrolment only)")
 
 
-def check_credentials(request, username: str, password: str, otp: str | None = None, channel: str = "web") -> User:
+def check_credentials(request: HttpRequest | None, username: str, password: str, otp: str | None = None,
+                      channel: str = "web") -> User:
     """The user, when every sign-in check passes; else LoginRefused with a Chinese message."""
     username = (username or "").strip()
     if not username or not password:
@@ -231,7 +221,7 @@ def _code_key(user: User) -> str:
     return f"totp:{user.get_username()}"[:150]
 
 
-def check_device_code(request, user: User, device: TotpDevice, code: str | None) -> bool:
+def check_device_code(request: HttpRequest | None, user: User, device: TotpDevice, code: str | None) -> bool:
     """A code typed on the enrolment page (to bind or to unbind): wrong codes count like failed sign-ins — five in
     15 minutes stop the checks for 15 minutes — so a borrowed session cannot try the million codes. Raises
     LoginRefused("locked") while stopped; returns whether the code was right."""

@@ -3,17 +3,21 @@ so that every caller of django.contrib.auth.authenticate() gets the lockout and 
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from qingfeng.accounts.auth import LoginRefused, check_credentials
+from qingfeng.accounts.models import User
 
 
 class QingfengBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, otp=None, **kwargs):
+    def authenticate(self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
+                     otp: str | None = None, **kwargs: Any) -> User | None:
         if username is None:
-            username = kwargs.get(get_user_model().USERNAME_FIELD)
+            username = kwargs.get(User.USERNAME_FIELD)
         if username is None or password is None:
             return None
         try:

@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 
 class LoginForm(forms.Form):
@@ -20,19 +25,20 @@ class PasswordChangeForm(forms.Form):
     new_password = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("再次输入新密码"), strip=False, widget=forms.PasswordInput)
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
         self.fields["new_password"].help_text = " ".join(str(t) for t in password_validators_help_texts())
 
-    def clean_old_password(self):
-        value = self.cleaned_data["old_password"]
+    def clean_old_password(self) -> str:
+        value: str = self.cleaned_data["old_password"]
         if not self.user.check_password(value):
             raise forms.ValidationError(_("当前密码不正确。"))
         return value
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         new, again = data.get("new_password"), data.get("new_password2")
         if new and again and new != again:
             self.add_error("new_password2", _("两次输入的新密码不一致。"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -32,16 +34,17 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A password set (not a hash upgraded at sign-in: Django clears _password for that) ends every session and
         # every API token of the user, whichever path set it — the password page, the admin, changepassword.
-        if self.pk is not None and self._password is not None:
+        # _password: the raw password set_password() keeps until the save (django-stubs does not declare it)
+        if self.pk is not None and self._password is not None:  # type: ignore[attr-defined]
             self.session_epoch += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "session_epoch"}
         super().save(*args, **kwargs)
 
-    def _get_session_auth_hash(self, secret=None):
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         key_salt = "qingfeng.accounts.User.get_session_auth_hash"
         return salted_hmac(key_salt, f"{self.password}|{self.session_epoch}", secret=secret, algorithm="sha256").hexdigest()
 

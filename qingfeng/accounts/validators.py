@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import string
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 
 def character_classes(password: str) -> int:
@@ -22,7 +26,7 @@ class CharacterClassValidator:
     def __init__(self, min_classes: int = 3):
         self.min_classes = min_classes
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if character_classes(password) < self.min_classes:
             raise ValidationError(
                 _("密码须包含小写字母、大写字母、数字和符号中的至少%(n)d类。") % {"n": self.min_classes},
@@ -39,7 +43,7 @@ class LengthValidator:
     def __init__(self, min_length: int = 10):
         self.min_length = min_length
 
-    def validate(self, password: str, user=None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         if len(password) < self.min_length:
             raise ValidationError(
                 _("密码太短，至少需要%(n)d个字符。") % {"n": self.min_length}, code="password_too_short"

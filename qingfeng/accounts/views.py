@@ -33,6 +33,7 @@ from qingfeng.accounts.auth import (
 from qingfeng.accounts.forms import CodeForm, LoginForm, PasswordChangeForm
 from qingfeng.accounts.middleware import ENROL_FLAG
 from qingfeng.accounts.models import User
+from qingfeng.core.http import AuthedRequest
 
 OTP_PENDING = "qf_otp_pending"
 OTP_PENDING_SECONDS = 300
@@ -63,10 +64,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
         try:
             user = check_credentials(request, form.cleaned_data["username"], form.cleaned_data["password"])
         except LoginRefused as refusal:
-            if refusal.code == "otp_required":
+            if refusal.code == "otp_required" and refusal.user is not None:
                 request.session[OTP_PENDING] = {"user": refusal.user.pk, "at": time.time(), "next": next_url}
                 return redirect("accounts:login_otp")
-            if refusal.code == "enrol_required":
+            if refusal.code == "enrol_required" and refusal.user is not None:
                 admit_for_enrolment(request, refusal.user)
                 login(request, refusal.user)
                 request.session[ENROL_FLAG] = True
@@ -116,7 +117,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def logout_everywhere(request: HttpRequest) -> HttpResponse:
+def logout_everywhere(request: AuthedRequest) -> HttpResponse:
     actions.log_out_everywhere(request.user)
     logout(request)
     messages.success(request, _("已退出所有设备上的登录。"))
@@ -124,7 +125,7 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     user = request.user
     return render(request, "accounts/profile.html", {
         "account": user,
@@ -135,7 +136,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters("code")
-def totp(request: HttpRequest) -> HttpResponse:
+def totp(request: AuthedRequest) -> HttpResponse:
     """Enrol (show the secret and otpauth URI, confirm with a code) or unbind."""
     user = request.user
     device = confirmed_device(user)
@@ -160,7 +161,8 @@ def totp(request: HttpRequest) -> HttpResponse:
             form = CodeForm(request.POST)
             form.is_valid()
             form.add_error(None, exc)
-    context = {"form": form, "account": user, "device": device, "totp_required": totp_required_for(user)}
+    context: dict[str, object] = {"form": form, "account": user, "device": device,
+                                  "totp_required": totp_required_for(user)}
     if device is None:
         pending = pending_device(user)
         context.update(secret=pending.secret, uri=provisioning_uri(pending))
@@ -169,7 +171,7 @@ def totp(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters("old_password", "new_password", "new_password2")
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.change_password(request.user, form.cleaned_data["new_password"])

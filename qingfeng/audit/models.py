@@ -68,14 +68,15 @@ class AuditLog(models.Model):
 
 def record(user: User | AnonymousUser | None, action: str, obj: models.Model | None = None, *, model: str = "",
            object_id: str = "", summary: str = "", before: Mapping[str, object] | None = None,
-           after: Mapping[str, object] | None = None, ip: str | None = None) -> AuditLog:
+           after: Mapping[str, object] | None = None, ip: str | None = None, username: str = "") -> AuditLog:
+    """One log row. `username` names who acted when no user row does (a failed sign-in's username)."""
     if obj is not None:
         model = model or obj._meta.label
         object_id = object_id or str(obj.pk)
         summary = summary or str(obj)[:300]
     return AuditLog.objects.create(
         user=user if user is not None and user.is_authenticated else None,
-        username=user.username if user is not None else "",
+        username=user.username if user is not None else username[:150],
         action=action, model=model, object_id=object_id, summary=summary[:300],
         before=before, after=after, ip=ip,
     )

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts import access
+from qingfeng.accounts.models import User
 from qingfeng.audit.context import acting_as
 from qingfeng.core import changes
 from qingfeng.core.lists import paginate
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from django.http import HttpResponseBase
     from django_stubs_ext import StrOrPromise
 
-    from qingfeng.accounts.models import User
     from qingfeng.core.http import AuthedRequest
     from qingfeng.orgs.models import Organization
     from qingfeng.people.models import Person
@@ -52,7 +52,8 @@ def ledger_action(func: Callable[P, R]) -> Callable[P, R]:
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(), acting_as(kwargs.get("user")), changes.batch():
+        user = kwargs.get("user")  # by convention, the acting user is passed by keyword
+        with transaction.atomic(), acting_as(user if isinstance(user, User) else None), changes.batch():
             return func(*args, **kwargs)
 
     return wrapper
