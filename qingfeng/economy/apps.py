@@ -6,5 +6,11 @@ class EconomyConfig(AppConfig):
     name = "qingfeng.economy"
     verbose_name = _("集体经济扶持")
     url_prefix = "economy/"
-    api_router = "qingfeng.economy.api.router"
     navigation = [("工作台账", "economy:list", _("集体经济扶持"), None)]
+
+    def ready(self):
+        from qingfeng.core.api import mount
+
+        from .api import router
+
+        mount(router)  # its routes under /api/v1/

@@ -6,10 +6,13 @@ class EducationConfig(AppConfig):
     name = "qingfeng.education"
     verbose_name = _("学历提升")
     url_prefix = "education/"
-    api_router = "qingfeng.education.api.router"
     navigation = [("工作台账", "education:list", _("学历提升"), None)]
 
     def ready(self):
         from qingfeng.accounts.access import reach_people_through
+        from qingfeng.core.api import mount
 
+        from .api import router
+
+        mount(router)  # its routes under /api/v1/
         reach_people_through("degree_studies__org")  # a cadre who is not a member is seen where they serve
