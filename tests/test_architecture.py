@@ -171,3 +171,9 @@ def test_every_ledger_with_pages_has_its_permission_rows():
     missing = [label for label in _ledger_apps() if (PACKAGE / label / "urls.py").exists()
                and not (rows / f"rows_{label}.py").exists()]
     assert not missing, f"ledgers with pages but no tests/permissions/rows_<app>.py: {missing}"
+
+
+def test_registers_mount_their_api_routes_through_the_kernel():
+    """A register's AppConfig.ready() calls core.api.mount(router); a dotted path on the AppConfig is not read."""
+    stale = [cfg.name for cfg in apps.get_app_configs() if hasattr(cfg, "api_router")]
+    assert not stale, f"AppConfig.api_router is not read any more, call core.api.mount(router) in ready(): {stale}"

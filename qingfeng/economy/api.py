@@ -1,5 +1,5 @@
 """/support-items: 集体经济扶持 payments in the token user's subtree (mounted under /api/v1/ through
-EconomyConfig.api_router)."""
+EconomyConfig.ready)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """/degree-studies: 学历提升 enrollments in the token user's subtree (mounted under /api/v1/ through
-EducationConfig.api_router)."""
+EducationConfig.ready)."""
 
 from __future__ import annotations
 
