@@ -234,6 +234,8 @@ class Background:
                 category = rng.choice(list(SERVICE_ITEMS))
                 self.service(rng.choice(local), rng.choice(SERVICE_ITEMS[category]), category)
         for code, name, category, beneficiaries in NAMED_SERVICES:
+            if code not in self.tree.by_code:
+                continue  # the article's items are Taiyuan's; a second demo city has only the drawn ones
             county = self.tree.by_code[code]
             self.service(county, name, category, committed=D(2021, 3, 12), planned=D(2021, 6, 30),
                          completed=D(2021, 6, 18), beneficiaries=beneficiaries)

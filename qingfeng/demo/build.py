@@ -19,6 +19,7 @@ from qingfeng.demo.figures import CITY_CADRES, Figures, Y, dispatch_need
 from qingfeng.demo.forms import build_forms
 from qingfeng.demo.models import DemoRun
 from qingfeng.demo.people import CADRE_COLUMNS, GOV_TAGS, PERSON_COLUMNS, RELATION_COLUMNS, PeopleBuilder
+from qingfeng.demo.places import CITIES, TAIYUAN
 from qingfeng.demo.progress import Progress
 from qingfeng.demo.records import Recorder
 from qingfeng.demo.scales import SCALES
@@ -42,25 +43,28 @@ class DemoExists(Exception):
     """The database already holds organizations that no demo build made."""
 
 
-def build_demo(scale_name: str = "small", progress: Progress | None = None, seed: int = SEED) -> Result:
+def build_demo(scale_name: str = "small", progress: Progress | None = None, seed: int = SEED,
+               city: str = TAIYUAN.code) -> Result:
+    """The demo city (Taiyuan, or `city`: another of places.CITIES, for a province of several) at a scale."""
     scale = SCALES[scale_name]
+    place = CITIES[city]
     progress = progress or Progress(100, enabled=False)
     started = time.monotonic()
     if Organization.objects.exists():
         raise DemoExists
-    rng = random.Random(seed)
+    rng = random.Random(seed + place.seed_offset)
     now = timezone.now()
     with transaction.atomic():
         tune_connection()
         progress.step(_("组织架构"))
         org_table = Table(Organization, ORG_COLUMNS)
-        tree = TreeBuilder(scale, rng, org_table)
+        tree = TreeBuilder(scale, rng, org_table, place)
         orgs = tree.build()
         progress.advance(3)
 
         progress.step(_("党员"))
         people = PeopleBuilder(scale, rng, Table(Person, PERSON_COLUMNS), Table(Relation, RELATION_COLUMNS),
-                               Table(CadreLevelRecord, CADRE_COLUMNS), now)
+                               Table(CadreLevelRecord, CADRE_COLUMNS), now, [c.code for c in place.counties])
         people.populate(orgs)
         city_cadres = people.assign_cadres(orgs, CITY_CADRES)
 

@@ -14,7 +14,6 @@ from qingfeng.burden.models import RetireReason
 from qingfeng.core.idnumbers import CREDIT_CHARS, make_credit_code
 from qingfeng.demo import names
 from qingfeng.demo.people import GOV_TAGS, PeopleBuilder, PersonRec
-from qingfeng.demo.places import CITY_CODE, POOR_COUNTIES
 from qingfeng.demo.records import Recorder
 from qingfeng.demo.tree import OrgRec, TreeBuilder
 from qingfeng.entities.models import CoverageMode, EntityType
@@ -71,7 +70,8 @@ class Figures:
         self.tree = tree
         self.people = people
         self.city_cadres = city_cadres
-        self.city = tree.by_code[CITY_CODE]
+        self.place = tree.place
+        self.city = tree.by_code[tree.place.code]
         self.counties = tree.by_tag["county"]
         pool = [p for p in people.people if p.member and p.tag in GOV_TAGS and p.cadre == CadreLevel.NONE
                 and p.category == Category.FULL and p.end is None and 1962 <= p.birth.year <= 1996]
@@ -222,8 +222,9 @@ class Figures:
 
         def entity(kind, covered: bool | None, deregistered: dt.date | None = None):
             host = rng.choice(hosts)
-            region = host.county or "140100"
-            name = names.enterprise_name(rng, "太原") if kind == EntityType.ENTERPRISE else names.social_org_name(rng, "太原市")
+            region = host.county or self.place.code
+            name = (names.enterprise_name(rng, self.place.short) if kind == EntityType.ENTERPRISE
+                    else names.social_org_name(rng, self.place.place))
             pk = rec.entities.new_id()
             history: list[tuple[str, dt.date | None]] = []
             if covered:
@@ -266,7 +267,7 @@ class Figures:
         private = self.tagged("private_school", "private_hospital") or self.tagged("school", "hospital")
         for person in self.take(SCHOOL_SECRETARIES):
             rec.assign(person.id, Role.SECRETARY, rng.choice(private).id, day_in(rng, D(2020, 6, 1), D(2021, 4, 30)),
-                       sent_by="中共太原市委组织部")
+                       sent_by=f"中共{self.place.short}市委组织部")
         grassroots = self.tagged("village_org", "community_org")
         for person in self.take(POSTED_DOWN):
             target = rng.choice(grassroots)
@@ -284,19 +285,19 @@ class Figures:
             for person in members[:size]:
                 rec.assign(person.id, Role.ASSAULT, rng.choice(communities).id, start,
                            end=day_in(rng, D(2020, 4, 20), D(2020, 5, 8)), reason=AssignmentEndReason.EXPIRED,
-                           sent_by="中共太原市直属机关工作委员会", team=team)
+                           sent_by=f"中共{self.place.short}市直属机关工作委员会", team=team)
             members = members[size:]
         # "四支帮扶力量" into villages during the poverty campaign.
-        poor = self.villages(POOR_COUNTIES)
-        others = self.villages(tuple(c.county for c in self.counties if c.county not in POOR_COUNTIES)) or poor
+        poor = self.villages(self.place.poor)
+        others = self.villages(tuple(c.county for c in self.counties if c.county not in self.place.poor)) or poor
         everywhere = poor + poor + others  # poor villages get more of the teams
         for person in self.take(POOR_FIRST_SECRETARIES):
             end = rng.choice([None, D(2021, 6, 1)])
             rec.assign(person.id, Role.FIRST_SECRETARY, rng.choice(poor).id, day_in(rng, D(2017, 3, 1), D(2020, 9, 30)),
-                       end=end, reason=AssignmentEndReason.EXPIRED if end else "", sent_by="中共太原市委组织部")
+                       end=end, reason=AssignmentEndReason.EXPIRED if end else "", sent_by=f"中共{self.place.short}市委组织部")
         for person in self.take(10):  # the 2021 round of first secretaries: after the campaign
             rec.assign(person.id, Role.FIRST_SECRETARY, rng.choice(poor).id, day_in(rng, D(2021, 5, 20), D(2021, 6, 20)),
-                       sent_by="中共太原市委组织部")
+                       sent_by=f"中共{self.place.short}市委组织部")
         adjusted: list[tuple[PersonRec, OrgRec, dt.date]] = []
         for role, count in FOUR_FORCES.items():
             for person in self.take(count):
@@ -320,11 +321,11 @@ class Figures:
                 start = day_in(rng, D(2017, 2, 1), D(2020, 10, 31))
                 end = start + dt.timedelta(days=730) if rng.random() < 0.5 else None
                 rec.assign(person.id, role, target.id, start, end=end,
-                           reason=AssignmentEndReason.EXPIRED if end else "", sent_by="中共太原市委组织部")
+                           reason=AssignmentEndReason.EXPIRED if end else "", sent_by=f"中共{self.place.short}市委组织部")
 
     def county_place(self, org: OrgRec) -> str:
         county = self.tree.by_code.get(org.county)
-        return county.name[2:-1] if county else "太原市"
+        return county.name[2:-1] if county else self.place.place
 
     # -- 换届 --------------------------------------------------------------------------------------------------
     def elections(self) -> None:
@@ -369,7 +370,7 @@ class Figures:
             org = picks[i % len(picks)]
             case(org, day_in(rng, D(2020, 3, 1), D(2020, 8, 31)), day_in(rng, D(2021, 1, 5), D(2021, 5, 10)),
                  rng.choice(problems))
-        poor = self.villages(POOR_COUNTIES)
+        poor = self.villages(self.place.poor)
         for i in range(WEAK_POOR_P):
             org = poor[i % len(poor)]
             identified = day_in(rng, D(2017, 3, 1), D(2019, 6, 30))
@@ -385,7 +386,7 @@ class Figures:
                          f"市脱贫攻坚领导小组第{i + 1}次会议")
         rounds = [rec.activity(ActivityRole.BATTLE, self.city.id, D(2019, 3, 1) + dt.timedelta(days=i * 16),
                                f"脱贫攻坚第{i + 1}轮督战") for i in range(BATTLE_ROUNDS)]
-        poor = self.villages(POOR_COUNTIES) + [t for t in self.tagged("township") if t.county in POOR_COUNTIES]
+        poor = self.villages(self.place.poor) + [t for t in self.tagged("township") if t.county in self.place.poor]
         texts = ["贫困户档案信息不准确", "帮扶措施落实不到位", "产业扶贫项目进度滞后", "饮水安全问题未解决",
                  "危房改造未按期完成", "驻村工作队在岗率不足", "扶贫资金拨付滞后", "易地搬迁后续扶持不到位"]
         battle_findings = []
@@ -401,7 +402,7 @@ class Figures:
                                                closed, round_id=rounds[i % BATTLE_ROUNDS]))
         members = [p for o in poor for p in o.members if p.end is None]
         rng.shuffle(members)
-        deciders = [c for c in self.counties if c.county in POOR_COUNTIES] + [self.city]
+        deciders = [c for c in self.counties if c.county in self.place.poor] + [self.city]
         for i, person in enumerate(members[:ACCOUNTABLE]):
             day = day_in(rng, D(2018, 1, 1), D(2020, 12, 20))
             rec.accountability.add((rec.accountability.new_id(), person.id, rng.choice(deciders).id, day,

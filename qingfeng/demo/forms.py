@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from qingfeng.burden.models import ReportForm, RetireReason
 from qingfeng.core.dates import add_months, month_end
+from qingfeng.demo.places import TAIYUAN, city_of
 from qingfeng.forms.filler import scan
 from qingfeng.forms.models import Channel, Filling, Template, Version
 from qingfeng.orgs.models import Organization
@@ -150,7 +151,10 @@ def build_forms(until: dt.date) -> dict[str, int]:
     """The three forms and their fillings up to `until` (the demo's day); rows written per table."""
     rng = random.Random(SEED)
     templates, versions, fillings = [], [], []
-    for owner_code, subject, filename, build, months, answerers in FORMS:
+    root = Organization.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True).first()
+    place = city_of(root or TAIYUAN.code)
+    for written, subject, filename, build, months, answerers in FORMS:
+        owner_code = written.replace(TAIYUAN.district, place.district).replace(TAIYUAN.code, place.code)
         owner = Organization.objects.filter(code=owner_code).first()
         entry = _entry(owner, subject) if owner is not None else None
         if entry is None:

@@ -79,8 +79,9 @@ class PersonRec:
 
 
 class PeopleBuilder:
-    def __init__(self, scale, rng: random.Random, person_table, relation_table, cadre_table, now):
+    def __init__(self, scale, rng: random.Random, person_table, relation_table, cadre_table, now, regions=None):
         self.scale = scale
+        self.regions = regions or REGIONS  # county codes: the region part of ID numbers
         self.rng = rng
         self.persons = person_table
         self.relations = relation_table
@@ -122,7 +123,7 @@ class PeopleBuilder:
         p.male = rng.random() >= female_share
         p.name = names.person_name(rng, p.male)
         p.birth = dt.date(rng.randint(*years), 1, 1) + dt.timedelta(days=rng.randrange(365))
-        region = org.county if org is not None and org.county else rng.choice(REGIONS)
+        region = org.county if org is not None and org.county else rng.choice(self.regions)
         p.id_number, p.birth = self.id_number(region, p.birth, p.male)
         p.org = org
         p.tag = tag

@@ -7,7 +7,7 @@ import datetime as dt
 import random
 
 from qingfeng.demo import names
-from qingfeng.demo.places import CITY_CODE, CITY_NAME, COUNTIES, County, Township, townships
+from qingfeng.demo.places import TAIYUAN, City, County, Township, townships
 from qingfeng.demo.scales import Scale
 from qingfeng.orgs.models import PATH_SEP, Kind, Level, Sector
 
@@ -95,8 +95,9 @@ class OrgRec:
 
 
 class TreeBuilder:
-    def __init__(self, scale: Scale, rng: random.Random, table):
+    def __init__(self, scale: Scale, rng: random.Random, table, place: City = TAIYUAN):
         self.scale = scale
+        self.place = place
         self.rng = rng
         self.table = table  # bulk.Table for Organization
         self.orgs: list[OrgRec] = []
@@ -133,16 +134,18 @@ class TreeBuilder:
 
     # -- the tree --------------------------------------------------------------------------------------------
     def build(self) -> list[OrgRec]:
-        city = self.add(CITY_CODE, CITY_NAME, None, Kind.COMMITTEE, Sector.GOVERNMENT, Level.CITY, CITY_CODE, tag="city")
+        place = self.place
+        city = self.add(place.code, place.committee, None, Kind.COMMITTEE, Sector.GOVERNMENT, Level.CITY, place.code,
+                        tag="city")
         self.city_organs(city)
         by_county: dict[str, list[Township]] = {}
-        for t in townships():
+        for t in townships(place):
             by_county.setdefault(t.county.code, []).append(t)
-        for county in COUNTIES:
+        for county in place.counties:
             c = self.add(county.code, county.committee, city, Kind.COMMITTEE, Sector.GOVERNMENT, Level.COUNTY,
                          county.code, tag="county")
             c.county = county.code
-            c.poor = county.code in ("140122", "140123")
+            c.poor = county.code in place.poor
             for township in by_county.get(county.code, []):
                 self.township(c, township)
             self.county_organs(c, county)
@@ -161,40 +164,44 @@ class TreeBuilder:
         return unit
 
     def city_organs(self, city: OrgRec) -> None:
-        rng, scale = self.rng, self.scale
-        organs = self.add(f"{CITY_CODE}901", "中共太原市直属机关工作委员会", city, Kind.WORKING_COMMITTEE, Sector.GOVERNMENT,
+        rng, scale, code, short = self.rng, self.scale, self.place.code, self.place.short
+        organs = self.add(f"{code}901", f"中共{short}市直属机关工作委员会", city, Kind.WORKING_COMMITTEE, Sector.GOVERNMENT,
                           tag="organs")
         for i in range(scale.city_departments):
             name, sector = CITY_DEPARTMENTS[i % len(CITY_DEPARTMENTS)]
-            name = "太原" + name + ("" if i < len(CITY_DEPARTMENTS) else f"第{i // len(CITY_DEPARTMENTS) + 1}分支机构")
+            name = short + name + ("" if i < len(CITY_DEPARTMENTS) else f"第{i // len(CITY_DEPARTMENTS) + 1}分支机构")
             if rng.random() < 0.35:
                 self.unit_with_branches(organs, f"{name}机关", sector, [f"第{k}党支部" for k in range(1, 13)],
                                         "city_gov")
             else:
                 self.child(organs, f"{name}机关党支部", Kind.BRANCH, sector, width=3, tag="city_gov")
-        education = self.add(f"{CITY_CODE}902", "中共太原市委教育工作委员会", city, Kind.WORKING_COMMITTEE, Sector.SCHOOL,
+        education = self.add(f"{code}902", f"中共{short}市委教育工作委员会", city, Kind.WORKING_COMMITTEE, Sector.SCHOOL,
                              tag="education")
-        health = self.add(f"{CITY_CODE}903", "中共太原市卫生健康委员会委员会", city, Kind.COMMITTEE, Sector.HOSPITAL,
+        health = self.add(f"{code}903", f"中共{short}市卫生健康委员会委员会", city, Kind.COMMITTEE, Sector.HOSPITAL,
                           tag="health")
-        soe = self.add(f"{CITY_CODE}904", "中共太原市人民政府国有资产监督管理委员会委员会", city, Kind.COMMITTEE,
+        soe = self.add(f"{code}904", f"中共{short}市人民政府国有资产监督管理委员会委员会", city, Kind.COMMITTEE,
                        Sector.STATE_ENTERPRISE, tag="soe")
-        twonew = self.add(f"{CITY_CODE}905", "中共太原市非公有制经济组织和社会组织工作委员会", city,
+        twonew = self.add(f"{code}905", f"中共{short}市非公有制经济组织和社会组织工作委员会", city,
                           Kind.WORKING_COMMITTEE, Sector.PRIVATE_ENTERPRISE, tag="twonew")
         units = self.rand(scale.city_units)
         for i in range(max(2, units // 6)):
-            name = UNIVERSITIES[i % len(UNIVERSITIES)] + ("" if i < len(UNIVERSITIES) else f"(第{i // 8 + 1}校区)")
+            name = self.named(UNIVERSITIES[i % len(UNIVERSITIES)]) + ("" if i < len(UNIVERSITIES) else f"(第{i // 8 + 1}校区)")
             self.unit_with_branches(education, name, Sector.SCHOOL, UNIVERSITY_BRANCHES, "city_school")
         for i in range(max(1, units // 3)):
-            self.child(education, f"太原市第{i + 1}中学校党支部", Kind.BRANCH, Sector.SCHOOL, width=3, tag="city_school")
+            self.child(education, f"{self.place.place}第{i + 1}中学校党支部", Kind.BRANCH, Sector.SCHOOL, width=3, tag="city_school")
         for i in range(max(2, units // 4)):
-            name = CITY_HOSPITALS[i % len(CITY_HOSPITALS)] + ("" if i < len(CITY_HOSPITALS) else f"第{i // 14 + 1}分院")
+            name = self.named(CITY_HOSPITALS[i % len(CITY_HOSPITALS)]) + ("" if i < len(CITY_HOSPITALS) else f"第{i // 14 + 1}分院")
             self.unit_with_branches(health, name, Sector.HOSPITAL, HOSPITAL_BRANCHES, "city_hospital")
         for i in range(max(2, units // 4)):
-            name = CITY_ENTERPRISES[i % len(CITY_ENTERPRISES)]
+            name = self.named(CITY_ENTERPRISES[i % len(CITY_ENTERPRISES)])
             if i >= len(CITY_ENTERPRISES):
                 name = name.replace("有限", f"第{i // 12 + 1}分公司有限")
             self.unit_with_branches(soe, name, Sector.STATE_ENTERPRISE, ENTERPRISE_BRANCHES, "city_soe")
-        self.two_new(twonew, "太原市", units)
+        self.two_new(twonew, self.place.place, units)
+
+    def named(self, name: str) -> str:
+        """A unit of the city: the Taiyuan lists name units after the city."""
+        return name.replace("太原", self.place.short)
 
     def two_new(self, parent: OrgRec, place: str, units: int, private_services: bool = False) -> None:
         rng = self.rng

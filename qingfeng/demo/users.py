@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from qingfeng.accounts.models import Role, User
+from qingfeng.demo.places import TAIYUAN, city_of
 from qingfeng.orgs.models import BRANCH_KINDS, Organization
 
 # username → (role, organization code or None, how to find the organization)
@@ -28,9 +29,20 @@ def branch_under(code: str) -> Organization:
             .order_by("path").distinct().first())
 
 
+def _where(where: str | None) -> str | None:
+    """The demo users are written for Taiyuan; in another demo city, the same places of that city."""
+    root = Organization.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True).first()
+    place = city_of(root or TAIYUAN.code)
+    if where is None or place is TAIYUAN:
+        return where
+    return (where.replace(TAIYUAN.street, place.street).replace(TAIYUAN.district, place.district)
+            .replace(TAIYUAN.code, place.code))
+
+
 def ensure_demo_users(password: str) -> list[tuple[User, Organization | None]]:
     result = []
-    for username, role, where in DEMO_USERS:
+    for username, role, written in DEMO_USERS:
+        where = _where(written)
         org = None
         if where and where.startswith("branch-under:"):
             org = branch_under(where.split(":", 1)[1])

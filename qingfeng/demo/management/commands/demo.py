@@ -13,17 +13,20 @@ from qingfeng.core.dates import store_today
 from qingfeng.demo.build import DemoExists, build_demo
 from qingfeng.demo.figures import Y
 from qingfeng.demo.models import DemoRun
+from qingfeng.demo.places import CITIES, TAIYUAN
 from qingfeng.demo.progress import Progress
 from qingfeng.demo.scales import SCALES
 from qingfeng.demo.users import ensure_demo_users, random_password
 
 
 class Command(BaseCommand):
-    help = _("生成演示城市（太原）及演示用户，然后启动平台")
+    help = _("生成演示城市（太原，或 --city 指定的城市）及演示用户，然后启动平台")
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=list(SCALES), default="small",
                             help=_("规模：tiny（测试用）、small、city、province"))
+        parser.add_argument("--city", choices=list(CITIES), default=TAIYUAN.code,
+                            help=_("演示城市：140100 太原（默认），140200 大同（与太原组成两市一省，见 docs/federation.md）"))
         parser.add_argument("--no-serve", action="store_true", help=_("生成后不启动服务"))
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--quiet-progress", action="store_true", help=_("不显示进度条"))
@@ -41,7 +44,7 @@ class Command(BaseCommand):
             progress = Progress(100, stream=self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr,
                                 enabled=not options["quiet_progress"])
             try:
-                result = build_demo(scale, progress)
+                result = build_demo(scale, progress, city=options["city"])
             except DemoExists:
                 raise CommandError(_("数据库中已有非演示的党组织数据，演示数据只能生成到空数据库中。"), returncode=1) from None
             self.stdout.write(_("演示城市已生成（规模 %(scale)s）：%(orgs)d 个党组织，%(persons)d 名人员，用时 %(seconds).1f 秒。")

@@ -1,13 +1,17 @@
 """`qingfeng federation publish [--depth N] [--url URL] [--root CODE]` on a city;
-`qingfeng federation subscribe --city CODE --dsn DSN` and `qingfeng federation status` on a province
-(docs/federation.md)."""
+`qingfeng federation province --code CODE --name NAME`, `subscribe --city CODE --dsn DSN`, `unsubscribe --city CODE`,
+`status` and `indicators --org CODE --from DATE --to DATE [--only KEYS]` on a province (docs/federation.md).
+
+Exit 0 when done; 2 with the reason on stderr, in Chinese, and nothing changed."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qingfeng.federation import publish
+from qingfeng.federation import publish, subscribe
 
 
 class Command(BaseCommand):
@@ -20,24 +24,57 @@ class Command(BaseCommand):
                          help="organizations published below the city's root (default 1: county level)")
         pub.add_argument("--url", default=None, help="the city platform's address, for drill links (default: QINGFENG_BASE_URL)")
         pub.add_argument("--root", default=None, help="the city's root organization code, when the database holds several")
+        prov = sub.add_parser("province", help="on a province: create its own root organization")
+        prov.add_argument("--code", required=True, help="组织编码, e.g. 140000")
+        prov.add_argument("--name", required=True, help="名称, e.g. 中共山西省委")
+        sub_ = sub.add_parser("subscribe", help="on a province: subscribe to a city's publication")
+        sub_.add_argument("--city", required=True, help="the city root's 组织编码, e.g. 140100")
+        sub_.add_argument("--dsn", required=True, help="how the province reaches the city's database "
+                                                       "(host=… port=… dbname=… user=… password=…)")
+        unsub = sub.add_parser("unsubscribe", help="on a province: drop a city's subscription and its rows")
+        unsub.add_argument("--city", required=True)
+        sub.add_parser("status", help="on a province: each city's replication state, lag and last change")
 
     def handle(self, *args, **options):
         try:
-            if options["action"] == "publish":
-                self.publish(options)
-        except publish.PublishError as e:
+            getattr(self, options["action"])(options)
+        except (publish.PublishError, ImproperlyConfigured) as e:
             raise CommandError(str(e), returncode=2) from None
 
     def publish(self, options):
-        from django.core.exceptions import ImproperlyConfigured
-
-        try:
-            counts = publish.publish(options["depth"], options["url"], options["root"])
-        except ImproperlyConfigured as e:
-            raise publish.PublishError(str(e)) from None
+        counts = publish.publish(options["depth"], options["url"], options["root"])
         self.stdout.write(_("已发布 %(publication)s：%(tables)s") % {
             "publication": publish.PUBLICATION,
             "tables": "，".join(f"{name} {n}" for name, n in counts.items())})
         if publish.wal_level() != "logical":
             self.stdout.write(_("注意：本库 wal_level 为 %(level)s；省级订阅之前，须在 postgresql.conf 中设为 logical 并重启 "
                                 "PostgreSQL。") % {"level": publish.wal_level()})
+
+    def province(self, options):
+        root = subscribe.create_province(options["code"], options["name"])
+        self.stdout.write(_("省级本级党组织：%(org)s") % {"org": root})
+
+    def subscribe(self, options):
+        made = subscribe.subscribe(options["city"], options["dsn"])
+        self.stdout.write(_("已订阅：%(sub)s。首次复制在后台进行，用 qingfeng federation status 查看进度。") % {"sub": made})
+
+    def unsubscribe(self, options):
+        subscribe.unsubscribe(options["city"])
+        self.stdout.write(_("已取消订阅城市 %(code)s，并删除其上报数据。") % {"code": options["city"]})
+
+    def status(self, options):
+        rows = subscribe.statuses()
+        if not rows:
+            self.stdout.write(_("尚未订阅任何城市。"))
+            return
+        now = timezone.now()
+        for s in rows:
+            state = (_("初始复制中（%(n)d 张表）") % {"n": s.copying} if s.copying else
+                     _("同步中") if s.streaming else _("未连接（城市停机或网络中断；恢复后自动补齐）"))
+            lag = _("未知（城市不可达）") if s.lag is None else _("%(s).1f 秒") % {"s": s.lag.total_seconds()}
+            last = f"{timezone.localtime(s.changed_at):%Y-%m-%d %H:%M:%S}" if s.changed_at else _("（无）")
+            heard = (_("%(s).0f 秒前") % {"s": (now - s.received_at).total_seconds()}) if s.received_at else _("（无）")
+            behind = "" if s.bytes_behind is None else _("，WAL 落后 %(n)d 字节") % {"n": s.bytes_behind}
+            self.stdout.write(_("%(code)s %(name)s：%(state)s；落后 %(lag)s%(behind)s；最后变更 %(last)s；最后收到消息 %(heard)s")
+                              % {"code": s.code, "name": s.name, "state": state, "lag": lag, "behind": behind,
+                                 "last": last, "heard": heard})
