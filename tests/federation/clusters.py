@@ -1,6 +1,7 @@
 """Real PostgreSQL clusters on loopback for the federation tests: initdb/pg_ctl on free ports, wal_level=logical.
 
-The server binaries come from Debian's postgresql-15 (/usr/lib/postgresql/15/bin, or QINGFENG_PG_BIN). initdb
+The server binaries come from Debian's postgresql-15 (/usr/lib/postgresql/15/bin, or QINGFENG_PG_BIN; `./dev test`
+installs them when missing). initdb
 refuses to run as root, so as root (CI) the clusters run as the `postgres` system user through runuser. Every
 cluster lives in a temporary directory removed afterwards; its settings trade durability for speed (fsync off).
 
@@ -24,7 +25,17 @@ from pathlib import Path
 
 import psycopg
 
-PG_BIN = Path(os.environ.get("QINGFENG_PG_BIN", "/usr/lib/postgresql/15/bin"))
+def _pg_bin() -> Path:
+    """QINGFENG_PG_BIN, else Debian's PostgreSQL 15 server binaries, else the newest installed."""
+    if os.environ.get("QINGFENG_PG_BIN"):
+        return Path(os.environ["QINGFENG_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+                   if p.parent.parent.name.isdigit() else 0)
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    return preferred if (preferred / "initdb").exists() or not found else found[-1].parent
+
+
+PG_BIN = _pg_bin()
 QINGFENG = Path(sys.executable).parent / "qingfeng"
 KEY = "shanxi-province-shared-secret-2026"
 
