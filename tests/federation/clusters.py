@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 
+
 def _pg_bin() -> Path:
     """QINGFENG_PG_BIN, else Debian's PostgreSQL 15 server binaries, else the newest installed."""
     if os.environ.get("QINGFENG_PG_BIN"):
