@@ -10,7 +10,7 @@ from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS
 from qingfeng.api.params import Day, PageIn, page_schema, paginate
 from qingfeng.core import dates
-from qingfeng.orgs.models import Kind, Level, Organization, Sector
+from qingfeng.orgs.models import Kind, Level, Organization, Sector, VillageTagChoice
 
 router = Router(tags=["organizations"])
 
@@ -40,10 +40,15 @@ class OrgDetail(OrgOut):
     term_years: int | None
     term_ends_on: dt.date | None
     ancestors: list[OrgRef]
+    village_tags: list[str] = Field(description="村情 / village tags")
 
     @staticmethod
     def resolve_ancestors(obj) -> list:
         return list(obj.ancestors())
+
+    @staticmethod
+    def resolve_village_tags(obj) -> list[str]:
+        return list(obj.village_tags.values_list("tag", flat=True))
 
 
 class OrgFilter(Schema):
@@ -52,6 +57,7 @@ class OrgFilter(Schema):
     kind: Kind | None = None
     sector: Sector | None = None
     level: Level | None = None
+    village_tag: VillageTagChoice | None = Field(None, description="带此村情的组织 / carrying this village tag")
     active_on: Day | None = Field(None, description="当日存续的组织 / existing on this day")
 
 
@@ -77,6 +83,8 @@ def list_organizations(request, filters: Query[OrgFilter], paging: Query[PageIn]
         value = getattr(filters, name)
         if value:
             qs = qs.filter(**{name: value})
+    if filters.village_tag:
+        qs = qs.filter(village_tags__tag=filters.village_tag)
     if filters.active_on:
         qs = qs.active_on(filters.active_on)
     return paginate(qs.select_related("parent").order_by("path"), paging, counted)

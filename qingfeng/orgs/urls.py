@@ -8,4 +8,5 @@ urlpatterns = [
     path("options/", views.options, name="options"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.children, name="children"),
+    path("<str:code>/village-tags/", views.village_tags, name="village_tags"),
 ]

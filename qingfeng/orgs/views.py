@@ -8,17 +8,30 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
-from qingfeng.accounts.access import get_org_for_user, org_in_scope, scope_root, visible_orgs
+from qingfeng.accounts.access import (
+    WRITERS_PARTY_WORK,
+    can_write,
+    get_org_for_user,
+    org_in_scope,
+    scope_root,
+    visible_orgs,
+)
 from qingfeng.core import dates
 from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
-from qingfeng.orgs.models import Organization
+from qingfeng.orgs.actions import set_village_tags
+from qingfeng.orgs.models import Organization, VillageTagChoice
 from qingfeng.people.models import Person
 
 if TYPE_CHECKING:
@@ -57,6 +70,11 @@ def with_counts(orgs: list[Organization], today: dt.date, within: Organization |
     return orgs
 
 
+class VillageTagsForm(forms.Form):
+    tags = forms.MultipleChoiceField(label=gettext_lazy("村情"), choices=VillageTagChoice.choices, required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+
+
 def _roots(user: User) -> list[Organization]:
     root = scope_root(user)
     if root is None:
@@ -70,12 +88,18 @@ def tree(request: AuthedRequest) -> HttpResponse:
     """The tree from the user's scope down; children load on expand; `q` searches by name or code."""
     today = dates.today()
     q = request.GET.get("q", "").strip()
-    if q:
-        found = list(visible_orgs(request.user).active_on(today).search(q)[: SEARCH_LIMIT + 1])
+    tag = request.GET.get("tag", "").strip()
+    tag = tag if tag in VillageTagChoice.values else ""
+    if q or tag:
+        qs = visible_orgs(request.user).active_on(today).search(q)
+        if tag:  # 村情: the organizations carrying the tag
+            qs = qs.filter(village_tags__tag=tag)
+        found = list(qs[: SEARCH_LIMIT + 1])
         nodes = with_counts(found[:SEARCH_LIMIT], today)
-        context = {"q": q, "results": nodes, "more": len(found) > SEARCH_LIMIT}
+        context = {"q": q, "tag": tag, "results": nodes, "more": len(found) > SEARCH_LIMIT, "searched": True}
     else:
-        context = {"q": "", "nodes": with_counts(_roots(request.user), today)}
+        context = {"q": "", "tag": "", "nodes": with_counts(_roots(request.user), today)}
+    context["tags"] = VillageTagChoice.choices
     template = "orgs/_tree_results.html" if request.htmx else "orgs/tree.html"
     return render(request, template, context)
 
@@ -120,5 +144,25 @@ def detail(request: AuthedRequest, code: str) -> HttpResponse:
         "org": org, "ancestors": ancestors, "subs": subs, "page": page, "query": query,
         "term_ends_on": term_ends_on, "term_expired": term_ends_on is not None and term_ends_on <= today,
         "subtree_members": Person.objects.members().within(org).count(), "today": today,
+        "village_tags": [VillageTagChoice(t).label for t in org.village_tags.values_list("tag", flat=True)],
     }
+    if can_write(request.user, WRITERS_PARTY_WORK):
+        context["tags_form"] = VillageTagsForm(initial={"tags": list(org.village_tags.values_list("tag", flat=True))})
     return render(request, "orgs/detail.html", context)
+
+
+@login_required
+@require_POST
+def village_tags(request: AuthedRequest, code: str) -> HttpResponse:
+    """Set the organization's 村情 tags (a writer of party work in scope)."""
+    org = get_org_for_user(request.user, code, write=True)
+    form = VillageTagsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("村情不在可选范围内。"))
+    else:
+        try:
+            set_village_tags(org, form.cleaned_data["tags"], user=request.user)
+            messages.success(request, _("村情已保存。"))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("orgs:detail", org.code)
