@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CockpitConfig(AppConfig):
     name = "qingfeng.cockpit"
     verbose_name = _("驾驶舱与政治生态评估")
+
+    def ready(self) -> None:
+        from . import home  # noqa: F401 — registers the home page's figures

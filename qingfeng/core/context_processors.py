@@ -38,6 +38,7 @@ NAVIGATION_GROUPS: list[tuple[StrOrPromise, list[NavEntry]]] = [
         ("people:list", _("党员"), None),
         ("membership:candidates", _("发展党员"), None),
         ("membership:transfers", _("组织关系转接"), None),
+        ("membership:my_dues", _("党费"), None),
         ("membership:lapses", _("失联预警"), None),
         ("grassroots:elections", _("换届"), None),
         ("entities:list", _("两新组织"), None),

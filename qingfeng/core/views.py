@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from qingfeng.accounts.access import scope_root, visible_orgs
+from qingfeng.accounts.access import scope_root
 from qingfeng.core.http import AuthedRequest
 
 
@@ -27,18 +27,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    from qingfeng.orgs.models import Organization
-    from qingfeng.people.models import Person
+    """工作台: the panels the apps register (core.home) — what is due, one-tap actions, the figures — and the day
+    they are for."""
+    from qingfeng.core.dates import today
+    from qingfeng.core.home import panels_for
 
-    root = scope_root(request.user)
-    if root is None:
-        roots = list(Organization.objects.filter(parent__isnull=True))
-        member_count = Person.objects.filter(org__isnull=False, admitted_on__isnull=False).count()
-    else:
-        roots = [root]
-        member_count = Person.objects.within(root).filter(admitted_on__isnull=False).count()
-    return render(request, "core/home.html", {
-        "roots": roots,
-        "org_count": visible_orgs(request.user).count(),
-        "member_count": member_count,
-    })
+    try:
+        root = scope_root(request.user)
+    except Http404:
+        root = None
+    return render(request, "core/home.html", {"root": root, "day": today(), "panels": panels_for(request)})

@@ -13,6 +13,7 @@ urlpatterns = [
     path("transfers/<int:pk>/<slug:decision>/", views.transfer_decide, name="transfer_decide"),
     path("letters/new/<int:person_pk>/", views.letter_new, name="letter_new"),
     path("letters/<int:pk>/", views.letter, name="letter"),
+    path("dues/", views.my_dues, name="my_dues"),
     path("dues/<str:code>/", views.dues, name="dues"),
     path("dues/declare/<int:person_pk>/", views.dues_declare, name="dues_declare"),
     path("dues/pay/<int:person_pk>/", views.dues_pay, name="dues_pay"),

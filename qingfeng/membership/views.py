@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -296,6 +297,22 @@ def _month(request) -> dt.date:
         return month_start(dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text))
     except ValueError:
         return month_start(_today())
+
+
+@login_required
+def my_dues(request: HttpRequest) -> HttpResponse:
+    """党费 in the menu: the dues page of the user's own organization (the platform's top one for an
+    administrator without one)."""
+    from qingfeng.orgs.models import Organization
+
+    root = scope_root(request.user)
+    if root is None:
+        root = Organization.objects.filter(parent__isnull=True).order_by("code").first()
+        if root is None:
+            raise Http404
+    month = request.GET.get("month", "")
+    query = f"?{urlencode({'month': month})}" if month else ""
+    return redirect(f"{reverse('membership:dues', args=[root.code])}{query}")
 
 
 @login_required

@@ -51,6 +51,8 @@ ROWS = [
         sibling=lambda w: reverse("membership:letter_new", args=[w.members_o[0].pk])),
     Row("membership:letter", READ, setup=_lifecycle,
         own=_own("membership:letter", "letter"), sibling=_sibling("membership:letter", "letter")),
+    # 党费 in the menu: a redirect to the user's own organization's dues page
+    Row("membership:my_dues", READ, page=lambda w: reverse("membership:my_dues"), ok=302),
     Row("membership:dues", READ,
         own=lambda w: reverse("membership:dues", args=[w.branch_a.code]),
         sibling=lambda w: reverse("membership:dues", args=[w.branch_o.code])),
