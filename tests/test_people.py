@@ -93,7 +93,6 @@ def test_member_list_costs_the_same_queries_for_ten_or_fifty_rows(world, client_
 
 
 def test_export_gives_the_filtered_rows_in_the_import_format(world, client_for):
-    pytest.importorskip("qingfeng.imports.exports")
     openpyxl = pytest.importorskip("openpyxl")
     client = client_for(world.district_user)
     page = client.get(reverse("people:list"), {"org": "14010500101B"}).content.decode()

@@ -45,21 +45,28 @@ def new_code(prefix: str, day: dt.date, model) -> str:
             return code
 
 
-def _check_fields(user, org: Organization, type_: ActivityType, day: dt.date, audience, first_topic: bool,
-                  lecture_team: LectureTeam | None) -> None:
+def type_problems(user, type_: ActivityType, *, first_topic: bool, lecture_team: bool) -> dict[str, list[str]]:
+    """What an activity's type decides, by its role (names are editable data): who may record it, whether it
+    studies the 第一议题, whether a lecture team gave it. One rule for pages, the API and the 活动 import sheet."""
     errors: dict[str, list[str]] = {}
     if type_.is_restricted and not user.sees_discipline:
-        errors.setdefault("type", []).append(_("您无权记录此类活动。"))
+        errors["type"] = [_("您无权记录此类活动。")]
+    if first_topic and type_.role != ActivityRole.FIRST_TOPIC:
+        errors["first_topic"] = [_("“第一议题”只用于党委(党组)会议。")]
+    if lecture_team and type_.role != ActivityRole.LECTURE:
+        errors["lecture_team"] = [_("宣讲小分队只用于宣讲活动。")]
+    return errors
+
+
+def _check_fields(user, org: Organization, type_: ActivityType, day: dt.date, audience, first_topic: bool,
+                  lecture_team: LectureTeam | None) -> None:
+    errors = type_problems(user, type_, first_topic=first_topic, lecture_team=lecture_team is not None)
     if day > dates.today():
         errors.setdefault("date", []).append(_("活动日期不能晚于今天。"))
     elif not org.is_active_on(day):
         errors.setdefault("date", []).append(_("该组织在这一天尚未成立或已撤销。"))
-    if first_topic and type_.role != ActivityRole.FIRST_TOPIC:
-        errors.setdefault("first_topic", []).append(_("“第一议题”只用于党委(党组)会议。"))
-    if lecture_team is not None:
-        if type_.role != ActivityRole.LECTURE:
-            errors.setdefault("lecture_team", []).append(_("宣讲小分队只用于宣讲活动。"))
-        elif (lecture_team.established_on and lecture_team.established_on > day) or (
+    if lecture_team is not None and "lecture_team" not in errors:
+        if (lecture_team.established_on and lecture_team.established_on > day) or (
                 lecture_team.dissolved_on and lecture_team.dissolved_on <= day):
             errors.setdefault("lecture_team", []).append(_("该宣讲小分队在活动日期不在存续期内。"))
     if audience is not None:

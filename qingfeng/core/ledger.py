@@ -191,8 +191,7 @@ def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing[M]
     an htmx request gets just the results fragment."""
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS and listing.sheet:
-        from qingfeng.core import masking
-        from qingfeng.imports import exports
+        from qingfeng.core import exports, masking
 
         full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
         masking.audit_export(request, queryset.model._meta.label, f"{listing.sheet} {fmt}", full)
@@ -227,7 +226,7 @@ def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing[M]
 
 
 def _offers_full_numbers(request: AuthedRequest, listing: Listing[M]) -> bool:
-    from qingfeng.imports.exports import has_personal_numbers
+    from qingfeng.core.exports import has_personal_numbers
 
     return access.can_unmask(request.user) and has_personal_numbers(listing.sheet)
 

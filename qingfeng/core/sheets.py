@@ -21,7 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+T = TypeVar("T")
 
 BATCH = 5000  # rows per query of keys and per bulk write
 
@@ -56,6 +61,7 @@ class Col:
     ref: str = ""  # names a record of another sheet by that sheet's key (宣讲小分队编码 → 宣讲小分队)
     table: str = ""  # NAME kind: a row of this model (label) matched on its `name` (活动类型)
     known_person: bool = False  # ID kind: must name a person the platform or the file knows
+    validate: Callable[[str], str | None] | None = None  # a further check of the text (None: fine)
     synonyms: tuple[str, ...] = ()  # other headers people write for this column in their own workbooks
 
     @property
@@ -118,18 +124,22 @@ class SheetPlan:
 
 
 class Context(Protocol):
-    """What the import engine offers a sheet's ledger (qingfeng.imports.engine.Importer implements it)."""
+    """What the import engine offers a sheet's rules and ledger (qingfeng.imports.engine.Importer implements it)."""
 
     user: Any
+    root: Any  # the organization at the top of the user's subtree (None: the whole tree)
     today: dt.date
     now: dt.datetime
     orgs: dict[str, OrgRef]  # 组织编码 → the organization, from the database or this file
     people: dict[str, PersonRef]  # 公民身份号码 → a person the database knows
-    ids: dict[str, dict]  # sheet name → key → primary key of the records written or found
+    # primary keys by key: "org" (组织编码), "person" (公民身份号码), each referenced sheet's name (its key), each
+    # reference table's label (names); filled while writing
+    ids: dict[str, dict[Any, int]]
     plans: dict[str, SheetPlan]
 
     def error(self, sheet: str, row: int | None, column: str, message: str) -> None: ...
     def in_scope(self, path: str | None) -> bool: ...
+    def memo(self, key: str, make: Callable[[], T]) -> T: ...
     def org_ref(self, sheet: str, row: int, column: str, code: str | None) -> OrgRef | None: ...
     def check_lifetime(self, sheet: str, row: int, column: str, ref: OrgRef, day: dt.date) -> bool: ...
     def plan_records(self, plan: SheetPlan) -> None: ...
@@ -145,6 +155,8 @@ class Ledger:
     its actions (a finding's status and its first event, a coverage's history), or the plan and the write whole
     (the organization tree, the members)."""
 
+    computed: tuple[str, ...] = ()  # columns that are not fields of the model, read by `current`
+
     def plan(self, ctx: Context, plan: SheetPlan) -> None:
         ctx.plan_records(plan)
 
@@ -152,18 +164,23 @@ class Ledger:
         return ctx.write_records(plan)
 
     def current(self, pks: list[int]) -> dict[int, dict[str, object]]:
-        """Current values of columns that are not fields of the model (覆盖日期), by primary key."""
+        """Current values of the `computed` columns (覆盖日期), by primary key."""
         return {}
 
-    def create(self, ctx: Context, objs: list, rows: list[list]) -> None:
+    def create(self, ctx: Context, plan: SheetPlan, objs: list[Any], rows: list[list[Any]]) -> None:
         """Insert new records (model instances built from the rows, in the same order)."""
         if objs:
             type(objs[0]).objects.bulk_create(objs, batch_size=BATCH)
 
-    def update(self, ctx: Context, objs: list, fields: list[str], rows: list[list]) -> None:
-        """Save changed records (the rows' values already set on them) on these fields."""
+    def update(self, ctx: Context, plan: SheetPlan, objs: list[Any], fields: list[str], rows: list[Any]) -> None:
+        """Save changed records on these fields: the rows' values are set on them; `rows` are the plan's
+        (values, primary key, changed headers)."""
         if objs:
             type(objs[0]).objects.bulk_update(objs, fields, batch_size=BATCH)
+
+    def exportable(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The records of a list that are rows of this sheet."""
+        return queryset
 
 
 GENERIC = Ledger()
@@ -184,7 +201,9 @@ class Sheet:
     date_rules: tuple[tuple[str, str, bool], ...] = ()
     lifetime: tuple[str, str] | None = None  # (organization column, date column): the date within its lifetime
     names_people: bool = False  # rows carry 公民身份号码 + 姓名 of a person, created when not yet known
+    registers_people: bool = False  # the rows are the persons themselves (党员): their 姓名 is the one that counts
     check: Callable[[Row], Problems] | None = None  # rules within one row
+    check_partial: bool = False  # `check` runs on rows with bad cells too (those read None) to report more at once
     verify: Callable[[Context, Row], Problems] | None = None  # rules against references, once they are loaded
     fast: bool = False  # created as plain tuples (no model instances): the largest ledgers, without hooks
     ledger: Ledger = GENERIC

@@ -11,7 +11,7 @@ when clicked). So:
   can be undone exactly — is prefixed with an apostrophe, which spreadsheet programs show as a text marker:
   `csv_row`, `csv_writer`. The import reads such a cell back unchanged (`csv_unescape`).
 
-Every export writer goes through here (imports.exports, the indicators' drill-through, the audit export, the
+Every export writer goes through here (core.exports, the indicators' drill-through, the audit export, the
 year-in-review workbook); a new writer should too.
 """
 

@@ -81,3 +81,44 @@ def deregister_entity(entity: Entity, *, user, on: dt.date) -> Entity:
     entity.save(update_fields=["deregistered_on"])
     changes.record(orgs=[entity.org_id], days=[on])
     return entity
+
+
+# ---- bulk variants (imports) -------------------------------------------------------------------
+
+def coverage_since(entity_ids: list[int]) -> dict[int, dt.date | None]:
+    """The date each entity's current coverage holds from: the start of its latest history row (entities without
+    history are left out)."""
+    from django.db.models import F
+
+    latest: dict[int, dt.date | None] = {}
+    ids = sorted(entity_ids)
+    for i in range(0, len(ids), 5000):
+        for entity_id, since in CoverageChange.objects.filter(entity_id__in=ids[i:i + 5000]).order_by(
+                "entity_id", F("since").asc(nulls_first=True), "id").values_list("entity_id", "since"):
+            latest[entity_id] = since
+    return latest
+
+
+def register_entities(entities: list[Entity], since: list[dt.date | None]) -> None:
+    """The bulk variant of register_entity (imports): the entities, and the first coverage row of each covered
+    one, holding from its date (None: known since registration). The caller has checked them."""
+    for entity in entities:
+        entity.coverage = entity.coverage or CoverageMode.NONE
+    Entity.objects.bulk_create(entities, batch_size=5000)
+    CoverageChange.objects.bulk_create([CoverageChange(entity_id=e.pk, mode=e.coverage, since=day)
+                                        for e, day in zip(entities, since, strict=True)
+                                        if e.coverage != CoverageMode.NONE], batch_size=5000)
+
+
+def append_coverages(rows: list[tuple[int, str, dt.date | None]], *, on: dt.date, dated: bool = True) -> None:
+    """The bulk variant of change_coverage (imports): (entity, new coverage, date) appended to each history.
+    Without a date the coverage holds from `on` — unless it is the first coverage of an entity without history,
+    known since registration. With `dated` false (no date column at all) each keeps its current coverage's date."""
+    since = coverage_since([pk for pk, _mode, _day in rows])
+    history = []
+    for pk, mode, day in rows:
+        if not dated:
+            day = since.get(pk)
+        history.append(CoverageChange(entity_id=pk, mode=mode, since=day or (
+            None if pk not in since and mode != CoverageMode.NONE else on)))
+    CoverageChange.objects.bulk_create(history, batch_size=5000)

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingfeng.core import sheets as S
+from qingfeng.core.exports import XLSX, attachment
 from qingfeng.files.uploads import upload_limit
 from qingfeng.imports.actions import check_file, write_steps
-from qingfeng.imports.exports import XLSX, attachment
 from qingfeng.imports.models import ImportJob, JobStatus
 from qingfeng.imports.reader import max_bytes
 from qingfeng.imports.workbooks import template_bytes

@@ -18,14 +18,23 @@ ROWS_WITH_DROPDOWN = 5000
 REQUIRED_FILL = PatternFill("solid", fgColor="FDE2E1")
 
 
-def header_note(sheet: S.Sheet, col: S.Col) -> str:
+def allowed(col: S.Col) -> tuple[str, ...]:
+    """The values a column takes: its enumeration, or the names in its reference table (活动类型), as they are now."""
+    if col.table:
+        from django.apps import apps
+
+        return tuple(apps.get_model(col.table).objects.values_list("name", flat=True))
+    return col.choices
+
+
+def header_note(sheet: S.Sheet, col: S.Col, choices: tuple[str, ...] = ()) -> str:
     parts = ["必填" if col.required else "选填"]
     if col.header in sheet.key:
         parts.append("键列（用于匹配已有记录）")
     if col.kind == S.DATE:
         parts.append("日期，格式 YYYY-MM-DD，也可用 Excel 日期单元格")
-    if col.choices:
-        parts.append("可选值：" + "、".join(col.choices))
+    if choices:
+        parts.append("可选值：" + "、".join(choices))
     if col.note:
         parts.append(col.note)
     if col.kind in (S.ID, S.CREDIT):
@@ -66,23 +75,24 @@ def template_bytes(names: list[str]) -> bytes:
             cell.font = Font(bold=True)
             if col.required:
                 cell.fill = REQUIRED_FILL
-            cell.comment = Comment(header_note(sheet, col), "清风")
+            values = allowed(col)
+            cell.comment = Comment(header_note(sheet, col, values), "清风")
             ws.column_dimensions[letter].width = max(12, min(40, len(col.header) * 3))
             example = ws.cell(row=2, column=i)
             if col.kind == S.DATE:
                 example.number_format = "yyyy-mm-dd"
             elif col.kind not in (S.INT,):
                 example.number_format = "@"
-            if col.choices:
-                if col.choices not in lists:
+            if values:
+                if values not in lists:
                     column = len(lists) + 1
-                    for r, value in enumerate(col.choices, start=1):
+                    for r, value in enumerate(values, start=1):
                         choices.cell(row=r, column=column, value=value)
                     ref_letter = get_column_letter(column)
-                    lists[col.choices] = f"{quote_sheetname(CHOICES_SHEET)}!${ref_letter}$1:${ref_letter}${len(col.choices)}"
-                dv = DataValidation(type="list", formula1=lists[col.choices], allow_blank=not col.required,
+                    lists[values] = f"{quote_sheetname(CHOICES_SHEET)}!${ref_letter}$1:${ref_letter}${len(values)}"
+                dv = DataValidation(type="list", formula1=lists[values], allow_blank=not col.required,
                                     showErrorMessage=True, errorTitle="不允许的值",
-                                    error="只能填写：" + "、".join(col.choices))
+                                    error="只能填写：" + "、".join(values)[:200])
                 ws.add_data_validation(dv)
                 dv.add(f"{letter}2:{letter}{ROWS_WITH_DROPDOWN}")
     out = io.BytesIO()

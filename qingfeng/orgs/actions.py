@@ -105,3 +105,40 @@ def set_village_tags(org: Organization, tags: Iterable[str], *, user: User | Non
                after={"村情": "、".join(ordered)})
         changes.record(orgs=[org.pk])
     return ordered
+
+
+def record_elections(wanted: dict[tuple[int, dt.date], int]) -> list[Election]:
+    """The bulk variant of record_election (imports): (organization id, day) → 任期年限, each election created or
+    updated; each organization's current term is then its latest election. Returns the elections created."""
+    from qingfeng.core.sheets import chunks
+
+    org_ids = sorted({org_id for org_id, _day in wanted})
+    existing: dict[tuple[int, dt.date], Election] = {}
+    for chunk in chunks(org_ids):
+        for e in Election.objects.filter(org_id__in=chunk):
+            existing[(e.org_id, e.held_on)] = e
+    new, changed = [], []
+    for (org_id, day), years in wanted.items():
+        election = existing.get((org_id, day))
+        if election is None:
+            election = existing[(org_id, day)] = Election(org_id=org_id, held_on=day, term_years=years)
+            new.append(election)
+        elif election.term_years != years:
+            election.term_years = years
+            changed.append(election)
+    Election.objects.bulk_create(new, batch_size=5000)
+    Election.objects.bulk_update(changed, ["term_years"], batch_size=5000)
+    latest: dict[int, Election] = {}
+    for e in existing.values():
+        if e.org_id not in latest or e.held_on > latest[e.org_id].held_on:
+            latest[e.org_id] = e
+    orgs = Organization.objects.in_bulk(org_ids)
+    stale = []
+    for org_id, e in latest.items():
+        org = orgs[org_id]
+        if (org.term_started_on, org.term_years) != (e.held_on, e.term_years):
+            org.term_started_on, org.term_years = e.held_on, e.term_years
+            stale.append(org)
+    Organization.objects.bulk_update(stale, ["term_started_on", "term_years"], batch_size=5000)
+    changes.record(orgs=org_ids, days=[day for _org, day in wanted])
+    return new

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,21 +19,13 @@ from qingfeng.accounts.access import (
     scope_filter,
 )
 from qingfeng.core import masking
+from qingfeng.core.exports import export_response
 from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
 from qingfeng.core.models import Source
 from qingfeng.people.actions import transfer_member
 from qingfeng.people.forms import EXPORT_FORMATS, MemberFilterForm, TransferForm
 from qingfeng.people.models import Person, PersonQuerySet
-
-
-def _exporter() -> Callable[..., HttpResponse] | None:
-    """imports.exports.export_response, once the import area provides it."""
-    try:
-        from qingfeng.imports.exports import export_response
-    except ImportError:
-        return None
-    return export_response
 
 
 @login_required
@@ -51,14 +41,13 @@ def member_list(request: AuthedRequest) -> HttpResponse:
     members = members.select_related("org").order_by("org_id", "name", "id")
     export = request.GET.get("export")
     if export:
-        exporter = _exporter()
-        if exporter is None or export not in EXPORT_FORMATS:
+        if export not in EXPORT_FORMATS:
             raise Http404
         full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
         masking.audit_export(request, "people.Person", f"党员 {export}", full)
-        return exporter(members, "党员", export, full_numbers=full)
+        return export_response(members, "党员", export, full_numbers=full)
     page, query = paginate(request, members)
-    context = {"form": form, "page": page, "query": query, "can_export": _exporter() is not None,
+    context = {"form": form, "page": page, "query": query, "can_export": True,
                "can_unmask": can_unmask(request.user)}
     template = "people/_results.html" if request.htmx else "people/list.html"
     return render(request, template, context)

@@ -5,21 +5,17 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.apps import apps
 from openpyxl import load_workbook
 
 from qingfeng.core import sheets as S
-from qingfeng.imports.engine import record_for
-from qingfeng.imports.exports import LOOKUPS, export_response
+from qingfeng.core.exports import export_response
 from tests.imports.data import every_sheet
 from tests.imports.helpers import table_counts, workbook
 from tests.imports.test_command import run
 
 
 def queryset_for(sheet: str):
-    record = record_for(S.get(sheet))
-    label = record.label if record else LOOKUPS[sheet][0]
-    return apps.get_model(label).objects.all()
+    return S.get(sheet).get_model().objects.all()
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])

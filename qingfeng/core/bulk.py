@@ -105,3 +105,11 @@ def _adapt_row(row: tuple, adapters) -> tuple:
         if value is not None:
             row[i] = adapt(value)
     return tuple(row)
+
+
+def entries_table(now) -> Table:
+    """core.Entry rows written as tuples for the large sheets; the same fields core.entries.log_entries writes
+    (that function builds model instances, too slow for hundreds of thousands of rows)."""
+    from qingfeng.core.models import Entry
+
+    return Table(Entry, ["org_id", "at", "model", "object_id", "channel", "user_id"], now=now)
