@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class MembershipConfig(AppConfig):
     name = "qingfeng.membership"
+
+    def ready(self) -> None:
+        from . import sheets  # noqa: F401 — declares its import sheets

@@ -5,4 +5,4 @@ class SupervisionConfig(AppConfig):
     name = "qingfeng.supervision"
 
     def ready(self):
-        from . import access  # noqa: F401 — declares its records' attachment access
+        from . import access, sheets  # noqa: F401 — declare its records' attachment access and its import sheets
