@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.activities.models import ActivityRole, ActivityType, Channel, LectureTeam
-from qingfeng.core.ledger import DateInput, StyledForm
+from qingfeng.core.ledger import DateInput, StyledForm, show_only_for
 from qingfeng.files.forms import MultipleFileField
 from qingfeng.files.models import FileKind
 
@@ -22,20 +24,20 @@ class ActivityForm(StyledForm, forms.Form):
     lecture_team = forms.ModelChoiceField(LectureTeam.objects.none(), label=_("宣讲小分队"), required=False)
     audience = forms.IntegerField(label=_("受众人数"), required=False, min_value=0)
     minutes = forms.CharField(label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("附件（会议记录、照片）"))
+    files = MultipleFileField(label=_("附件（会议记录、照片）"))  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
 
     def __init__(self, *args, user, teams, **kwargs):
         super().__init__(*args, **kwargs)
         types = ActivityType.objects.all()
         if not user.sees_discipline:
             types = types.exclude(is_restricted=True)
-        self.fields["type"].queryset = types
-        self.fields["lecture_team"].queryset = teams
+        cast(forms.ModelChoiceField[ActivityType], self.fields["type"]).queryset = types
+        cast(forms.ModelChoiceField[LectureTeam], self.fields["lecture_team"]).queryset = teams
         by_role = {t.role: t.pk for t in types if t.role}
         # Fields that only some activity types use: ledgers.js shows them for those types alone.
-        self.fields["first_topic"].show_for = str(by_role.get(ActivityRole.FIRST_TOPIC, ""))
-        self.fields["lecture_team"].show_for = str(by_role.get(ActivityRole.LECTURE, ""))
-        self.fields["audience"].show_for = " ".join(str(t.pk) for t in types if t.needs_audience)
+        show_only_for(self.fields["first_topic"], str(by_role.get(ActivityRole.FIRST_TOPIC, "")))
+        show_only_for(self.fields["lecture_team"], str(by_role.get(ActivityRole.LECTURE, "")))
+        show_only_for(self.fields["audience"], " ".join(str(t.pk) for t in types if t.needs_audience))
         self.fields["type"].widget.attrs["data-activity-type"] = ""
 
 
@@ -51,12 +53,13 @@ class ActivityFilter(StyledForm, forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         if user is not None and not user.sees_discipline:
-            self.fields["type"].queryset = ActivityType.objects.exclude(is_restricted=True)
+            cast(forms.ModelChoiceField[ActivityType], self.fields["type"]).queryset = (
+                ActivityType.objects.exclude(is_restricted=True))
 
 
 class AttachForm(StyledForm, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=FileKind.choices, initial=FileKind.MINUTES)
-    files = MultipleFileField(label=_("文件"), required=True)
+    files = MultipleFileField(label=_("文件"), required=True)  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
 
 
 class LectureTeamForm(StyledForm, forms.Form):

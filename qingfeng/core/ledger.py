@@ -8,9 +8,9 @@ well (supervision.FindingEvent)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -86,7 +86,7 @@ def diff(obj: Model, changes: Mapping[str, object]) -> tuple[dict[str, object], 
     return before, after
 
 
-def writable_org(user: User, code: str, writers: set[str]) -> Organization:
+def writable_org(user: User, code: str, writers: Collection[str]) -> Organization:
     """The organization `code` if the user may write records for it; ValidationError otherwise."""
     from django.http import Http404
 
@@ -170,22 +170,27 @@ class Cell:
     label: str = ""  # the column's name, shown beside the value on a phone's card
 
 
+# A listed record: an instance of the page's queryset, often with annotations of the view's own (counts), which no
+# model class declares.
+Record = Any
+
+
 @dataclass
-class Listing(Generic[M]):
+class Listing:
     title: StrOrPromise
     columns: list[Column]
-    row: Callable[[M], Iterable[Cell | object]]  # a record's cells; a value that is not a Cell is its text
+    row: Callable[[Record], Iterable[Cell | object]]  # a record's cells; a value that is not a Cell is its text
     filters: forms.Form | None = None  # a bound GET form
     sheet: str = ""  # the import sheet, for the export links
     create_url: str = ""
     create_label: StrOrPromise = ""
-    extra_actions: list[tuple[StrOrPromise, str]] = field(default_factory=list)  # (label, url)
+    extra_actions: Sequence[tuple[StrOrPromise, str]] = field(default_factory=list)  # (label, url)
     empty: StrOrPromise = ""
-    row_css: Callable[[M], str] | None = None
-    prepare: Callable[[list[M]], object] | None = None  # fetch what the page's rows show, for the page only
+    row_css: Callable[[Record], str] | None = None
+    prepare: Callable[[list[Record]], object] | None = None  # fetch what the page's rows show, for the page only
 
 
-def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing[M], template: str = "ledger/list.html",
+def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing, template: str = "ledger/list.html",
               extra: Mapping[str, object] | None = None) -> HttpResponseBase:
     """One list view: the filtered queryset on screen, paginated; the same queryset exported;
     an htmx request gets just the results fragment."""
@@ -225,7 +230,7 @@ def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing[M]
     return render(request, template, context)
 
 
-def _offers_full_numbers(request: AuthedRequest, listing: Listing[M]) -> bool:
+def _offers_full_numbers(request: AuthedRequest, listing: Listing) -> bool:
     from qingfeng.core.exports import has_personal_numbers
 
     return access.can_unmask(request.user) and has_personal_numbers(listing.sheet)
@@ -267,6 +272,12 @@ def style_fields(form: forms.BaseForm) -> None:
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
         if isinstance(widget, forms.Textarea):
             widget.attrs.setdefault("rows", 3)
+
+
+def show_only_for(form_field: forms.Field, values: str) -> None:
+    """Show a field only while the form's chooser holds one of `values` (space-separated): ledger/_form_fields.html
+    writes it as data-show-for, which ledgers.js follows."""
+    form_field.show_for = values  # type: ignore[attr-defined]  # a hint for the template, on the field it concerns
 
 
 class StyledForm(forms.BaseForm):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from _csv import Writer
 
     from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -123,3 +124,13 @@ def append(ws: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     ws.append(list(values))
     for cell in ws[ws.max_row]:
         text_cell(cell)
+
+
+def first_sheet(book: Workbook) -> Worksheet:
+    """The one sheet a new workbook opens with, ready to write (openpyxl's `active` may name any sheet or none)."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = book.active
+    if not isinstance(sheet, Worksheet):
+        raise TypeError(f"the workbook opens on a {type(sheet).__name__}, not a worksheet")
+    return sheet

@@ -7,6 +7,7 @@ executemany in large batches. Values are adapted with the backend's own date/dat
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -21,12 +22,17 @@ class Table:
         self.model = model
         # Tables whose rows these rows refer to: flushed first, so no row ever waits for its parent.
         self.parents = list(parents)
-        self.fields = [model._meta.get_field(name) for name in columns]
-        self.columns = [f.column for f in self.fields]
+        self.fields, self.columns = [], []
+        for name in columns:
+            field = model._meta.get_field(name)
+            if not isinstance(field, models.Field) or not field.column:
+                raise TypeError(f"{model._meta.label}.{name} is not a column")
+            self.fields.append(field)
+            self.columns.append(field.column)
         self.batch = batch
-        self.rows: list[tuple] = []
+        self.rows: list[Sequence[Any]] = []
         self.written = 0
-        self.next_id = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+        self.next_id = (model._base_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
         self._adapters = [self._adapter(f) for f in self.fields]
 
     @staticmethod
@@ -62,9 +68,9 @@ class Table:
         self.rows = []
         adapters = [(i, a) for i, a in enumerate(self._adapters) if a is not None]
         if adapters and connection.vendor != "postgresql":
-            adapted = []
-            for row in rows:
-                row = list(row)
+            adapted: list[Sequence[Any]] = []
+            for original in rows:
+                row = list(original)
                 for i, adapt in adapters:
                     if row[i] is not None:
                         row[i] = adapt(row[i])
@@ -75,8 +81,8 @@ class Table:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                    for values in rows:
+                        copy.write_row(values)
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 # Table and column names come from model metadata; values are bound parameters.

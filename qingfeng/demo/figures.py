@@ -133,8 +133,8 @@ class Figures:
             seats.add((classes[i % len(classes)], person.id))
         for person in rng.sample(trainees, 95):  # some attend a second class
             seats.add((rng.choice(classes), person.id))
-        for activity, person in sorted(seats):
-            rec.attend(activity, person)
+        for activity, person_id in sorted(seats):
+            rec.attend(activity, person_id)
         for person in absentees:  # registered but never came: not trainees
             rec.attend(rng.choice(classes), person.id, rng.choice(["请假", "缺席"]))
         # 专题轮训 of the city's 市管 cadres, every one of them at least once.
@@ -146,8 +146,8 @@ class Figures:
             seats.add((sessions[i % len(sessions)], person.id))
         for person in rng.sample(self.city_cadres, len(self.city_cadres) // 7):
             seats.add((rng.choice(sessions), person.id))
-        for activity, person in sorted(seats):
-            rec.attend(activity, person)
+        for activity, person_id in sorted(seats):
+            rec.attend(activity, person_id)
         for person in rng.sample(self.city_cadres, 40):
             key = (rng.choice(sessions), person.id)
             if key not in seats:
@@ -252,8 +252,8 @@ class Figures:
             employees = rng.randint(8, 600)
             rec.entities.add((pk, credit(kind, region), name, kind, host.id, employees, rng.randint(0, 12), current,
                               deregistered, "demo", rec.now))
-            for mode, since in history:
-                rec.coverage.add((rec.coverage.new_id(), pk, mode, since, rec.now))
+            for held, since in history:
+                rec.coverage.add((rec.coverage.new_id(), pk, held, since, rec.now))
 
         for kind, total, covered in ((EntityType.ENTERPRISE, n_all, n_cov), (EntityType.SOCIAL, s_all, s_cov)):
             for i in range(total):

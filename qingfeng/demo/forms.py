@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from qingfeng.burden.models import ReportForm, RetireReason
 from qingfeng.core.dates import add_months, month_end
+from qingfeng.core.spreadsheet import first_sheet
 from qingfeng.demo.places import TAIYUAN, city_of
 from qingfeng.forms.filler import scan
 from qingfeng.forms.models import Channel, Filling, Template, Version
@@ -38,7 +39,7 @@ def _sheet(title: str, heading: str, columns: list[tuple[str, str, float, str]],
     (columns are (header, cell, width, what): what is "sum" for a total below it, "rate" for a percentage), a total
     row, a note, and a second sheet with the instructions."""
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws = first_sheet(wb)
     ws.title = title
     last = get_column_letter(len(columns))
     ws["A1"] = heading
@@ -126,7 +127,7 @@ FORMS = [
 ]
 
 
-def _entry(owner: Organization, subject: str) -> ReportForm:
+def _entry(owner: Organization, subject: str) -> ReportForm | None:
     retired = ReportForm.objects.filter(org=owner, retire_reason=RetireReason.GENERATED, retired_on__isnull=False)
     return retired.filter(name__startswith=subject).order_by("code").first() or retired.order_by("code").first()
 
@@ -157,7 +158,7 @@ def build_forms(until: dt.date) -> dict[str, int]:
         owner_code = written.replace(TAIYUAN.district, place.district).replace(TAIYUAN.code, place.code)
         owner = Organization.objects.filter(code=owner_code).first()
         entry = _entry(owner, subject) if owner is not None else None
-        if entry is None:
+        if entry is None or entry.retired_on is None:
             continue
         content = build()
         found = scan(content, None)

@@ -62,8 +62,25 @@ REGIONS = [c.code for c in COUNTIES]
 class PersonRec:
     __slots__ = ("id", "name", "id_number", "male", "birth", "org", "admitted", "full_on", "category", "start",
                  "end", "moved_to", "cadre", "post", "education", "member", "tag")
+    id: int
+    name: str
+    id_number: str
+    male: bool
+    birth: dt.date
+    org: OrgRec | None
+    admitted: dt.date | None
+    full_on: dt.date | None
+    category: str
+    start: dt.date | None
+    end: dt.date | None
+    moved_to: OrgRec | None
+    cadre: str
+    post: str
+    education: str
+    member: bool
+    tag: str
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.cadre = CadreLevel.NONE
         self.end = None
         self.moved_to = None
@@ -132,7 +149,7 @@ class PeopleBuilder:
         p.member = member
         p.admitted = p.full_on = p.start = None
         p.category = ""
-        if member:
+        if member and org is not None:  # a member always belongs to an organization
             self.membership(p, org)
         self.people.append(p)
         return p
@@ -243,19 +260,20 @@ class PeopleBuilder:
         now = self.now
         for i, p in enumerate(self.people):
             current = p.moved_to or p.org
-            admitting = p.org.id if (p.member and p.admitted and p.admitted.year >= 2015) else None
+            org = p.org if p.member else None  # a member always belongs to an organization
+            admitting = org.id if (org is not None and p.admitted and p.admitted.year >= 2015) else None
             self.persons.add((
                 p.id, p.name, p.id_number, "男" if p.male else "女", p.birth, names.ethnicity(self.rng), p.education,
                 f"1{self.rng.choice('3589')}{self.rng.randrange(10 ** 9):09d}", p.post, p.category, p.admitted,
                 p.full_on, admitting, current.id if (current is not None and p.member) else None, p.cadre, now, now,
             ))
-            if p.member:
+            if org is not None:
                 rel_id = self.relations.new_id()
-                self.relations.add((rel_id, p.id, p.org.id, p.start, p.end, RelationVia.IMPORT, None,
+                self.relations.add((rel_id, p.id, org.id, p.start, p.end, RelationVia.IMPORT, None,
                                     EndReason.TRANSFER if p.moved_to else "", "", now))
                 if p.moved_to:
                     self.relations.add((self.relations.new_id(), p.id, p.moved_to.id, p.end, None, RelationVia.TRANSFER,
-                                        p.org.id, "", "", now))
+                                        org.id, "", "", now))
             if p.cadre != CadreLevel.NONE:
                 if p.cadre == CadreLevel.CITY and self.rng.random() < 0.12:
                     self.cadres.add((self.cadres.new_id(), p.id, CadreLevel.COUNTY, None, now))

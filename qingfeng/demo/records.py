@@ -118,8 +118,8 @@ class Recorder:
         if returned:
             self.event(pk, returned - dt.timedelta(days=3), FindingStatus.RECTIFYING, FindingStatus.SUBMITTED, "提交整改材料")
             self.event(pk, returned, FindingStatus.SUBMITTED, FindingStatus.RETURNED, "整改不到位，退回重改")
-        if submitted or closed:
-            sub = submitted or closed - dt.timedelta(days=2)
+        sub = submitted or (closed - dt.timedelta(days=2) if closed else None)
+        if sub:
             prior = FindingStatus.RETURNED if returned else FindingStatus.RECTIFYING
             self.event(pk, max(sub, found), prior, FindingStatus.SUBMITTED, "提交整改材料")
         if closed:

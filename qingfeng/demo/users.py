@@ -23,7 +23,7 @@ def random_password() -> str:
     return "Qf-" + secrets.token_urlsafe(9)
 
 
-def branch_under(code: str) -> Organization:
+def branch_under(code: str) -> Organization | None:
     street = Organization.objects.get(code=code)
     return (Organization.objects.within(street).filter(kind__in=BRANCH_KINDS, members__isnull=False)
             .order_by("path").distinct().first())

@@ -15,6 +15,7 @@ import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 
 from qingfeng.accounts import access
 from qingfeng.core.dates import add_years
@@ -74,7 +75,7 @@ def rows_for(each: str, org: Organization, day: dt.date, limit: int | None = Non
 
 @dataclass
 class Filled:
-    workbook: object
+    workbook: Workbook
     scan: Scan
     org: Organization
     start: dt.date
@@ -136,7 +137,7 @@ def fill(content: bytes, org: Organization, start: dt.date, end: dt.date, user, 
         targets = row_orgs.get((p.sheet, p.row), [org])
         for target in targets:
             orgs[target.pk] = target
-            wanted.setdefault((target.pk, p.prior), {})[p.key.text] = None
+            wanted.setdefault((target.pk, p.prior), {})[p.figure.text] = None
     asks = [(orgs[pk], *periods[prior], list(keys)) for (pk, prior), keys in wanted.items()]
     try:
         answers = engine.compute_grid(asks, user=user) if asks else []
@@ -172,7 +173,7 @@ def value_of(p: Placeholder, target: Organization, periods, values):
         return periods[False][0]
     if p.kind == "period.to":
         return periods[False][1]
-    return values[(target.pk, p.prior)][p.key.text]
+    return values[(target.pk, p.prior)][p.figure.text]
 
 
 # ---- preview --------------------------------------------------------------------------------

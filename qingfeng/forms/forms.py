@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from qingfeng.core.dates import add_years, today
 from qingfeng.core.ledger import DateInput, StyledForm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_YEARS = 10
 
@@ -28,8 +32,9 @@ class PublishForm(StyledForm, forms.Form):
     code = forms.CharField(label=_("报表编号"), max_length=40, required=False)
     name = forms.CharField(label=_("报表名称"), max_length=200, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("existing") or "").strip():
             for name in ("org", "code", "name"):
                 if not (data.get(name) or "").strip():
@@ -43,11 +48,12 @@ def quarter(year: int, n: int) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def presets(day: dt.date | None = None) -> list[tuple[str, str, dt.date, dt.date]]:
+def presets(day: dt.date | None = None) -> list[tuple[str, StrOrPromise, dt.date, dt.date]]:
     """(value, label, first day, last day): this year to date, last year, the quarters so far, last quarter of
     last year."""
     day = day or today()
-    out = [("year", _("本年（截至今天）"), dt.date(day.year, 1, 1), day),
+    out: list[tuple[str, StrOrPromise, dt.date, dt.date]] = [
+        ("year", _("本年（截至今天）"), dt.date(day.year, 1, 1), day),
            ("last_year", _("上年"), dt.date(day.year - 1, 1, 1), dt.date(day.year - 1, 12, 31))]
     for n in range(1, (day.month - 1) // 3 + 2):
         start, end = quarter(day.year, n)
@@ -71,12 +77,13 @@ class FillForm(StyledForm, forms.Form):
                 "end": query.get("to", ""), "version": query.get("version", "")}
         super().__init__(data, *args, **kwargs)
         self.presets = presets()
-        self.fields["period"].choices = [(v, label) for v, label, _s, _e in self.presets] + [("custom", _("自定义"))]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [(v, label) for v, label, _s, _e in self.presets] + [("custom", _("自定义"))]
         self.fields["start"].widget.attrs["data-custom-date"] = ""
         self.fields["end"].widget.attrs["data-custom-date"] = ""
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         choice = data.get("period") or ("custom" if data.get("start") or data.get("end") else "year")

@@ -168,15 +168,15 @@ def merge_conflicts(ws, repeated_rows) -> list[str]:
 
 def _clone(cell, ws, row: int, column: int):
     if isinstance(cell, MergedCell):
-        new = MergedCell(ws, row=row, column=column)
-        new._style = copy(cell._style)
-        return new
+        merged = MergedCell(ws, row=row, column=column)
+        merged._style = copy(cell._style)  # type: ignore[attr-defined]  # openpyxl's private slots (its own WorksheetCopy copies them); not in the stubs
+        return merged
     new = Cell(ws, row=row, column=column)
-    new._value = copy(cell._value)
+    new._value = copy(cell._value)  # type: ignore[attr-defined]  # openpyxl's private slots (its own WorksheetCopy copies them); not in the stubs
     new.data_type = cell.data_type
-    new._style = copy(cell._style)
+    new._style = copy(cell._style)  # type: ignore[attr-defined]  # openpyxl's private slots (its own WorksheetCopy copies them); not in the stubs
     if cell._hyperlink is not None:
-        new._hyperlink = copy(cell._hyperlink)
+        new._hyperlink = copy(cell._hyperlink)  # type: ignore[attr-defined]  # openpyxl's private slots (its own WorksheetCopy copies them); not in the stubs
     if cell._comment is not None:
         new.comment = copy(cell._comment)
     return new
@@ -193,7 +193,8 @@ def _translate_cell(cell, layout: Layout, home_sheet: str, home: Home | None) ->
         elif ref:
             ref = CellRange(min_col=CellRange(ref).min_col, max_col=CellRange(ref).max_col, min_row=cell.row,
                             max_row=cell.row + CellRange(ref).size["rows"] - 1).coord
-        cell._value = ArrayFormula(ref, layout.formula(value.text, home_sheet, home))
+        text = value.text
+        cell._value = ArrayFormula(ref, layout.formula(text, home_sheet, home) if text is not None else None)
     elif isinstance(value, str):
         cell._value = layout.formula(value, home_sheet, home)
 

@@ -59,7 +59,7 @@ class Template(models.Model):  # 一表通报表 — a register entry the platfo
         return self.form.org
 
     def latest(self) -> Version:
-        return self.versions.order_by("-number").first()
+        return self.versions.latest("number")  # every template is uploaded with its first version
 
 
 class Version(models.Model):  # 模板版本 — a new upload is a new version; fills use the latest unless asked

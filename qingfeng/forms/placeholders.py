@@ -11,6 +11,7 @@ returns every placeholder and every problem, each problem naming its sheet and c
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -38,6 +39,13 @@ class Placeholder:
     each: str = ""  # "child" | "branch"
 
     @property
+    def figure(self) -> engine.Key:
+        """The indicator key of a figure placeholder."""
+        if self.key is None:
+            raise ValueError(f"{self.where} is not a figure")
+        return self.key
+
+    @property
     def is_rate(self) -> bool:
         return self.key is not None and self.key.indicator.is_rate
 
@@ -48,9 +56,10 @@ class Placeholder:
     def label(self) -> str:
         """What the cell becomes, in words (the check lists them)."""
         if self.kind == "figure":
-            text = _(self.key.indicator.name)
-            if self.key.filters:
-                text += "（" + "，".join(f"{k}={'|'.join(v)}" for k, v in self.key.filters.items()) + "）"
+            key = self.figure
+            text = _(key.indicator.name)
+            if key.filters:
+                text += "（" + "，".join(f"{k}={'|'.join(v)}" for k, v in key.filters.items()) + "）"
             return text + (_("（上年同期）") if self.prior else "")
         return {
             "org.name": _("组织名称"), "org.code": _("组织编码"), "period.from": _("期间首日"), "period.to": _("期间末日"),
@@ -109,13 +118,13 @@ def parse(sheet: str, row: int, column: int, coordinate: str, inner: str, user) 
     def problem(message: str) -> TemplateError:
         return TemplateError([Problem(sheet, coordinate, message)])
 
-    base = dict(sheet=sheet, row=row, column=column, coordinate=coordinate, text=text)
+    made = functools.partial(Placeholder, sheet=sheet, row=row, column=column, coordinate=coordinate, text=text)
     if not text:
         raise problem(_("占位符为空"))
     if text in FIELDS:
-        return Placeholder(kind=text, **base)
+        return made(kind=text)
     if text in EACH:
-        return Placeholder(kind="each", each=EACH[text], **base)
+        return made(kind="each", each=EACH[text])
     pieces = engine.split_outside_brackets(text, "|")
     key_text, prior = pieces[0].strip(), False
     if len(pieces) > 1:
@@ -135,7 +144,7 @@ def parse(sheet: str, row: int, column: int, coordinate: str, inner: str, user) 
         raise problem(str(exc).rstrip("。")) from exc
     if not engine.may_see(key.indicator, user):
         raise problem(_("无权查看指标 “%(id)s”") % {"id": key.indicator.id})
-    return Placeholder(kind="figure", key=key, prior=prior, **base)
+    return made(kind="figure", key=key, prior=prior)
 
 
 def described(rows: list[list[str]]) -> list[list[str]]:

@@ -160,14 +160,16 @@ def fill(request, code):
     template = access.get_template_for_user(user, code)
     form = FillForm(request.GET)
     if not form.is_valid():
-        return _detail_with_errors(request, template, form.errors.get("__all__") or
-                                   [e for errs in form.errors.values() for e in errs])
+        return _detail_with_errors(request, template, [str(e) for e in form.errors.get("__all__") or
+                                                       [e for errs in form.errors.values() for e in errs]])
     org = access.get_fill_org_for_user(user, template, form.cleaned_data["org"])
-    version = template.latest()
     if form.cleaned_data["version"]:
-        version = template.versions.filter(number=form.cleaned_data["version"]).first()
-        if version is None:
+        chosen = template.versions.filter(number=form.cleaned_data["version"]).first()
+        if chosen is None:
             raise Http404
+        version = chosen
+    else:
+        version = template.latest()
     try:
         answer = actions.answer(template, user=user, org=org, start=form.cleaned_data["start"],
                                 end=form.cleaned_data["end"], channel=Channel.PAGE, version=version)

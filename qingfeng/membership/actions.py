@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +28,7 @@ from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Category, EndReason, Person, Relation, RelationVia
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     raise ValidationError(message)
 
 
@@ -136,7 +137,7 @@ def record_review_and_training(candidate: Candidate, review_on: dt.date, days: i
                                user=None) -> Candidate:
     candidate = _lock(candidate)
     _expect(candidate, Stage.CANDIDATE)
-    if review_on < candidate.candidate_on:
+    if candidate.candidate_on is not None and review_on < candidate.candidate_on:
         _fail(_("政治审查结论日期不能早于确定发展对象日期。"))
     problem = rules.training_problem(days, hours)
     if problem:
@@ -256,7 +257,7 @@ def close_candidacy(candidate: Candidate, reason: str, user=None) -> Candidate:
 
 @transaction.atomic
 def request_transfer(person: Person, to_org: Organization, on: dt.date, user=None, reason: str = "") -> TransferRequest:
-    if person.org_id is None:
+    if person.org is None:
         _fail(_("该人员当前没有组织关系。"))
     if person.org_id == to_org.pk:
         _fail(_("转入组织与当前组织相同。"))
@@ -306,7 +307,8 @@ def issue_transfer_letter(person: Person, destination: str, on: dt.date, user=No
     """A member leaves the platform (转出): the relation ends on `on` and a letter is issued."""
     person = Person.objects.select_for_update(of=("self",)).select_related("org").get(pk=person.pk)
     current = person.relations.filter(end_on__isnull=True).order_by("-start_on", "-id").first()
-    if current is None or person.org_id is None:
+    from_org = person.org
+    if current is None or from_org is None:
         _fail(_("该人员当前没有组织关系。"))
     if not destination.strip():
         _fail(_("请填写去往单位。"))
@@ -314,7 +316,6 @@ def issue_transfer_letter(person: Person, destination: str, on: dt.date, user=No
         _fail(_("转出日期必须晚于当前组织关系的开始日期 %(date)s。") % {"date": current.start_on})
     current.end_on, current.end_reason = on, EndReason.TRANSFER_OUT
     current.save(update_fields=["end_on", "end_reason"])
-    from_org = person.org
     person.org = None
     person.save(update_fields=["org", "updated_at"])
     count = TransferLetter.objects.filter(on__year=on.year).count() + 1

@@ -10,11 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from qingfeng.cockpit import figures
+
+if TYPE_CHECKING:
+    from qingfeng.orgs.models import Organization
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ class ReviewFigure:
 
 @dataclass
 class ChartBar:
-    org: object
+    org: Organization
     value: int | float | None
     display: str
     url: str | None
@@ -174,7 +178,7 @@ class ReviewSection:
 
 @dataclass
 class Review:
-    org: object
+    org: Organization
     start: dt.date
     end: dt.date
     title: str

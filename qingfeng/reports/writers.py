@@ -38,9 +38,10 @@ def heading_number(n: int) -> str:
 
 
 def write(review: Review, fmt: str) -> bytes:
-    writer = {"md": write_md, "docx": write_docx, "pdf": write_pdf, "xlsx": write_xlsx}[fmt]
-    content = writer(review)
-    return content.encode("utf-8") if isinstance(content, str) else content
+    if fmt == "md":
+        return write_md(review).encode("utf-8")
+    writer = {"docx": write_docx, "pdf": write_pdf, "xlsx": write_xlsx}[fmt]
+    return writer(review)
 
 
 # ---- Markdown ----------------------------------------------------------------------------
@@ -310,11 +311,12 @@ def write_xlsx(review: Review) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from qingfeng.core.spreadsheet import append  # text cells as strings: a name is never a formula
+    # append writes text cells as strings: a name is never a formula
+    from qingfeng.core.spreadsheet import append, first_sheet
 
     wb = Workbook()
     used: set[str] = set()
-    overview = wb.active
+    overview = first_sheet(wb)
     overview.title = _sheet_title(_("概述"), used)
     append(overview, [review.title])
     overview["A1"].font = Font(bold=True, size=14)

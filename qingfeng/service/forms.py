@@ -33,4 +33,4 @@ class StartForm(StyledForm, forms.Form):
 class CompleteForm(StyledForm, forms.Form):
     on = forms.DateField(label=_("完成日期"), widget=DateInput())
     beneficiaries = forms.IntegerField(label=_("受益人数"), min_value=0)
-    files = MultipleFileField(label=_("照片或材料"))
+    files = MultipleFileField(label=_("照片或材料"))  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays

@@ -17,7 +17,7 @@ class FindingForm(StyledForm, forms.Form):
     deadline = forms.DateField(label=_("整改期限"), widget=DateInput())
     description = forms.CharField(label=_("问题描述"), widget=forms.Textarea)
     category = forms.ChoiceField(label=_("问题类别"), required=False, choices=[("", _("未分类")), *ProblemCategory.choices])
-    files = MultipleFileField(label=_("附件"))
+    files = MultipleFileField(label=_("附件"))  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
 
 
 class FindingFilter(StyledForm, forms.Form):
@@ -37,7 +37,7 @@ class ClassifyForm(StyledForm, forms.Form):
 class SubmitForm(StyledForm, forms.Form):
     note = forms.CharField(label=_("整改情况"), widget=forms.Textarea,
                            error_messages={"required": _("请说明整改情况。")})
-    files = MultipleFileField(label=_("整改佐证（照片、文件）"))
+    files = MultipleFileField(label=_("整改佐证（照片、文件）"))  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
 
 
 class ReturnForm(StyledForm, forms.Form):
