@@ -173,8 +173,10 @@ def prepare(env: dict, users: list[tuple[str, str]]) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def start_server(env: dict, port: int, threads: int = 8) -> subprocess.Popen:
-    return subprocess.Popen([QINGFENG, "serve", "--port", str(port), "--threads", str(threads)], env=env, cwd=ROOT,
+def start_server(env: dict, port: int, threads: int = 8, workers: int = 0) -> subprocess.Popen:
+    """`qingfeng serve`: one process (--single, waitress) unless `workers` asks for gunicorn's processes."""
+    mode = ["--workers", str(workers)] if workers else ["--single"]
+    return subprocess.Popen([QINGFENG, "serve", "--port", str(port), "--threads", str(threads), *mode], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

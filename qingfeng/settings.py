@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "qingfeng.core",
     "qingfeng.accounts",
     "qingfeng.orgs",
@@ -131,6 +133,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # lock_timeout: a write waiting longer than that on another's lock gives up (503) instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off -c lock_timeout={DB_WAIT_SECONDS * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (qingfeng.core.jobs): Django's tasks interface, the queue a table of this database; run by
+# `qingfeng worker`, which `qingfeng serve` starts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -1,13 +1,15 @@
-"""Home and health check."""
+"""Home, health check and the background jobs' pages."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from qingfeng.accounts.access import scope_root
 from qingfeng.core.http import AuthedRequest
@@ -16,13 +18,18 @@ from qingfeng.core.http import AuthedRequest
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """The database answers (else 503), and whether a job worker has beaten its heartbeat lately."""
+    from qingfeng.core import jobs
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 — any database failure means "not healthy"
-        return JsonResponse({"status": "error"}, status=503)
-    return JsonResponse({"status": "ok"})
+        return JsonResponse({"status": "error", "database": "error"}, status=503)
+    worker = jobs.worker_status()
+    return JsonResponse({"status": "ok", "database": connection.vendor,
+                         "worker": "ok" if worker["alive"] else "missing", "worker_seen_seconds_ago": worker["seen_seconds_ago"]})
 
 
 @login_required
@@ -37,3 +44,99 @@ def home(request: AuthedRequest) -> HttpResponse:
     except Http404:
         root = None
     return render(request, "core/home.html", {"root": root, "day": today(), "panels": panels_for(request)})
+
+
+# ---- background jobs (qingfeng.core.jobs) -------------------------------------------------------
+
+def visible_jobs(user):
+    """A job is seen by its starter and by whoever sees the starter's organization (a platform administrator
+    without an organization: every job)."""
+    from qingfeng.accounts.access import scope_filter
+    from qingfeng.core.models import Job
+
+    scope = scope_filter(user, "user__org")
+    return Job.objects.filter(Q(user=user) | scope) if scope else Job.objects.all()
+
+
+def get_job_for_user(user, pk: int):
+    return get_object_or_404(visible_jobs(user).select_related("user"), pk=pk)
+
+
+def _job_context(job) -> dict:
+    from qingfeng.core import jobs
+
+    if not job.finished:
+        jobs.fail_orphans(type(job).objects.filter(pk=job.pk))
+        job.refresh_from_db()
+    progress = jobs.progress_of(job) if not job.finished else None
+    percent = 100 if job.finished else 0
+    if progress and progress.get("total"):
+        percent = min(99, int(progress["done"] * 100 / progress["total"]))
+    return {"job": job, "progress": progress, "percent": percent, "worker": jobs.worker_status(),
+            "may_retry": job.status == "failed" and jobs.KINDS.get(job.kind) is not None}
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest) -> HttpResponse:
+    from qingfeng.core import jobs
+
+    visible = visible_jobs(request.user)
+    startable = [k for k in jobs.KINDS.values() if k.allowed(request.user) and not k.needs_params]
+    return render(request, "core/jobs/list.html", {
+        "jobs": visible.select_related("user").order_by("-created_at")[:50], "startable": startable,
+        "worker": jobs.worker_status()})
+
+
+@login_required
+@require_POST
+def job_start(request: HttpRequest, kind: str) -> HttpResponse:
+    from qingfeng.core import jobs
+
+    spec = jobs.KINDS.get(kind)
+    if spec is None or spec.needs_params:
+        raise Http404
+    if not spec.allowed(request.user):
+        raise PermissionDenied
+    job = jobs.start(kind, request.user)
+    return redirect("core:job", pk=job.pk)
+
+
+@login_required
+@never_cache
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    template = "core/jobs/_status.html" if request.headers.get("HX-Request") else "core/jobs/detail.html"
+    return render(request, template, _job_context(job))
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    from qingfeng.core import jobs
+    from qingfeng.core.models import Job
+
+    job = get_object_or_404(Job, pk=pk)
+    spec = jobs.KINDS.get(job.kind)
+    if spec is None or not spec.allowed(request.user):
+        raise PermissionDenied
+    job = get_job_for_user(request.user, pk)
+    if job.status != "failed":
+        return redirect("core:job", pk=job.pk)
+    return redirect("core:job", pk=jobs.retry(job, request.user).pk)
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    from qingfeng.core import jobs
+
+    job = get_job_for_user(request.user, pk)
+    name = (job.result or {}).get("file")
+    if job.status != "succeeded" or not name:
+        raise Http404
+    path = jobs.result_path(job, name)
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)

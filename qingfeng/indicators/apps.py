@@ -6,7 +6,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         from qingfeng.core import changes
-        from qingfeng.indicators import facts, store  # noqa: F401 — facts registers its own-row sources
+        from qingfeng.indicators import facts, jobs, store  # noqa: F401 — facts registers its own-row sources, jobs the rebuild
 
         # Every write announces what it changed (qingfeng.core.changes); the facts follow in the same transaction.
         changes.subscribe(store.apply)

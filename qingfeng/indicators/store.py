@@ -358,8 +358,14 @@ def apply(change) -> None:
 
 
 @transaction.atomic
-def rebuild_facts() -> None:
-    """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator."""
+def rebuild_facts(progress=None) -> None:
+    """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator.
+    `progress(label, done, total)` hears of each step."""
+    def step(i: int, label: str) -> None:
+        if progress:
+            progress(label, i, 6)
+
+    step(0, "清空旧的事实")
     OwnFact.objects.all().delete()
     Fact.objects.all().delete()
     OrgAncestor.objects.all().delete()
@@ -368,18 +374,22 @@ def rebuild_facts() -> None:
         (OrgAncestor(ancestor_id=a, descendant_id=pk, ancestor_is_branch=tree.is_branch(a))
          for pk in tree.path for a in tree.ancestors(pk)), batch_size=10000)
     own = table(OwnFact)
+    step(1, "汇总台账记录")
     with connection.cursor() as cursor:
         for metric, source in sources.sql_sources().items():
             sub, sub_params = source().query.sql_with_params()
             cursor.execute(f"INSERT INTO {own} (org_id, day, metric, d1, d2, d3, n, total) "
                            f"SELECT o, dd, %s, k1, k2, k3, c, s FROM ({sub}) sub", (metric, *sub_params))
     rows = Rows()
+    step(2, "计算党员、组织与各类台账")
     add_row_sources(rows)
     span = window_range()
     branches = list(Organization.objects.filter(kind__in=REQUIREMENT_KINDS).only(
         "id", "code", "name", "established_on", "dissolved_on"))
+    step(3, "计算三会一课落实窗口")
     add_windows(rows, branches, span)
     insert_own(rows)
+    step(4, "逐级汇总到上级组织")
     fact, anc = table(Fact), table(OrgAncestor)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -403,6 +413,7 @@ def rebuild_facts() -> None:
         if k[2] == "xfer":
             roll_up(k, v[0], v[1], tree, cells)
     upsert_add(cells)
+    step(5, "更新统计信息")
     FactState.objects.update_or_create(key=STATE_KEY, defaults={
         "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
     if connection.vendor == "postgresql":

@@ -1,0 +1,137 @@
+"""Background jobs (issue 15, item 3): started from a page, run by the worker, a progress page that survives a
+reload, a job whose worker died marked failed with nothing written and retried; /healthz reports the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from qingfeng.core import jobs
+from qingfeng.core.models import Job
+from qingfeng.indicators import store
+from qingfeng.indicators.models import FactState
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _var(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
+def test_a_rebuild_started_on_the_page_runs_in_the_worker_and_the_page_follows_it(world, client_for):
+    client = client_for(world.admin)
+    page = client.get("/jobs/")
+    assert "重建指标事实" in page.content.decode()
+    response = client.post("/jobs/start/rebuild/")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    # Not run in the request: the page answers at once, the job waits for the worker, and says so.
+    body = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "排队中" in body and "后台任务进程没有运行" in body and 'hx-trigger="every 1s"' in body
+    assert store.state() is None
+
+    call_command("worker", "--batch")
+
+    fragment = client.get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert 'data-job-status="succeeded"' in fragment and "hx-trigger" not in fragment  # polling stops
+    assert "指标事实已按全部台账记录重建" in fragment
+    assert FactState.objects.exists()
+
+
+def test_only_platform_administrators_start_a_rebuild(world, client_for):
+    assert client_for(world.city_user).post("/jobs/start/rebuild/").status_code == 403
+    assert not Job.objects.exists()
+
+
+def test_a_job_whose_worker_died_is_failed_with_nothing_written_and_can_be_retried(world, client_for):
+    client = client_for(world.admin)
+    job = Job.objects.create(kind="rebuild", user=world.admin, title="重建指标事实", status="running",
+                             worker="gone-host:4242", started_at=timezone.now() - dt.timedelta(minutes=5))
+    body = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "后台任务进程在运行中停止" in body and "没有写入任何数据" in body and "重试" in body
+    job.refresh_from_db()
+    assert job.status == "failed"
+    response = client.post(f"/jobs/{job.pk}/retry/")
+    retry = Job.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == f"/jobs/{retry.pk}/" and retry.retry_of == job and retry.status == "queued"
+    call_command("worker", "--batch")
+    retry.refresh_from_db()
+    assert retry.status == "succeeded"
+
+
+def test_healthz_reports_the_database_and_the_worker(world, client):
+    answer = client.get("/healthz").json()
+    assert answer["status"] == "ok" and answer["worker"] == "missing"
+    jobs._write_json(jobs._heartbeat_file("host:1"), {"ident": "host:1", "pid": 1, "at": time.time()})
+    assert client.get("/healthz").json()["worker"] == "ok"
+
+
+KILL_SCRIPT = r"""
+import os, sys, time
+import django
+django.setup()
+from django.db import transaction
+from qingfeng.core import jobs
+from qingfeng.orgs.models import Organization
+
+@jobs.register("slow", title="慢任务", allowed=lambda u: True)
+def slow(job, progress):
+    with transaction.atomic():
+        Organization.objects.filter(code="140100").update(name="写了一半")
+        for i in range(600):
+            progress("写入", i, 600)
+            time.sleep(0.1)
+
+if sys.argv[1] == "start":
+    from qingfeng.accounts.models import User
+    print(jobs.start("slow", User.objects.get(username="admin")).pk)
+elif sys.argv[1] == "work":
+    jobs.run_worker(interval=0.2)
+else:
+    from qingfeng.core.models import Job
+    jobs.fail_orphans()
+    job = Job.objects.get(pk=int(sys.argv[2]))
+    print(job.status, Organization.objects.get(code="140100").name)
+"""
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="its own temporary SQLite database")
+def test_killing_the_worker_mid_job_leaves_nothing_half_written(tmp_path):
+    env = dict(os.environ, QINGFENG_VAR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path}/jobs.sqlite3",
+               DJANGO_SETTINGS_MODULE="qingfeng.settings", PYTHONPATH=str(ROOT))
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    python = sys.executable
+    subprocess.run([python, "-m", "qingfeng.cli", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
+    subprocess.run([python, "-c", "import django; django.setup(); from tests.world import World; World()"], env=env,
+                   check=True, cwd=ROOT)
+    script = tmp_path / "slow.py"
+    script.write_text(KILL_SCRIPT)
+    job_id = subprocess.run([python, str(script), "start"], env=env, check=True, cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip().splitlines()[-1]
+    worker = subprocess.Popen([python, str(script), "work"], env=env, cwd=ROOT)
+    try:
+        progress = tmp_path / "jobs" / f"progress-{job_id}.json"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (progress.exists() and json.loads(progress.read_text())["done"] > 5):
+            time.sleep(0.2)
+        assert progress.exists(), "the job never started"
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    # Its process is gone: the job is failed over, and the organization's name never changed.
+    out = subprocess.run([python, str(script), "check", job_id], env=env, check=True, cwd=ROOT, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]
+    assert out == "failed 中共太原市委"
