@@ -8,15 +8,19 @@ default, exactly as the ORM would."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django.db import connection
+from django.db.models import Field, Model
 
 
 class Table:
     """Insert rows of `model` given as tuples of the `given` attributes (attnames), in that order."""
 
-    def __init__(self, model, given: list[str], now=None):
+    def __init__(self, model: type[Model], given: list[str], now: Any = None):
         self.model = model
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        fields: list[Field[Any, Any]] = [f for f in model._meta.concrete_fields if not f.primary_key]
         by_attname = {f.attname: f for f in fields}
         unknown = [a for a in given if a not in by_attname]
         if unknown:
@@ -63,7 +67,7 @@ class Table:
                 top = max(top, row[0] if row else 0)
             return range(top + 1, top + 1 + n)
 
-    def insert(self, rows: list[tuple]) -> list[int]:
+    def insert(self, rows: Sequence[Sequence[Any]]) -> list[int]:
         """Insert the rows; returns their primary keys in order."""
         ids = self.reserve_ids(len(rows))
         if not rows:
@@ -84,11 +88,11 @@ class Table:
         return list(ids)
 
 
-def _cached(adapt):
+def _cached(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Dates repeat a lot across a ledger (and `now` is one value): adapt each distinct one once."""
-    seen = {}
+    seen: dict[Any, Any] = {}
 
-    def adapted(value):
+    def adapted(value: Any) -> Any:
         try:
             return seen[value]
         except KeyError:
@@ -98,16 +102,16 @@ def _cached(adapt):
     return adapted
 
 
-def _adapt_row(row: tuple, adapters) -> tuple:
-    row = list(row)
+def _adapt_row(row: Sequence[Any], adapters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    out = list(row)
     for i, adapt in adapters:
-        value = row[i]
+        value = out[i]
         if value is not None:
-            row[i] = adapt(value)
-    return tuple(row)
+            out[i] = adapt(value)
+    return tuple(out)
 
 
-def entries_table(now) -> Table:
+def entries_table(now: Any) -> Table:
     """core.Entry rows written as tuples for the large sheets; the same fields core.entries.log_entries writes
     (that function builds model instances, too slow for hundreds of thousands of rows)."""
     from qingfeng.core.models import Entry

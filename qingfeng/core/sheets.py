@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Model, QuerySet
 
 T = TypeVar("T")
 
@@ -38,7 +40,7 @@ YES_NO = ("是", "否")
 END_NOTE = "结束类日期是第一天不再成立的日期（例如撤销日期当天起组织已不存在）"
 
 
-def choices_of(choices) -> tuple[str, ...]:
+def choices_of(choices: Iterable[object]) -> tuple[str, ...]:
     """A TextChoices' values (or any iterable) as the tuple of strings a column allows."""
     return tuple(str(c) for c in choices)
 
@@ -48,7 +50,7 @@ class Col:
     header: str
     required: bool = False
     kind: str = TEXT
-    choices: tuple = ()
+    choices: tuple[str, ...] = ()
     max_length: int = 200
     note: str = ""
     example: object = ""
@@ -75,13 +77,14 @@ class Row:
 
     __slots__ = ("values", "index", "bad", "today", "user")
 
-    def __init__(self, values: list, index: dict[str, int], today: dt.date, user=None, bad=frozenset()):
+    def __init__(self, values: list[Any], index: dict[str, int], today: dt.date, user: Any = None,
+                 bad: AbstractSet[str] = frozenset()):
         self.values, self.index, self.today, self.user, self.bad = values, index, today, user, bad
 
-    def __getitem__(self, header: str):
+    def __getitem__(self, header: str) -> Any:
         return None if header in self.bad else self.values[self.index[header]]
 
-    def __setitem__(self, header: str, value) -> None:
+    def __setitem__(self, header: str, value: Any) -> None:
         self.values[self.index[header]] = value
 
 
@@ -112,14 +115,14 @@ class SheetPlan:
     """What the import will do with one sheet's valid rows."""
 
     sheet: Sheet
-    present: set = field(default_factory=set)  # headers present in the file
-    rows: list = field(default_factory=list)  # (row number, values)
-    create: list = field(default_factory=list)  # values
-    update: list = field(default_factory=list)  # (values, existing pk, changed headers)
+    present: set[str] = field(default_factory=set)  # headers present in the file
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (row number, values)
+    create: list[list[Any]] = field(default_factory=list)  # values
+    update: list[tuple[list[Any], int, list[str]]] = field(default_factory=list)  # (values, pk, changed headers)
     unchanged: int = 0
 
     @property
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, int]:
         return {"create": len(self.create), "update": len(self.update), "unchanged": self.unchanged}
 
 
@@ -207,9 +210,9 @@ class Sheet:
     verify: Callable[[Context, Row], Problems] | None = None  # rules against references, once they are loaded
     fast: bool = False  # created as plain tuples (no model instances): the largest ledgers, without hooks
     ledger: Ledger = GENERIC
-    index: dict = field(default_factory=dict, compare=False, repr=False)
+    index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.index.update({c.header: i for i, c in enumerate(self.columns)})
 
     @property
@@ -224,7 +227,7 @@ class Sheet:
         """header → lookup for the columns stored as fields of the model."""
         return {c.header: c.lookup for c in self.columns if c.lookup}
 
-    def get_model(self):
+    def get_model(self) -> type[Model]:
         from django.apps import apps
 
         return apps.get_model(self.model)
@@ -263,11 +266,19 @@ def get(name: str) -> Sheet | None:
     return _registry.get(name)
 
 
+def sheet(name: str) -> Sheet:
+    """The registered sheet of this name (KeyError when there is none)."""
+    discover()
+    return _registry[name]
+
+
 def by_name() -> dict[str, Sheet]:
     return {s.name: s for s in all_sheets()}
 
 
-def chunks(items, size: int = BATCH):
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    """The items in lists of `size` (5,000: one query's keys, one bulk write)."""
+    batch = list(islice(it := iter(items), size))
+    while batch:
+        yield batch
+        batch = list(islice(it, size))

@@ -170,7 +170,7 @@ class Importer:
         return None
 
     def read_sheet(self, sheet: S.Sheet, raw: RawSheet) -> None:
-        rows = iter(raw.rows)
+        rows: Iterator[Any] = iter(raw.rows)  # type: ignore[call-overload]
         header = self._header(sheet, rows)
         if header is None:
             return
@@ -448,7 +448,7 @@ class Importer:
             # A person outside the user's subtree is never linked, changed or named back (core.ledger.person_by_id).
             from qingfeng.accounts.access import visible_people
 
-            seen = set()
+            seen: set[str] = set()
             for chunk in chunks(sorted(self.people)):
                 seen.update(visible_people(self.user).filter(id_number__in=chunk).values_list("id_number", flat=True))
             for number, ref in self.people.items():
@@ -460,7 +460,7 @@ class Importer:
         reference tables named by name (an activity type), with the organization path of each record."""
         from django.apps import apps
 
-        referring = defaultdict(set)
+        referring: dict[str, set[str]] = defaultdict(set)
         for plan in self.plans.values():
             for c in plan.sheet.columns:
                 if c.ref:
@@ -468,11 +468,11 @@ class Importer:
                 elif c.table and c.table not in self.ids:
                     self.ids[c.table] = dict(apps.get_model(c.table).objects.values_list("name", "id"))
         for name, codes in referring.items():
-            target = S.get(name)
+            target = S.sheet(name)
             key = target.col(target.key[0]).lookup
             codes |= self._codes(name, target.key[:1])
             for chunk in chunks(sorted(codes)):
-                for pk, code, path in target.get_model().objects.filter(**{key + "__in": chunk}).values_list(
+                for pk, code, path in target.get_model()._default_manager.filter(**{key + "__in": chunk}).values_list(
                         "id", key, target.scope_path):
                     self.ids[name][code] = pk
                     self.paths[name][code] = path
@@ -489,9 +489,9 @@ class Importer:
                     self.registered[v[ix["公民身份号码"]]] = (v[ix["姓名"]], n)
         names = dict(self.registered)
         for sheet in S.all_sheets():
-            plan = self.plans.get(sheet.name)
-            if plan and sheet.names_people:
-                for n, v in plan.rows:
+            named = self.plans.get(sheet.name)
+            if named and sheet.names_people:
+                for n, v in named.rows:
                     self._name_person(sheet, n, v[sheet.index["公民身份号码"]], v[sheet.index["姓名"]], names)
 
     def _name_person(self, sheet: S.Sheet, n: int, number: str, name: str, names: dict) -> None:
@@ -565,7 +565,7 @@ class Importer:
         anchor = sheet.key[0]
         existing = {}
         for chunk in chunks(sorted({v[sheet.index[anchor]] for _n, v in good})):
-            rows = sheet.get_model().objects.filter(**{lookups[anchor] + "__in": chunk}).values(
+            rows = sheet.get_model()._default_manager.filter(**{lookups[anchor] + "__in": chunk}).values(
                 "id", sheet.scope_path, *lookups.values())
             for row in rows:
                 old = {h: row[f] for h, f in lookups.items()}
@@ -600,7 +600,7 @@ class Importer:
             self.error(sheet.name, n, col.header, _("人员“%(v)s”在您的管辖范围内和本文件中都不存在") % {"v": value})
             return False
         if col.ref:
-            target = S.get(col.ref)
+            target = S.sheet(col.ref)
             in_file = col.ref in self.plans and value in self._codes(col.ref, target.key[:1])
             # One answer whether the code is unknown or belongs to a record outside the user's subtree.
             if not in_file and (value not in self.ids[col.ref] or not self.in_scope(self.paths[col.ref].get(value))):

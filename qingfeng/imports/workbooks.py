@@ -42,16 +42,16 @@ def header_note(sheet: S.Sheet, col: S.Col, choices: tuple[str, ...] = ()) -> st
     return "；".join(parts)
 
 
-def _example(col: S.Col):
+def _example(col: S.Col) -> object:
     if col.kind == S.DATE and col.example:
-        return dt.date.fromisoformat(col.example)
+        return dt.date.fromisoformat(str(col.example))
     return col.example if col.example != "" else None
 
 
 def template_bytes(names: list[str]) -> bytes:
     """A workbook holding the templates of these sheets (and an instruction sheet when there are several)."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     if len(names) > 1:
         info = wb.create_sheet("填写说明")
         info.append(["清风平台导入模板"])
@@ -64,7 +64,7 @@ def template_bytes(names: list[str]) -> bytes:
     choices.sheet_state = "hidden"
     lists: dict[tuple, str] = {}
     for name in names:
-        sheet = S.get(name)
+        sheet = S.sheet(name)
         ws = wb.create_sheet(name, index=len(wb.sheetnames) - 1)
         ws.append(sheet.headers)
         ws.append([_example(c) for c in sheet.columns])

@@ -76,31 +76,31 @@ def write_records(ctx: Writing, plan: SheetPlan) -> Step:
     model = plan.sheet.get_model()
     names = {f.name for f in model._meta.get_fields()}
     columns = columns_of(plan)
-    create = plan.create
+    create: list[list[Any]] = plan.create
     if plan.sheet.fast:
         yield from _insert_tuples(ctx, plan, model, columns)
         create = []
     for chunk in chunks(create):
-        objs = _create(ctx, plan, model, names, columns, chunk)
+        objs: list[Any] = _create(ctx, plan, model, names, columns, chunk)
         touch(ctx, plan, model, columns, [[getattr(o, attr) for _i, attr, _k in columns] for o in objs])
         yield ctx.step(plan.sheet.name, len(chunk))
     fields = sorted({attr for i, attr, _t in columns if plan.sheet.columns[i].header not in plan.sheet.key})
     if "updated_at" in names:
         fields.append("updated_at")
-    for chunk in chunks(plan.update):
-        current = model.objects.in_bulk([pk for _v, pk, _c in chunk])
+    for changes in chunks(plan.update):
+        current = model._default_manager.in_bulk([pk for _v, pk, _c in changes])
         objs = []
-        for v, pk, _changed in chunk:
-            obj = current[pk]
+        for v, pk, _changed in changes:
+            obj: Any = current[pk]
             _set(ctx, obj, columns, v)
             if "updated_at" in names:
                 obj.updated_at = ctx.now
             objs.append(obj)
-        plan.sheet.ledger.update(ctx, plan, objs, fields, chunk)
+        plan.sheet.ledger.update(ctx, plan, objs, fields, changes)
         if "org" in names:
             ctx.touched(orgs=[o.org_id for o in objs])
         touch(ctx, plan, model, columns, [[getattr(o, attr) for _i, attr, _k in columns] for o in objs])
-        yield ctx.step(plan.sheet.name, len(chunk))
+        yield ctx.step(plan.sheet.name, len(changes))
 
 
 def touch(ctx: Writing, plan: SheetPlan, model: Any, columns: list, rows: list) -> None:

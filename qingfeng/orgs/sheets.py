@@ -161,7 +161,8 @@ class OrgLedger(Ledger):
         if plan.update:
             self._update(ctx, plan)
             yield ctx.step(plan.sheet.name, len(plan.update))
-        wanted = {(code, day): years for code, day, years in ctx.memo("orgs.terms", list)}
+        terms: list[tuple[str, dt.date, int]] = ctx.memo("orgs.terms", list)
+        wanted = {(code, day): years for code, day, years in terms}
         write_elections(ctx, wanted)
 
     def _create(self, ctx: Context, plan: SheetPlan) -> Step:

@@ -164,7 +164,8 @@ class MemberLedger(Ledger):
         open_relations = {}
         for r in Relation.objects.filter(person_id__in=list(current), end_on__isnull=True).order_by("start_on", "id"):
             open_relations[r.person_id] = r
-        people, closed, relations, levels = [], [], [], []
+        people, relations, levels = [], [], []
+        closed: list[Relation] = []
         for v, pk, _changed in chunk:
             p = current[pk]
             old_level, old_org = p.cadre_level, p.org_id
