@@ -22,6 +22,7 @@ from qingfeng.demo.people import CADRE_COLUMNS, GOV_TAGS, PERSON_COLUMNS, RELATI
 from qingfeng.demo.places import CITIES, TAIYUAN
 from qingfeng.demo.progress import Progress
 from qingfeng.demo.records import Recorder
+from qingfeng.demo.registers import Registers
 from qingfeng.demo.scales import SCALES
 from qingfeng.demo.tree import ORG_COLUMNS, TreeBuilder
 from qingfeng.orgs.models import Organization
@@ -77,6 +78,8 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
         people.transfers(orgs)
         figures = Figures(rng, Recorder(now), tree, people, city_cadres)
         figures.prepare_people()
+        registers = Registers(figures)  # the second round's registers (表彰, 学历提升, 集体经济扶持 …)
+        registers.prepare_people()
         progress.advance(4)
 
         # Parents before children: organizations and people first, then the records that refer to them.
@@ -93,6 +96,7 @@ def build_demo(scale_name: str = "small", progress: Progress | None = None, seed
         by_person.drop()
         rec = figures.rec
         figures.build()
+        registers.build()
         progress.advance(10)
 
         progress.step(_("日常记录"))

@@ -14,7 +14,7 @@ from qingfeng.burden.models import RetireReason
 from qingfeng.core.idnumbers import CREDIT_CHARS, make_credit_code
 from qingfeng.demo import names
 from qingfeng.demo.people import GOV_TAGS, PeopleBuilder, PersonRec
-from qingfeng.demo.records import Recorder
+from qingfeng.demo.records import CAMPAIGN, Recorder
 from qingfeng.demo.tree import OrgRec, TreeBuilder
 from qingfeng.entities.models import CoverageMode, EntityType
 from qingfeng.grassroots.models import AssignmentEndReason, Role
@@ -57,9 +57,11 @@ def day_in(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 
 def dispatch_need() -> int:
-    """People the assignments below draw, distinct across rows."""
+    """People the assignments below (and demo.registers' whole teams and secretaries) draw, distinct across rows."""
+    from qingfeng.demo.registers import DISPATCHED
+
     return (SCHOOL_SECRETARIES + POSTED_DOWN + ASSAULT_MEMBERS + sum(FOUR_FORCES.values()) + POOR_FIRST_SECRETARIES
-            + ADJUSTED + sum(SECONDED.values()) + 10 + 40)
+            + ADJUSTED + sum(SECONDED.values()) + 10 + 40 + DISPATCHED)
 
 
 class Figures:
@@ -199,7 +201,7 @@ class Figures:
                 channel = rng.choice([Channel.OFFLINE, Channel.OFFLINE, Channel.ONLINE, Channel.BOTH])
                 rec.activity(ActivityRole.LECTURE, host.id, day_in(rng, D(2021, 3, 22), D(2021, 6, 30)),
                              rng.choice(["学党史、悟思想主题宣讲", "百年党史进社区", "党史故事微宣讲", "永远跟党走专题宣讲"]),
-                             channel=channel, audience=rng.randint(30, 600), team=pk)
+                             channel=channel, audience=rng.randint(30, 600), team=pk, campaign=CAMPAIGN)
 
     # -- 两新组织 coverage ----------------------------------------------------------------------------------------
     def coverage(self) -> None:

@@ -66,6 +66,11 @@ CITY_ENTERPRISES = ["太原市城市建设投资集团有限公司", "太原市�
                     "太原市市政工程集团有限公司", "太原市国有资产经营有限公司"]
 
 
+# Villages per township in a poverty county, at least: the two counties' collective-economy funds reached 147
+# villages (demo.registers), so even the smallest scale has well over that many there.
+POOR_TOWNSHIP_VILLAGES = 11
+
+
 class OrgRec:
     __slots__ = ("id", "code", "name", "parent", "path", "depth", "kind", "sector", "level", "division",
                  "established", "county", "tag", "next_child", "poor", "members", "term")
@@ -272,7 +277,10 @@ class TreeBuilder:
                 self.community(tw, names.community_name(rng, used))
         else:
             tw.next_child = 200
-            for _ in range(self.rand(scale.villages)):
+            count = self.rand(scale.villages)
+            if c.poor:  # a poverty county's townships hold enough villages for its collective-economy support
+                count = max(count, POOR_TOWNSHIP_VILLAGES)
+            for _ in range(count):
                 self.village(tw, names.village_name(rng, used))
         tw.next_child = 501
         self.child(tw, f"{t.place}机关党支部", Kind.BRANCH, Sector.GOVERNMENT, width=3, tag="township_gov")
