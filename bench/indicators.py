@@ -179,8 +179,8 @@ def main() -> int:
 
     migrate_quietly(call_command)
     info = {"database": connection.vendor, **ensure_data(args.scale)}
+    from qingfeng.core.indicators import REGISTRY
     from qingfeng.indicators.models import Fact, OwnFact
-    from qingfeng.indicators.registry import REGISTRY
     from qingfeng.orgs.models import Organization
     from qingfeng.people.models import Person
 

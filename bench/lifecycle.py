@@ -110,7 +110,7 @@ def main() -> int:
         results[way] = per_key
     same = all(results[w][k]["values"] == results["direct"][k]["values"] for k in KEYS for w in ("facts", "many"))
     # what they add when every indicator is asked (the payment rate shares the members' snapshot with members.total)
-    from qingfeng.indicators.registry import REGISTRY
+    from qingfeng.core.indicators import REGISTRY
 
     every = list(REGISTRY)
     rest = [k for k in every if k not in KEYS]

@@ -5,4 +5,5 @@ class EntitiesConfig(AppConfig):
     name = "qingfeng.entities"
 
     def ready(self):
-        from . import access, sheets  # noqa: F401 — declare its records' attachment access and its import sheets
+        # declare its records' attachment access, its indicators and its import sheets
+        from . import access, indicators, sheets  # noqa: F401

@@ -6,3 +6,6 @@ class FormsConfig(AppConfig):
     name = "qingfeng.forms"
     label = "forms"
     verbose_name = _("一表通")
+
+    def ready(self):
+        from . import indicators  # noqa: F401 — declares its indicators (qingfeng.core.indicators)

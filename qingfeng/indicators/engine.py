@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from qingfeng.core.indicators import REGISTRY, SECTIONS, Indicator
 from qingfeng.indicators import direct
-from qingfeng.indicators.registry import DATA_FILTERS, REGISTRY, SECTIONS, Indicator
 
 __all__ = ["REGISTRY", "SECTIONS", "Indicator", "IndicatorError", "IndicatorForbidden", "Key", "Drill", "parse_keys",
            "parse_key", "compute", "compute_grid", "compute_many", "drill", "visible_ids"]
@@ -70,23 +70,9 @@ def valid_ids_text() -> str:
     return ", ".join(REGISTRY)
 
 
-def data_values(indicator: Indicator, name: str) -> tuple[str, ...]:
-    """Allowed values of filters that are data (activity types, requirements)."""
-    from qingfeng.activities.models import ActivityType, Requirement
-
-    if name == "requirement":
-        return tuple(Requirement.objects.order_by("activity_type__sort").values_list("activity_type__name", flat=True))
-    qs = ActivityType.objects.order_by("sort", "id")
-    if indicator.id == "supervision.rounds":
-        qs = qs.filter(is_supervision=True)
-    return tuple(qs.values_list("name", flat=True))
-
-
 def allowed_values(indicator: Indicator, name: str) -> tuple[str, ...]:
-    values = indicator.filters[name]
-    if values is None and name in DATA_FILTERS:
-        return data_values(indicator, name)
-    return values or ()
+    """The values a filter accepts (for filters on data, such as activity types, read from the database)."""
+    return indicator.choices(name)
 
 
 def parse_key(text: str) -> Key:

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from qingfeng.accounts import access
 from qingfeng.activities.models import Cadence, Requirement
 from qingfeng.core import dates
+from qingfeng.core.indicators import REGISTRY, SECTIONS
 from qingfeng.core.lists import paginate
 from qingfeng.indicators import actions, direct, engine
-from qingfeng.indicators.registry import REGISTRY, SECTIONS
 from qingfeng.indicators.warnings import KINDS, RED, warning_list
 from qingfeng.orgs.models import Organization
 

@@ -7,8 +7,10 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext_noop as N
 
 from qingfeng.core.dates import iter_months, month_end
+from qingfeng.core.indicators import Indicator, register
 from qingfeng.core.masking import mask_id
 from qingfeng.indicators.direct import stream
 from qingfeng.membership.models import Candidate, DuesPayment, Stage
@@ -159,12 +161,11 @@ def _stage_at_q(day: dt.date, stage_names) -> Q:
     return q
 
 
-# (id, 名称, kind, filters) — appended to the engine's registry under section "orgs".
-INDICATORS = [
-    ("development.applications", "入党申请人数", "flow", {}),
-    ("development.in_progress", "发展程序中人数", "snapshot", {"stage": tuple(STAGE_NAMES)}),
-    ("development.late_steps", "发展程序逾期环节数", "snapshot", {}),
-    ("dues.collected", "党费收缴额（元）", "flow", {}),
-    ("dues.payment_rate", "党费按月交纳率", "rate", {}),
-    ("members.lapsed", "连续六个月未交党费或未过组织生活人数", "snapshot", {}),
-]
+register(
+    Indicator("development.applications", N("入党申请人数"), "flow", "orgs"),
+    Indicator("development.in_progress", N("发展程序中人数"), "snapshot", "orgs", {"stage": tuple(STAGE_NAMES)}),
+    Indicator("development.late_steps", N("发展程序逾期环节数"), "snapshot", "orgs"),
+    Indicator("dues.collected", N("党费收缴额（元）"), "flow", "orgs"),
+    Indicator("dues.payment_rate", N("党费按月交纳率"), "rate", "orgs"),
+    Indicator("members.lapsed", N("连续六个月未交党费或未过组织生活人数"), "snapshot", "orgs"),
+)

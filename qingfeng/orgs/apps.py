@@ -5,4 +5,5 @@ class OrgsConfig(AppConfig):
     name = "qingfeng.orgs"
 
     def ready(self) -> None:
-        from . import sheets  # noqa: F401 — declares its import sheets
+        # declare its indicators and its import sheets
+        from . import indicators, sheets  # noqa: F401

@@ -5,4 +5,5 @@ class SupervisionConfig(AppConfig):
     name = "qingfeng.supervision"
 
     def ready(self):
-        from . import access, sheets  # noqa: F401 — declare its records' attachment access and its import sheets
+        # declare its records' attachment access, its indicators and its import sheets
+        from . import access, indicators, sheets  # noqa: F401

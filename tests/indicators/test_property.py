@@ -16,12 +16,12 @@ from qingfeng.activities.models import Activity, ActivityType, Attendance, Lectu
 from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import add_months, month_start
 from qingfeng.core.idnumbers import make_id_number
+from qingfeng.core.indicators import REGISTRY
 from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment, WeakOrgCase
 from qingfeng.indicators import engine, store
-from qingfeng.indicators.registry import REGISTRY
 from qingfeng.membership.models import DuesPayment
 from qingfeng.orgs.actions import save_organization
 from qingfeng.orgs.models import Election, Organization
@@ -183,9 +183,8 @@ def random_key(data) -> str:
     draw = data.draw
     ind = REGISTRY[draw(st.sampled_from(sorted(REGISTRY)))]
     parts = []
-    for name, values in ind.filters.items():
-        if values is None:
-            values = tuple(engine.data_values(ind, name))
+    for name in ind.filters:
+        values = ind.choices(name)
         if draw(st.booleans()):
             chosen = draw(st.lists(st.sampled_from(values), min_size=1, max_size=2, unique=True))
             parts.append(f"{name}={'|'.join(chosen)}")

@@ -1,0 +1,243 @@
+"""Indicators as declarations: each app states the indicators its records make, beside its models, in
+`<app>/indicators.py`, and registers them here; the indicators engine (qingfeng.indicators) iterates the registry
+and never names an indicator (Zulip's analytics `CountStat` is the shape).
+
+One `Indicator` carries everything about one id of spec/indicators.md:
+
+* its catalogue entry: Chinese name, kind (snapshot, flow, rate), section, filters and their values, whether it is
+  restricted to the discipline roles, default filter values;
+* `reads`: the fact metrics (qingfeng.core.metrics) its facts reader reads;
+* `facts`: its value from the rolled-up facts, given a `FactsQuestion` (one organization, one period, the key's
+  filters) — or None when it is read from the records (distinct persons);
+* `records`: its direct computation from the raw records as `Parts` (the record sets behind the value, which are
+  also its drill-through). The property test checks facts == records on random data.
+
+The kernel holds the vocabulary (this module and qingfeng.core.metrics); declaring never imports the derived layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Protocol
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+# The catalogue's sections, in the order pages list them (an indicator of a section not listed comes last).
+SECTIONS = ("orgs", "coverage", "study", "lecture", "orglife", "grassroots", "supervision", "service", "discipline",
+            "burden")
+
+Value = int | float | None
+# A filter's allowed values: a fixed tuple, or a function giving them from the data (activity types, requirements).
+Choices = tuple[str, ...] | Callable[[], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str  # Chinese, as in the spec (marked for translation where it is declared)
+    kind: str  # "snapshot" | "flow" | "rate"
+    section: str
+    filters: dict[str, Choices] = field(default_factory=dict)
+    restricted: bool = False
+    # Filter values used when the key gives none (training.rotation_coverage: 市管).
+    defaults: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reads: frozenset[str] = frozenset()  # fact metrics read by `facts` (a snapshot at the period's end, a flow over it)
+    reads_before: frozenset[str] = frozenset()  # snapshot metrics read at the day before the period
+    facts: Callable[[FactsQuestion], Value] | None = None
+    records: Callable[[Ask], Parts] | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == "rate"
+
+    def choices(self, name: str) -> tuple[str, ...]:
+        values = self.filters[name]
+        return tuple(values() if callable(values) else values)
+
+
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(*indicators: Indicator) -> None:
+    """Add indicators to the catalogue (an app's indicators.py calls this once, at import). The catalogue stays in
+    section order, and in the order of declaration within a section."""
+    declared = list(REGISTRY.values())
+    for ind in indicators:
+        if REGISTRY.get(ind.id, ind) is not ind:
+            raise ValueError(f"indicator {ind.id!r} is declared twice")
+        if ind.id not in REGISTRY:
+            declared.append(ind)
+    rank = {s: n for n, s in enumerate(SECTIONS)}
+    declared.sort(key=lambda i: rank.get(i.section, len(rank)))
+    REGISTRY.clear()
+    REGISTRY.update((i.id, i) for i in declared)
+
+
+# ---- questions and answers -------------------------------------------------------------------
+
+@dataclass
+class Ask:
+    """One question to the records: an organization's subtree, a period [start, end], and filter values."""
+
+    org: Any  # orgs.Organization
+    start: dt.date
+    end: dt.date
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Only the organization's own records, not its descendants' (the benchmark's naive per-organization loop).
+    exact: bool = False
+
+    @property
+    def prefix(self) -> str:
+        return self.org.path
+
+    def get(self, name: str) -> tuple[str, ...] | None:
+        return self.filters.get(name)
+
+
+class FactsQuestion(Protocol):
+    """What an indicator's `facts` function is given: one organization and period, read from the rolled-up facts
+    (qingfeng.indicators.facts builds it), with the key's filters."""
+
+    org: Any
+    start: dt.date
+    end: dt.date
+
+    def get(self, name: str) -> tuple[str, ...] | None: ...
+
+    def flow(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        """(n, total) of a flow metric over the period, the dimensions restricted to these values (None: any)."""
+
+    def snap(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        """(n, total) of a snapshot metric at the period's end."""
+
+    def before(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        """(n, total) of a snapshot metric (in `reads_before`) at the day before the period."""
+
+    def windows(self, requirements) -> tuple[int, int] | None:
+        """(due, met) compliance windows of these requirements, or None when the facts do not hold them."""
+
+    def monthly(self, metrics: Iterable[str], first: dt.date, last: dt.date,
+                days_from: dt.date | None = None) -> list[tuple]:
+        """Rows (grain, metric, day, d1, n, total) of this organization: month grain for months first .. last, and
+        day grain from `days_from` to the period's end when given."""
+
+    def memo(self, key, compute: Callable[[], Any]) -> Any:
+        """A value shared by every question of one computation (activity types by name, requirements …)."""
+
+    def ask(self) -> Ask:
+        """The same question to the records."""
+
+    def from_records(self) -> Value:
+        """The value from the raw records (for periods the facts do not cover)."""
+
+
+def round_rate(num: int, den: int) -> float | None:
+    """num/den as a percentage, exact, rounded half away from zero to one decimal; None when den is 0."""
+    if not den:
+        return None
+    q = Fraction(num * 100, den) * 10
+    sign = -1 if q < 0 else 1
+    q = abs(q)
+    whole = q.numerator // q.denominator
+    if (q - whole) * 2 >= 1:
+        whole += 1
+    return sign * whole / 10
+
+
+# ---- record sets: what a value is made of, and its drill-through -------------------------------
+
+@dataclass
+class RecordSet:
+    """Records behind (part of) a value: how to list them and how they add up."""
+
+    model: str
+    columns: list[str]
+    rows: Callable[[], Iterable[list]]
+    value: Callable[[], int]
+
+    def __post_init__(self):
+        # A page asks a set's size more than once (the value, then each block's count): count once.
+        count = self.value
+        self.value = functools.cache(count)
+
+    def head(self, n: int) -> list[list]:
+        """The first n rows, reading no more of the database than those (a page shows the head of a list
+        that may hold hundreds of thousands of records; an export reads them all, streamed)."""
+        token = _ROW_LIMIT.set(n)
+        try:
+            return list(itertools.islice(self.rows(), n))
+        finally:
+            _ROW_LIMIT.reset(token)
+
+
+@dataclass
+class Parts:
+    """What makes up one value: a single record set, or a numerator and a denominator."""
+
+    records: RecordSet | None = None
+    numerator: RecordSet | None = None
+    denominator: RecordSet | None = None
+    # For a rate whose numerator is not a plain count of the numerator's rows (报表精简率).
+    rate_value: Callable[[], float | None] | None = None
+
+    def value(self) -> Value:
+        if self.rate_value is not None:
+            return self.rate_value()
+        if self.records is not None:
+            return self.records.value()
+        assert self.numerator is not None and self.denominator is not None
+        return round_rate(self.numerator.value(), self.denominator.value())
+
+
+_ROW_LIMIT: ContextVar[int | None] = ContextVar("record_row_limit", default=None)
+
+
+def stream(qs: QuerySet):
+    """An ordered queryset's records for a row builder: only the first ones while RecordSet.head asks for
+    them, otherwise all of them, streamed in chunks."""
+    limit = _ROW_LIMIT.get()
+    return qs[:limit] if limit else qs.iterator(chunk_size=500)
+
+
+# ---- query helpers of the direct computations --------------------------------------------------
+
+def within(qs: QuerySet, ask: Ask, field: str = "org") -> QuerySet:
+    """Records of the asked subtree (field: the organization foreign key; "" for organizations themselves)."""
+    if ask.exact:
+        return qs.filter(**{field or "pk": ask.org.pk})
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    return qs.filter(**{lookup: ask.prefix})
+
+
+def between(qs: QuerySet, ask: Ask, field: str) -> QuerySet:
+    return qs.filter(**{f"{field}__gte": ask.start, f"{field}__lte": ask.end})
+
+
+def active_on(qs: QuerySet, day: dt.date, start: str, end: str) -> QuerySet:
+    """Rows whose [start, end) holds on `day` (an empty start: since ever; an empty end: still)."""
+    return qs.filter(Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})).filter(
+        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day})
+    )
+
+
+def distinct_count(qs: QuerySet, field: str) -> int:
+    return qs.values(field).distinct().count()
+
+
+def total(qs: QuerySet, field: str) -> int:
+    return qs.aggregate(s=Coalesce(Sum(field), 0))["s"]
+
+
+def local_day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_default_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return lo, hi
