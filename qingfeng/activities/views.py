@@ -128,8 +128,32 @@ def _field_groups(form) -> dict:
             "tail_fields": [f for f in form.visible_fields() if f.name in TAIL_FIELDS]}
 
 
-def _member_rows(candidates, presence: dict[int, str] | None):
-    return [{"person": p, "presence": (presence or {}).get(p.pk, Presence.PRESENT)} for p in candidates]
+def _member_rows(candidates, presence: dict[int, str] | None, listed: set[int] | None = None,
+                 committee: set[int] | frozenset[int] = frozenset()):
+    """One row per member who may be ticked; rows not `listed` (None: all) are left out of the meeting (hidden,
+    their inputs disabled), so a 支部委员会 records its committee and nobody else as absent."""
+    return [{"person": p, "presence": (presence or {}).get(p.pk, Presence.PRESENT),
+             "listed": listed is None or p.pk in listed, "committee": p.pk in committee} for p in candidates]
+
+
+def _committee_of(org, day) -> set[int]:
+    """The persons on the organization's committee (支部委员会) on the day."""
+    from qingfeng.orgs.models import CommitteeSeat
+
+    if org is None:
+        return set()
+    return set(CommitteeSeat.objects.filter(org=org).on(day).values_list("person_id", flat=True))
+
+
+def _committee_types() -> list[int]:
+    return list(ActivityType.objects.filter(role=ActivityRole.BRANCH_COMMITTEE).values_list("pk", flat=True))
+
+
+def _audience(type_, committee: set[int]) -> set[int] | None:
+    """Who a meeting of this type is for: a 支部委员会 its committee (when one is recorded), anything else all."""
+    if type_ is not None and type_.role == ActivityRole.BRANCH_COMMITTEE and committee:
+        return committee
+    return None
 
 
 @login_required
@@ -173,10 +197,15 @@ def activity_create(request):
                 org_error = " ".join(exc.message_dict["attendance"])
     day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
     candidates = actions.attendance_candidates(org, day or dates.today()) if org else []
+    committee = _committee_of(org, day or dates.today())
+    chosen = form.cleaned_data.get("type") if form.is_bound and hasattr(form, "cleaned_data") else initial.get("type")
+    listed = set(presence) if presence is not None else _audience(chosen, committee)
     return render(request, "activities/activity_form.html", {
         "form": form, "org": org, "org_code": code, "org_error": org_error,
-        "members": _member_rows(candidates, presence), "title": _("记录活动"), "submit": _("保存"),
-        "back_url": reverse("activities:list"), "creating": True, **_field_groups(form),
+        "members": _member_rows(candidates, presence, listed, committee), "title": _("记录活动"), "submit": _("保存"),
+        "back_url": reverse("activities:list"), "creating": True, "committee_types": _committee_types(),
+        "has_committee": bool(committee), "committee_chosen": getattr(chosen, "role", "") == ActivityRole.BRANCH_COMMITTEE,
+        **_field_groups(form),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -217,7 +246,10 @@ def activity_edit(request, code):
     candidates += list(Person.objects.filter(pk__in=[pk for pk in existing if pk not in known]).order_by("name"))
     return render(request, "activities/activity_form.html", {
         "form": form, "org": activity.org, "org_code": activity.org.code, "org_error": org_error,
-        "members": _member_rows(candidates, presence), "title": _("修改活动：%(topic)s") % {"topic": activity.topic},
+        # the members the meeting was recorded for; all of them when it was recorded with nobody
+        "members": _member_rows(candidates, presence, set(presence) if presence else None,
+                                _committee_of(activity.org, activity.date)),
+        "title": _("修改活动：%(topic)s") % {"topic": activity.topic},
         "submit": _("保存修改"), "back_url": reverse("activities:detail", args=[activity.code]), "creating": False,
         **_field_groups(form),
     }, status=400 if request.method == "POST" else 200)

@@ -34,6 +34,14 @@ class OrgOut(Schema):
     member_count: int = Field(alias="n_members", description="本组织及下级的党员数 / members in the subtree")
 
 
+class SeatOut(Schema):
+    person_id: int = Field(alias="person.pk")
+    name: str = Field(alias="person.name")
+    post: str = Field(description="职务：书记、副书记、委员 / post")
+    duty: str = Field(description="分工：组织、宣传、纪检（委员）/ duty of a committee member")
+    start_on: dt.date
+
+
 class OrgDetail(OrgOut):
     division_code: str
     term_started_on: dt.date | None
@@ -41,6 +49,8 @@ class OrgDetail(OrgOut):
     term_ends_on: dt.date | None
     ancestors: list[OrgRef]
     village_tags: list[str] = Field(description="村情 / village tags")
+    secretary: str | None = Field(description="书记 / secretary")
+    committee: list[SeatOut] = Field(description="现任班子成员 / the committee today")
 
     @staticmethod
     def resolve_ancestors(obj) -> list:
@@ -49,6 +59,20 @@ class OrgDetail(OrgOut):
     @staticmethod
     def resolve_village_tags(obj) -> list[str]:
         return list(obj.village_tags.values_list("tag", flat=True))
+
+    @staticmethod
+    def resolve_committee(obj) -> list:
+        from qingfeng.orgs.models import CommitteeSeat
+
+        return CommitteeSeat.objects.filter(org=obj).on(dates.today()).select_related("person").in_order()
+
+    @staticmethod
+    def resolve_secretary(obj) -> str | None:
+        from qingfeng.orgs.models import CommitteePost, CommitteeSeat
+
+        seat = CommitteeSeat.objects.filter(org=obj, post=CommitteePost.SECRETARY).on(dates.today()).select_related(
+            "person").first()
+        return seat.person.name if seat else None
 
 
 class OrgFilter(Schema):

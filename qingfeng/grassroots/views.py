@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -239,7 +240,9 @@ def election_create(request):
         try:
             org = writable_org(user, data["org"], W)
             election = actions.hold_election(user=user, org=org, held_on=data["held_on"], term_years=data["term_years"])
-            return redirect("grassroots:election_detail", election.pk)
+            # the new term's committee is entered next (书记, 副书记, 委员 and their 分工)
+            messages.success(request, _("已登记换届；请登记新一届班子成员。"))
+            return redirect(f"{reverse('orgs:committee', args=[org.code])}?held_on={election.held_on.isoformat()}")
         except ValidationError as exc:
             add_errors(form, exc)
     return form_page(request, form, title=_("登记换届"), back_url=reverse("grassroots:elections"), submit=_("保存"),
@@ -255,9 +258,13 @@ def election_detail(request, pk):
         "fields": [(_("党组织"), str(e.org)), (_("选举日期"), e.held_on), (_("任期年限"), e.term_years),
                    (_("任期届满"), e.term_ends_on), (_("本届选举日期"), e.org.term_started_on),
                    (_("本届任期届满"), e.org.term_ends_on)],
-        "related": [{"title": _("历届选举"), "columns": [_("选举日期"), _("任期年限"), _("任期届满")],
+        "related": [{"title": _("当选班子成员"), "columns": [_("姓名"), _("职务"), _("任职日期"), _("离任日期")],
+                     "rows": [[s.person.name, s.title, s.start_on, s.end_on or ""]
+                              for s in e.seats.select_related("person").in_order()]},
+                    {"title": _("历届选举"), "columns": [_("选举日期"), _("任期年限"), _("任期届满")],
                      "rows": [[t.held_on, t.term_years, t.term_ends_on] for t in terms]}],
         "history": history_of(e), "back_url": reverse("grassroots:elections"), "back_label": _("换届"),
-        "actions": [(_("登记新一届"), reverse("grassroots:election_create") + f"?org={e.org.code}", "")]
-        if access.can_write(request.user, W) else [],
+        "actions": [(_("班子成员"), reverse("orgs:committee", args=[e.org.code]), "")] + (
+            [(_("登记新一届"), reverse("grassroots:election_create") + f"?org={e.org.code}", "")]
+            if access.can_write(request.user, W) else []),
     })

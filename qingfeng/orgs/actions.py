@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qingfeng.core import changes
-from qingfeng.orgs.models import PATH_SEP, Election, Organization
+from qingfeng.orgs.models import PATH_SEP, CommitteeSeat, Election, Organization
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
+    from qingfeng.people.models import Person
 
 
 def set_path(org: Organization) -> None:
@@ -142,3 +144,103 @@ def record_elections(wanted: dict[tuple[int, dt.date], int]) -> list[Election]:
     Organization.objects.bulk_update(stale, ["term_started_on", "term_years"], batch_size=5000)
     changes.record(orgs=org_ids, days=[day for _org, day in wanted])
     return new
+
+
+# ---- the committee (班子成员) --------------------------------------------------------------------
+
+def _check_seats(org: Organization, seats: list[tuple[Person, str, str]]) -> None:
+    """One 书记 at most, nobody twice, every 分工 on a 委员 only, every person a member of the organization or
+    below it (errors name the person)."""
+    from qingfeng.orgs.models import CommitteeDuty, CommitteePost
+
+    errors: list[str] = []
+    if sum(1 for _p, post, _d in seats if post == CommitteePost.SECRETARY) > 1:
+        errors.append(_("一届班子只能有一名书记。"))
+    seen: set[int] = set()
+    for person, post, duty in seats:
+        if post not in CommitteePost.values:
+            errors.append(_("职务“%(post)s”不在可选范围内。") % {"post": post})
+        if duty and duty not in CommitteeDuty.values:
+            errors.append(_("分工“%(duty)s”不在可选范围内。") % {"duty": duty})
+        if person.pk in seen:
+            errors.append(_("%(name)s 重复列入班子。") % {"name": person.name})
+        seen.add(person.pk)
+        if person.org is None or not person.org.path.startswith(org.path) or person.admitted_on is None:
+            errors.append(_("%(name)s 不是本组织或其下级组织的党员。") % {"name": person.name})
+    if errors:
+        raise ValidationError({"seats": errors})
+
+
+@transaction.atomic
+def elect_committee(org: Organization, held_on: dt.date, seats: list[tuple[Person, str, str]], *,
+                    user: User | None = None, election: Election | None = None) -> list[CommitteeSeat]:
+    """The committee elected on `held_on` (a 换届): the seats held then end that day and these begin. Entering
+    the same day's committee again corrects it (its seats are replaced, each change in the audit log)."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.core import dates
+
+    if held_on > dates.today():
+        raise ValidationError({"held_on": [_("选举日期不能晚于今天。")]})
+    if not seats:
+        raise ValidationError({"seats": [_("请至少列入一名班子成员。")]})
+    _check_seats(org, seats)
+    if election is None:
+        election = Election.objects.filter(org=org, held_on=held_on).first()
+    with acting_as(user):
+        later = CommitteeSeat.objects.filter(org=org, start_on__gt=held_on)
+        if later.exists():
+            raise ValidationError({"held_on": [_("该组织在此日期之后已登记过班子，请登记更晚的日期。")]})
+        for seat in CommitteeSeat.objects.filter(org=org, start_on=held_on):
+            seat.delete()  # the same day's committee entered again: a correction
+        for seat in CommitteeSeat.objects.filter(org=org, start_on__lt=held_on).filter(
+                Q(end_on__isnull=True) | Q(end_on__gt=held_on)):
+            seat.end_on = held_on
+            seat.save(update_fields=["end_on"])
+        created = [CommitteeSeat.objects.create(org=org, person=person, post=post, duty=duty if post == "委员" else "",
+                                                election=election, start_on=held_on)
+                   for person, post, duty in seats]
+    changes.record(orgs=[org.pk], days=[held_on])
+    return created
+
+
+@transaction.atomic
+def add_seat(org: Organization, person: Person, post: str, duty: str, start_on: dt.date, *,
+             user: User | None = None) -> CommitteeSeat:
+    """One person joins the committee between elections (补选, 调整分工 after ending the old seat)."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.core import dates
+    from qingfeng.orgs.models import CommitteePost
+
+    if start_on > dates.today():
+        raise ValidationError({"start_on": [_("任职日期不能晚于今天。")]})
+    current = list(CommitteeSeat.objects.filter(org=org).on(start_on).select_related("person"))
+    if any(s.person_id == person.pk for s in current):
+        raise ValidationError({"person": [_("%(name)s 已在班子中；调整职务请先办理离任。") % {"name": person.name}]})
+    if post == CommitteePost.SECRETARY and any(s.post == CommitteePost.SECRETARY for s in current):
+        raise ValidationError({"post": [_("班子已有书记；请先办理现任书记离任。")]})
+    _check_seats(org, [(person, post, duty)])
+    with acting_as(user):
+        seat = CommitteeSeat.objects.create(org=org, person=person, post=post,
+                                            duty=duty if post == CommitteePost.MEMBER else "", start_on=start_on,
+                                            election=org.elections.filter(held_on__lte=start_on).order_by("-held_on").first())
+    changes.record(orgs=[org.pk], days=[start_on])
+    return seat
+
+
+@transaction.atomic
+def end_seat(seat: CommitteeSeat, end_on: dt.date, *, user: User | None = None) -> CommitteeSeat:
+    """离任: the seat's last day is the day before `end_on`."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.core import dates
+
+    if seat.end_on is not None:
+        raise ValidationError({"end_on": [_("此人已离任。")]})
+    if end_on <= seat.start_on:
+        raise ValidationError({"end_on": [_("离任日期须晚于任职日期。")]})
+    if end_on > dates.today():
+        raise ValidationError({"end_on": [_("离任日期不能晚于今天。")]})
+    with acting_as(user):
+        seat.end_on = end_on
+        seat.save(update_fields=["end_on"])
+    changes.record(orgs=[seat.org_id], days=[end_on])
+    return seat

@@ -179,3 +179,62 @@ class Election(models.Model):  # 换届
         from qingfeng.core.dates import add_years
 
         return add_years(self.held_on, self.term_years)
+
+
+class CommitteePost(models.TextChoices):  # 职务 — on an organization's committee
+    SECRETARY = "书记", _("书记")
+    DEPUTY = "副书记", _("副书记")
+    MEMBER = "委员", _("委员")
+
+
+POST_ORDER = {CommitteePost.SECRETARY: 0, CommitteePost.DEPUTY: 1, CommitteePost.MEMBER: 2}
+
+
+class CommitteeDuty(models.TextChoices):  # 分工 — what a 委员 is responsible for
+    ORGANIZATION = "组织", _("组织委员")
+    PROPAGANDA = "宣传", _("宣传委员")
+    DISCIPLINE = "纪检", _("纪检委员")
+
+
+class CommitteeSeatQuerySet(models.QuerySet["CommitteeSeat"]):
+    def on(self, day: dt.date) -> CommitteeSeatQuerySet:
+        """Seats held on `day` (an end date is the first day no longer held)."""
+        return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+    def in_order(self) -> list[CommitteeSeat]:
+        """书记 first, then 副书记, then 委员; each by when they took the seat."""
+        return sorted(self, key=lambda s: (POST_ORDER.get(CommitteePost(s.post), 9), s.start_on, s.pk))
+
+
+class CommitteeSeat(models.Model):  # 班子成员 — a person on an organization's committee (支部委员会, 党委) for a period
+    org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="committee")
+    person = models.ForeignKey("people.Person", verbose_name=_("姓名"), on_delete=models.PROTECT,
+                               related_name="committee_seats")
+    post = models.CharField(_("职务"), max_length=10, choices=CommitteePost.choices)
+    duty = models.CharField(_("分工"), max_length=10, choices=CommitteeDuty.choices, blank=True)
+    election = models.ForeignKey(Election, verbose_name=_("换届"), on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="seats")
+    start_on = models.DateField(_("任职日期"))
+    end_on = models.DateField(_("离任日期"), null=True, blank=True, help_text=_("第一天不再担任的日期"))
+
+    objects = CommitteeSeatQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("班子成员")
+        verbose_name_plural = _("班子成员")
+        ordering = ["org", "start_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gt=models.F("start_on")),
+                                   name="committeeseat_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["org", "start_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.org.name} {self.get_post_display()} {self.person}"
+
+    @property
+    def title(self) -> str:
+        """书记, 副书记, or the 委员's 分工 (组织委员) — what the person is called on this committee."""
+        if self.post == CommitteePost.MEMBER and self.duty:
+            return str(self.get_duty_display())
+        return str(self.get_post_display())

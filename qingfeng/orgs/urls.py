@@ -9,4 +9,6 @@ urlpatterns = [
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.children, name="children"),
     path("<str:code>/village-tags/", views.village_tags, name="village_tags"),
+    path("<str:code>/committee/", views.committee, name="committee"),
+    path("<str:code>/committee/<int:pk>/end/", views.committee_end, name="committee_end"),
 ]

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ from qingfeng.core import dates
 from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
 from qingfeng.orgs.actions import set_village_tags
-from qingfeng.orgs.models import Organization, VillageTagChoice
+from qingfeng.orgs.models import CommitteeSeat, Organization, VillageTagChoice
 from qingfeng.people.models import Person
 
 if TYPE_CHECKING:
@@ -145,6 +145,7 @@ def detail(request: AuthedRequest, code: str) -> HttpResponse:
         "term_ends_on": term_ends_on, "term_expired": term_ends_on is not None and term_ends_on <= today,
         "subtree_members": Person.objects.members().within(org).count(), "today": today,
         "village_tags": [VillageTagChoice(t).label for t in org.village_tags.values_list("tag", flat=True)],
+        "committee": CommitteeSeat.objects.filter(org=org).on(today).select_related("person").in_order(),
     }
     if can_write(request.user, WRITERS_PARTY_WORK):
         context["tags_form"] = VillageTagsForm(initial={"tags": list(org.village_tags.values_list("tag", flat=True))})
@@ -166,3 +167,91 @@ def village_tags(request: AuthedRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("orgs:detail", org.code)
+
+
+# ---- the committee (班子成员) --------------------------------------------------------------------
+
+COMMITTEE_CANDIDATES = 300  # members listed to choose a committee from; a larger subtree lists its own members first
+
+
+def committee_candidates(org: Organization) -> list[Person]:
+    """The members a committee is chosen from: the organization's own members, then its subtree's, by name."""
+    own = list(Person.objects.members().filter(org=org).select_related("org").order_by("name", "pk")[:COMMITTEE_CANDIDATES])
+    if len(own) < COMMITTEE_CANDIDATES:
+        own += list(Person.objects.members().within(org).exclude(org=org).select_related("org")
+                    .order_by("org__path", "name", "pk")[:COMMITTEE_CANDIDATES - len(own)])
+    return own
+
+
+@login_required
+def committee(request: AuthedRequest, code: str) -> HttpResponse:
+    """班子成员: the committee now (书记, 副书记, 委员 with their 分工) and before; writers enter a new one (换届),
+    add a member between elections (补选) or record one leaving (离任)."""
+    from qingfeng.orgs.actions import add_seat, elect_committee
+    from qingfeng.orgs.forms import CommitteeForm, EndSeatForm, SeatForm
+
+    org = get_org_for_user(request.user, code, write=request.method == "POST")  # a reader posting: 403
+    today = dates.today()
+    writes = can_write(request.user, WRITERS_PARTY_WORK) and not request.user.is_read_only
+    seats = list(CommitteeSeat.objects.filter(org=org).select_related("person", "person__org"))
+    current = CommitteeSeat.objects.filter(pk__in=[s.pk for s in seats]).on(today).select_related("person", "person__org").in_order()
+    past = sorted((s for s in seats if s.end_on is not None and s.end_on <= today), key=lambda s: (s.end_on, s.start_on), reverse=True)
+    context: dict[str, object] = {"org": org, "current": current, "past": past, "writes": writes, "today": today}
+    if writes:
+        candidates = committee_candidates(org)
+        held = {s.person_id: s for s in current}
+        initial: dict[str, object] = {"held_on": request.GET.get("held_on") or org.term_started_on or today}
+        for person in candidates:
+            if person.pk in held:
+                initial[f"post_{person.pk}"] = held[person.pk].post
+                initial[f"duty_{person.pk}"] = held[person.pk].duty
+        # the current committee first, so a correction starts where it should
+        candidates.sort(key=lambda p: (p.pk not in held, 0))
+        elect = CommitteeForm(request.POST if request.POST.get("form") == "elect" else None, candidates=candidates,
+                              initial=initial)
+        add = SeatForm(request.POST if request.POST.get("form") == "add" else None, candidates=candidates,
+                       initial={"start_on": today})
+        status = 200
+        if request.method == "POST":
+            form = elect if request.POST.get("form") == "elect" else add
+            if form.is_valid():
+                try:
+                    if form is elect:
+                        elect_committee(org, elect.cleaned_data["held_on"], elect.seats(), user=request.user)
+                        messages.success(request, _("已登记 %(org)s 的班子成员。") % {"org": org.name})
+                    else:
+                        data = add.cleaned_data
+                        add_seat(org, data["person"], data["post"], data["duty"], data["start_on"], user=request.user)
+                        messages.success(request, _("已登记 %(name)s 任职。") % {"name": data["person"].name})
+                    return redirect("orgs:committee", org.code)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+            status = 400
+        context.update(elect=elect, add=add, end_form=EndSeatForm(initial={"end_on": today}),
+                       more=len(candidates) >= COMMITTEE_CANDIDATES)
+        return render(request, "orgs/committee.html", context, status=status)
+    return render(request, "orgs/committee.html", context)
+
+
+@login_required
+@require_POST
+def committee_end(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    """离任: a member leaves the committee."""
+    from qingfeng.orgs.actions import end_seat
+    from qingfeng.orgs.forms import EndSeatForm
+
+    org = get_org_for_user(request.user, code, write=True)
+    seat = CommitteeSeat.objects.filter(org=org, pk=pk).select_related("person").first()
+    if seat is None:
+        raise Http404
+    form = EndSeatForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写离任日期。"))
+    else:
+        try:
+            end_seat(seat, form.cleaned_data["end_on"], user=request.user)
+            messages.success(request, _("已登记 %(name)s 离任。") % {"name": seat.person.name})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("orgs:committee", org.code)

@@ -1,8 +1,20 @@
 """Rows for the organization tree and organization pages."""
 
+import datetime as dt
+
 from django.urls import reverse
 
 from tests.permissions import READ, WRITE, Row
+
+
+def _committees(world):
+    """A secretary on branch A's committee (own) and on branch O's (sibling)."""
+    from qingfeng.orgs.models import CommitteeSeat
+
+    world.seat_own = CommitteeSeat.objects.create(org=world.branch_a, person=world.members_a[0], post="书记",
+                                                  start_on=dt.date(2024, 1, 1))
+    world.seat_sibling = CommitteeSeat.objects.create(org=world.branch_o, person=world.members_o[0], post="书记",
+                                                      start_on=dt.date(2024, 1, 1))
 
 ROWS = [
     Row("orgs:tree", READ, page=lambda w: reverse("orgs:tree")),
@@ -17,4 +29,14 @@ ROWS = [
     Row("orgs:children", READ, own=lambda w: reverse("orgs:children", args=[w.branch_a.code]),
         sibling=lambda w: reverse("orgs:children", args=[w.other_street.code]),
         headers={"HX-Request": "true"}),
+    Row("orgs:committee", READ, setup=_committees, own=lambda w: reverse("orgs:committee", args=[w.branch_a.code]),
+        sibling=lambda w: reverse("orgs:committee", args=[w.branch_o.code])),
+    Row("orgs:committee", WRITE, method="POST",
+        data=lambda w, t: {"form": "elect", "held_on": "2025-01-05",
+                           f"post_{(w.members_a if t == 'own' else w.members_o)[1].pk}": "书记"},
+        own=lambda w: reverse("orgs:committee", args=[w.branch_a.code]),
+        sibling=lambda w: reverse("orgs:committee", args=[w.branch_o.code])),
+    Row("orgs:committee_end", WRITE, method="POST", setup=_committees, data={"end_on": "2025-01-05"},
+        own=lambda w: reverse("orgs:committee_end", args=[w.branch_a.code, w.seat_own.pk]),
+        sibling=lambda w: reverse("orgs:committee_end", args=[w.branch_o.code, w.seat_sibling.pk])),
 ]

@@ -21,7 +21,7 @@
     const out = form.querySelector("[data-attendance-summary]");
     if (!out) return;
     let present = 0, leave = 0, absent = 0;
-    form.querySelectorAll("[data-member]").forEach((row) => {
+    form.querySelectorAll("[data-member]:not([hidden])").forEach((row) => {
       if (row.querySelector("[data-leave]").checked) leave += 1;
       else if (row.querySelector("[data-present]").checked) present += 1;
       else absent += 1;
@@ -30,12 +30,29 @@
       .replace("{p}", present).replace("{l}", leave).replace("{a}", absent);
   }
 
+  // A 支部委员会 is for the committee: its members alone are listed (the others are left out, not recorded
+  // absent); any other meeting lists every member. Only on a new record: an edit keeps whom it was recorded for.
+  function listForType(form) {
+    const box = form.querySelector("[data-committee-types]");
+    const select = form.querySelector("[data-activity-type]");
+    if (!box || !select) return;
+    const committeeMeeting = box.dataset.committeeTypes.split(" ").includes(select.value);
+    const hasCommittee = box.querySelector("[data-member][data-committee]") !== null;
+    const note = box.querySelector("[data-committee-note]");
+    if (note) note.hidden = !committeeMeeting;
+    box.querySelectorAll("[data-member]").forEach((row) => {
+      const listed = !committeeMeeting || !hasCommittee || row.hasAttribute("data-committee");
+      row.hidden = !listed;
+      row.querySelectorAll("input").forEach((input) => { input.disabled = !listed; });
+    });
+  }
+
   document.querySelectorAll("[data-activity-form]").forEach((form) => {
     showForType(form);
     summarize(form);
     form.addEventListener("change", (event) => {
       const target = event.target;
-      if (target.matches("[data-activity-type]")) showForType(form);
+      if (target.matches("[data-activity-type]")) { showForType(form); listForType(form); }
       const row = target.closest("[data-member]");
       if (row) {
         // 请假 and 出席 exclude each other; ticking 出席 again clears 请假.

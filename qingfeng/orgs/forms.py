@@ -1,0 +1,56 @@
+"""Forms of the organization pages: the committee (班子成员). They shape input; the rules live in orgs.actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qingfeng.core.ledger import DateInput, style_fields
+from qingfeng.orgs.models import CommitteeDuty, CommitteePost
+from qingfeng.people.models import Person
+
+POSTS = [("", _("—")), *CommitteePost.choices]
+DUTIES = [("", _("—")), *CommitteeDuty.choices]
+
+
+class CommitteeForm(forms.Form):
+    """A whole committee as elected on a day: one post (or none) and one 分工 per member listed."""
+
+    held_on = forms.DateField(label=_("选举（任职）日期"), widget=DateInput())
+
+    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        for person in candidates:
+            self.fields[f"post_{person.pk}"] = forms.ChoiceField(label=_("职务"), choices=POSTS, required=False)
+            self.fields[f"duty_{person.pk}"] = forms.ChoiceField(label=_("分工"), choices=DUTIES, required=False)
+        style_fields(self)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{"person": p, "post": self[f"post_{p.pk}"], "duty": self[f"duty_{p.pk}"]} for p in self.candidates]
+
+    def seats(self) -> list[tuple[Person, str, str]]:
+        return [(p, self.cleaned_data[f"post_{p.pk}"], self.cleaned_data[f"duty_{p.pk}"]) for p in self.candidates
+                if self.cleaned_data.get(f"post_{p.pk}")]
+
+
+class SeatForm(forms.Form):
+    """补选: one person joins the committee."""
+
+    person = forms.ModelChoiceField(Person.objects.none(), label=_("姓名"))
+    post = forms.ChoiceField(label=_("职务"), choices=CommitteePost.choices, initial=CommitteePost.MEMBER)
+    duty = forms.ChoiceField(label=_("分工"), choices=DUTIES, required=False)
+    start_on = forms.DateField(label=_("任职日期"), widget=DateInput())
+
+    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Person.objects.filter(pk__in=[p.pk for p in candidates]).order_by("name", "pk")
+        style_fields(self)
+
+
+class EndSeatForm(forms.Form):
+    end_on = forms.DateField(label=_("离任日期"), widget=DateInput())
