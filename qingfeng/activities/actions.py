@@ -108,9 +108,8 @@ def record_activity(*, user, org: Organization, type: ActivityType, date: dt.dat
     )
     rows = Attendance.objects.bulk_create(
         [Attendance(activity=activity, person_id=pk, presence=value) for pk, value in presence.items()])
-    for row in rows:
-        row.org_id = org.pk  # the burden entry belongs to the organizing organization
-    log_entries([activity, *rows], via, user=user)
+    # The activity's and its attendance's burden entries belong to the organizing organization.
+    log_entries([activity, *rows], via, user=user, org_id=org.pk)
     attach_files(activity, files, user=user, kind=file_kind)
     if presence:
         _log_attendance(user, activity, before=None, after=_presence_counts(presence))
@@ -179,9 +178,7 @@ def update_activity(activity: Activity, *, user, date: dt.date, topic: str, chan
                 changed.append(row)
         Attendance.objects.bulk_update(changed, ["presence"])
         created = Attendance.objects.bulk_create(created)
-        for row in created:
-            row.org_id = activity.org_id
-        log_entries(created, "page", user=user)
+        log_entries(created, "page", user=user, org_id=activity.org_id)
         if changed or created:
             attendance_changed = True
             _log_attendance(user, activity, before={"attendance": _presence_counts(old)},
@@ -241,8 +238,7 @@ def add_lecturer(team: LectureTeam, *, user, person: Person, joined_on: dt.date 
         lecturer = existing
     else:
         lecturer = Lecturer.objects.create(team=team, person=person, joined_on=joined_on)
-        lecturer.org_id = team.org_id
-        log_entries([lecturer], "page", user=user)
+        log_entries([lecturer], "page", user=user, org_id=team.org_id)
     changes.record(orgs=[team.org_id], days=[joined_on or dates.today()])
     return lecturer
 

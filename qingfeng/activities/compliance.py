@@ -49,7 +49,8 @@ class RequirementRow:
 
 
 def windows_of(cadence: str, year: int) -> list[tuple[dt.date, dt.date]]:
-    step = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.YEAR: 12}[cadence]
+    months: dict[str, int] = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.YEAR: 12}
+    step = months[cadence]
     out, start = [], dt.date(year, 1, 1)
     while start.year == year:
         end = month_end(add_months(start, step - 1))

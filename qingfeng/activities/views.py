@@ -167,7 +167,7 @@ def activity_create(request):
             org = writable_org(user, code, WRITERS_ACTIVITIES)
         except ValidationError as exc:
             org_error = exc.messages[0]
-    initial = {"date": dates.today()}
+    initial: dict[str, object] = {"date": dates.today()}
     if request.GET.get("type"):
         initial["type"] = ActivityType.objects.filter(pk=request.GET["type"]).first() if request.GET["type"].isdigit() else None
     if request.GET.get("date"):
@@ -275,7 +275,7 @@ def activity_detail(request, code):
     if activity.type.role == ActivityRole.POLITICAL:
         have = {f.kind for f in files}
         documents = [(FileKind(kind).label, kind in have) for kind in POLITICAL_DOCUMENTS]
-    fields = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.name), (_("组织"), str(activity.org)),
+    fields: list[tuple[str, object]] = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.name), (_("组织"), str(activity.org)),
               (_("日期"), activity.date.isoformat()), (_("主题"), activity.topic),
               (_("形式"), activity.get_channel_display())]
     if activity.campaign:
@@ -310,7 +310,7 @@ def activity_attach(request, code):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("activities:detail", code)
 
 
@@ -401,7 +401,7 @@ def team_add_lecturer(request, code):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("activities:team_detail", code)
 
 

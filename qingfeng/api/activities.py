@@ -157,7 +157,7 @@ def create_activity(request, payload: ActivityIn):
         except Http404 as exc:
             raise bad_request(f"宣讲小分队“{payload.lecture_team}”不存在或不在您的管理范围内。",
                               f"Lecture team “{payload.lecture_team}” does not exist or is outside your scope.") from exc
-    presence = {row.person: row.presence for row in payload.attendance}
+    presence: dict[int, str] = {row.person: row.presence for row in payload.attendance}
     if len(presence) != len(payload.attendance):
         raise bad_request("参加人员有重复。", "A person is listed twice in the attendance.")
     activity = actions.record_activity(

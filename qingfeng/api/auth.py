@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
-from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from ninja.security import HttpBearer
 
@@ -29,29 +25,16 @@ class CredentialsRejected(Exception):
 
 
 def check_credentials(request, username: str, password: str, otp: str | None = None):
-    """The user for these credentials, through the same checks as the sign-in page.
+    """The user for these credentials, through the same checks as the sign-in page (accounts.auth: lockout, second
+    factor, audit)."""
+    from qingfeng.accounts.auth import LoginRefused
+    from qingfeng.accounts.auth import check_credentials as checked
 
-    Engineer "security" provides qingfeng.accounts.auth.check_credentials (lockout, second factor,
-    audit); without it, django.contrib.auth.authenticate (every configured backend) decides."""
     try:
-        from qingfeng.accounts.auth import LoginRefused
-        from qingfeng.accounts.auth import check_credentials as checked
-    except ImportError:
-        checked = None
-    if checked is None:
-        try:
-            user = authenticate(request, username=username, password=password)
-        except PermissionDenied:
-            user = None
-        if user is None or not user.is_active:
-            raise CredentialsRejected("bad_credentials", "用户名或密码不正确。", "Wrong username or password.")
-        return user
-    extra = {"channel": "api"} if "channel" in inspect.signature(checked).parameters else {}
-    try:
-        return checked(request, username, password, otp=otp, **extra)
+        return checked(request, username, password, otp=otp, channel="api")
     except LoginRefused as refusal:
-        code = getattr(refusal, "code", "invalid")
-        message = getattr(refusal, "message", str(refusal))
+        code = refusal.code
+        message = refusal.message
         with translation.override("zh-hans"):
             zh = str(message)
         with translation.override("en"):

@@ -48,7 +48,7 @@ def list_forms(request):
     templates = (access.visible_templates(request.auth).annotate(answered=Count("fillings", distinct=True),
                                                           version=Max("versions__number"))
                  .order_by("form__code"))
-    latest = {}
+    latest: dict[int, tuple[int, object]] = {}
     for template_id, number, placeholders in Version.objects.filter(template__in=templates).values_list(
             "template_id", "number", "placeholders"):
         if number >= latest.get(template_id, (0, None))[0]:

@@ -20,11 +20,12 @@ if TYPE_CHECKING:
 
 
 def log_entries(objects: Iterable[Model], channel: str, user: User | AnonymousUser | None = None,
-                org_attr: str = "org_id", at: dt.datetime | None = None) -> int:
-    """Record that these freshly created objects were entered through `channel` (a Source value)."""
+                org_attr: str = "org_id", at: dt.datetime | None = None, org_id: int | None = None) -> int:
+    """Record that these freshly created objects were entered through `channel` (a Source value); each belongs to
+    its own organization (`org_attr`), or to `org_id` when given (rows of a record, such as its attendance)."""
     at = at or timezone.now()
     rows = [
-        Entry(org_id=getattr(obj, org_attr), at=at, model=obj._meta.label_lower, object_id=obj.pk, channel=channel,
+        Entry(org_id=org_id if org_id is not None else getattr(obj, org_attr), at=at, model=obj._meta.label_lower, object_id=obj.pk, channel=channel,
               user=user if user is not None and user.is_authenticated else None)
         for obj in objects
     ]

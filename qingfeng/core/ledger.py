@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])  # a model's own QuerySet class, kept through the filter
 
 EXPORT_FORMATS = ("xlsx", "csv")
 
@@ -336,7 +337,7 @@ def person_by_id(id_number: str, name: str, user: User | None = None, **extra: o
                                  birth_date=id_birth_date(id_number), **extra)
 
 
-def within_code(qs: QuerySet[M], user: User, code: str, field: str = "org") -> QuerySet[M]:
+def within_code(qs: QS, user: User, code: str, field: str = "org") -> QS:
     """Narrow a list to the subtree of the organization `code` — if the user sees it; else nothing."""
     from django.http import Http404
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qingfeng.accounts import access
 from qingfeng.audit.context import client_ip
 from qingfeng.audit.models import AuditAction, record
+from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
 from qingfeng.discipline import actions
 from qingfeng.discipline.access import (
@@ -66,7 +67,7 @@ def _form_page(request, form, title, back):
 
 @login_required
 @require_GET
-def cases(request: HttpRequest) -> HttpResponse:
+def cases(request: AuthedRequest) -> HttpResponse:
     qs = visible_cases(request.user).select_related("org", "person")
     form = ListFilterForm(request.GET)
     if form.is_valid():
@@ -83,7 +84,7 @@ def cases(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+def case_detail(request: AuthedRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
     _audit_detail(request, case)
     dispositions = case.dispositions.select_related("org").order_by("decided_on", "id")
@@ -95,7 +96,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthedRequest) -> HttpResponse:
     access.require_discipline(request.user)
     access.require_write(request.user, access.WRITERS_DISCIPLINE)
     form = CaseForm(request.user, request.POST or None)
@@ -112,7 +113,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_close(request: HttpRequest, code: str) -> HttpResponse:
+def case_close(request: AuthedRequest, code: str) -> HttpResponse:
     case = get_case_for_user(request.user, code, write=True)
     form = DayForm(request.POST)
     if not form.is_valid():
@@ -136,7 +137,7 @@ def visible_dispositions(user):
 
 @login_required
 @require_GET
-def dispositions(request: HttpRequest) -> HttpResponse:
+def dispositions(request: AuthedRequest) -> HttpResponse:
     qs = visible_dispositions(request.user).select_related("org", "person", "case")
     form = ListFilterForm(request.GET)
     if form.is_valid() and form.cleaned_data.get("q"):
@@ -155,7 +156,7 @@ def dispositions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def disposition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def disposition_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     disposition = get_disposition_for_user(request.user, pk)
     _audit_detail(request, disposition)
     return render(request, "discipline/disposition.html", {"disposition": disposition, "sections": SECTIONS})
@@ -163,7 +164,7 @@ def disposition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def disposition_create(request: HttpRequest) -> HttpResponse:
+def disposition_create(request: AuthedRequest) -> HttpResponse:
     access.require_discipline(request.user)
     access.require_write(request.user, access.WRITERS_DISCIPLINE)
     initial = {}
@@ -191,7 +192,7 @@ def visible_recommendations(user):
 
 @login_required
 @require_GET
-def recommendations(request: HttpRequest) -> HttpResponse:
+def recommendations(request: AuthedRequest) -> HttpResponse:
     qs = visible_recommendations(request.user).select_related("org")
     form = ListFilterForm(request.GET)
     if form.is_valid():
@@ -215,7 +216,7 @@ def recommendations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def recommendation_detail(request: HttpRequest, code: str) -> HttpResponse:
+def recommendation_detail(request: AuthedRequest, code: str) -> HttpResponse:
     rec = get_recommendation_for_user(request.user, code)
     _audit_detail(request, rec)
     return render(request, "discipline/recommendation.html", {
@@ -226,7 +227,7 @@ def recommendation_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def recommendation_create(request: HttpRequest) -> HttpResponse:
+def recommendation_create(request: AuthedRequest) -> HttpResponse:
     access.require_discipline(request.user)
     access.require_write(request.user, access.WRITERS_DISCIPLINE)
     form = RecommendationForm(request.user, request.POST or None)
@@ -243,7 +244,7 @@ def recommendation_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recommendation_reply(request: HttpRequest, code: str) -> HttpResponse:
+def recommendation_reply(request: AuthedRequest, code: str) -> HttpResponse:
     rec = get_recommendation_for_user(request.user, code, write=True)
     form = DayForm(request.POST)
     if not form.is_valid():

@@ -3,6 +3,8 @@ payment's page, recording one."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
@@ -74,7 +76,9 @@ def _county_rows(user, year: str):
     if year.isdigit():
         base = base.filter(paid_on__year=int(year))
     sums = {f"s{i}": Sum("amount", filter=Q(org__path__startswith=c.path)) for i, c in enumerate(counties)}
-    by_source = {row["source"]: row for row in base.values("source").annotate(**sums)} if sums else {}
+    # source → its row, with the sums per county annotated under names made here (s0, s1, …)
+    by_source: dict[str, Any] = (
+        {row["source"]: row for row in base.values("source").annotate(**sums)} if sums else {})
     villages = base.aggregate(**{f"v{i}": Count("org", distinct=True, filter=Q(org__path__startswith=c.path))
                                  for i, c in enumerate(counties)}) if counties else {}
     rows = []

@@ -120,8 +120,9 @@ def by_org(request):
         persons=Count("person", distinct=True))
     total["studying"] = total["enrolled"] - total["graduated"]
     up = None
-    if parent is not None and parent.parent_id and (root is None or parent.pk != root.pk):
-        up = f"{reverse('education:by_org')}?{urlencode({'org': parent.parent.code})}"
+    grandparent = parent.parent if parent is not None else None
+    if parent is not None and grandparent is not None and (root is None or parent.pk != root.pk):
+        up = f"{reverse('education:by_org')}?{urlencode({'org': grandparent.code})}"
     return render(request, "education/by_org.html", {
         "title": _("学历提升 · 按组织汇总"), "parent": parent, "rows": rows, "total": total, "year": year,
         "own": own.count() if parent is not None else 0, "up_url": up, "back_url": reverse("education:list"),

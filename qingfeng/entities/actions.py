@@ -61,7 +61,7 @@ def change_coverage(entity: Entity, *, user, mode: str, since: dt.date) -> Cover
     if since > today():
         raise ValidationError({"since": [_("变化日期不能晚于今天。")]})
     last = entity.coverage_history.exclude(since__isnull=True).order_by("-since").first()
-    if last and since <= last.since:
+    if last and last.since is not None and since <= last.since:
         raise ValidationError({"since": [_("变化日期必须晚于上一次变化（%(date)s）。") % {"date": last.since}]})
     change = CoverageChange.objects.create(entity=entity, mode=mode, since=since)
     diff(entity, {"coverage": mode})

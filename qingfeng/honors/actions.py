@@ -30,7 +30,8 @@ class NewHonoree:
 
     @property
     def key(self):
-        return (self.kind, self.collective_name if self.kind == HonoreeKind.COLLECTIVE else self.person.pk)
+        person = self.person
+        return (self.kind, person.pk if self.kind != HonoreeKind.COLLECTIVE and person is not None else self.collective_name)
 
 
 def check_decision(code: str, name: str, grantor_level: str, date: dt.date | None) -> dict[str, list[str]]:
@@ -95,7 +96,7 @@ def record_commendation(*, user, code: str, name: str, grantor: str = "", granto
         if already is not None:
             if already.org_id != h.org.pk:
                 raise ValidationError({"honorees": [_("“%(who)s”已在该表彰中登记于其他组织。") % {
-                    "who": h.collective_name or h.person.name}]})
+                    "who": h.collective_name or (h.person.name if h.person is not None else "")}]})
             continue
         created.append(Honoree.objects.create(commendation=decision, kind=h.kind, collective_name=h.collective_name,
                                               person=h.person, org=h.org, entered_via=via))

@@ -26,7 +26,8 @@ class CommendationForm(StyledForm, forms.Form):
                               help_text=_("每行一人：公民身份号码 姓名，可在末尾加组织编码"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["collective_lines"] = collective_lines(data.get("collectives", ""))
         data["person_lines"], problems = person_lines(data.get("persons", ""))
         for problem in problems:

@@ -163,7 +163,7 @@ def honoree_add(request, code):
     form = HonoreeForm(request.POST)
     back = reverse("honors:detail", args=[decision.code])
     if not form.is_valid():
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
         return redirect(back)
     data = form.cleaned_data
     try:

@@ -19,7 +19,7 @@ from qingfeng.core.dates import add_months, month_end
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
 from qingfeng.people.models import Category, Relation
 
-CADENCE_MONTHS = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.YEAR: 12}
+CADENCE_MONTHS: dict[str, int] = {Cadence.MONTH: 1, Cadence.QUARTER: 3, Cadence.YEAR: 12}
 
 
 @dataclass(frozen=True)

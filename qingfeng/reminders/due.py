@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import quote, urlencode
 
 from django.db.models import Max, Q
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.accounts import access
-from qingfeng.accounts.models import Role
+from qingfeng.accounts.models import Role, User
 from qingfeng.core import dates
 from qingfeng.core.dates import add_months, add_years, month_end, month_start
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Election, Organization
@@ -113,7 +114,7 @@ class Item:
 class Scope:
     """What of the platform is the user's work on a day (see the module docstring)."""
 
-    user: object
+    user: User
     on: dt.date
     root: Organization | None  # the subtree the user sees; None: the whole platform
     own_subtree: bool  # own work covers the whole subtree (the clerk), not just the organization itself
@@ -180,7 +181,7 @@ def _url(name: str, *args, **query) -> str:
     return url
 
 
-def _done(day: dt.date | None, on: dt.date) -> bool:
+def _done(day: dt.date | None, on: dt.date) -> TypeGuard[dt.date]:
     """A dated step counts as taken on `on` when it is dated on or before it."""
     return day is not None and day <= on
 

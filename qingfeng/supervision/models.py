@@ -33,7 +33,7 @@ class ProblemCategory(models.TextChoices):  # 问题类别 (empty: not classifie
 
 
 # The source a finding of a supervision round has, by the round's activity type role (names are data).
-ROUND_SOURCES = {
+ROUND_SOURCES: dict[str, FindingSource] = {
     ActivityRole.INSPECTION: FindingSource.INSPECTION,
     ActivityRole.CIRCUIT: FindingSource.CIRCUIT,
     ActivityRole.BATTLE: FindingSource.BATTLE,

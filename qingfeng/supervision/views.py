@@ -109,10 +109,10 @@ def finding_create(request):
     initial = {"org": user.org.code if user.org_id else "", "found_on": today()}
     round_code = request.GET.get("round", "")
     if round_code:
-        round_ = get_activity_for_user(user, round_code)
-        initial.update(round=round_.code, org=round_.org.code, found_on=max(round_.date, min(today(), round_.date)))
-        if round_source(round_.type) is not None:
-            initial["source"] = round_source(round_.type)
+        asked = get_activity_for_user(user, round_code)
+        initial.update(round=asked.code, org=asked.org.code, found_on=max(asked.date, min(today(), asked.date)))
+        if round_source(asked.type) is not None:
+            initial["source"] = round_source(asked.type)
     form = FindingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

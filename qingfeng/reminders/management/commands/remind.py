@@ -86,7 +86,7 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False))
             return
-        for r in sorted(rows, key=lambda r: r["user"]):
+        for r in sorted(rows, key=lambda r: str(r["user"])):
             note = "" if r["email"] else "\tno address"
             self.stdout.write(f"{r['user']}\t{r['count']}\t{r['items']}{note}")
         self.stdout.write(f"{on}: {len(rows)} opted in")
