@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from qingfeng.accounts.access import scope_root
 from qingfeng.core.http import AuthedRequest
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+    from qingfeng.core.models import Job
 
 
 @require_GET
@@ -48,7 +54,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 # ---- background jobs (qingfeng.core.jobs) -------------------------------------------------------
 
-def visible_jobs(user):
+def visible_jobs(user: User) -> QuerySet[Job]:
     """A job is seen by its starter and by whoever sees the starter's organization (a platform administrator
     without an organization: every job)."""
     from qingfeng.accounts.access import scope_filter
@@ -58,11 +64,11 @@ def visible_jobs(user):
     return Job.objects.filter(Q(user=user) | scope) if scope else Job.objects.all()
 
 
-def get_job_for_user(user, pk: int):
+def get_job_for_user(user: User, pk: int) -> Job:
     return get_object_or_404(visible_jobs(user).select_related("user"), pk=pk)
 
 
-def _job_context(job) -> dict:
+def _job_context(job: Job) -> dict[str, Any]:
     from qingfeng.core import jobs
 
     if not job.finished:
@@ -78,7 +84,7 @@ def _job_context(job) -> dict:
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthedRequest) -> HttpResponse:
     from qingfeng.core import jobs
 
     visible = visible_jobs(request.user)
@@ -90,7 +96,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_start(request: HttpRequest, kind: str) -> HttpResponse:
+def job_start(request: AuthedRequest, kind: str) -> HttpResponse:
     from qingfeng.core import jobs
 
     spec = jobs.KINDS.get(kind)
@@ -105,7 +111,7 @@ def job_start(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
     template = "core/jobs/_status.html" if request.headers.get("HX-Request") else "core/jobs/detail.html"
     return render(request, template, _job_context(job))
@@ -113,7 +119,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def job_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     from qingfeng.core import jobs
     from qingfeng.core.models import Job
 
@@ -129,7 +135,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+def job_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     from qingfeng.core import jobs
 
     job = get_job_for_user(request.user, pk)

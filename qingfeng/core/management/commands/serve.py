@@ -13,11 +13,15 @@ import signal
 import subprocess
 import sys
 import threading
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connections
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from gunicorn._types import _WSGIAppType
 
 
 def die_with_parent() -> None:
@@ -40,7 +44,7 @@ def cores() -> int:
 class Command(BaseCommand):
     help = _("提供平台服务：生产环境按核数启动多个进程（gunicorn），--single 为开发用的单进程")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default=os.environ.get("QINGFENG_HOST", "127.0.0.1"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("QINGFENG_WORKERS", "0")) or cores(),
@@ -52,7 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=int(os.environ.get("QINGFENG_REQUEST_TIMEOUT", "120")),
                             help=_("单个请求的最长秒数，超过则重启该进程"))
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         # The migration check ran on this process's connection; no worker may inherit it.
         connections.close_all()
@@ -60,7 +64,7 @@ class Command(BaseCommand):
             return self.single(options)
         return self.multi(options)
 
-    def single(self, options):
+    def single(self, options: dict[str, Any]) -> None:
         from waitress import serve
 
         from qingfeng.wsgi import application
@@ -72,7 +76,7 @@ class Command(BaseCommand):
         self.stdout.write(_("清风平台已启动（单进程）: http://%(host)s:%(port)s/  (Ctrl+C 停止)") % options)
         serve(application, host=options["host"], port=options["port"], threads=options["threads"], ident="qingfeng")
 
-    def multi(self, options):
+    def multi(self, options: dict[str, Any]) -> None:
         from gunicorn.app.base import BaseApplication
 
         from qingfeng.wsgi import application
@@ -99,12 +103,13 @@ class Command(BaseCommand):
         }
 
         class Server(BaseApplication):
-            def load_config(self):
+            def load_config(self) -> None:
                 for key, value in gunicorn_options.items():
                     self.cfg.set(key, value)
 
-            def load(self):
-                return application
+            def load(self) -> _WSGIAppType:
+                # django-stubs types the environ as a dict, gunicorn's stubs as any MutableMapping
+                return application  # type: ignore[return-value]
 
         self.stdout.write(_("清风平台已启动: http://%(host)s:%(port)s/  （%(workers)s 个进程 × %(threads)s 个线程；Ctrl+C 停止）")
                           % options)
