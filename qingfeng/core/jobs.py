@@ -230,12 +230,23 @@ def fail_orphans(jobs: Any = None) -> int:
 
 
 def run_batch() -> None:
-    """Run every queued job in this process, then return (tests, cron-like use)."""
+    """Run every queued job in this process, then return (tests, a scheduler's call). Unlike the worker loop it
+    never recycles the database connection, so it also runs inside a caller's transaction."""
     from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
 
     fail_orphans()
-    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-           max_tasks=None, worker_id=current_worker()[-64:], excluded_queue_names=[]).run()
+    worker = Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=None, worker_id=current_worker()[-64:], excluded_queue_names=[])
+    while True:
+        with exclusive_transaction(DBTaskResult.objects.db):
+            task_result = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if task_result is not None:
+                task_result.claim(worker.worker_id)
+        if task_result is None:
+            return
+        worker.run_task(task_result)
 
 
 def run_worker(name: str = "", interval: float = 1.0) -> None:

@@ -71,3 +71,18 @@ class FactState(models.Model):  # when the facts were built and which compliance
 
     def __str__(self) -> str:
         return f"{self.key} {self.built_at}"
+
+
+class FactLog(models.Model):  # what each write refreshed, so a rebuild running beside the live facts catches up
+    """Every announced change appends the organizations it refreshed (store.apply), in the write's transaction.
+    A rebuild built from a snapshot replays, at its switch, the rows of the writes its snapshot did not see:
+    on PostgreSQL those whose transaction (`xid`) is not visible in the snapshot, on SQLite (one writer at a time,
+    so ids follow commit order) those with a larger id. The switch deletes what it replayed."""
+
+    xid = models.BigIntegerField(default=0)
+    org_id = models.BigIntegerField(default=0)
+    kind = models.CharField(max_length=1)  # o: refreshed, m: moved (subtree), r: requirements (every window)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind}{self.org_id}@{self.xid}"

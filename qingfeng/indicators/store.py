@@ -25,10 +25,12 @@ How it works
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -36,7 +38,7 @@ from qingfeng.activities.models import Activity, Requirement
 from qingfeng.core import metrics as sources
 from qingfeng.core.metrics import EVER, Key, Rows
 from qingfeng.indicators import compliance
-from qingfeng.indicators.models import Fact, FactState, OrgAncestor, OwnFact
+from qingfeng.indicators.models import Fact, FactLog, FactState, OrgAncestor, OwnFact
 from qingfeng.orgs.models import PATH_SEP, REQUIREMENT_KINDS, Organization
 
 __all__ = ["EVER", "Key", "Rows"]  # re-exported: the accumulator own rows are written into
@@ -125,30 +127,32 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def upsert_add(cells: dict[tuple, list[int]]) -> None:
+def upsert_add(cells: dict[tuple, list[int]], into: str | None = None) -> None:
     """Add (n, total) to rolled-up rows keyed (org, grain, day, metric, d1, d2, d3), creating them if needed."""
     if not cells:
         return
-    t = table(Fact)
+    t = into or table(Fact)
     sql = (f"INSERT INTO {t} (org_id, grain, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
            f"ON CONFLICT (org_id, metric, grain, day, d1, d2, d3) DO UPDATE SET n = {t}.n + excluded.n, "
            f"total = {t}.total + excluded.total")
     params = [(*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1]]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
-    tell(cells.keys())
+    if into is None:
+        tell(cells.keys())
 
 
-def insert_own(rows: Rows, chunk: int = 20000) -> None:
+def insert_own(rows: Rows, chunk: int = 20000, into: str | None = None) -> None:
     """Write own rows as plain tuples (no model instances: there may be millions): COPY on PostgreSQL,
     batched INSERTs elsewhere."""
     columns = "(org_id, day, metric, d1, d2, d3, n, total)"
+    into = into or table(OwnFact)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table(OwnFact)} {columns} FROM STDIN") as copy:
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {into} {columns} FROM STDIN") as copy:
             for k, v in rows.items():
                 copy.write_row((*k, v[0], v[1]))
         return
-    sql = f"INSERT INTO {table(OwnFact)} {columns} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    sql = f"INSERT INTO {into} {columns} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
     batch = []
     with connection.cursor() as cursor:
         for k, v in rows.items():
@@ -293,14 +297,16 @@ def state() -> FactState | None:
 
 
 @transaction.atomic
-def refresh(org_id: int, *days: dt.date) -> None:
+def refresh(org_id: int, *days: dt.date, lock: bool = True) -> None:
     """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
     `days`). Call it inside the writing transaction. All of the organization's own contributions are
-    recomputed, so the days only document the change."""
+    recomputed, so the days only document the change. `lock=False`: the caller holds the fact tables (a
+    rebuild's switch), so no other refresh can run and the organization's row need not be locked."""
     st = state()
     if st is None:
         return  # never built: compute() reads the raw records until `rebuild-facts` runs
-    org = Organization.objects.select_for_update().filter(pk=org_id).first()
+    orgs = Organization.objects.select_for_update() if lock else Organization.objects.all()
+    org = orgs.filter(pk=org_id).first()
     if org is None:
         return
     if not ancestors_current(org):
@@ -341,13 +347,14 @@ def apply(change) -> None:
     if change.everything:
         rebuild_facts()
         return
+    orgs = set(change.orgs) | set(change.moved)
+    for chunk in chunks(sorted(change.people)):
+        orgs |= sources.organizations_of_people(chunk)
+    log_refreshed(orgs, set(change.moved), change.requirements)
     if state() is None:
         return
     if change.requirements:
         refresh_compliance()
-    orgs = set(change.orgs) | set(change.moved)
-    for chunk in chunks(sorted(change.people)):
-        orgs |= sources.organizations_of_people(chunk)
     if len(orgs) > REFRESH_LIMIT:
         rebuild_facts()
         return
@@ -357,23 +364,77 @@ def apply(change) -> None:
         refresh(org_id, *sorted(change.days))
 
 
-@transaction.atomic
 def rebuild_facts(progress=None) -> None:
     """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator.
-    `progress(label, done, total)` hears of each step."""
+    `progress(label, done, total)` hears of each step.
+
+    On PostgreSQL, called outside a transaction (the command, the job), the new facts are built beside the live
+    ones from one snapshot and switched in with a short transaction (`rebuild_beside`): reads keep answering and
+    writes keep refreshing the live facts meanwhile, and the switch replays the writes the snapshot missed.
+    Inside a transaction (the demo generator, a bulk change) or on SQLite the facts are rebuilt in place."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        rebuild_beside(progress)
+        return
+    with transaction.atomic():
+        for model in (OwnFact, Fact, OrgAncestor):
+            model.objects.all().delete()
+        span = build(LIVE, progress)
+        FactState.objects.update_or_create(key=STATE_KEY, defaults={
+            "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
+        FactLog.objects.all().delete()  # everything logged so far is in what was just built
+    analyze()
+    tell(None)
+
+
+def analyze() -> None:
+    if connection.vendor == "postgresql":
+        # A rebuild follows bulk writes (an import, the demo): give the planner statistics of every table now,
+        # not at autovacuum's leisure — estimates off by a hundredfold picked hash joins over whole tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+class Tables:
+    """The three fact tables a build writes: the live ones, or their shadows beside them."""
+
+    def __init__(self, suffix: str = ""):
+        self.suffix = suffix
+
+    def name(self, model) -> str:
+        return connection.ops.quote_name(model._meta.db_table + self.suffix)
+
+    @property
+    def own(self) -> str:
+        return self.name(OwnFact)
+
+    @property
+    def fact(self) -> str:
+        return self.name(Fact)
+
+    @property
+    def anc(self) -> str:
+        return self.name(OrgAncestor)
+
+
+LIVE = Tables()
+SHADOW = Tables("_next")
+BUILD_STEPS = 6
+
+
+def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
+    """Write every fact from the records into empty tables; returns the compliance windows' span."""
     def step(i: int, label: str) -> None:
         if progress:
-            progress(label, i, 6)
+            progress(label, i, BUILD_STEPS)
 
-    step(0, "清空旧的事实")
-    OwnFact.objects.all().delete()
-    Fact.objects.all().delete()
-    OrgAncestor.objects.all().delete()
+    step(0, "组织树")
     tree = Tree(Organization.objects.values_list("pk", "code", "path", "kind").iterator(chunk_size=20000))
-    OrgAncestor.objects.bulk_create(
-        (OrgAncestor(ancestor_id=a, descendant_id=pk, ancestor_is_branch=tree.is_branch(a))
-         for pk in tree.path for a in tree.ancestors(pk)), batch_size=10000)
-    own = table(OwnFact)
+    with connection.cursor() as cursor:
+        pairs = [(a, pk, tree.is_branch(a)) for pk in tree.path for a in tree.ancestors(pk)]
+        for i in range(0, len(pairs), 10000):
+            cursor.executemany(f"INSERT INTO {into.anc} (ancestor_id, descendant_id, ancestor_is_branch) "
+                               f"VALUES (%s, %s, %s)", pairs[i:i + 10000])
+    own = into.own
     step(1, "汇总台账记录")
     with connection.cursor() as cursor:
         for metric, source in sources.sql_sources().items():
@@ -388,9 +449,9 @@ def rebuild_facts(progress=None) -> None:
         "id", "code", "name", "established_on", "dissolved_on"))
     step(3, "计算三会一课落实窗口")
     add_windows(rows, branches, span)
-    insert_own(rows)
+    insert_own(rows, into=own)
     step(4, "逐级汇总到上级组织")
-    fact, anc = table(Fact), table(OrgAncestor)
+    fact, anc = into.fact, into.anc
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
@@ -412,16 +473,120 @@ def rebuild_facts(progress=None) -> None:
     for k, v in rows.items():
         if k[2] == "xfer":
             roll_up(k, v[0], v[1], tree, cells)
-    upsert_add(cells)
-    step(5, "更新统计信息")
-    FactState.objects.update_or_create(key=STATE_KEY, defaults={
-        "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
-    if connection.vendor == "postgresql":
-        # A rebuild follows bulk writes (an import, the demo): give the planner statistics of every table now,
-        # not at autovacuum's leisure — estimates off by a hundredfold picked hash joins over whole tables.
+    upsert_add(cells, into=fact)
+    step(5, "切换到新的事实")
+    return span
+
+
+# ---- the log of refreshed organizations, and the rebuild beside the live facts -------------------
+
+def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
+    """Append what this write refreshes to FactLog, in the write's transaction (see FactLog)."""
+    rows = [(o, "o") for o in orgs] + [(o, "m") for o in moved] + ([(0, "r")] if requirements else [])
+    if not rows:
+        return
+    log = table(FactLog)
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+            xid = cursor.fetchone()[0]
+        else:
+            xid = 0
+        cursor.executemany(f"INSERT INTO {log} (xid, org_id, kind, at) VALUES (%s, %s, %s, %s)",
+                           [(xid, o, k, now) for o, k in rows])
+        if random.random() < 0.002:  # noqa: S311 — now and then, forget what no rebuild can still need
+            cursor.execute(f"DELETE FROM {log} WHERE at < %s", (now - dt.timedelta(days=2),))
+
+
+def _index_names(cursor, table_name: str) -> dict[str, str]:
+    """{definition with the names taken out: index name} of a PostgreSQL table."""
+    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s",
+                   (table_name,))
+    out = {}
+    for name, definition in cursor.fetchall():
+        shape = definition.split(" USING ", 1)[1] if " USING " in definition else definition
+        unique = definition.startswith("CREATE UNIQUE")
+        out[f"{unique} {shape}"] = name
+    return out
+
+
+def rebuild_beside(progress=None) -> None:
+    """PostgreSQL: build the facts into shadow tables from one REPEATABLE READ snapshot — no lock on the live
+    facts, so reads answer and writes refresh them meanwhile — then switch in one short transaction: the live
+    tables are dropped and the shadows renamed in their place (with their index names), the writes the snapshot
+    did not see (FactLog rows whose transaction is not visible in it) are replayed by the same incremental
+    refresh a page write takes, and the log is emptied. Readers wait for the switch only."""
+    models_ = (OwnFact, Fact, OrgAncestor)
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"DROP TABLE IF EXISTS {SHADOW.name(model)}")
+            cursor.execute(f"CREATE TABLE {SHADOW.name(model)} (LIKE {LIVE.name(model)} INCLUDING ALL)")
+    with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_current_snapshot()::text")
+            snapshot = cursor.fetchone()[0]
+        span = build(SHADOW, progress)
+    for attempt in range(SWITCH_ATTEMPTS):
+        try:
+            switch(snapshot, span)
+            break
+        except OperationalError:
+            # A deadlock with a write holding one fact table and waiting for another, or the lock timeout: the
+            # switch rolled back whole (the shadows are intact); the write went on. Try again shortly.
+            if attempt == SWITCH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5 + attempt)
+    if progress:
+        progress("完成", BUILD_STEPS, BUILD_STEPS)
+    analyze()
     tell(None)
+
+
+SWITCH_ATTEMPTS = 5
+
+
+@transaction.atomic
+def switch(snapshot: str, span) -> None:
+    """The short transaction putting the shadow facts in place of the live ones (see rebuild_beside)."""
+    models_ = (OrgAncestor, OwnFact, Fact)  # the order a refresh touches them in: no deadlock with one waiting
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '5s'")
+        names = {m: (_index_names(cursor, m._meta.db_table), _index_names(cursor, m._meta.db_table + SHADOW.suffix))
+                 for m in models_}
+        cursor.execute(f"LOCK TABLE {', '.join(LIVE.name(m) for m in models_)} IN ACCESS EXCLUSIVE MODE")
+        for model in models_:
+            live, shadow = LIVE.name(model), SHADOW.name(model)
+            cursor.execute(f"DROP TABLE {live}")
+            cursor.execute(f"ALTER TABLE {shadow} RENAME TO {live}")
+            old, new = names[model]
+            for shape, name in new.items():
+                if shape in old and old[shape] != name:
+                    cursor.execute(f"ALTER INDEX {connection.ops.quote_name(name)} RENAME TO "
+                                   f"{connection.ops.quote_name(old[shape])}")
+        log = table(FactLog)
+        cursor.execute(f"SELECT id, org_id, kind FROM {log} "
+                       f"WHERE NOT pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot)", (snapshot,))
+        missed = cursor.fetchall()
+        FactState.objects.update_or_create(key=STATE_KEY, defaults={
+            "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
+        replay(missed)
+        # What the snapshot saw is in the new facts, what it missed was just replayed; a write still in flight
+        # (its row not visible here) refreshes the new facts itself and stays logged for the next rebuild.
+        cursor.execute(f"DELETE FROM {log} WHERE id = ANY(%s) OR pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot)",
+                       ([r[0] for r in missed], snapshot))
+
+
+def replay(missed: list[tuple]) -> None:
+    """Bring freshly built facts up to date with the writes their snapshot did not see."""
+    if any(kind == "r" for _id, _org, kind in missed):
+        refresh_compliance()
+    moved = {org for _id, org, kind in missed if kind == "m"}
+    if moved:
+        move_subtrees(moved)
+    for org_id in sorted({org for _id, org, kind in missed if kind in "om"}):
+        refresh(org_id, lock=False)
 
 
 @transaction.atomic

@@ -16,6 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         began = time.perf_counter()
-        rebuild_facts()
+
+        def progress(label, done, total):
+            self.stderr.write(f"[{done}/{total}] {label} ({time.perf_counter() - began:.1f} s)")
+
+        rebuild_facts(progress=progress)
         self.stdout.write(f"facts rebuilt: {OwnFact.objects.count()} own rows, {Fact.objects.count()} rolled-up rows, "
                           f"{time.perf_counter() - began:.1f} s")
