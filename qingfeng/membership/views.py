@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from qingfeng.accounts.access import (
 )
 from qingfeng.core import dates
 from qingfeng.core.dates import add_months, month_end, month_start
+from qingfeng.core.http import AuthedRequest
 from qingfeng.core.ledger import people_in_reach, persons_not_found
 from qingfeng.core.lists import paginate
 from qingfeng.membership import actions, rules
@@ -94,7 +95,7 @@ def _scope_org(request):
 
 
 @login_required
-def candidates(request: HttpRequest) -> HttpResponse:
+def candidates(request: AuthedRequest) -> HttpResponse:
     org = _scope_org(request)
     qs = visible_candidates(request.user).filter(org__path__startswith=org.path).select_related("person", "org")
     stage = request.GET.get("stage", "")
@@ -111,7 +112,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def apply(request: HttpRequest) -> HttpResponse:
+def apply(request: AuthedRequest) -> HttpResponse:
     require_write(request.user, WRITERS_PARTY_WORK)
     form = ApplicationForm(request.POST or None, initial={"org": getattr(request.user.org, "code", "")})
     if request.method == "POST" and form.is_valid():
@@ -155,7 +156,7 @@ def _timeline(candidate) -> list[dict]:
 
 
 @login_required
-def candidate(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate(request: AuthedRequest, pk: int) -> HttpResponse:
     c = get_candidate_for_user(request.user, pk)
     steps = [(key, label) for key, (label, stage, _fields) in STEPS.items()
              if (stage == c.stage) or (stage is None and c.stage not in (Stage.FULL, Stage.CLOSED))]
@@ -168,38 +169,44 @@ def candidate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def step(request: AuthedRequest, pk: int, name: str) -> HttpResponse:
     c = get_candidate_for_user(request.user, pk, write=True)
     if name not in STEPS:
         raise Http404
     form = StepForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("输入有误：%(e)s") % {"e": "; ".join(" ".join(v) for v in form.errors.values())})
+        messages.error(request, _("输入有误：%(e)s") % {"e": "; ".join(" ".join(map(str, v)) for v in form.errors.values())})
         return redirect("membership:candidate", c.pk)
     d = form.cleaned_data
     on = d.get("on")
     needs_date = "on" in STEPS[name][2]
-    try:
-        if needs_date and on is None:
+
+    def day() -> dt.date:
+        if on is None:
             raise ValidationError(_("请填写日期。"))
+        return on
+
+    try:
+        if needs_date:
+            day()
         if name == "talk":
-            actions.record_talk(c, on, request.user, d["note"])
+            actions.record_talk(c, day(), request.user, d["note"])
         elif name == "activist":
-            actions.make_activist(c, on, _people_by_ids(d["people"], request.user), request.user, d["note"])
+            actions.make_activist(c, day(), _people_by_ids(d["people"], request.user), request.user, d["note"])
         elif name == "candidate":
-            actions.make_candidate(c, on, _people_by_ids(d["people"], request.user), request.user, d["note"])
+            actions.make_candidate(c, day(), _people_by_ids(d["people"], request.user), request.user, d["note"])
         elif name == "review":
-            actions.record_review_and_training(c, on, d["days"], d["hours"], request.user)
+            actions.record_review_and_training(c, day(), d["days"], d["hours"], request.user)
         elif name == "vote":
-            actions.record_vote(c, on, d["due"] or 0, d["present"] or 0, d["yes"] or 0, request.user)
+            actions.record_vote(c, day(), d["due"] or 0, d["present"] or 0, d["yes"] or 0, request.user)
         elif name == "approve":
-            actions.approve_admission(c, on, request.user)
+            actions.approve_admission(c, day(), request.user)
         elif name == "extend":
             actions.extend_probation(c, d["months"] or 0, request.user, d["note"])
         elif name == "full_vote":
-            actions.record_full_vote(c, on, request.user)
+            actions.record_full_vote(c, day(), request.user)
         elif name == "full":
-            actions.approve_full_membership(c, on, request.user)
+            actions.approve_full_membership(c, day(), request.user)
         elif name == "close":
             actions.close_candidacy(c, d["note"], request.user)
     except ValidationError as exc:
@@ -212,7 +219,7 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 # ---- transfers ---------------------------------------------------------------------------
 
 @login_required
-def transfers(request: HttpRequest) -> HttpResponse:
+def transfers(request: AuthedRequest) -> HttpResponse:
     qs = visible_transfers(request.user)
     status = request.GET.get("status", TransferStatus.PENDING)
     if status in TransferStatus.values:
@@ -228,7 +235,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def transfer_request(request: HttpRequest, person_pk: int) -> HttpResponse:
+def transfer_request(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_pk, write=True)
     form = TransferRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -250,7 +257,7 @@ def transfer_request(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+def transfer_decide(request: AuthedRequest, pk: int, decision: str) -> HttpResponse:
     if decision not in ("accept", "reject", "cancel"):
         raise Http404
     form = DecisionForm(request.POST)
@@ -271,7 +278,7 @@ def transfer_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
 
 
 @login_required
-def letter_new(request: HttpRequest, person_pk: int) -> HttpResponse:
+def letter_new(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_pk, write=True)
     form = LetterForm(request.POST or None, initial={"on": _today()})
     if request.method == "POST" and form.is_valid():
@@ -285,7 +292,7 @@ def letter_new(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def letter(request: HttpRequest, pk: int) -> HttpResponse:
+def letter(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "membership/letter.html", {"letter": get_letter_for_user(request.user, pk)})
 
 
@@ -300,7 +307,7 @@ def _month(request) -> dt.date:
 
 
 @login_required
-def my_dues(request: HttpRequest) -> HttpResponse:
+def my_dues(request: AuthedRequest) -> HttpResponse:
     """党费 in the menu: the dues page of the user's own organization (the platform's top one for an
     administrator without one)."""
     from qingfeng.orgs.models import Organization
@@ -316,7 +323,7 @@ def my_dues(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dues(request: HttpRequest, code: str) -> HttpResponse:
+def dues(request: AuthedRequest, code: str) -> HttpResponse:
     org = get_org_for_user(request.user, code)
     month = _month(request)
     members = Person.objects.within(org).filter(admitted_on__isnull=False).select_related("org").order_by("org__path", "name")
@@ -356,7 +363,7 @@ def _back_to_dues(request, person, month) -> HttpResponse:
 
 @login_required
 @require_POST
-def dues_declare(request: HttpRequest, person_pk: int) -> HttpResponse:
+def dues_declare(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_pk, write=True)
     form = DeclarationForm(request.POST)
     if form.is_valid():
@@ -373,7 +380,7 @@ def dues_declare(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dues_pay(request: HttpRequest, person_pk: int) -> HttpResponse:
+def dues_pay(request: AuthedRequest, person_pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, person_pk, write=True)
     form = PaymentForm(request.POST)
     month = _month(request)
@@ -390,6 +397,6 @@ def dues_pay(request: HttpRequest, person_pk: int) -> HttpResponse:
 
 
 @login_required
-def lapses(request: HttpRequest) -> HttpResponse:
+def lapses(request: AuthedRequest) -> HttpResponse:
     org = _scope_org(request)
     return render(request, "membership/lapses.html", {"org": org, "warnings": lapse_warnings(org, _today())})
