@@ -135,3 +135,28 @@ def test_killing_the_worker_mid_job_leaves_nothing_half_written(tmp_path):
     out = subprocess.run([python, str(script), "check", job_id], env=env, check=True, cwd=ROOT, capture_output=True,
                          text=True).stdout.strip().splitlines()[-1]
     assert out == "failed 中共太原市委"
+
+
+def test_a_large_confirmed_import_runs_as_a_job_and_its_page_links_the_result(world, client_for, tmp_path, monkeypatch):
+    from qingfeng.activities.models import Activity
+    from qingfeng.imports import jobs as import_jobs
+    from tests.imports.helpers import workbook
+
+    monkeypatch.setattr(import_jobs, "JOB_ROWS", 2)  # "large": more rows than a request should write
+    rows = [{"活动编号": f"JOB-{i}", "活动类型": "主题党日", "组织编码": world.branch_a.code, "日期": "2026-03-05", "主题": "后台导入",
+             "形式": "线下", "受众人数": None, "第一议题": "", "宣讲小分队编码": ""} for i in range(3)]
+    path = workbook(tmp_path / "活动.xlsx", {"活动": rows})
+    client = client_for(world.city_user)
+    with open(path, "rb") as f:
+        preview = client.post("/imports/", {"file": f})
+    assert preview.status_code == 302
+    response = client.post(preview["Location"] + "run/")
+    job = Job.objects.get(kind="import")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert not Activity.objects.filter(code__startswith="JOB-").exists()
+    call_command("worker", "--batch")
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.message
+    assert Activity.objects.filter(code__startswith="JOB-").count() == 3
+    body = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "导入完成" in body and job.result["url"] in body

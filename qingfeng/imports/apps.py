@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class ImportsConfig(AppConfig):
     name = "qingfeng.imports"
+
+    def ready(self):
+        from qingfeng.imports import jobs  # noqa: F401 — registers the background import

@@ -117,6 +117,15 @@ def run(request: HttpRequest, pk: int) -> HttpResponse:
     claimed = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(status=JobStatus.RUNNING)
     if not claimed:
         return redirect("imports:preview", pk=job.pk)
+    from qingfeng.imports import jobs as import_jobs
+
+    if job.changes > import_jobs.JOB_ROWS:
+        # A large file: the worker writes it; its page shows the progress and survives a reload.
+        from qingfeng.core import jobs
+
+        background = jobs.start("import", request.user, {"import_job": job.pk},
+                                title=_("导入 %(file)s") % {"file": job.file_name})
+        return redirect("core:job", pk=background.pk)
     page = render_to_string("imports/run.html", {"job": job}, request=request)
     head, tail = page.split(STREAM_MARK, 1)
     response = StreamingHttpResponse(_stream(job, request.user, head, tail), content_type="text/html; charset=utf-8")
