@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -43,6 +43,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from qingfeng.core.models import Job, JobStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class JobFailed(Exception):  # noqa: N818 — the job's outcome, said to the use
 @dataclass
 class Kind:
     name: str
-    title: str
+    title: StrOrPromise
     run: Runner
     allowed: Callable[[Any], bool]
     needs_params: bool = False  # started from its own page (an import, an export), not from the jobs list
@@ -72,7 +75,7 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
-def register(name: str, *, title: str, allowed: Callable[[Any], bool],
+def register(name: str, *, title: StrOrPromise, allowed: Callable[[Any], bool],
              needs_params: bool = False) -> Callable[[Runner], Runner]:
     def add(func: Runner) -> Runner:
         KINDS[name] = Kind(name, title, func, allowed, needs_params)
@@ -148,7 +151,7 @@ def worker_alive(ident: str) -> bool:
 
 # ---- starting, running, failing -------------------------------------------------------------
 
-def start(kind: str, user: Any, params: dict[str, Any] | None = None, *, title: str = "",
+def start(kind: str, user: Any, params: dict[str, Any] | None = None, *, title: StrOrPromise = "",
           retry_of: Job | None = None) -> Job:
     spec = KINDS[kind]
     job = Job.objects.create(kind=kind, user=user, params=params or {}, title=str(title or spec.title)[:200],
