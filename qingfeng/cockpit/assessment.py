@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -29,6 +30,9 @@ from django.utils.translation import gettext_noop
 
 from qingfeng.cockpit import figures
 from qingfeng.core.dates import add_months
+
+if TYPE_CHECKING:
+    from qingfeng.orgs.models import Organization
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "assessment.json"
 DIRECTIONS = ("higher", "lower")
@@ -225,7 +229,7 @@ class DimensionScore:
 
 @dataclass
 class OrgScore:
-    org: object
+    org: Organization
     score: float | None
     dimensions: list[DimensionScore]
     color: str | None = None
@@ -271,7 +275,7 @@ def score(values: dict, definition: dict, start: dt.date, end: dt.date) -> tuple
         total_w = sum(i.weight for i in scored)
         for i in items:
             i.weight = i.weight / total_w if i.score is not None and total_w else 0.0
-        dim_score = sum(i.weight * i.score for i in scored) if scored else None
+        dim_score = sum(i.weight * i.score for i in scored if i.score is not None) if scored else None
         dims.append(DimensionScore(dim["id"], dim["name"], dim["weight"], dim_score, None, items))
     scored_dims = [d for d in dims if d.score is not None]
     total_w = sum(d.weight for d in scored_dims)
@@ -280,7 +284,7 @@ def score(values: dict, definition: dict, start: dt.date, end: dt.date) -> tuple
         d.points = d.weight * d.score if d.score is not None else None
         for i in d.indicators:
             i.points = d.weight * i.weight * i.score if i.score is not None and d.score is not None else None
-    total = sum(d.points for d in scored_dims) if scored_dims else None
+    total: float | None = sum(d.points for d in scored_dims if d.points is not None) if scored_dims else None
     if total is not None:
         total = round1(total)
     for d in dims:

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qingfeng.cockpit import assessment, figures
 from qingfeng.core.dates import iter_months, month_end
+
+if TYPE_CHECKING:
+    from qingfeng.orgs.models import Organization
 
 HEADLINE_KEYS = [
     "orgs.total", "members.total", "activities.count", "orglife.compliance", "study.first_topic_rate",
@@ -64,7 +68,7 @@ class Figure:
 
 @dataclass
 class Cockpit:
-    org: object
+    org: Organization
     start: dt.date
     end: dt.date
     headline: list[Figure] = field(default_factory=list)

@@ -44,7 +44,8 @@ class PeriodForm(forms.Form):
         self.user = user
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         default_start, default_end = default_period()
         start = cleaned.get("start") or default_start
         end = cleaned.get("end") or default_end

@@ -7,7 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +17,7 @@ from qingfeng.cockpit import assessment, dashboard
 from qingfeng.cockpit.actions import save_assessment
 from qingfeng.cockpit.forms import PeriodForm
 from qingfeng.cockpit.models import AssessmentVersion
+from qingfeng.core.http import AuthedRequest
 
 
 def _breadcrumbs(user, org) -> list:
@@ -26,7 +27,7 @@ def _breadcrumbs(user, org) -> list:
 
 @login_required
 @require_GET
-def cockpit(request: HttpRequest) -> HttpResponse:
+def cockpit(request: AuthedRequest) -> HttpResponse:
     form = PeriodForm(request.GET, request.user)
     if not form.is_valid():
         return render(request, "cockpit/cockpit.html", {"form": form, "data": None}, status=400)
@@ -42,7 +43,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def warnings_panel(request: HttpRequest) -> HttpResponse:
+def warnings_panel(request: AuthedRequest) -> HttpResponse:
     """The cockpit's warnings card body, loaded after the page (htmx) or opened on its own."""
     form = PeriodForm(request.GET, request.user)
     if not form.is_valid():
@@ -56,7 +57,7 @@ def warnings_panel(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def assessment_org(request: HttpRequest, code: str) -> HttpResponse:
+def assessment_org(request: AuthedRequest, code: str) -> HttpResponse:
     """One organization's score explained: each dimension and indicator with its contribution in points."""
     form = PeriodForm({**request.GET.dict(), "org": code}, request.user)
     if not form.is_valid():
@@ -83,7 +84,7 @@ def assessment_org(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def definition(request: HttpRequest) -> HttpResponse:
+def definition(request: AuthedRequest) -> HttpResponse:
     """The definition in force, and its history of versions (one shown with ?version=N)."""
     scope_root(request.user)  # an account without an organization sees nothing
     versions = list(AssessmentVersion.objects.select_related("created_by").order_by("-number"))
@@ -102,7 +103,7 @@ def definition(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_definition(request: HttpRequest) -> HttpResponse:
+def edit_definition(request: AuthedRequest) -> HttpResponse:
     """系统管理员 only: a new version of the definition, written as JSON, with a note saying why."""
     if not request.user.is_platform_admin:
         raise PermissionDenied
