@@ -64,12 +64,35 @@ class Col:
     table: str = ""  # NAME kind: a row of this model (label) matched on its `name` (活动类型)
     known_person: bool = False  # ID kind: must name a person the platform or the file knows
     validate: Callable[[str], str | None] | None = None  # a further check of the text (None: fine)
-    synonyms: tuple[str, ...] = ()  # other headers people write for this column in their own workbooks
+    # Reading people's own workbooks (docs/import-own-excel.md): other headers written for this column, headers
+    # under which an organization column holds names instead of codes, the variants of allowed values people
+    # write (正式 → 正式党员), and whether a year and month alone may stand for the date (出生年月).
+    synonyms: tuple[str, ...] = ()
+    name_synonyms: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+    month_ok: bool = False
+    # A workbook of one's own without this column: (value, problem) from the rest of the row (党员类别 from the
+    # dates); a template must still have the column.
+    derive: Callable[[Row], tuple[Any, str | None]] | None = None
 
     @property
     def read(self) -> str:
         """The lookup an export reads."""
         return self.export or self.lookup
+
+
+@dataclass(frozen=True)
+class Month:
+    """A date known to its month only (出生年月 “1980.01” in a roster): a row's rules compare it with what they know."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def holds(self, day: dt.date) -> bool:
+        return (day.year, day.month) == (self.year, self.month)
 
 
 class Row:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qingfeng.imports.engine import Importer, Problem
+from qingfeng.imports.mapping import SheetMap
 from qingfeng.imports.reader import FileRejected, close, finish, read_path
 
 
@@ -26,13 +27,14 @@ class ImportResult:
         return sum(c["create"] + c["update"] for c in self.summary.values())
 
 
-def check_file(path: Path, user) -> tuple[ImportResult, Importer | None]:
-    """Validate everything; nothing is written."""
+def check_file(path: Path, user, maps: list[SheetMap] | None = None) -> tuple[ImportResult, Importer | None]:
+    """Validate everything; nothing is written. With `maps` the sheets are read through those column mappings
+    (the user's own workbook, imports.mapping) instead of as templates."""
     importer = Importer(user)
     raw = []
     try:
         raw = read_path(Path(path))  # parsed in a bounded child process (imports.reader)
-        importer.validate(raw)
+        importer.validate(raw, maps)
         if importer.ok:
             finish(raw)  # a refusal in a part nobody read (an ignored sheet) counts too
     except FileRejected as exc:
@@ -44,9 +46,10 @@ def check_file(path: Path, user) -> tuple[ImportResult, Importer | None]:
     return result, importer
 
 
-def run_import(path: Path, user, *, dry_run: bool = False, progress=None) -> ImportResult:
+def run_import(path: Path, user, *, dry_run: bool = False, progress=None,
+               maps: list[SheetMap] | None = None) -> ImportResult:
     """Validate the whole file and, when there is no error (and not a dry run), write it in one transaction."""
-    result, importer = check_file(path, user)
+    result, importer = check_file(path, user, maps)
     if not result.ok or dry_run or importer is None:
         return result
     if result.changes:

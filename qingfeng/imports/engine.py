@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from operator import mul
 from typing import Any, TypeVar
 
@@ -32,14 +33,18 @@ from qingfeng.core import changes, dates
 from qingfeng.core import sheets as S
 from qingfeng.core.idnumbers import ID_CHECK, ID_WEIGHTS, credit_problem, id_birth_date, id_problem
 from qingfeng.core.ledger import person_not_available
-from qingfeng.core.sheets import OrgRef, PersonRef, Row, SheetPlan, chunks
+from qingfeng.core.sheets import Month, OrgRef, PersonRef, Row, SheetPlan, chunks
 from qingfeng.imports import writer
+from qingfeng.imports.mapping import SheetMap
 from qingfeng.imports.reader import RawSheet
+from qingfeng.imports.values import FORMS as DATE_FORMS
+from qingfeng.imports.values import compact_name, loose_date
 
 T = TypeVar("T")
 MAX_PROBLEMS = 5000
 FAST_KINDS = {S.FREE, S.TEXT, S.ENUM, S.CODE, S.DATE, S.ID, S.PHONE, S.NAME}
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
+PHONE_NOISE = re.compile(r"[\s\-－—]")
 WRITERS = {"party": WRITERS_PARTY_WORK, "study": WRITERS_STUDY | WRITERS_SUPERVISION,
            "supervision": WRITERS_SUPERVISION, "discipline": WRITERS_DISCIPLINE}
 FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -106,10 +111,14 @@ class Importer:
         self._codes_cache: dict[tuple, set] = {}
         self.done, self.total = 0, 1
         self.owners: dict[Any, set[int]] = defaultdict(set)
+        self.where: dict[str, SheetMap] = {}  # ledger → the mapping its sheet of the user's file is read through
 
     # ---- problems and the context ------------------------------------------------------------
 
     def error(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        m = self.where.get(sheet)
+        if m is not None:  # read through a mapping: the user's own sheet and headers
+            sheet, column = m.source, "+".join(m.header_of(c) for c in column.split("+")) if column else column
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(Problem(sheet, row, column, message))
@@ -128,10 +137,13 @@ class Importer:
 
     # ---- pass 1: cells ------------------------------------------------------------------
 
-    def validate(self, raw_sheets: list[RawSheet]) -> bool:
-        seen: set[str] = set()
+    def validate(self, raw_sheets: list[RawSheet], maps: list[SheetMap] | None = None) -> bool:
+        """Check the whole file; with `maps` its sheets are read through those mappings (imports.mapping) instead
+        of by their names and template headers."""
+        seen: dict[str, str] = {}
+        mapped = {m.source: m for m in maps} if maps is not None else None
         for raw in raw_sheets:
-            sheet = self._accept(raw, seen)
+            sheet = self._accept(raw, seen) if mapped is None else self._accept_mapped(raw, seen, mapped)
             if sheet is not None:
                 self.read_sheet(sheet, raw)
         if self.problem_count:
@@ -149,8 +161,8 @@ class Importer:
                 sheet.ledger.plan(self, self.plans[sheet.name])
         return self.ok
 
-    def _accept(self, raw: RawSheet, seen: set[str]) -> S.Sheet | None:
-        """The sheet a raw sheet is, when the user may import it."""
+    def _accept(self, raw: RawSheet, seen: dict[str, str]) -> S.Sheet | None:
+        """The sheet a raw sheet is, by its name, when the user may import it."""
         name = raw.name.translate(FULLWIDTH).strip()
         if name in S.IGNORED_SHEETS:
             return None
@@ -160,22 +172,48 @@ class Importer:
                 "names": "、".join(s.name for s in S.all_sheets())})
         elif name in seen:
             self.error(name, None, "", _("文件中有两个同名的工作表"))
-        elif sheet.restricted and not self.user.sees_discipline:
+        elif self._may_import(sheet, name):
+            seen[name] = name
+            return sheet
+        return None
+
+    def _accept_mapped(self, raw: RawSheet, seen: dict[str, str], maps: dict[str, SheetMap]) -> S.Sheet | None:
+        """The ledger a sheet of the user's own workbook is read as, by its mapping."""
+        m = maps.get(raw.name)
+        sheet = S.get(m.ledger) if m is not None and m.ledger else None
+        if m is None or not m.ledger:
+            if raw.name not in S.IGNORED_SHEETS:
+                self.notices.append(Problem(raw.name, None, "", _("未对应任何台账，未导入")))
+            return None
+        if sheet is None:
+            self.error(raw.name, None, "", _("“%(ledger)s”不是可导入的台账") % {"ledger": m.ledger})
+        elif sheet.name in seen:
+            self.error(raw.name, None, "", _("与工作表“%(other)s”都对应“%(ledger)s”，请合并为一个工作表或分两次导入") % {
+                "other": seen[sheet.name], "ledger": sheet.name})
+        elif self._may_import(sheet, raw.name):
+            seen[sheet.name] = raw.name
+            self.where[sheet.name] = m
+            return sheet
+        return None
+
+    def _may_import(self, sheet: S.Sheet, name: str) -> bool:
+        if sheet.restricted and not self.user.sees_discipline:
             self.error(name, None, "", _("该工作表为纪检监察受限数据，您的角色无权导入，整个文件已拒绝"))
         elif not can_write(self.user, WRITERS[sheet.writers]):
             self.error(name, None, "", _("您的角色无权导入该工作表"))
         else:
-            seen.add(name)
-            return sheet
-        return None
+            return True
+        return False
 
     def read_sheet(self, sheet: S.Sheet, raw: RawSheet) -> None:
         rows: Iterator[Any] = iter(raw.rows)  # type: ignore[call-overload]
-        header = self._header(sheet, rows)
+        m = self.where.get(sheet.name)
+        header = self._header(sheet, rows) if m is None else self._mapped_header(sheet, rows, m)
         if header is None:
             return
         start, positions = header
-        plan = SheetPlan(sheet, present=set(positions))
+        derived = {c.header for c in sheet.columns if m is not None and c.derive}  # read from the rest of the row
+        plan = SheetPlan(sheet, present=set(positions) | derived)
         self.plans[sheet.name] = plan
         self._read_rows(plan, rows, start, positions)
         self.rows_total += len(plan.rows)
@@ -207,11 +245,32 @@ class Importer:
             self.error(sheet.name, start, header, _("缺少必填列“%(col)s”（表头须与模板一致）") % {"col": header})
         return None if missing else (start, positions)
 
+    def _mapped_header(self, sheet: S.Sheet, rows: Iterator, m: SheetMap) -> tuple[int, dict[str, int]] | None:
+        """(header row, declared column → position) of a sheet read through its mapping."""
+        for _row in islice(rows, m.header_row):
+            pass
+        positions = {h: i for h, i in m.placed.items() if h in sheet.index}
+        seen = "、".join(h for h in m.headers if h) or _("（无）")
+        for col in sheet.columns:
+            if col.required and col.header not in positions and col.derive is None:
+                self.error(sheet.name, m.header_row, col.header, _("缺少必填列：没有哪一列对应到它（本表的表头：%(headers)s）") % {
+                    "headers": seen})
+        for header in m.unplaced():
+            self.notices.append(Problem(m.source, m.header_row, header, _("没有对应到任何列，已忽略")))
+        if any(c.required and c.header not in positions and c.derive is None for c in sheet.columns):
+            return None
+        return m.header_row, positions
+
     def _read_rows(self, plan: SheetPlan, rows: Iterator, start: int, positions: dict[str, int]) -> None:
         sheet, name = plan.sheet, plan.sheet.name
-        columns = [(sheet.index[h], sheet.col(h).header, p, self.parser(sheet.col(h))) for h, p in positions.items()]
+        m = self.where.get(name)
+        by_name = m.by_name if m is not None else set()
+        columns = [(sheet.index[h], sheet.col(h).header, p,
+                    self.parser(sheet.col(h)) if m is None else self.loose_parser(sheet.col(h), h in by_name))
+                   for h, p in positions.items()]
         width = len(sheet.columns)
         fill = [(sheet.index[c.header], c.default) for c in sheet.columns if c.default is not None]
+        derived = [(sheet.index[c.header], c) for c in sheet.columns if m is not None and c.derive and c.header not in positions]
         key_idx = [sheet.index[h] for h in sheet.key]
         single_key = key_idx[0] if len(key_idx) == 1 else None
         keys_seen: dict = {}
@@ -234,6 +293,8 @@ class Importer:
             for idx, value in fill:
                 if values[idx] is None or values[idx] == "":
                     values[idx] = value
+            if derived and not self._derive(sheet, rownum, values, derived):
+                continue
             if not self.check_row(sheet, rownum, values):
                 continue
             key = values[single_key] if single_key is not None else tuple(values[i] for i in key_idx)
@@ -243,6 +304,16 @@ class Importer:
                     "row": first})
                 continue
             plan.rows.append((rownum, values))
+
+    def _derive(self, sheet: S.Sheet, rownum: int, values: list, derived: list) -> bool:
+        """Columns a workbook of one's own does not have, from the rest of the row (Col.derive)."""
+        ok = True
+        for idx, col in derived:
+            values[idx], problem = col.derive(Row(values, sheet.index, self.today, self.user))
+            if problem:
+                self.error(sheet.name, rownum, col.header, problem)
+                ok = False
+        return ok
 
     def parser(self, col: S.Col):
         """A function raw cell → (value, problem) for one column: the frequent cases answered from a cache of
@@ -282,6 +353,85 @@ class Importer:
 
             return id_number
         return lambda raw: slow(col, raw)
+
+    def loose_parser(self, col: S.Col, by_name: bool):
+        """A parser for a column of the user's own workbook: dates, allowed values and organizations written the
+        ways people write them (imports.values); everything else as in a template."""
+        strict = self.parser(col)
+        if by_name:
+            def read(raw):
+                return self._org_by_name(col, raw)
+        elif col.kind == S.DATE:
+            def read(raw):
+                return self._loose_date(col, raw)
+        elif col.kind == S.ENUM and col.aliases:
+            aliases = dict(col.aliases)
+
+            def read(raw):
+                if type(raw) is str:
+                    raw = aliases.get(raw.translate(FULLWIDTH).strip(), raw)
+                return strict(raw)
+        elif col.kind == S.PHONE:
+            def read(raw):
+                return strict(PHONE_NOISE.sub("", raw) if type(raw) is str else raw)
+        else:
+            return strict
+        seen: dict[Any, Any] = {}
+
+        def cached(raw):
+            if type(raw) is str:
+                if raw not in seen:
+                    seen[raw] = read(raw)
+                return seen[raw]
+            return read(raw)
+
+        return cached
+
+    def _loose_date(self, col: S.Col, raw):
+        text = raw.translate(FULLWIDTH).strip() if isinstance(raw, str) else raw
+        if text is None or text == "":
+            return self._empty(col)
+        value = loose_date(text)
+        if value is None:
+            return None, _("日期“%(v)s”无法识别（可写作 %(forms)s）") % {"v": _cell_text(raw), "forms": DATE_FORMS}
+        if isinstance(value, Month) and not col.month_ok:
+            return None, _("“%(v)s”只写了年月，%(col)s须写到日") % {"v": _cell_text(raw), "col": col.header}
+        return value, None
+
+    def _org_by_name(self, col: S.Col, raw):
+        """An organization named in the user's subtree → its code; a name shared by several is refused, listing
+        them with their parents."""
+        text = _cell_text(raw).translate(FULLWIDTH).strip() if raw is not None else ""
+        if not text:
+            return self._empty(col)
+        found = self.memo("imports.org_names", self._org_names).get(compact_name(text), [])
+        live = [o for o in found if not o[3] or o[3] > self.today]
+        pick = live if len(live) == 1 else found
+        if len(pick) == 1:
+            return pick[0][0], None
+        if not found:
+            if CODE_RE.match(text) and self.org_ref_known(text):
+                return self.cell(col, text)  # a code written where names are expected
+            return None, _("在您的管辖范围内没有名为“%(name)s”的组织（也可以在该列填写组织编码）") % {"name": text}
+        listed = "；".join(_("编码 %(code)s（上级：%(parent)s）") % {"code": code, "parent": parent or _("无")}
+                          for code, _name, parent, _end in pick[:10])
+        return None, _("“%(name)s”对应%(n)d个组织：%(list)s。请在该列改填组织编码") % {
+            "name": text, "n": len(pick), "list": listed}
+
+    def _org_names(self) -> dict[str, list[tuple[str, str, str | None, dt.date | None]]]:
+        from qingfeng.orgs.models import Organization
+
+        orgs = Organization.objects.all() if self.root is None else Organization.objects.within(self.root)
+        names: dict[str, list[tuple[str, str, str | None, dt.date | None]]] = defaultdict(list)
+        for code, name, parent, dissolved in orgs.values_list("code", "name", "parent__name", "dissolved_on"):
+            names[compact_name(name)].append((code, name, parent, dissolved))
+        return names
+
+    def org_ref_known(self, code: str) -> bool:
+        from qingfeng.orgs.models import Organization
+
+        orgs = Organization.objects.all() if self.root is None else Organization.objects.within(self.root)
+        return orgs.filter(code=code).exists()
 
     def cell(self, col: S.Col, raw):
         """(logical value, problem) for one cell."""

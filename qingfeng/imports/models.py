@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
+    MAPPING = "mapping", _("待确认列对应")
     CHECKED = "checked", _("校验通过，待确认")
     REJECTED = "rejected", _("有错误，未写入")
     RUNNING = "running", _("正在写入")
@@ -26,6 +27,9 @@ class ImportJob(models.Model):  # 导入任务
     notices = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)  # sheet → {create, update, unchanged}
     message = models.TextField(blank=True)
+    # The column mapping the user's own workbook is read through (imports.mapping.SheetMap.to_json per sheet);
+    # empty for a file in the templates' shape.
+    mapping = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
@@ -40,3 +44,23 @@ class ImportJob(models.Model):  # 导入任务
     @property
     def changes(self) -> int:
         return sum(c["create"] + c["update"] for c in self.summary.values())
+
+
+class SavedMapping(models.Model):  # 列对应 remembered for an organization's own workbooks
+    """A column mapping an organization confirmed for a workbook of its own, found again by the headers'
+    signature (imports.mapping.signature) when a file with the same headers comes."""
+
+    org = models.ForeignKey("orgs.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=64)
+    ledger = models.CharField(_("台账"), max_length=20)
+    columns = models.JSONField(default=dict)  # the user's header → declared column (or column（按名称）)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("列对应")
+        verbose_name_plural = _("列对应")
+        constraints = [models.UniqueConstraint(fields=["org", "signature"], name="savedmapping_org_signature")]
+
+    def __str__(self) -> str:
+        return f"{self.ledger} {self.signature[:8]}"

@@ -27,6 +27,7 @@ from qingfeng.core.sheets import (
     Col,
     Context,
     Ledger,
+    Month,
     Problems,
     Row,
     Sheet,
@@ -59,11 +60,16 @@ def check_member(row: Row) -> Problems:
     birth = id_birth_date(number) if number else None
     if number and row["性别"] and row["性别"] != id_gender(number):
         problems.append(("性别", _("与公民身份号码不一致（号码显示为%(g)s）") % {"g": id_gender(number)}))
+    given = row["出生日期"]
     if "出生日期" not in row.bad and birth is not None:
-        if row["出生日期"] is None:  # unknown: the ID number knows it
+        if given is None or isinstance(given, Month) and given.holds(birth):  # the ID number knows the day
             row["出生日期"] = birth
-        elif row["出生日期"] != birth:
+        elif isinstance(given, Month):
+            problems.append(("出生日期", _("出生年月 %(m)s 与公民身份号码中的出生日期 %(d)s 不一致") % {"m": given, "d": birth}))
+        elif given != birth:
             problems.append(("出生日期", _("与公民身份号码中的出生日期 %(d)s 不一致") % {"d": birth}))
+    elif isinstance(given, Month):
+        problems.append(("出生日期", _("只有年月，缺少日")))
     admitted, full, category = row["入党日期"], row["转正日期"], row["党员类别"]
     if admitted is not None:
         if admitted > row.today:
@@ -78,6 +84,17 @@ def check_member(row: Row) -> Problems:
     if full is not None and admitted is not None and full <= admitted:
         problems.append(("转正日期", _("应晚于入党日期")))
     return problems
+
+
+def category_from_dates(row: Row) -> tuple[str | None, str | None]:
+    """党员类别 of a roster that has no such column: 正式 with a 转正日期, or admitted before 1990 (old ledgers seldom
+    kept 转正); 预备 within two years of 入党日期 (a year's probation, extended at most once); otherwise unknown."""
+    admitted, full = row["入党日期"], row["转正日期"]
+    if full is not None or admitted is not None and admitted <= FULL_ON_REQUIRED_SINCE:
+        return Category.FULL.value, None
+    if admitted is None or admitted > row.today - dt.timedelta(days=2 * 366):
+        return Category.PROBATIONARY.value, None
+    return None, _("表中没有“党员类别”，本行也没有转正日期，无法判断是正式党员还是预备党员（请增加党员类别列或填写转正日期）")
 
 
 class MemberLedger(Ledger):
@@ -207,19 +224,35 @@ class MemberLedger(Ledger):
 
 MEMBERS = register(Sheet("党员", order=30, model="people.Person", key=("公民身份号码",), registers_people=True,
                          check=check_member, check_partial=True, ledger=MemberLedger(), columns=(
-    Col("姓名", True, FREE, max_length=50, example="张三", lookup="name"),
+    Col("姓名", True, FREE, max_length=50, example="张三", lookup="name", synonyms=("党员姓名", "名字")),
     Col("公民身份号码", True, ID, example="140105198005060011", note="18位，末位可为X；请将本列设为文本格式",
-        lookup="id_number"),
-    Col("性别", True, ENUM, choices_of(Gender.values), example="男", lookup="gender"),
-    Col("出生日期", False, DATE, example="1980-05-06", lookup="birth_date"),
+        lookup="id_number", synonyms=("身份证号", "身份证号码", "公民身份证号", "公民身份证号码", "身份证", "证件号码",
+                                      "身份证件号码")),
+    Col("性别", True, ENUM, choices_of(Gender.values), example="男", lookup="gender",
+        aliases=(("男性", "男"), ("女性", "女"))),
+    Col("出生日期", False, DATE, example="1980-05-06", lookup="birth_date", month_ok=True,
+        synonyms=("出生年月", "出生年月日", "出生时间")),
     Col("民族", False, FREE, max_length=20, example="汉族", lookup="ethnicity"),
-    Col("学历", False, ENUM, choices_of(Education.values), example="大学本科", lookup="education"),
-    Col("党员类别", True, ENUM, choices_of(Category.values), example="正式党员", lookup="category"),
-    Col("入党日期", True, DATE, example="2005-07-01", note="接收为预备党员的日期", lookup="admitted_on"),
-    Col("转正日期", False, DATE, example="2006-07-01", note="1990-01-01以后入党的正式党员必填", lookup="full_on"),
-    Col("所在党组织编码", True, CODE, max_length=32, example="14010500199", lookup="org__code", org=True),
+    Col("学历", False, ENUM, choices_of(Education.values), example="大学本科", lookup="education",
+        synonyms=("文化程度", "最高学历", "全日制学历"),
+        aliases=(("本科", "大学本科"), ("大学", "大学本科"), ("大专", "大学专科"), ("专科", "大学专科"),
+                 ("硕士", "研究生"), ("博士", "研究生"), ("硕士研究生", "研究生"), ("博士研究生", "研究生"),
+                 ("研究生及以上", "研究生"), ("中技", "中专"), ("职高", "高中"), ("初中", "初中及以下"),
+                 ("小学", "初中及以下"), ("文盲", "初中及以下"))),
+    Col("党员类别", True, ENUM, choices_of(Category.values), example="正式党员", lookup="category",
+        synonyms=("人员类别", "类别", "党员身份", "党籍状态"),
+        aliases=(("正式", "正式党员"), ("预备", "预备党员")), derive=category_from_dates),
+    Col("入党日期", True, DATE, example="2005-07-01", note="接收为预备党员的日期", lookup="admitted_on",
+        synonyms=("入党时间", "加入党组织日期", "加入中国共产党日期", "入党年月日")),
+    Col("转正日期", False, DATE, example="2006-07-01", note="1990-01-01以后入党的正式党员必填", lookup="full_on",
+        synonyms=("转正时间",)),
+    Col("所在党组织编码", True, CODE, max_length=32, example="14010500199", lookup="org__code", org=True,
+        synonyms=("党组织编码", "所在党组织代码", "支部编码", "组织编码"),
+        name_synonyms=("所在支部", "所在党支部", "党组织名称", "支部名称", "所在党组织", "所属党组织", "所属支部",
+                       "所属党支部", "党支部", "党组织", "所在党组织名称")),
     Col("干部管理层级", False, ENUM, choices_of(CadreLevel.values), note="空表示无", lookup="cadre_level",
-        default=CadreLevel.NONE.value),
-    Col("职务", False, FREE, max_length=100, lookup="post"),
-    Col("手机号码", False, PHONE, max_length=11, example="13800000000", lookup="phone"),
+        default=CadreLevel.NONE.value, synonyms=("干部层级", "管理层级")),
+    Col("职务", False, FREE, max_length=100, lookup="post", synonyms=("现任职务", "党内职务")),
+    Col("手机号码", False, PHONE, max_length=11, example="13800000000", lookup="phone",
+        synonyms=("联系电话", "手机", "手机号", "电话", "联系方式", "电话号码")),
 )))

@@ -1,4 +1,5 @@
-"""`qingfeng import PATH [--dry-run] [--user NAME]` (spec/interfaces.md)."""
+"""`qingfeng import PATH [--dry-run] [--user NAME] [--map auto|mapping.json] [--save-map mapping.json]`
+(spec/interfaces.md; the column mapping of one's own workbooks: docs/import-own-excel.md)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("path", help="an .xlsx workbook, a .csv file named <sheet>.csv, or a folder of them")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument("--user", help="import as this user (default: the administrator)")
+        parser.add_argument("--map", dest="map", metavar="auto|FILE",
+                            help="read the file's own sheets and headers: `auto` proposes the ledger, the header row and "
+                                 "each column; a JSON file gives a saved mapping")
+        parser.add_argument("--save-map", metavar="FILE", help="write the mapping used to this JSON file")
 
     def handle(self, *args, **options):
         from qingfeng.accounts.models import Role, User
@@ -46,7 +51,8 @@ class Command(BaseCommand):
                 sys.stderr.write(f"正在写入 {label}：{done}/{total}\n")
                 sys.stderr.flush()
 
-        result = run_import(path, user, dry_run=options["dry_run"], progress=progress)
+        maps = self.mapping(options, path, user)
+        result = run_import(path, user, dry_run=options["dry_run"], progress=progress, maps=maps)
         for notice in result.notices:
             self.stdout.write(f"提示 {notice}")
         if not result.ok:
@@ -65,3 +71,36 @@ class Command(BaseCommand):
             self.stdout.write("没有需要更改的数据：文件内容与系统一致。")
         else:
             self.stdout.write(f"导入完成：新增或更新 {result.changes} 行。")
+
+    def mapping(self, options, path: Path, user):
+        """The column mappings to read the file through (None: the templates' contract), printed as used."""
+        import json
+
+        from qingfeng.core import sheets
+        from qingfeng.imports import mapping
+        from qingfeng.imports.reader import FileRejected
+
+        if not options["map"]:
+            if options["save_map"]:
+                raise CommandError("--save-map 须与 --map 一起使用", returncode=2)
+            return None
+        allowed = [s for s in sheets.all_sheets() if user.sees_discipline or not s.restricted]
+        try:
+            if options["map"] == "auto":
+                maps = mapping.auto(path, user, allowed)
+            else:
+                try:
+                    data = json.loads(Path(options["map"]).read_text(encoding="utf-8"))
+                except (OSError, ValueError) as exc:
+                    raise CommandError(f"无法读取列对应文件 {options['map']}：{exc}", returncode=2) from exc
+                maps = mapping.from_file(data, path)
+        except FileRejected as exc:
+            raise CommandError(str(exc), returncode=1) from exc
+        for m in maps:
+            for line in m.describe():
+                self.stdout.write(line)
+        if options["save_map"]:
+            Path(options["save_map"]).write_text(
+                json.dumps({"sheets": [m.to_json() for m in maps]}, ensure_ascii=False, indent=1), encoding="utf-8")
+            self.stdout.write(f"列对应已保存到 {options['save_map']}")
+        return maps
