@@ -114,7 +114,7 @@ class SheetMap:
         """A saved mapping applied to a sheet whose header row holds `headers` (by default the saved ones)."""
         columns_by_header = {str(k): str(v) for k, v in (data.get("columns") or {}).items()}
         headers = headers if headers is not None else list(columns_by_header)
-        columns = {}
+        columns: dict[int, str] = {}
         for i, h in enumerate(headers):
             target = columns_by_header.get(h)
             if target and i not in columns and base(target) not in {base(t) for t in columns.values()}:
@@ -217,7 +217,8 @@ def read_heads(path: Path) -> dict[str, list[list[Any]]]:
 
     raw = read_path(Path(path))
     try:
-        return {sheet.name: [list(r) for r in islice(sheet.rows, HEAD_ROWS)] for sheet in raw
+        return {sheet.name: [list(r) for r in islice(sheet.rows, HEAD_ROWS)]  # type: ignore[call-overload]
+                for sheet in raw
                 if sheet.name not in S.IGNORED_SHEETS}
     finally:
         close(raw)
