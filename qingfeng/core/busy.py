@@ -34,11 +34,11 @@ SQLITE_BUSY_WORDS = ("database is locked", "database table is locked", "database
 def is_busy_error(exc: BaseException | None) -> bool:
     """Whether an exception says the database could not take the work in time (nothing of it was written)."""
     seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, OperationalError) or type(exc).__name__ in {"OperationalError", "LockNotAvailable"}:
-            state = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "diag", None), "sqlstate", None)
-            if state in PG_BUSY_STATES:
-                return True
+    while exc is not None and seen < 6:
+        state = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "diag", None), "sqlstate", None)
+        if state in PG_BUSY_STATES:
+            return True
+        if isinstance(exc, OperationalError) or type(exc).__name__ == "OperationalError":
             text = str(exc).lower()
             if any(w in text for w in SQLITE_BUSY_WORDS):
                 return True

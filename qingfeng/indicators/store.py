@@ -135,11 +135,26 @@ def upsert_add(cells: dict[tuple, list[int]], into: str | None = None) -> None:
     sql = (f"INSERT INTO {t} (org_id, grain, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
            f"ON CONFLICT (org_id, metric, grain, day, d1, d2, d3) DO UPDATE SET n = {t}.n + excluded.n, "
            f"total = {t}.total + excluded.total")
-    params = [(*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1]]
+    # In key order: concurrent writes lock the rows they share (every ancestor's) in the same order, so two of
+    # them wait for each other instead of deadlocking.
+    params = sorted((*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1])
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     if into is None:
         tell(cells.keys())
+
+
+def add_cells(cells: dict[tuple, list[int]]) -> None:
+    """upsert_add into the live facts, then delete the rows among those it touched that came to zero (point
+    deletes by key: an ancestor such as the city has millions of rows, none of them scanned)."""
+    upsert_add(cells)
+    keys = sorted(k for k, v in cells.items() if v[0] or v[1])
+    if not keys:
+        return
+    t = table(Fact)
+    with connection.cursor() as cursor:
+        cursor.executemany(f"DELETE FROM {t} WHERE org_id = %s AND grain = %s AND day = %s AND metric = %s AND d1 = %s "
+                           f"AND d2 = %s AND d3 = %s AND n = 0 AND total = 0", keys)
 
 
 def insert_own(rows: Rows, chunk: int = 20000, into: str | None = None) -> None:
@@ -283,9 +298,7 @@ def move_subtrees(org_ids: Iterable[int]) -> None:
     for r in own_rows:
         roll_up(r[:6], -r[6], -r[7], old_tree, cells)
         roll_up(r[:6], r[6], r[7], new_tree, cells)
-    upsert_add(cells)
-    for chunk in chunks(sorted({c[0] for c in cells})):
-        Fact.objects.filter(org_id__in=chunk, n=0, total=0).delete()
+    add_cells(cells)
     for chunk in chunks(sorted(moved)):
         OrgAncestor.objects.filter(descendant_id__in=chunk).delete()
     OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=m, ancestor_is_branch=b)
@@ -297,11 +310,12 @@ def state() -> FactState | None:
 
 
 @transaction.atomic
-def refresh(org_id: int, *days: dt.date, lock: bool = True) -> None:
+def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None = None) -> None:
     """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
     `days`). Call it inside the writing transaction. All of the organization's own contributions are
     recomputed, so the days only document the change. `lock=False`: the caller holds the fact tables (a
-    rebuild's switch), so no other refresh can run and the organization's row need not be locked."""
+    rebuild's switch), so no other refresh can run and the organization's row need not be locked. `cells`: add
+    the rolled-up differences there (the caller writes them once, for many organizations) instead of writing them."""
     st = state()
     if st is None:
         return  # never built: compute() reads the raw records until `rebuild-facts` runs
@@ -325,11 +339,11 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True) -> None:
         return
     involved = {org_id} | {int(k[3]) for k in deltas if k[2] == "xfer" and k[3]}
     tree = Tree.for_orgs(involved)
-    cells: dict = {}
+    pending: dict = {} if cells is None else cells
     for k, (dn, dt_) in deltas.items():
-        roll_up(k, dn, dt_, tree, cells)
-    upsert_add(cells)
-    Fact.objects.filter(org_id__in={c[0] for c in cells}, n=0, total=0).delete()
+        roll_up(k, dn, dt_, tree, pending)
+    if cells is None:
+        add_cells(pending)
     OwnFact.objects.filter(org_id=org_id).delete()
     OwnFact.objects.bulk_create([OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0], total=v[1])
                                  for k, v in new.items() if v[0] or v[1]], batch_size=5000)
@@ -360,8 +374,10 @@ def apply(change) -> None:
         return
     if change.moved:
         move_subtrees(change.moved)
+    cells: dict = {}
     for org_id in sorted(orgs):
-        refresh(org_id, *sorted(change.days))
+        refresh(org_id, *sorted(change.days), cells=cells)
+    add_cells(cells)  # one write for every organization, in key order
 
 
 def rebuild_facts(progress=None) -> None:

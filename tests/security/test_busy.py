@@ -93,3 +93,18 @@ def test_a_write_blocked_by_another_answers_503_and_writes_nothing():
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def test_a_deadlock_or_a_lock_timeout_reads_as_busy_whatever_wraps_it():
+    from django.db import OperationalError
+
+    from qingfeng.core.busy import is_busy_error
+
+    class DeadlockDetected(Exception):  # the shape of psycopg's error: a class per SQLSTATE
+        sqlstate = "40P01"
+
+    wrapped = OperationalError("deadlock detected")
+    wrapped.__cause__ = DeadlockDetected("deadlock detected")
+    assert is_busy_error(wrapped)
+    assert is_busy_error(OperationalError("database is locked"))
+    assert not is_busy_error(OperationalError("no such table: x"))
