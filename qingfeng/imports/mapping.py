@@ -226,7 +226,10 @@ def read_heads(path: Path) -> dict[str, list[list[Any]]]:
 
 def auto(path: Path, user: Any, sheets: list[S.Sheet]) -> list[SheetMap]:
     """A proposed mapping for every sheet of the file."""
-    heads = read_heads(path)
+    return propose_all(user, read_heads(path), sheets)
+
+
+def propose_all(user: Any, heads: dict[str, list[list[Any]]], sheets: list[S.Sheet]) -> list[SheetMap]:
     remembered = remembered_for(user, heads)
     return [propose(name, head, sheets, remembered) for name, head in heads.items()]
 

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from qingfeng.core import sheets as S
 from qingfeng.core.exports import XLSX, attachment
 from qingfeng.files.uploads import upload_limit
-from qingfeng.imports.actions import check_file, write_steps
+from qingfeng.imports import mapping, wizard
+from qingfeng.imports.actions import ImportResult, check_file, write_steps
 from qingfeng.imports.models import ImportJob, JobStatus
-from qingfeng.imports.reader import max_bytes
+from qingfeng.imports.reader import FileRejected, max_bytes
 from qingfeng.imports.workbooks import template_bytes
 
 logger = logging.getLogger(__name__)
@@ -91,18 +92,61 @@ def store_and_check(user, upload) -> ImportJob:
     with open(target, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    result, _importer = check_file(target, user)
-    return ImportJob.objects.create(
-        user=user, file_name=safe, stored_path=str(target), size=upload.size,
-        status=JobStatus.CHECKED if result.ok else JobStatus.REJECTED,
-        problem_count=result.problem_count, problems=_problem_rows(result.problems[:MAX_SHOWN]),
-        notices=_problem_rows(result.notices[:200]), summary=result.summary,
-    )
+    job = ImportJob(user=user, file_name=safe, stored_path=str(target), size=upload.size)
+    try:
+        heads = mapping.read_heads(target)
+    except FileRejected:
+        heads = None  # the check below says why
+    if heads is not None and not wizard.template_shaped(heads):
+        # A workbook of one's own: propose how its sheets read as ledgers, for the user to confirm (列对应).
+        job.status, job.mapping = JobStatus.MAPPING, wizard.dump(
+            mapping.propose_all(user, heads, wizard.importable(user)))
+        job.save()
+        return job
+    record_check(job, check_file(target, user)[0])
+    return job
+
+
+def record_check(job: ImportJob, result: ImportResult) -> None:
+    job.status = JobStatus.CHECKED if result.ok else JobStatus.REJECTED
+    job.problem_count, job.problems = result.problem_count, _problem_rows(result.problems[:MAX_SHOWN])
+    job.notices, job.summary = _problem_rows(result.notices[:200]), result.summary
+    job.save()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """列对应: how each sheet of a workbook of one's own reads as a ledger — proposed, editable, with its first rows
+    as they will be read; then the same whole-file check as a template."""
+    require_importer(request.user)
+    job = get_job_for_user(request.user, pk)
+    if not job.mapping or job.status not in (JobStatus.MAPPING, JobStatus.CHECKED, JobStatus.REJECTED):
+        return redirect("imports:preview", pk=job.pk)
+    try:
+        heads = wizard.heads_of(job)
+    except FileRejected as exc:
+        job.status, job.problem_count, job.problems = JobStatus.REJECTED, 1, [["", "", "", str(exc)]]
+        job.save()
+        return redirect("imports:preview", pk=job.pk)
+    maps = wizard.load(job)
+    if request.method == "POST":
+        maps = wizard.from_post(request.POST, maps, heads, request.user)
+        job.mapping, job.status = wizard.dump(maps), JobStatus.MAPPING
+        if request.POST.get("action") == "check":
+            record_check(job, check_file(Path(job.stored_path), request.user, maps)[0])
+            return redirect("imports:preview", pk=job.pk)
+        job.save()
+    return render(request, "imports/mapping.html", {
+        "job": job, "sheets": wizard.views(request.user, maps, heads), "ledgers": wizard.importable(request.user),
+    })
 
 
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
+    if job.status == JobStatus.MAPPING:
+        return redirect("imports:mapping", pk=job.pk)
     return render(request, "imports/preview.html", {
         "job": job, "hidden": max(job.problem_count - len(job.problems), 0),
     })
@@ -144,7 +188,8 @@ def _stream(job: ImportJob, user, head: str, tail: str):
 
     yield head + " " * 1024  # enough for the browser to start drawing
     yield _step_html(_("正在重新校验整个文件……"), 0, 1)
-    result, importer = check_file(Path(job.stored_path), user)
+    maps = wizard.load(job) if job.mapping else None
+    result, importer = check_file(Path(job.stored_path), user, maps)
     if not result.ok or importer is None:
         job.status, job.problem_count = JobStatus.REJECTED, result.problem_count
         job.problems = _problem_rows(result.problems[:MAX_SHOWN])
@@ -172,6 +217,8 @@ def _stream(job: ImportJob, user, head: str, tail: str):
         return
     job.status, job.summary, job.finished_at = JobStatus.DONE, importer.summary(), timezone.now()
     job.save()
+    if maps:
+        mapping.remember(user, maps)  # proposed again for a file with the same headers
     yield _step_html(_("导入完成"), 1, 1)
     yield render_to_string("imports/_outcome.html", {"job": job, "result_url": reverse("imports:result", args=[job.pk])})
     yield tail

@@ -28,6 +28,9 @@ ROWS = [
     # Confirming a job that is already done sends the uploader back to its page; a read-only role is refused first.
     Row("imports:run", WRITE, method="POST", writers=IMPORTERS, own=lambda w: reverse("imports:run", args=[_job(w).pk]),
         expect={**NOT_THE_UPLOADER, "leader": 403}),
+    # 列对应 of a job that needs none (already done) sends the uploader back to its page.
+    Row("imports:mapping", WRITE, writers=IMPORTERS, own=lambda w: reverse("imports:mapping", args=[_job(w).pk]),
+        ok=302, expect={**NOT_THE_UPLOADER, "leader": 403}),
     Row("imports:template_all", READ, page=lambda w: reverse("imports:template_all")),
     Row("imports:template", READ, page=lambda w: reverse("imports:template", args=["党员"])),
     Row("imports:template", RESTRICTED, page=lambda w: reverse("imports:template", args=["案件"])),
