@@ -89,7 +89,8 @@ def campaign_detail(request, name):
     return render(request, "activities/campaign.html", {
         "title": _("专题：%(name)s") % {"name": name}, "name": name, "parent": parent, "span": span,
         "months": months, "type_rows": type_rows, "org_rows": org_rows, "own": own,
-        "month_totals": [(per_month.get(m, {}).get("n", 0), cell_url(m)) for m in months],
+        "month_totals": (month_totals := [(per_month.get(m, {}).get("n", 0), cell_url(m)) for m in months]),
+        "months_and_totals": list(zip(months, month_totals, strict=True)),
         "list_url": cell_url(None, **({"org": parent.code} if parent is not None else {})),
         "truncated": bool(span["n"]) and months and months[0] > month_start(span["first"]),
         "back_url": reverse("activities:campaigns"), "back_label": _("专题"),
