@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/", include("qingfeng.api.urls")),
     path("files/", include("qingfeng.files.urls")),
     path("cockpit/", include("qingfeng.cockpit.urls")),
+    path("province/", include("qingfeng.federation.urls")),
     path("reports/", include("qingfeng.reports.urls")),
     path("membership/", include("qingfeng.membership.urls")),
     path("", include("qingfeng.reminders.urls")),

@@ -30,7 +30,7 @@ from qingfeng.indicators.direct import PRESENT
 from qingfeng.indicators.facts import level_pieces
 from qingfeng.membership.models import Candidate
 from qingfeng.orgs.models import Election
-from qingfeng.people.models import CadreLevelRecord, Person, Relation
+from qingfeng.people.models import CadreLevel, CadreLevelRecord, Person, Relation
 from qingfeng.supervision.models import Accountability
 
 OPEN = dt.date(9999, 12, 31)
@@ -194,17 +194,31 @@ ORG_SOURCES: list[Callable[[Keys, set[int] | None], Iterator[Row]]] = [
 
 def cadres(keys: Keys, people) -> Iterator[Row]:
     """Cadre levels over time, for the level filters of the 轮训 indicators: the person's level (`level`, counted
-    under the city's root) and, while they hold a relation, where (`cadre`, under the relation's organization)."""
+    under the city's root) and, while they hold a relation, where (`cadre`, under the relation's organization).
+    Only of the persons those filters can reach: trainees of a 专题轮训, and cadres (市管, 县管) at any time."""
+    ranked = (CadreLevel.CITY, CadreLevel.COUNTY)
+    trainees = Attendance.objects.filter(activity__type__role=ActivityRole.ROTATION, presence__in=PRESENT)
+    persons = Person.objects.filter(cadre_level__in=ranked)
+    ranked_records = CadreLevelRecord.objects.filter(level__in=ranked)
+    if people is not None:
+        trainees, persons = trainees.filter(person_id__in=people), persons.filter(pk__in=people)
+        ranked_records = ranked_records.filter(person_id__in=people)
+    considered = (set(trainees.order_by().values_list("person_id", flat=True).distinct())
+                  | set(persons.order_by().values_list("pk", flat=True))
+                  | set(ranked_records.order_by().values_list("person_id", flat=True).distinct()))
+    if not considered:
+        return
+    ids = sorted(considered)
     records: dict[int, list] = {}
-    qs = CadreLevelRecord.objects.all() if people is None else CadreLevelRecord.objects.filter(person_id__in=people)
-    for pid, since, pk, level in qs.order_by().values_list("person_id", "since", "id", "level"):
-        records.setdefault(pid, []).append((since, pk, level))
-    persons = Person.objects.exclude(cadre_level="") if people is None else Person.objects.filter(pk__in=people)
-    own = dict(persons.order_by().values_list("pk", "cadre_level"))
-    if people is None:
-        own.update(Person.objects.filter(pk__in=list(records)).order_by().values_list("pk", "cadre_level"))
+    own: dict[int, str] = {}
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i:i + 5000]
+        for pid, since, pk, level in CadreLevelRecord.objects.filter(person_id__in=chunk).order_by().values_list(
+                "person_id", "since", "id", "level"):
+            records.setdefault(pid, []).append((since, pk, level))
+        own.update(Person.objects.filter(pk__in=chunk).order_by().values_list("pk", "cadre_level"))
     spans: dict[int, list[tuple[dt.date, dt.date, str]]] = {}
-    for pid in set(own) | set(records):
+    for pid in ids:
         pieces = level_pieces(records.get(pid, []), own.get(pid, ""))
         for i, (since, level) in enumerate(pieces):
             until = pieces[i + 1][0] if i + 1 < len(pieces) else None
@@ -212,16 +226,16 @@ def cadres(keys: Keys, people) -> Iterator[Row]:
             if level and lo < hi:
                 spans.setdefault(pid, []).append((lo, hi, level))
     keys.load(spans)
-    relations = Relation.objects.filter(person_id__in=list(spans)) if people is None else Relation.objects.filter(
-        person_id__in=people)
     for pid, lo_hi in spans.items():
         for lo, hi, level in lo_hi:
             yield (f"p{pid}", None, "level", keys[pid], lo, hi, level, "", "")
-    for org_id, pid, start, end in relations.order_by().values_list("org_id", "person_id", "start_on", "end_on"):
-        for lo, hi, level in spans.get(pid, ()):
-            a, b = _span((start, end), (lo, hi))
-            if a < b:
-                yield (f"p{pid}", org_id, "cadre", keys[pid], a, b, level, "", "")
+    for i in range(0, len(ids), 5000):
+        relations = Relation.objects.filter(person_id__in=ids[i:i + 5000]).order_by()
+        for org_id, pid, start, end in relations.values_list("org_id", "person_id", "start_on", "end_on"):
+            for lo, hi, level in spans.get(pid, ()):
+                a, b = _span((start, end), (lo, hi))
+                if a < b:
+                    yield (f"p{pid}", org_id, "cadre", keys[pid], a, b, level, "", "")
 
 
 PERSON_SOURCES: list[Callable[[Keys, set[int] | None], Iterator[Row]]] = [cadres]

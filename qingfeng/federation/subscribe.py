@@ -98,7 +98,7 @@ def subscribe(code: str, dsn: str) -> str:
         if not conn.execute("SELECT 1 FROM pg_publication WHERE pubname = %s", [PUBLICATION]).fetchone():
             raise SubscribeError(_("城市数据库没有发布 %(pub)s：请先在城市上运行 qingfeng federation publish。")
                                  % {"pub": PUBLICATION})
-        level = conn.execute("SHOW wal_level").fetchone()[0]
+        level = (conn.execute("SHOW wal_level").fetchone() or ("",))[0]
         if level != "logical":
             raise SubscribeError(_("城市数据库的 wal_level 为 %(level)s：须设为 logical 并重启其 PostgreSQL。") % {"level": level})
         row = conn.execute(f"SELECT code, name, schema, key_id FROM {City._meta.db_table}").fetchall()
@@ -195,7 +195,8 @@ def _ask_city(conninfo: str, end_lsn) -> tuple[dt.datetime | None, int | None]:
             changed = conn.execute(f"SELECT changed_at FROM {City._meta.db_table}").fetchone()
             behind = None
             if end_lsn is not None:
-                behind = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [str(end_lsn)]).fetchone()[0]
+                row = conn.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), %s::pg_lsn)", [str(end_lsn)]).fetchone()
+                behind = row[0] if row else None
             return (changed[0] if changed else None), (int(behind) if behind is not None else None)
     except psycopg.Error:
         return None, None

@@ -143,8 +143,41 @@ class Cluster:
                                 stderr=subprocess.PIPE, text=True)
 
     def python(self, code: str, tier: str = "city") -> str:
-        """Runs code in the platform against this cluster (as a page's view would), returning what it prints."""
-        return self.qingfeng("shell", "-c", code, tier=tier).stdout
+        """Runs code in the platform against this cluster (as a page's view would), returning what it prints
+        (Django set up directly: the console script would check the migrations first, every time)."""
+        boot = "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'qingfeng.settings')\ndjango.setup()\n"
+        done = subprocess.run([sys.executable, "-c", boot + code], env=self.env(tier), capture_output=True, text=True,
+                              timeout=600)
+        if done.returncode != 0:
+            raise AssertionError(f"python on {self.name} exited {done.returncode}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    def fingerprint(self, city: str) -> tuple:
+        """What this cluster holds of a city's published rows, in a few numbers (equal on two clusters: the same
+        rows, barring a hash collision)."""
+        parts = []
+        for table, column in (("federation_city", "code"), ("federation_activitykind", "city"), ("federation_node", "city"),
+                              ("federation_fact", "city"), ("federation_item", "city")):
+            parts += self.sql(f"SELECT COUNT(*), COALESCE(SUM(hashtext(t::text)::bigint), 0) FROM {table} t "  # noqa: S608
+                              f"WHERE {column} = %s", [city])[0]
+        return tuple(parts)
+
+    def values(self, codes: list[str], *periods: tuple[str, str], tier: str = "city") -> dict:
+        """Every indicator of each organization for each period, computed in one process:
+        {code: {key: value}} for one period, {(code, start, end): {key: value}} for several."""
+        asks = [(c, p[0], p[1]) for p in periods for c in codes]
+        if tier == "province":
+            code = ("from qingfeng.federation import province\n"
+                    "got = [a.values for a in province.compute_grid([(province.find(c), d(s), d(e), None) for c, s, e in ASKS])]\n")
+        else:
+            code = ("from qingfeng.indicators import engine\nfrom qingfeng.orgs.models import Organization\n"
+                    "got = engine.compute_grid([(Organization.objects.get(code=c), d(s), d(e), None) for c, s, e in ASKS])\n")
+        header = f"import datetime as dt, json\nASKS = {asks!r}\nd = dt.date.fromisoformat\n"
+        got = json.loads(self.python(header + code + "print(json.dumps(got, ensure_ascii=False))", tier=tier)
+                         .strip().splitlines()[-1])
+        if len(periods) == 1:
+            return {c: v for (c, _s, _e), v in zip(asks, got, strict=True)}
+        return {ask: v for ask, v in zip(asks, got, strict=True)}
 
     def indicators(self, org: str, start: str, end: str, keys: list[str] | None = None, tier: str = "city") -> dict:
         args = ["indicators", "--org", org, "--from", start, "--to", end, "--format", "json"]

@@ -6,6 +6,8 @@ Exit 0 when done; 2 with the reason on stderr, in Chinese, and nothing changed."
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -34,6 +36,12 @@ class Command(BaseCommand):
         unsub = sub.add_parser("unsubscribe", help="on a province: drop a city's subscription and its rows")
         unsub.add_argument("--city", required=True)
         sub.add_parser("status", help="on a province: each city's replication state, lag and last change")
+        ind = sub.add_parser("indicators", help="on a province: indicator values of the province or a city or county below")
+        ind.add_argument("--org", required=True, help="组织编码 (the province, or a published organization of a city)")
+        ind.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+        ind.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+        ind.add_argument("--only", default=None, help="keys with filters, as for qingfeng indicators")
+        ind.add_argument("--format", choices=["json", "table"], default="json")
 
     def handle(self, *args, **options):
         try:
@@ -61,6 +69,37 @@ class Command(BaseCommand):
     def unsubscribe(self, options):
         subscribe.unsubscribe(options["city"])
         self.stdout.write(_("已取消订阅城市 %(code)s，并删除其上报数据。") % {"code": options["city"]})
+
+    def indicators(self, options):
+        import json
+
+        from qingfeng.federation import province
+        from qingfeng.indicators.engine import IndicatorError, parse_key, parse_keys
+
+        subscribe.check_province()
+        place = province.find(options["org"])
+        if place is None:
+            raise publish.PublishError(_("省级库中没有组织编码“%(code)s”：只有本级和各市上报到的层级。") % {"code": options["org"]})
+        try:
+            start = dt.date.fromisoformat(options["start"].strip())
+            end = dt.date.fromisoformat(options["end"].strip())
+        except ValueError:
+            raise publish.PublishError(_("日期应写作 YYYY-MM-DD。")) from None
+        try:
+            keys = parse_keys(options["only"]) if options["only"] is not None else None
+            answer = province.compute(place, start, end, keys)
+        except IndicatorError as exc:
+            raise publish.PublishError(str(exc)) from None
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(answer.values, ensure_ascii=False))
+            return
+        self.stdout.write(f"{place.code} {place.name}  {start} .. {end}")
+        width = max((len(k) for k in answer.values), default=0)
+        for key, value in answer.values.items():
+            text = "—" if value is None else str(value)
+            why = answer.unavailable.get(key)
+            self.stdout.write(f"{key.ljust(width)}  {text.rjust(10)}  {parse_key(key).indicator.name}"
+                              + (f"（{why}）" if why else ""))
 
     def status(self, options):
         rows = subscribe.statuses()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from qingfeng.federation import views
+
+app_name = "federation"
+urlpatterns = [
+    path("", views.cockpit, name="cockpit"),
+    path("drill/", views.drill, name="drill"),
+]
