@@ -81,7 +81,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         values = answers[1 + n].values
         total, dims = assessment.score(values, definition, start, end)
         previous, _dims = assessment.score(answers[1 + len(below) + n].values, definition, prev_start, prev_end)
-        scored = assessment.OrgScore(child, total, dims, assessment.color_for(total, definition), previous=previous)
+        scored = assessment.OrgScore(child, total, dims, assessment.color_for(total, definition), previous=previous)  # type: ignore[arg-type]  # ranked by .code like an organization
         scored.values = [{"key": k, "display": figures.fmt(values[k], k), "url": _drill(child, k, start, end)}  # type: ignore[attr-defined]
                          for k in headline]
         scored.has_children = bool(province.children(child))  # type: ignore[attr-defined]
