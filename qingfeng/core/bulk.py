@@ -73,9 +73,14 @@ class Table:
         if not rows:
             return []
         tail = self.tail
-        full = [(pk, *row, *tail) for pk, row in zip(ids, rows, strict=True)]
+        full: list[tuple[Any, ...]] = [(pk, *row, *tail) for pk, row in zip(ids, rows, strict=True)]
         if self.adapters:
-            full = [_adapt_row(row, self.adapters) for row in full]
+            # Column by column: each date column mapped through its cache of adapted values (C loops, not a Python
+            # loop per row and column).
+            columns = list(zip(*full, strict=True))
+            for i, adapt in self.adapters:
+                columns[i] = tuple(map(adapt, columns[i]))
+            full = list(zip(*columns, strict=True))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
@@ -88,27 +93,20 @@ class Table:
         return list(ids)
 
 
+class _Adapted(dict[Any, Any]):
+    """Dates repeat a lot across a ledger (and `now` is one value): each distinct one adapted once; None stays."""
+
+    def __init__(self, adapt: Callable[[Any], Any]):
+        super().__init__({None: None})
+        self.adapt = adapt
+
+    def __missing__(self, value: Any) -> Any:
+        self[value] = result = self.adapt(value)
+        return result
+
+
 def _cached(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Dates repeat a lot across a ledger (and `now` is one value): adapt each distinct one once."""
-    seen: dict[Any, Any] = {}
-
-    def adapted(value: Any) -> Any:
-        try:
-            return seen[value]
-        except KeyError:
-            seen[value] = result = adapt(value)
-            return result
-
-    return adapted
-
-
-def _adapt_row(row: Sequence[Any], adapters: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
-    out = list(row)
-    for i, adapt in adapters:
-        value = out[i]
-        if value is not None:
-            out[i] = adapt(value)
-    return tuple(out)
+    return _Adapted(adapt).__getitem__
 
 
 def entries_table(now: Any) -> Table:

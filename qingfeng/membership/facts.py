@@ -221,6 +221,11 @@ def organizations_of(person_ids) -> set[int]:
     ids = set(person_ids)
     if not ids:
         return set()
-    orgs = set(Person.objects.filter(pk__in=ids, org__isnull=False).values_list("org_id", flat=True))
-    orgs |= set(Relation.objects.filter(person_id__in=ids).values_list("org_id", flat=True))
+    # An import's new members have consecutive keys: a range is the same set, without an IN list of thousands of
+    # values to prepare; DISTINCT: a few organizations for thousands of persons, not a row each.
+    low, high = min(ids), max(ids)
+    people = {"pk__range": (low, high)} if high - low + 1 == len(ids) else {"pk__in": ids}
+    orgs = set(Person.objects.filter(**people, org__isnull=False).values_list("org_id", flat=True).distinct())
+    relations = {"person_id__gte": low, "person_id__lte": high} if "pk__range" in people else {"person_id__in": ids}
+    orgs |= set(Relation.objects.filter(**relations).values_list("org_id", flat=True).distinct())
     return orgs
