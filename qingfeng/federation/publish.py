@@ -66,9 +66,15 @@ def published_orgs(city: City) -> dict[int, Organization]:
 class Published:
     """The published organizations of a city and, for any organization, the deepest published one above it."""
 
-    def __init__(self, city: City):
+    def __init__(self, city: City, from_tree: bool = True):
+        """from_tree: the organizations the tree says (a full sync); else those published last time (a write's
+        sync: a few rows by key, where the tree's query would read the whole city's organizations)."""
         self.city = city
-        self.orgs = published_orgs(city)
+        if from_tree:
+            self.orgs = published_orgs(city)
+        else:
+            codes = Node.objects.filter(city=city.code).values("code")
+            self.orgs = {o.pk: o for o in Organization.objects.filter(code__in=codes).only("pk", "code", "path")}
         self.by_code = {o.code: o for o in self.orgs.values()}
         self._paths: dict[int, str] = {}
 
@@ -234,11 +240,12 @@ def on_cells(keys) -> None:
     city = own_city()
     if city is None:
         return
-    pub = Published(city)
     if keys is None:
+        pub = Published(city)
         written = sync_facts(pub) + sync_nodes(pub) + sync_kinds(city)
         _windows(city)
     else:
+        pub = Published(city, from_tree=False)
         cells = sorted({source.cell_parts(k) for k in keys if k[0] in pub.orgs})
         written = sync_facts(pub, cells) if cells else 0
     if written:
@@ -256,10 +263,12 @@ def on_change(change) -> None:
     city = own_city()
     if city is None:
         return
-    pub = Published(city)
     if change.everything or change.moved:
-        written = sync_items(pub)
+        # The tree changed: which organizations are published, and where everything below them counts.
+        pub = Published(city)
+        written = sync_nodes(pub) + sync_facts(pub) + sync_items(pub)
     else:
+        pub = Published(city, from_tree=False)
         orgs = set(change.orgs)
         written = sync_items(pub, orgs=orgs, people=set(change.people)) if orgs or change.people else 0
     if written:

@@ -136,3 +136,16 @@ def test_nothing_personal_is_published(world, key):
     keys = set(Item.objects.filter(indicator="cadre").values_list("key", flat=True)) | set(
         Item.objects.filter(indicator="level").values_list("key", flat=True))
     assert all(len(k) == 32 and int(k, 16) >= 0 for k in keys)
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_new_district_is_published_with_its_facts(world, key):
+    from tests.world import org
+
+    rebuild_facts()
+    run("publish")
+    org("140107", "中共杏花岭区委", world.city, level="县(市、区)")
+    assert Node.objects.filter(city="140100", code="140107", parent_code="140100", depth=1).exists()
+    assert published() == published_from_store("140100")
+    assert Fact.objects.filter(code="140107", metric="org").exists()
