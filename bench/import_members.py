@@ -8,7 +8,9 @@ Each measurement runs in its own subprocess against a fresh database, and report
 peak memory (ru_maxrss). django-import-export is measured on the first --iex-rows members (its per-row
 lookups make the full run take many minutes); its rows/s — and any figure derived for 400,000 rows — is
 labelled as extrapolated from that subset. Our import writes four rows per member (the person, the initial
-organizational relation, the cadre-level record and the burden entry); django-import-export writes one."""
+organizational relation, the cadre-level record and the burden entry); django-import-export writes one.
+python-calamine reading the same workbook and nothing else is measured first: the floor an import cannot beat
+(issue 18, item 4); ours is reported in its two stages (check: read + validate + plan; write)."""
 
 from __future__ import annotations
 
@@ -95,24 +97,38 @@ def _setup_django(db_url: str, var: str):
 
 def child_ours(db_url: str, var: str, path: str) -> dict:
     user = _setup_django(db_url, var)
-    from qingfeng.imports.actions import run_import
+    from qingfeng.imports.actions import check_file
 
     cpu_before = cpu_now()
     started = time.perf_counter()
-    result = run_import(Path(path), user)
+    result, importer = check_file(Path(path), user)  # what run_import does, in its two stages
+    checked = time.perf_counter() - started
+    assert result.ok, [str(p) for p in result.problems[:5]]
+    importer.write()
     seconds = time.perf_counter() - started
-    assert result.ok and result.written, [str(p) for p in result.problems[:5]]
     from qingfeng.people.models import Person
 
     out = report(Person.objects.count(), seconds, cpu_before)
-    # The import ends with the indicator facts' full rebuild (engineer "indicators"); timed again alone so
-    # the import's own share can be told apart.
+    out["check_seconds"], out["write_seconds"] = checked, seconds - checked
+    # The facts of a fresh database are first built by `rebuild-facts` (an import refreshes only what it touched,
+    # once they exist): timed alone, for comparison.
     from qingfeng.indicators.store import rebuild_facts
 
     started = time.perf_counter()
     rebuild_facts()
     out["facts_rebuild_seconds"] = time.perf_counter() - started
     return out
+
+
+def child_calamine(path: str) -> dict:
+    """The floor: python-calamine reading every row of the same workbook, in-process, nothing else."""
+    import python_calamine
+
+    cpu_before = cpu_now()
+    started = time.perf_counter()
+    workbook = python_calamine.CalamineWorkbook.from_path(path)
+    rows = sum(len(workbook.get_sheet_by_name(name).to_python()) for name in workbook.sheet_names)
+    return report(rows, time.perf_counter() - started, cpu_before)
 
 
 def report(rows: int, seconds: float, cpu_before: float) -> dict:
@@ -193,7 +209,10 @@ def measure(kind: str, db_url: str, *paths: str) -> dict:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1].startswith("--child-"):
         kind = sys.argv[1][len("--child-"):]
-        report = child_ours(*sys.argv[2:5]) if kind == "ours" else child_iex(*sys.argv[2:6])
+        if kind == "calamine":
+            report = child_calamine(sys.argv[2])
+        else:
+            report = child_ours(*sys.argv[2:5]) if kind == "ours" else child_iex(*sys.argv[2:6])
         print(json.dumps(report))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -219,9 +238,12 @@ def main() -> None:
         write_workbook(orgs, 0, args.branches)
     databases = [("SQLite", lambda: f"sqlite:///{tempfile.mkdtemp(prefix='qf-bench-db-')}/bench.sqlite3")]
     if not args.skip_pg:
-        databases.append(("PostgreSQL", lambda: fresh_pg(args.pg, "qingfeng_import_bench")))
+        databases.append(("PostgreSQL", lambda: fresh_pg(args.pg, f"qingfeng_import_bench_{os.getpid()}")))
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     results = []
+    floor = measure("calamine", str(full))
+    print(f"python-calamine alone reads the same workbook ({floor['rows']:,} rows) in {floor['seconds']:.1f} s wall, "
+          f"{floor['cpu_seconds']:.1f} s CPU", flush=True)
     for label, make_db in databases:
         ours = measure("ours", make_db(), str(full))
         iex = measure("iex", make_db(), str(subset), str(orgs))
@@ -229,12 +251,18 @@ def main() -> None:
         iex_rate = args.iex_rows / iex["seconds"]
         results.append((label, ours, iex, ours_rate, iex_rate))
         print(f"{label}: ours {args.members:,} members in {ours['seconds']:.1f} s wall, {ours['cpu_seconds']:.1f} s CPU "
-              f"(of which the facts rebuild, timed alone afterwards: {ours['facts_rebuild_seconds']:.1f} s) "
+              f"(check {ours['check_seconds']:.1f} s, write {ours['write_seconds']:.1f} s; a full facts rebuild "
+              f"timed alone afterwards: {ours['facts_rebuild_seconds']:.1f} s) "
               f"({ours_rate:,.0f} rows/s, peak {ours['maxrss_mb']:.0f} MB, reader child "
               f"{ours.get('children_maxrss_mb', 0):.0f} MB); django-import-export {args.iex_rows:,} rows "
               f"in {iex['seconds']:.1f} s wall, {iex['cpu_seconds']:.1f} s CPU ({iex_rate:,.0f} rows/s, peak "
               f"{iex['maxrss_mb']:.0f} MB); ratio {ours_rate / iex_rate:.1f}x; load average now "
               f"{os.getloadavg()[0]:.1f}", flush=True)
+    if not args.skip_pg:
+        import psycopg
+
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "qingfeng_import_bench_{os.getpid()}"')
     print(f"\n| database | ours: {args.members:,} members, wall (CPU) | ours rows/s | ours peak memory "
           f"| django-import-export rows/s, measured on {args.iex_rows:,} rows | its {args.members:,} rows, extrapolated "
           "| its peak (subset) | ratio |")
