@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from qingfeng.activities.actions import type_problems
 from qingfeng.activities.models import ActivityType, Channel, Presence
 from qingfeng.core.sheets import (
@@ -13,6 +15,7 @@ from qingfeng.core.sheets import (
     ID,
     INT,
     NAME,
+    TEXT,
     YES_NO,
     Col,
     Context,
@@ -58,6 +61,10 @@ def verify_activity(ctx: Context, row: Row) -> Problems:
     return [(columns[field], message) for field, messages in errors.items() for message in messages]
 
 
+def campaign_problem(text: str) -> str | None:
+    return _("专题不能含“/”。") if "/" in text else None
+
+
 ACTIVITIES = register(Sheet("活动", order=70, model="activities.Activity", key=("活动编号",), writers="study",
                             lifetime=("组织编码", "日期"), verify=verify_activity, columns=(
     Col("活动编号", True, CODE, max_length=40, example="HD-2025-0001", lookup="code"),
@@ -70,6 +77,8 @@ ACTIVITIES = register(Sheet("活动", order=70, model="activities.Activity", key
     Col("受众人数", False, INT, note="非负整数，用于宣讲和警示教育", lookup="audience"),
     Col("第一议题", False, ENUM, YES_NO, note="仅用于党委(党组)会议", lookup="first_topic", default=False),
     Col("宣讲小分队编码", False, CODE, max_length=32, note="仅用于宣讲", lookup="lecture_team__code", ref="宣讲小分队"),
+    Col("专题", False, TEXT, max_length=50, example="党史学习教育", note="所属专题活动，空表示无；再次导入时空格不改变已有专题",
+        lookup="campaign", keep_when_empty=True, validate=campaign_problem),
 )))
 
 # Attendance is the largest ledger (millions of rows a year in a city): created as plain tuples.

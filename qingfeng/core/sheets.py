@@ -74,6 +74,9 @@ class Col:
     # A workbook of one's own without this column: (value, problem) from the rest of the row (党员类别 from the
     # dates); a template must still have the column.
     derive: Callable[[Row], tuple[Any, str | None]] | None = None
+    # A column added to a sheet later (村情, 问题类别, 专题): an empty cell leaves what is stored, so re-importing a file
+    # made before the column existed, or one that leaves it blank, changes nothing.
+    keep_when_empty: bool = False
 
     @property
     def read(self) -> str:

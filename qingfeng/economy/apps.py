@@ -11,6 +11,7 @@ class EconomyConfig(AppConfig):
     def ready(self):
         from qingfeng.core.api import mount
 
+        from . import sheets  # noqa: F401 — declares its import sheet
         from .api import router
 
         mount(router)  # its routes under /api/v1/

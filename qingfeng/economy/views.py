@@ -57,7 +57,7 @@ def item_list(request):
         row=lambda i: [Cell(i.code, url=reverse("economy:detail", args=[i.code])), i.org.name,
                        i.org.parent.name if i.org.parent_id else "", i.get_source_display(),
                        Cell(_yuan(i.amount), css="text-end qf-num"), i.paid_on.isoformat(), i.purpose],
-        filters=form if form.is_bound else SupportFilter(),
+        filters=form if form.is_bound else SupportFilter(), sheet="集体经济扶持",
         create_url=reverse("economy:create") if access.can_write(request.user, WRITERS) else "",
         create_label=_("登记扶持资金"), empty=_("还没有集体经济扶持记录。"),
         extra_actions=[(_("各县汇总"), reverse("economy:by_county"))],

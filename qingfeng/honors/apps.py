@@ -12,6 +12,7 @@ class HonorsConfig(AppConfig):
         from qingfeng.accounts.access import reach_people_through
         from qingfeng.core.api import mount
 
+        from . import sheets  # noqa: F401 — declares its import sheet
         from .api import router
 
         mount(router)  # its routes under /api/v1/

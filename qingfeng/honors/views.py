@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from qingfeng.accounts import access
 from qingfeng.core.dates import today
 from qingfeng.core.ledger import (
+    EXPORT_FORMATS,
     Cell,
     Column,
     Listing,
@@ -65,6 +66,13 @@ def commendation_list(request):
         collectives=Count("honorees", filter=scope & Q(honorees__kind=HonoreeKind.COLLECTIVE)),
         persons=Count("honorees", filter=scope & Q(honorees__kind=HonoreeKind.PERSON)),
     ).order_by("-date", "-id")
+    if request.GET.get("export") in EXPORT_FORMATS:
+        # The export lists the commended collectives and persons of these decisions (the 表彰 sheet's rows).
+        rows = visible_honorees(user).filter(commendation__in=qs.values("pk"))
+        if org is not None:
+            rows = rows.filter(org__path__startswith=org.path)
+        return list_page(request, rows.order_by("commendation__date", "commendation__code", "kind", "id"),
+                         Listing(title=_("表彰"), columns=[], row=list, sheet="表彰"))
     listing = Listing(
         title=_("表彰"),
         columns=[Column(_("日期")), Column(_("表彰名称")), Column(_("授予机关")), Column(_("授予级别")),
@@ -72,7 +80,7 @@ def commendation_list(request):
         row=lambda c: [c.date.isoformat(), Cell(c.name, url=reverse("honors:detail", args=[c.code])), c.grantor,
                        c.get_grantor_level_display(), Cell(c.collectives, css="text-end qf-num"),
                        Cell(c.persons, css="text-end qf-num")],
-        filters=form if form.is_bound else CommendationFilter(),
+        filters=form if form.is_bound else CommendationFilter(), sheet="表彰",
         create_url=reverse("honors:create") if access.can_write(user, WRITERS) else "", create_label=_("登记表彰"),
         empty=_("还没有表彰记录。"),
     )

@@ -641,7 +641,8 @@ class Importer:
             named = self.plans.get(sheet.name)
             if named and sheet.names_people:
                 for n, v in named.rows:
-                    self._name_person(sheet, n, v[sheet.index["公民身份号码"]], v[sheet.index["姓名"]], names)
+                    if v[sheet.index["公民身份号码"]]:  # a row may name no person (表彰 of a collective)
+                        self._name_person(sheet, n, v[sheet.index["公民身份号码"]], v[sheet.index["姓名"]], names)
 
     def _name_person(self, sheet: S.Sheet, n: int, number: str, name: str, names: dict) -> None:
         if number in names:
@@ -692,9 +693,14 @@ class Importer:
         good = [(n, v) for n, v in plan.rows if self.check_references(sheet, n, v)]
         existing = self._existing(plan, good)
         compared = [h for h in [*sheet.lookups, *sheet.ledger.computed] if h in plan.present and h not in sheet.key]
+        kept = [h for h in compared if sheet.col(h).keep_when_empty]
         for n, v in good:
             key = tuple(v[ix[h]] for h in sheet.key)
             old = existing.get(key)
+            if old is not None:
+                for h in kept:
+                    if v[ix[h]] in (None, ""):
+                        v[ix[h]] = old[h]  # an empty cell of such a column stands for what is stored
             if old is None:
                 plan.create.append(v)
             elif not self.in_scope(old["scope"]):

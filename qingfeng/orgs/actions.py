@@ -84,6 +84,33 @@ def parse_village_tags(text: str) -> list[str]:
     return [v for v in VillageTagChoice.values if v in parts]
 
 
+def village_tags_of(org_ids: Iterable[int]) -> dict[int, str]:
+    """{organization id: its 村情 tags as written in a sheet (信教群众聚居村、贫困村)} for those carrying any."""
+    from qingfeng.orgs.models import TAG_SEPARATOR, VillageTag, VillageTagChoice
+
+    found: dict[int, set[str]] = {}
+    for org_id, tag in VillageTag.objects.filter(org_id__in=list(org_ids)).values_list("org_id", "tag"):
+        found.setdefault(org_id, set()).add(tag)
+    return {pk: TAG_SEPARATOR.join(t for t in VillageTagChoice.values if t in tags) for pk, tags in found.items()}
+
+
+def replace_village_tags(tags_by_org: dict[int, list[str]]) -> None:
+    """The bulk variant of set_village_tags (imports): each organization gets exactly its listed tags. The caller
+    has checked the tags and announces the organizations."""
+    from qingfeng.orgs.models import VillageTag
+
+    if not tags_by_org:
+        return
+    current: dict[int, set[str]] = {}
+    for org_id, tag in VillageTag.objects.filter(org_id__in=list(tags_by_org)).values_list("org_id", "tag"):
+        current.setdefault(org_id, set()).add(tag)
+    for org_id, tags in tags_by_org.items():
+        gone = current.get(org_id, set()) - set(tags)
+        if gone:
+            VillageTag.objects.filter(org_id=org_id, tag__in=gone).delete()
+    VillageTag.objects.bulk_create([VillageTag(org_id=org_id, tag=t) for org_id, tags in tags_by_org.items()
+                                    for t in tags if t not in current.get(org_id, set())], batch_size=5000)
+
 
 @transaction.atomic
 def set_village_tags(org: Organization, tags: Iterable[str], *, user: User | None = None) -> list[str]:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from qingfeng.core.entries import log_entries
@@ -33,7 +34,13 @@ from qingfeng.core.sheets import (
     chunks,
     register,
 )
-from qingfeng.orgs.actions import record_elections, save_organization
+from qingfeng.orgs.actions import (
+    parse_village_tags,
+    record_elections,
+    replace_village_tags,
+    save_organization,
+    village_tags_of,
+)
 from qingfeng.orgs.models import Election, Kind, Level, Organization, Sector
 
 IMPORT = "import"
@@ -47,6 +54,14 @@ Step = Iterator[tuple[str, int, int]]
 def division_problem(text: str) -> str | None:
     if not text.isdigit() or len(text) not in (6, 9, 12):
         return _("行政区划代码应为6、9或12位数字")
+    return None
+
+
+def tags_problem(text: str) -> str | None:
+    try:
+        parse_village_tags(text)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
     return None
 
 
@@ -95,6 +110,12 @@ class _Tree:
 
 
 class OrgLedger(Ledger):
+    computed = ("村情",)  # kept in orgs.VillageTag, read for exports here
+
+    def current(self, pks: list[int]) -> dict[int, dict[str, object]]:
+        tags = village_tags_of(pks)
+        return {pk: {"村情": tags.get(pk, "")} for pk in pks}
+
     def plan(self, ctx: Context, plan: SheetPlan) -> None:
         ix = plan.sheet.index
         existing: dict[str, dict[str, Any]] = {}
@@ -106,6 +127,8 @@ class OrgLedger(Ledger):
         tree = _Tree(ctx, plan, existing)
         roots = {"db": Organization.objects.filter(parent__isnull=True).exists(), "file": 0}
         terms = ctx.memo("orgs.terms", list)
+        tags: dict[str, list[str]] = ctx.memo("orgs.village_tags", dict)  # 组织编码 → the tags a row gives
+        stored_tags = village_tags_of(o["id"] for o in existing.values()) if "村情" in plan.present else {}
         for code, (n, v) in tree.rows.items():
             path = self._place(ctx, plan, tree, code, n, roots)
             if path is None:
@@ -117,10 +140,14 @@ class OrgLedger(Ledger):
                                     v[ix["撤销日期"]] if "撤销日期" in given else (old or {}).get("dissolved_on"))
             if "本届选举日期" in given and v[ix["本届选举日期"]] is not None:
                 terms.append((code, v[ix["本届选举日期"]], v[ix["任期年限"]]))  # shorthand for a 换届 row
+            if "村情" in given and v[ix["村情"]]:  # an empty cell leaves the tags as they are
+                tags[code] = parse_village_tags(v[ix["村情"]])
             if old is None:
                 plan.create.append(v)
                 continue
             changed = [h for h, f in plan.sheet.lookups.items() if h in given and h != "组织编码" and v[ix[h]] != old[f]]
+            if code in tags and "、".join(tags[code]) != stored_tags.get(old["id"], ""):
+                changed.append("村情")
             if changed:
                 plan.update.append((v, old["id"], changed))
             else:
@@ -164,6 +191,11 @@ class OrgLedger(Ledger):
         terms: list[tuple[str, dt.date, int]] = ctx.memo("orgs.terms", list)
         wanted = {(code, day): years for code, day, years in terms}
         write_elections(ctx, wanted)
+        tags: dict[str, list[str]] = ctx.memo("orgs.village_tags", dict)
+        if tags:
+            org_ids = ctx.ids["org"]
+            replace_village_tags({org_ids[code]: listed for code, listed in tags.items()})
+            ctx.touched(orgs=[org_ids[code] for code in tags])
 
     def _create(self, ctx: Context, plan: SheetPlan) -> Step:
         """New organizations, parents before children (a child needs its parent's key)."""
@@ -264,6 +296,8 @@ ORGANIZATIONS = register(Sheet("党组织", order=10, model="orgs.Organization",
     Col("撤销日期", False, DATE, note=END_NOTE, lookup="dissolved_on"),
     Col("本届选举日期", False, DATE, example="2024-06-15", lookup="term_started_on"),
     Col("任期年限", False, INT, ("3", "5"), example=3, note="3或5", lookup="term_years"),
+    Col("村情", False, TEXT, max_length=200, example="信教群众聚居村、贫困村", validate=tags_problem, keep_when_empty=True,
+        note="可填多个，用“、”分隔：信教群众聚居村、贫困村、少数民族聚居村、边远村；空格不改变已有村情"),
 )))
 
 ELECTIONS = register(Sheet("换届", order=20, model="orgs.Election", key=("组织编码", "选举日期"), ledger=ElectionLedger(),

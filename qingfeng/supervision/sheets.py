@@ -17,7 +17,7 @@ from qingfeng.core.sheets import (
     register,
 )
 from qingfeng.supervision.actions import record_findings, rewrite_findings
-from qingfeng.supervision.models import AccountabilityMode, FindingSource
+from qingfeng.supervision.models import AccountabilityMode, FindingSource, ProblemCategory
 
 
 class FindingLedger(Ledger):
@@ -38,6 +38,8 @@ FINDINGS = register(Sheet("问题整改", order=120, model="supervision.Finding"
     Col("发现日期", True, DATE, example="2025-04-01", lookup="found_on"),
     Col("责任组织编码", True, CODE, max_length=32, example="14010500199", lookup="org__code", org=True),
     Col("问题描述", True, FREE, max_length=5000, example="三会一课记录不完整", lookup="description"),
+    Col("问题类别", False, ENUM, choices_of(ProblemCategory.values), note="空表示未分类；再次导入时空格不改变已有类别",
+        lookup="category", keep_when_empty=True),
     Col("整改期限", True, DATE, example="2025-05-31", note="不早于发现日期", lookup="deadline"),
     Col("销号日期", False, DATE, note="不早于发现日期；空表示未销号", lookup="closed_on"),
 )))
