@@ -16,6 +16,14 @@ def _pinned_day(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_name_caches():
+    """Names the pages cache for a minute (repeated organization names) are read afresh by every test."""
+    from qingfeng.orgs.models import forget_repeated_names
+
+    forget_repeated_names()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -32,6 +40,7 @@ def ensure_default_rows() -> None:
 
         import_module("qingfeng.activities.migrations.0002_default_types").seed(apps, None)
         import_module("qingfeng.activities.migrations.0003_activity_type_role").set_roles(apps, None)
+        import_module("qingfeng.activities.migrations.0005_activitytype_name_en").set_english_names(apps, None)
 
 
 @pytest.fixture(autouse=True)

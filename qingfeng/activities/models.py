@@ -48,8 +48,37 @@ class ActivityTypeQuerySet(models.QuerySet):
         return self.filter(role__in=roles)
 
 
+_names_en: tuple[float, dict[str, str]] | None = None
+NAMES_EN_SECONDS = 60  # an English name edited in the admin shows everywhere within a minute
+
+
+def _english_names() -> dict[str, str]:
+    """{name: English name} of every type, read at most once a minute (pages name types by the hundred)."""
+    import time
+
+    global _names_en
+    now = time.monotonic()
+    if _names_en is None or now - _names_en[0] > NAMES_EN_SECONDS:
+        _names_en = (now, dict(ActivityType.objects.exclude(name_en="").values_list("name", "name_en")))
+    return _names_en[1]
+
+
+class TypeName:
+    """An activity type's name that reads in the language active when it is shown (messages built once and
+    rendered later: the warnings, the inbox)."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __str__(self) -> str:
+        return ActivityType.display_name(self.name)
+
+
 class ActivityType(models.Model):  # 活动类型 — data, so a deployment can add its own
     name = models.CharField(_("名称"), max_length=30, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True, help_text=_("英文界面显示的名称；留空则显示中文名称"))
     # At most one type per role; renaming a type keeps its role, so every rule keyed on it keeps working.
     role = models.CharField(_("用途"), max_length=20, choices=ActivityRole.choices, blank=True, default="")
     is_supervision = models.BooleanField(_("督导类"), default=False)
@@ -67,7 +96,30 @@ class ActivityType(models.Model):  # 活动类型 — data, so a deployment can 
                                                name="activitytype_one_per_role")]
 
     def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs):
+        global _names_en
+        super().save(*args, **kwargs)
+        _names_en = None
+
+    @property
+    def label(self) -> str:
+        """The name in the active language: the English name on English pages when the type has one."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
+
+    @classmethod
+    def display_name(cls, name: str) -> str:
+        """The label of the type called `name` (a filter value, a sheet cell), or the name itself if none is."""
+        from django.utils.translation import get_language
+
+        if not (get_language() or "").startswith("en"):
+            return name
+        return _english_names().get(name) or name
 
     @classmethod
     def for_role(cls, role: str) -> ActivityType | None:

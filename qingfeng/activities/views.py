@@ -80,9 +80,9 @@ def activity_list(request):
         title=_("活动"),
         columns=[Column(_("日期")), Column(_("活动类型")), Column(_("主题"), phone="title"), Column(_("组织")),
                  Column(_("出席"), "text-end")],
-        row=lambda a: [a.date.isoformat(), a.type.name,
+        row=lambda a: [a.date.isoformat(), a.type.label,
                        Cell(a.topic, url=reverse("activities:detail", args=[a.code])),
-                       a.org.name, Cell(f"{a.present}/{a.listed}" if a.listed else "", css="text-end qf-num")],
+                       a.org.label, Cell(f"{a.present}/{a.listed}" if a.listed else "", css="text-end qf-num")],
         filters=form if form.is_bound else ActivityFilter(user=request.user), sheet="活动",
         create_url=reverse("activities:create") if can_write else "", create_label=_("记录活动"),
         extra_actions=extra_actions, prepare=attendance_counts,
@@ -275,7 +275,7 @@ def activity_detail(request, code):
     if activity.type.role == ActivityRole.POLITICAL:
         have = {f.kind for f in files}
         documents = [(FileKind(kind).label, kind in have) for kind in POLITICAL_DOCUMENTS]
-    fields: list[tuple[str, object]] = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.name), (_("组织"), str(activity.org)),
+    fields: list[tuple[str, object]] = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.label), (_("组织"), str(activity.org)),
               (_("日期"), activity.date.isoformat()), (_("主题"), activity.topic),
               (_("形式"), activity.get_channel_display())]
     if activity.campaign:
@@ -289,7 +289,7 @@ def activity_detail(request, code):
     if activity.minutes:
         fields.append((_("会议记录"), activity.minutes))
     return render(request, "activities/activity_detail.html", {
-        "activity": activity, "title": f"{activity.type.name} · {activity.topic}", "fields": fields,
+        "activity": activity, "title": f"{activity.type.label} · {activity.topic}", "fields": fields,
         "attendance": attendance, "counts": counts, "files": files, "show_files": True,
         "attach_form": AttachForm(initial={"kind": FileKind.OPINION if documents else FileKind.MINUTES}) if can_write else None,
         "attach_url": reverse("activities:attach", args=[code]), "actions": actions_, "findings": findings,
@@ -343,7 +343,7 @@ def team_list(request):
         title=_("宣讲小分队"),
         columns=[Column(_("小分队编码"), phone="hide"), Column(_("名称"), phone="title"), Column(_("组织")), Column(_("成立日期")),
                  Column(_("在队宣讲员"), "text-end"), Column(_("状态"), phone="status")],
-        row=lambda t: [t.code, Cell(t.name, url=reverse("activities:team_detail", args=[t.code])), t.org.name,
+        row=lambda t: [t.code, Cell(t.name, url=reverse("activities:team_detail", args=[t.code])), t.org.label,
                        t.established_on or "", Cell(t.lecturers, css="text-end qf-num"),
                        Cell(_("已撤销"), badge="secondary") if t.dissolved_on else Cell(_("在册"), badge="green")],
         sheet="宣讲小分队", create_url=reverse("activities:team_create") if can_write else "",

@@ -49,7 +49,7 @@ def form_list(request):
         title=_("报表目录"),
         columns=[Column(_("报表编号")), Column(_("报表名称"), phone="title"), Column(_("主管组织")), Column(_("启用日期")),
                  Column(_("停用日期")), Column(_("状态"), phone="status")],
-        row=lambda f: [f.code, Cell(f.name, url=reverse("burden:detail", args=[f.code])), f.org.name,
+        row=lambda f: [f.code, Cell(f.name, url=reverse("burden:detail", args=[f.code])), f.org.label,
                        f.enabled_on.isoformat(), f.retired_on or "",
                        Cell(f.get_retire_reason_display() or _("已停用"), badge="secondary") if f.retired_on and f.retired_on <= day
                        else Cell(_("在用"), badge="green")],

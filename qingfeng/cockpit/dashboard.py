@@ -159,6 +159,20 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     return cockpit
 
 
+MAX_CARD_WARNINGS = 6  # the card names a few warnings; the kinds above them count all
+
+
+def warnings_by_kind(found) -> list[tuple[str, str, int, int]]:
+    """(kind, its name, red, yellow) of every kind with warnings, the most red first."""
+    from qingfeng.indicators.warnings import KINDS
+
+    tally: dict[str, list[int]] = {}
+    for (kind, severity), n in found.counts().items():
+        tally.setdefault(kind, [0, 0])[0 if severity == "red" else 1] += n
+    rows = [(kind, str(KINDS[kind]), red, yellow) for kind, (red, yellow) in tally.items() if red or yellow]
+    return sorted(rows, key=lambda r: (-r[2], -r[3], r[0]))
+
+
 def warnings_summary(org, on: dt.date, user) -> tuple[list, dict]:
     """The most urgent warnings (red first, then by due date) and how many there are of each colour.
 

@@ -32,13 +32,45 @@ def is_restricted(key: str) -> bool:
     return bool(ind and ind.restricted)
 
 
+def filters_of(key: str) -> list[tuple[str, list[str]]]:
+    """[(filter, [values])] of a key as written: `rectify.closed[source=督战|巡察]` → [("source", ["督战", "巡察"])]."""
+    if "[" not in key:
+        return []
+    out = []
+    for part in key.split("[", 1)[1].rstrip("]").split(","):
+        name, _eq, values = part.partition("=")
+        out.append((name.strip(), [v.strip() for v in values.split("|") if v.strip()]))
+    return out
+
+
+def value_label(name: str, value: str) -> str:
+    """A filter value as words in the active language. Values are the records' own Chinese words (督战, 突击队员,
+    市管, 支部委员会), each the msgid of its choice's label; an activity type carries its own English name."""
+    if name == "type":
+        from qingfeng.activities.models import ActivityType
+
+        return ActivityType.display_name(value)
+    return gettext(value)
+
+
+def is_english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "zh-hans").startswith("en")
+
+
 def label(key: str) -> str:
-    """The indicator's name in the active language; a filtered key shows its filters after the name."""
+    """The indicator's name in the active language; a filtered key adds the values it is narrowed to, as words
+    (选派(下派)干部人数（突击队员）, never role=突击队员)."""
     ind = indicator(key)
     name = gettext(str(ind.name)) if ind else key
-    if "[" in key:
-        return f"{name}（{key.split('[', 1)[1].rstrip(']')}）"
-    return name
+    parts = filters_of(key)
+    if not parts:
+        return name
+    english = is_english()
+    text = ("; " if english else "；").join(
+        (", " if english else "、").join(value_label(f, v) for v in values) for f, values in parts)
+    return f"{name} ({text})" if english else f"{name}（{text}）"
 
 
 def fmt(value, key: str) -> str:

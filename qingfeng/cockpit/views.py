@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from qingfeng.accounts.access import org_in_scope, scope_root
-from qingfeng.cockpit import assessment, dashboard
+from qingfeng.cockpit import assessment, charts, dashboard
 from qingfeng.cockpit.actions import save_assessment
 from qingfeng.cockpit.forms import PeriodForm
 from qingfeng.cockpit.models import AssessmentVersion
@@ -37,6 +37,8 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     return render(request, "cockpit/cockpit.html", {
         "form": form, "data": data, "org": org, "start": start, "end": end,
         "ancestors": _breadcrumbs(request.user, org), "chart_data": data.chart_data(),
+        "charts": {"compare": charts.compare_charts(data), "rates": charts.rate_bars(data.gauges),
+                   "trend": charts.trend_charts(data), "ranking": charts.ranking_chart(data)},
         "sees_discipline": request.user.sees_discipline,
     })
 
@@ -50,9 +52,16 @@ def warnings_panel(request: AuthedRequest) -> HttpResponse:
         return HttpResponse(status=400)
     org = form.resolve_org()
     end = form.cleaned_data["end"]
-    found, counts = dashboard.warnings_summary(org, end, request.user)
+    from qingfeng.indicators.warnings import warning_list
+
+    # grouped by kind with their counts (a city has thousands of warnings), then the first few, each naming its
+    # organization
+    found = warning_list(org, end, user=request.user)
+    by_kind = dashboard.warnings_by_kind(found)
+    counts = {"red": sum(r[2] for r in by_kind), "yellow": sum(r[3] for r in by_kind)}
     template = "cockpit/_warnings.html" if request.htmx else "cockpit/warnings.html"
-    return render(request, template, {"org": org, "end": end, "warnings": found, "counts": counts})
+    return render(request, template, {"org": org, "end": end, "warnings": found[:dashboard.MAX_CARD_WARNINGS],
+                                      "counts": counts, "by_kind": by_kind})
 
 
 @login_required

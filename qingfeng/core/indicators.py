@@ -162,11 +162,27 @@ class RecordSet:
     columns: list[str]
     rows: Callable[[], Iterable[list]]
     value: Callable[[], int]
+    # How many rows it lists, when its value is not their count (受益人数 sums the items' beneficiaries).
+    count: Callable[[], int] | None = None
 
     def __post_init__(self):
         # A page asks a set's size more than once (the value, then each block's count): count once.
         count = self.value
         self.value = functools.cache(count)
+        if self.count is not None:
+            self.count = functools.cache(self.count)
+
+    def size(self) -> int:
+        """How many records it lists."""
+        return self.count() if self.count is not None else int(self.value() or 0)
+
+    def slice(self, start: int, stop: int) -> list[list]:
+        """Rows start .. stop-1 (one page of the drill-through), reading no more of the database than `stop` rows."""
+        token = _ROW_LIMIT.set(stop)
+        try:
+            return list(itertools.islice(self.rows(), start, stop))
+        finally:
+            _ROW_LIMIT.reset(token)
 
     def head(self, n: int) -> list[list]:
         """The first n rows, reading no more of the database than those (a page shows the head of a list

@@ -12,7 +12,7 @@ import datetime as dt
 import random
 
 from qingfeng.activities.models import ActivityRole, Channel
-from qingfeng.core.dates import add_months
+from qingfeng.core.dates import add_months, add_years
 from qingfeng.demo.figures import WARNING_SESSIONS, Y, day_in
 from qingfeng.demo.people import DATA_END, PeopleBuilder
 from qingfeng.demo.records import Recorder
@@ -311,14 +311,25 @@ class Background:
         for org in self.tree.orgs:
             if org.tag in ("community_org", "village_org"):
                 self.elect(org, day_in(rng, D(2018, 1, 5), D(2018, 3, 31)), 3)
-                if rng.random() < 0.9:
+                if rng.random() < 0.97:  # the 2021 村(社区)两委 换届: all but a few done by spring
                     self.elect(org, day_in(rng, D(2021, 1, 5), D(2021, 3, 31)), 5)
             elif org.is_branch:
                 if rng.random() < 0.7:
-                    self.elect(org, day_in(rng, max(org.established or D(2017, 1, 1), D(2017, 1, 1)),
-                                           max(org.established or D(2017, 1, 1), D(2021, 6, 20))), 3)
+                    start = max(org.established or D(2017, 1, 1), D(2017, 1, 1))
+                    self.elect_on_time(org, day_in(rng, start, max(start, D(2018, 12, 31))), 3)
             elif org.tag.endswith("_unit") or org.tag in ("organs", "education", "health", "soe", "twonew"):
-                self.elect(org, day_in(rng, D(2017, 1, 1), D(2020, 12, 31)), 5 if org.kind != Kind.GENERAL_BRANCH else 3)
+                years = 5 if org.kind != Kind.GENERAL_BRANCH else 3
+                self.elect_on_time(org, day_in(rng, D(2017, 1, 1), D(2020, 12, 31)), years)
+
+    def elect_on_time(self, org: OrgRec, first: dt.date, years: int) -> None:
+        """An election, and the next one when its term ran out before the data ends: most held within weeks of the
+        term's end, as the 2020–21 cycle was; about one in thirty not yet held (the warnings a district follows up)."""
+        rng = self.rng
+        self.elect(org, first, years)
+        due = add_years(first, years)
+        # terms ending in the rest of the year were renewed with the cycle, before the records end
+        if due <= D(DATA_END.year, 12, 31) and rng.random() < 0.97:
+            self.elect(org, min(due + dt.timedelta(days=rng.randint(-30, 14)), DATA_END), years)
 
     def elect(self, org: OrgRec, day: dt.date, years: int) -> None:
         self.rec.election(org.id, day, years)

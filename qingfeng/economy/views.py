@@ -54,7 +54,7 @@ def item_list(request):
         title=_("集体经济扶持"),
         columns=[Column(_("项目编号")), Column(_("村")), Column(_("乡镇")), Column(_("资金来源")),
                  Column(_("金额(元)"), "text-end"), Column(_("拨付日期")), Column(_("用途"))],
-        row=lambda i: [Cell(i.code, url=reverse("economy:detail", args=[i.code])), i.org.name,
+        row=lambda i: [Cell(i.code, url=reverse("economy:detail", args=[i.code])), i.org.label,
                        i.org.parent.name if i.org.parent_id else "", i.get_source_display(),
                        Cell(_yuan(i.amount), css="text-end qf-num"), i.paid_on.isoformat(), i.purpose],
         filters=form if form.is_bound else SupportFilter(), sheet="集体经济扶持",

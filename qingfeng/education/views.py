@@ -69,7 +69,7 @@ def study_list(request):
         columns=[Column(_("姓名")), Column(_("层次")), Column(_("组织")), Column(_("入学日期")), Column(_("毕业日期")),
                  Column(_("状态"))],
         row=lambda s: [Cell(s.person.name, url=reverse("education:detail", args=[s.pk])), s.get_level_display(),
-                       s.org.name, s.enrolled_on.isoformat(), s.graduated_on or "", _status(s)],
+                       s.org.label, s.enrolled_on.isoformat(), s.graduated_on or "", _status(s)],
         filters=form if form.is_bound else StudyFilter(), sheet="学历提升",
         create_url=reverse("education:create") if access.can_write(request.user, WRITERS) else "",
         create_label=_("登记入学"), empty=_("还没有学历提升记录。"),

@@ -59,7 +59,7 @@ def entity_list(request):
         columns=[Column(_("统一社会信用代码"), phone="hide"), Column(_("名称"), phone="title"), Column(_("类型")),
                  Column(_("属地党组织")), Column(_("党员人数"), "text-end"), Column(_("覆盖方式"), phone="status")],
         row=lambda e: [e.credit_code, Cell(e.name, url=reverse("entities:detail", args=[e.credit_code])), e.get_type_display(),
-                       e.org.name, Cell(e.member_count, css="text-end qf-num"),
+                       e.org.label, Cell(e.member_count, css="text-end qf-num"),
                        Cell(_("已注销"), badge="secondary") if e.deregistered_on else _coverage_badge(e.coverage)],
         filters=form if form.is_bound else EntityFilter(), sheet="两新组织",
         create_url=reverse("entities:create") if access.can_write(request.user, W) else "", create_label=_("登记"),

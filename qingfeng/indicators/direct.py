@@ -187,11 +187,27 @@ class RecordSet:
     columns: list[str]
     rows: Callable[[], Iterable[list]]
     value: Callable[[], int]
+    # How many rows it lists, when its value is not their count (受益人数 sums the items' beneficiaries).
+    count: Callable[[], int] | None = None
 
     def __post_init__(self):
         # A page asks a set's size more than once (the value, then each block's count): count once.
         count = self.value
         self.value = functools.cache(count)
+        if self.count is not None:
+            self.count = functools.cache(self.count)
+
+    def size(self) -> int:
+        """How many records it lists."""
+        return self.count() if self.count is not None else int(self.value() or 0)
+
+    def slice(self, start: int, stop: int) -> list[list]:
+        """Rows start .. stop-1 (one page of the drill-through), reading no more of the database than `stop` rows."""
+        token = _ROW_LIMIT.set(stop)
+        try:
+            return list(itertools.islice(self.rows(), start, stop))
+        finally:
+            _ROW_LIMIT.reset(token)
 
     def head(self, n: int) -> list[list]:
         """The first n rows, reading no more of the database than those (a page shows the head of a list
@@ -323,7 +339,8 @@ def activity_rows(qs: QuerySet):
 
 
 def activity_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
-    return RecordSet("activities.activity", ACTIVITY_COLUMNS, lambda: activity_rows(qs), value or qs.count)
+    return RecordSet("activities.activity", ACTIVITY_COLUMNS, lambda: activity_rows(qs), value or qs.count,
+                     qs.count if value else None)
 
 
 PERSON_COLUMNS = ["公民身份号码", "姓名"]
@@ -395,7 +412,7 @@ def relation_set(qs: QuerySet) -> RecordSet:
                    r.from_org.code if r.from_org_id else ""]
 
     return RecordSet("people.relation", ["公民身份号码", "姓名", "组织编码", "组织名称", "开始日期", "结束日期", "来源", "转出组织"],
-                     rows, lambda: distinct_count(qs, "person_id"))
+                     rows, lambda: distinct_count(qs, "person_id"), qs.count)
 
 
 def rotation_trained_cadres(ask: Ask) -> QuerySet:
@@ -482,7 +499,7 @@ def assignment_set(qs: QuerySet, value: Callable[[], int] | None = None) -> Reco
 
     return RecordSet("grassroots.assignment",
                      ["公民身份号码", "姓名", "岗位", "派驻组织编码", "派驻组织", "队伍", "开始日期", "结束日期", "结束原因"],
-                     rows, value or (lambda: distinct_count(qs, "person_id")))
+                     rows, value or (lambda: distinct_count(qs, "person_id")), qs.count)
 
 
 def weak_cases(ask: Ask, field: str) -> QuerySet:
@@ -512,7 +529,8 @@ def election_set(qs: QuerySet, value: Callable[[], int]) -> RecordSet:
         for e in stream(qs.select_related("org").order_by("held_on", "id")):
             yield [e.org.code, e.org.name, e.org.level, e.held_on, e.term_years, e.term_ends_on]
 
-    return RecordSet("orgs.election", ["组织编码", "组织名称", "层级", "选举日期", "任期年限", "届满日期"], rows, value)
+    return RecordSet("orgs.election", ["组织编码", "组织名称", "层级", "选举日期", "任期年限", "届满日期"], rows, value,
+                     qs.count)
 
 
 def overdue_elections(ask: Ask) -> list[Election]:
@@ -556,7 +574,7 @@ def service_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordS
             yield [s.code, s.org.code, s.name, s.category, s.committed_on, s.planned_on, s.completed_on, s.beneficiaries]
 
     return RecordSet("service.serviceitem", ["事项编号", "组织编码", "事项名称", "类别", "承诺日期", "计划完成日期", "完成日期", "受益人数"],
-                     rows, value or qs.count)
+                     rows, value or qs.count, qs.count if value else None)
 
 
 def cases(ask: Ask) -> QuerySet:
@@ -573,7 +591,7 @@ def case_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
                    "是" if c.self_surrender else "否"]
 
     return RecordSet("discipline.case", ["案件编号", "公民身份号码", "姓名", "干部管理层级", "承办组织编码", "立案日期", "主动投案"],
-                     rows, value or qs.count)
+                     rows, value or qs.count, qs.count if value else None)
 
 
 def forms_at(ask: Ask, day: dt.date) -> QuerySet:
@@ -813,7 +831,7 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
                 yield [mask_id(a.person.id_number), a.person.name, a.org.code, a.decided_on, a.mode]
 
         return Parts(RecordSet("supervision.accountability", ["公民身份号码", "姓名", "决定组织编码", "决定日期", "方式"], acc_rows,
-                               lambda: distinct_count(qs, "person_id")))
+                               lambda: distinct_count(qs, "person_id"), qs.count))
     if i == "service.items":
         return Parts(service_set(between(service_items(ask), ask, "committed_on")))
     if i == "service.completed":

@@ -153,14 +153,15 @@ def index(request):
 
 @login_required
 def drill(request):
-    """The records behind one value: for a rate, the numerator's and the denominator's."""
+    """The records behind one value: for a rate, the numerator's and the denominator's. The indicator is picked by
+    name (grouped as the catalogue); every record is reached page by page, each row linked to its record."""
     form = ScopeForm(request.GET or None)
     org = scope_org(request.user, request.GET.get("org"))
     start, end = period_of(form)
     key_text = (request.GET.get("key") or "").strip()
     context = {"form": form if form.is_bound else ScopeForm(initial={"org": org.code, "start": start, "end": end}),
                "org": org, "start": start, "end": end, "key": key_text,
-               "choices": [REGISTRY[i] for i in engine.visible_ids(request.user)]}
+               "picker": _picker(request.user, key_text)}
     if not key_text:
         return render(request, "indicators/drill.html", context)
     try:
@@ -176,20 +177,87 @@ def drill(request):
 
         record(request.user, AuditAction.READ, model="indicators.drill", object_id=key.text[:60],
                summary=f"{key.text} {org.code} {start}..{end}")
-    blocks = ([(_("记录"), parts.records)] if parts.records is not None
-              else [(_("分子"), parts.numerator), (_("分母"), parts.denominator)])
+    blocks = ([("records", _("记录"), parts.records)] if parts.records is not None
+              else [("numerator", _("分子"), parts.numerator), ("denominator", _("分母"), parts.denominator)])
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
         audit_export(request.user, "indicators.drill", f"{key.text} {org.code} {start}..{end}")
-        return table_response(fmt, "drill", [(str(title), rs.columns, rs.rows()) for title, rs in blocks])
+        return table_response(fmt, "drill", [(str(title), rs.columns, rs.rows()) for _name, title, rs in blocks])
+    from qingfeng.cockpit.figures import fmt as show
+    from qingfeng.cockpit.figures import label
+
+    shown = []
+    for name, title, rs in blocks:
+        total = rs.size()
+        number = _page_number(request.GET.get(f"{name}_page"), total)
+        first = (number - 1) * DRILL_PAGE_ROWS
+        rows = rs.slice(first, first + DRILL_PAGE_ROWS)
+        params = request.GET.copy()
+        params.pop(f"{name}_page", None)
+        pages = max(1, -(-total // DRILL_PAGE_ROWS))
+        shown.append({
+            "name": name, "title": title, "columns": rs.columns, "count": total, "number": number, "pages": pages,
+            "first": first + 1 if rows else 0, "last": first + len(rows),
+            "rows": [_linked(rs.columns, row) for row in rows],
+            "prev": f"?{params.urlencode()}&{name}_page={number - 1}" if number > 1 else "",
+            "next": f"?{params.urlencode()}&{name}_page={number + 1}" if number < pages else "",
+        })
     context.update({
-        "indicator": key.indicator, "value": parts.value(),
-        "blocks": [{"title": title, "columns": rs.columns, "count": rs.value() if parts.records is None else None,
-                    "rows": rs.head(DRILL_PAGE_ROWS)} for title, rs in blocks],
-        "limit": DRILL_PAGE_ROWS,
-        "export_query": request.GET.urlencode(),
+        "indicator": key.indicator, "value": parts.value(), "value_text": show(parts.value(), key.text),
+        "label": label(key.text), "blocks": shown, "export_query": request.GET.urlencode(),
     })
     return render(request, "indicators/drill.html", context)
+
+
+def _page_number(text, total: int) -> int:
+    try:
+        number = int(text or 1)
+    except ValueError:
+        number = 1
+    return min(max(number, 1), max(1, -(-total // DRILL_PAGE_ROWS)))
+
+
+def _picker(user, key_text: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """The indicators the user may see, by section, as (section name, [(key, name, selected)]); a filtered key
+    being shown is an option of its own, named in words."""
+    from qingfeng.cockpit.figures import base_id, label
+
+    current = base_id(key_text) if key_text else ""
+    groups: dict[str, list[tuple[str, str, bool]]] = {}
+    for ident in engine.visible_ids(user):
+        ind = REGISTRY[ident]
+        options = groups.setdefault(ind.section, [])
+        if ident == current and key_text != ident:
+            options.append((key_text, label(key_text), True))
+        options.append((ident, label(ident), key_text == ident))
+    return [(str(SECTION_LABELS.get(section, section)), groups[section])
+            for section in [*SECTIONS, *sorted(set(groups) - set(SECTIONS))] if section in groups]
+
+
+# A drill row's record: the column holding its code, and the page that shows it.
+RECORD_LINKS = {
+    "活动编号": "activities:detail", "问题编号": "supervision:detail", "事项编号": "service:detail",
+    "统一社会信用代码": "entities:detail", "小分队编码": "activities:team_detail", "报表编号": "burden:detail",
+    "案件编号": "discipline:case", "建议书编号": "discipline:recommendation",
+}
+ORG_COLUMNS = ("组织编码", "党支部编码")  # a column ending so holds an organization's code
+
+
+def _linked(columns: list[str], row: list) -> list[tuple[object, str]]:
+    """(value, link) per cell: the record's code links to the record, an organization's code to the organization."""
+    from django.urls import NoReverseMatch, reverse
+
+    out = []
+    for column, value in zip(columns, row, strict=False):
+        url = ""
+        name = RECORD_LINKS.get(column) or ("orgs:detail" if column.endswith(ORG_COLUMNS) else "")
+        if name and value:
+            try:
+                url = reverse(name, args=[value])
+            except NoReverseMatch:
+                url = ""
+        out.append((value, url))
+    return out
 
 
 @login_required
@@ -218,8 +286,30 @@ def warnings_page(request):
         "form": form if form.is_bound else WarningFilter(initial={"org": org.code, "on": on}),
         "org": org, "on": on, "page": page, "query": query, "total": len(found),
         "red": sum(n for (_kind, severity), n in tally.items() if severity == RED),
-        "counts": [(KINDS[k], n) for k, n in counts.items()], "export_query": params.urlencode(),
+        "counts": [(k, KINDS[k], n) for k, n in counts.items()], "export_query": params.urlencode(),
+        "kind": data.get("kind") or "", "below": _warnings_below(org, on, request.user, kinds),
     })
+
+
+BELOW_MAX = 40  # organizations directly below whose warnings are counted one by one (a street's branches)
+
+
+def _warnings_below(org, on, user, kinds) -> list[tuple]:
+    """(organization, red, yellow) for each organization directly below that has warnings, the most red first:
+    where in the subtree the warnings are. Each is counted from the facts and the ledgers' grouped counts."""
+    from qingfeng.orgs.models import Organization
+
+    children = list(Organization.objects.filter(parent=org).active_on(on).order_by("code")[:BELOW_MAX + 1])
+    if not children or len(children) > BELOW_MAX:
+        return []
+    rows = []
+    for child in children:
+        tally = warning_list(child, on, user=user, kinds=kinds).counts()
+        red = sum(n for (_k, severity), n in tally.items() if severity == RED)
+        yellow = sum(tally.values()) - red
+        if red or yellow:
+            rows.append((child, red, yellow))
+    return sorted(rows, key=lambda r: (-r[1], -r[2], r[0].code))
 
 
 @login_required

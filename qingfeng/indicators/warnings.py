@@ -172,6 +172,9 @@ def _window_ends(on: dt.date):
 
 
 def _meeting_message(urls, code, requirement, ws, we, red):
+    from qingfeng.activities.models import ActivityType
+
+    requirement = ActivityType.display_name(requirement)
     if red:
         message = _("%(req)s：%(start)s 至 %(end)s 应开未开") % {"req": requirement, "start": ws, "end": we}
     else:

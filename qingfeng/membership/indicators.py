@@ -133,7 +133,7 @@ def parts(indicator_id: str, ask):
     if indicator_id == "dues.collected":
         qs = _payments(ask)
         return Parts(RecordSet("membership.duespayment", PAYMENT_COLUMNS, lambda: _payment_rows(qs),
-                               lambda: yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0)))
+                               lambda: yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0), qs.count))
     if indicator_id == "dues.payment_rate":
         due, paid = _due_and_paid(ask)
         return Parts(numerator=_member_month_set(paid, RecordSet), denominator=_member_month_set(due, RecordSet))

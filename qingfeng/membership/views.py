@@ -47,7 +47,7 @@ from qingfeng.membership.forms import (
     TransferRequestForm,
 )
 from qingfeng.membership.models import DuesDeclaration, DuesPayment, Stage, TransferStatus
-from qingfeng.membership.warnings import development_warnings, lapse_warnings
+from qingfeng.membership.warnings import development_warnings, lapse_warning, lapsing_members
 from qingfeng.people.models import Person
 
 # step → (label, the stage it is taken in, the fields its form shows)
@@ -63,6 +63,11 @@ STEPS = {
     "full": (gettext_lazy("上级党委批准转正"), Stage.PROBATIONARY, ["on"]),
     "close": (gettext_lazy("终止发展程序"), None, ["note"]),
 }
+
+
+# A candidate's history names each step as the procedure does (events store the step's key).
+EVENT_NAMES = {"apply": gettext_lazy("递交入党申请"), "review_training": gettext_lazy("政治审查与集中培训"),
+               **{key: label for key, (label, _stage, _fields) in STEPS.items()}}
 
 
 def _today() -> dt.date:
@@ -161,7 +166,8 @@ def candidate(request: AuthedRequest, pk: int) -> HttpResponse:
     steps = [(key, label) for key, (label, stage, _fields) in STEPS.items()
              if (stage == c.stage) or (stage is None and c.stage not in (Stage.FULL, Stage.CLOSED))]
     return render(request, "membership/candidate.html", {
-        "c": c, "timeline": _timeline(c), "events": c.events.select_related("actor"), "steps": steps,
+        "c": c, "timeline": _timeline(c), "steps": steps,
+        "events": [(e, EVENT_NAMES.get(e.step, e.step)) for e in c.events.select_related("actor")],
         "can_write": can_write(request.user, WRITERS_PARTY_WORK), "step_fields": {k: v[2] for k, v in STEPS.items()},
         "form": StepForm(initial={"on": _today()}),
     })
@@ -398,5 +404,9 @@ def dues_pay(request: AuthedRequest, person_pk: int) -> HttpResponse:
 
 @login_required
 def lapses(request: AuthedRequest) -> HttpResponse:
+    """Every member of the subtree who has lapsed, page by page, with how many there are."""
     org = _scope_org(request)
-    return render(request, "membership/lapses.html", {"org": org, "warnings": lapse_warnings(org, _today())})
+    members = lapsing_members(org, _today()).select_related("org").order_by("org__path", "name", "pk")
+    page, query = paginate(request, members, per_page=50)
+    return render(request, "membership/lapses.html", {
+        "org": org, "page": page, "query": query, "warnings": [lapse_warning(p) for p in page.object_list]})

@@ -69,16 +69,18 @@ def lapsing_members(org: Organization, on: dt.date):
             .filter(Q(paid=False) | Q(attended=False)))
 
 
-def lapse_warnings(org: Organization, on: dt.date) -> list[LifecycleWarning]:
-    found = []
-    for person in lapsing_members(org, on).select_related("org")[:500]:
-        reasons = []
-        if not person.paid:
-            reasons.append(_("未交党费"))
-        if not person.attended:
-            reasons.append(_("未参加组织生活"))
-        found.append(LifecycleWarning(
-            "lapse", "red", person.org,
-            _("%(name)s 连续六个月%(what)s") % {"name": person.name, "what": _("、").join(reasons)},
-            reverse("people:detail", args=[person.pk]), None))
-    return found
+def lapse_warning(person) -> LifecycleWarning:
+    """One member of lapsing_members (annotated with paid and attended), as the warning that names them."""
+    reasons = []
+    if not person.paid:
+        reasons.append(_("未交党费"))
+    if not person.attended:
+        reasons.append(_("未参加组织生活"))
+    return LifecycleWarning(
+        "lapse", "red", person.org,
+        _("%(name)s 连续六个月%(what)s") % {"name": person.name, "what": _("、").join(reasons)},
+        reverse("people:detail", args=[person.pk]), None)
+
+
+def lapse_warnings(org: Organization, on: dt.date, limit: int = 500) -> list[LifecycleWarning]:
+    return [lapse_warning(p) for p in lapsing_members(org, on).select_related("org").order_by("org__path", "name", "pk")[:limit]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -70,6 +71,32 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(Q(name__icontains=text) | Q(code__istartswith=text))
 
 
+_repeated: tuple[float, dict[int, str]] | None = None
+REPEATED_SECONDS = 60  # how long the list of repeated names is kept before it is read again
+
+
+def _parents_of_repeated_names() -> dict[int, str]:
+    """{organization id: its parent's name} for every organization whose name another one also has (many a
+    community has its 第一网格党支部), read at most once a minute: two grouped queries."""
+    import time
+
+    from django.db.models import Count
+
+    global _repeated
+    now = time.monotonic()
+    if _repeated is None or now - _repeated[0] > REPEATED_SECONDS:
+        names = (Organization.objects.values("name").annotate(n=Count("id")).filter(n__gt=1).values("name"))
+        parents = dict(Organization.objects.filter(name__in=names).values_list("pk", "parent__name"))
+        _repeated = (now, {pk: name or "" for pk, name in parents.items()})
+    return _repeated[1]
+
+
+def forget_repeated_names() -> None:
+    """Read the repeated names again on next use (an organization was saved; a test starts)."""
+    global _repeated
+    _repeated = None
+
+
 class Organization(models.Model):  # 党组织
     code = models.CharField(_("组织编码"), max_length=32, unique=True)
     name = models.CharField(_("组织名称"), max_length=200)
@@ -103,6 +130,10 @@ class Organization(models.Model):  # 党组织
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_repeated_names()
+
     @property
     def is_branch(self) -> bool:
         return self.kind in BRANCH_KINDS
@@ -120,6 +151,17 @@ class Organization(models.Model):  # 党组织
 
     def ancestors(self) -> OrganizationQuerySet:
         return Organization.objects.filter(code__in=self.ancestor_codes()[:-1]).order_by("depth")
+
+    @property
+    def label(self) -> str:
+        """The name as lists show it: with the parent's name after it when another organization has the same
+        name (第一网格党支部（平阳景苑社区党委）), so two of them are never shown alike."""
+        from django.utils.translation import get_language
+
+        parent = _parents_of_repeated_names().get(self.pk) if self.pk else None
+        if not parent:
+            return self.name
+        return f"{self.name} ({parent})" if (get_language() or "").startswith("en") else f"{self.name}（{parent}）"
 
     @property
     def term_ends_on(self) -> dt.date | None:

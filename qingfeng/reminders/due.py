@@ -226,7 +226,7 @@ def _windows_open(requirements, on: dt.date) -> dict[int, list[tuple[dt.date, dt
 
 def _meetings(s: Scope) -> list[Item]:
     """The branches' own windows not yet met as of `on`: one item per branch, requirement and window."""
-    from qingfeng.activities.models import Activity
+    from qingfeng.activities.models import Activity, TypeName
     from qingfeng.indicators import compliance
 
     q = s.own_q("")
@@ -262,7 +262,7 @@ def _meetings(s: Scope) -> list[Item]:
             continue
         b = by_id[w.org_id]
         period = period_label(w.cadence, w.start)
-        title = Text(gettext_lazy("%(type)s（%(period)s）尚未召开"), type=w.requirement, period=period)
+        title = Text(gettext_lazy("%(type)s（%(period)s）尚未召开"), type=TypeName(w.requirement), period=period)
         out.append(_item("meeting", f"meeting:{b.code}:{w.type_id}:{w.start.isoformat()}", title, w.end, b.pk,
                          b.code, b.name, b.path, _url("activities:create", org=b.code, type=w.type_id)))
     return out
@@ -278,6 +278,7 @@ def _meeting_summaries(s: Scope) -> list[Item]:
     """For an overseer: per requirement and current window, the branches under them with no meeting recorded
     in it yet — one item each, counted from the rolled-up compliance facts (a key lookup per window, whatever
     the subtree's size), or from the records when the facts do not hold the window."""
+    from qingfeng.activities.models import TypeName
     from qingfeng.indicators import compliance
 
     if not s.oversee:
@@ -295,8 +296,8 @@ def _meeting_summaries(s: Scope) -> list[Item]:
             if n <= 0:
                 continue
             ws, we = current[r.pk]
-            title = Text(gettext_lazy("%(type)s（%(period)s）：下级 %(n)s 个党支部尚未记录"), type=r.activity_type.name,
-                         period=period_label(r.cadence, ws), n=n)
+            title = Text(gettext_lazy("%(type)s（%(period)s）：下级 %(n)s 个党支部尚未记录"),
+                         type=TypeName(r.activity_type.name), period=period_label(r.cadence, ws), n=n)
             key = f"meetings_below:{root.code}:{r.activity_type_id}:{ws.isoformat()}"
             out.append(_item("meetings_below", key, title, we, root.pk, root.code, root.name, root.path,
                              _url("indicators:warnings", org=root.code, kind="meetings")))

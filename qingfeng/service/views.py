@@ -65,7 +65,7 @@ def item_list(request):
         title=_("我为群众办实事"),
         columns=[Column(_("事项编号"), phone="hide"), Column(_("事项名称"), phone="title"), Column(_("类别")), Column(_("组织")),
                  Column(_("承诺日期")), Column(_("计划完成")), Column(_("受益人数"), "text-end"), Column(_("状态"), phone="status")],
-        row=lambda i: [i.code, Cell(i.name, url=reverse("service:detail", args=[i.code])), i.get_category_display(), i.org.name,
+        row=lambda i: [i.code, Cell(i.name, url=reverse("service:detail", args=[i.code])), i.get_category_display(), i.org.label,
                        i.committed_on.isoformat(), i.planned_on.isoformat(),
                        Cell(i.beneficiaries, css="text-end qf-num"), _badge(i)],
         filters=form if form.is_bound else ServiceFilter(), sheet="办实事",

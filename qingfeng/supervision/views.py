@@ -85,7 +85,7 @@ def finding_list(request):
         late = is_overdue(f, day)
         url = reverse("supervision:detail", args=[f.code])
         text = f.description if len(f.description) <= 40 else f"{f.description[:39]}…"
-        return [Cell(f.code, url=url), Cell(text, url=url), f.get_source_display(), f.org.name,
+        return [Cell(f.code, url=url), Cell(text, url=url), f.get_source_display(), f.org.label,
                 f.found_on.isoformat(), Cell(f.deadline.isoformat(), css="text-danger fw-bold" if late else ""),
                 Cell(f.get_status_display(), badge=STATUS_BADGE.get(f.status, "secondary")),
                 Cell(_("逾期"), badge="red") if late else ""]

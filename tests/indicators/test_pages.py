@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -66,7 +67,11 @@ def test_drill_of_a_rate_shows_numerator_and_denominator(world, client_for):
     page = client_for(world.clerk).get(reverse("indicators:drill"), {
         "key": "service.completion_rate", "org": "14010500101A", "start": "2021-01-01", "end": "2021-12-31"})
     text = page.content.decode()
-    assert "50.0%" in text and "分子 · 1" in text and "分母 · 2" in text and "装扶手" in text
+    numerator = text.split('data-block="numerator"')[1].split('data-block="denominator"')[0]
+    denominator = text.split('data-block="denominator"')[1]
+    assert "50.0%" in text and "装扶手" in denominator and "装扶手" not in numerator
+    assert "<span class=\"badge bg-secondary-lt ms-1\" data-count>1</span>" in numerator
+    assert "<span class=\"badge bg-secondary-lt ms-1\" data-count>2</span>" in denominator
 
 
 @pytest.mark.django_db
@@ -171,3 +176,23 @@ def test_meeting_warnings_read_from_facts_match_the_records(world):
     assert ("14010500101A", "主题党日：2021-03-01 至 2021-03-31 应开未开", "red", D(2021, 3, 31)) not in from_records
     assert any(code == "14010500101A" and sev == "yellow" and due == D(2021, 3, 31) for code, _m, sev, due in from_records)
     assert not any(code == "14010500101A" and due == D(2021, 2, 28) and "主题党日" in m for code, m, _s, due in from_records)
+
+
+@pytest.mark.django_db
+def test_drill_pages_through_every_record_and_links_each(world, client_for):
+    t = ActivityType.objects.get(name="主题党日")
+    Activity.objects.bulk_create([Activity(code=f"HD-{n:03d}", type=t, org=world.branch_a, date=D(2021, 1, 1) + dt.timedelta(days=n),
+                                           topic=f"第{n}次") for n in range(230)])
+    client = client_for(world.district_user)
+    args = {"key": "activities.count[type=主题党日]", "org": "140105", "start": "2021-01-01", "end": "2021-12-31"}
+    first = client.get(reverse("indicators:drill"), args).content.decode()
+    assert "第 1–200 条，共 230 条" in first and "HD-199" in first and "HD-200" not in first
+    assert f'<a href="{reverse("activities:detail", args=["HD-000"])}">HD-000</a>' in first
+    assert f'<a href="{reverse("orgs:detail", args=[world.branch_a.code])}">{world.branch_a.code}</a>' in first
+    second_link = re.search(r'href="([^"]*records_page=2)"', first).group(1).replace("&amp;", "&")
+    second = client.get(reverse("indicators:drill") + second_link).content.decode()
+    assert "第 201–230 条，共 230 条" in second and "HD-229" in second and "HD-199" not in second
+    # the picker names indicators by section; the filtered key is an option named in words
+    assert '<optgroup label="组织生活">' in first
+    assert '<option value="activities.count[type=主题党日]" selected>活动次数（主题党日）</option>' in first
+    assert "type=主题党日</code>" not in first

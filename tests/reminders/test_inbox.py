@@ -150,11 +150,11 @@ def test_titles_in_chinese_and_english(world, client, client_for):
     meetings = [i for i in items if i["kind"] == "meeting"]
     month = f"{TODAY.year}-{TODAY.month}"
     assert f"主题党日（{TODAY.year}年{TODAY.month}月）尚未召开" in [i["title"] for i in meetings]
-    assert f"主题党日 ({month}) not yet held" in [i["title_en"] for i in meetings]
+    assert f"Theme party day ({month}) not yet held" in [i["title_en"] for i in meetings]
     page = client_for(world.clerk)
     page.cookies["django_language"] = "en"
     html = page.get(reverse("reminders:inbox")).content.decode()
-    assert f"主题党日 ({month}) not yet held" in html and "Due this week" in html and "Organizational life" in html
+    assert f"Theme party day ({month}) not yet held" in html and "Due this week" in html and "Organizational life" in html
 
 
 def test_the_command_prints_a_users_inbox(world):

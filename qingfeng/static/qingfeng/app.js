@@ -25,7 +25,7 @@ function qfLabelCells(root) {
     for (const th of head.cells) {
       for (let i = 0; i < (th.colSpan || 1); i += 1) names.push(th.textContent.trim());
     }
-    for (const body of table.tBodies) {
+    for (const body of [...table.tBodies, ...(table.tFoot ? [table.tFoot] : [])]) {
       for (const row of body.rows) {
         let column = 0;
         for (const cell of row.cells) {
