@@ -119,6 +119,46 @@ for org in orgs:
 print(json.dumps({"organizations": len(orgs), "keys": keys, "mismatches": bad, "seconds": round(time.perf_counter() - began, 1)}))
 """
 
+COST = r"""
+import json, statistics, sys, tempfile, time, uuid
+from pathlib import Path
+import django
+django.setup()
+from qingfeng.accounts.models import User
+from qingfeng.core.dates import today
+from qingfeng.imports.actions import run_import
+from qingfeng.indicators.store import rebuild_facts
+
+officer = User.objects.get(username="wd-off00")
+branches = json.loads(sys.argv[1])
+folder = Path(tempfile.mkdtemp())
+
+def ledger(rows):
+    tag = uuid.uuid4().hex[:10]
+    path = folder / tag / "活动.csv"
+    path.parent.mkdir()
+    lines = ["活动编号,活动类型,组织编码,日期,主题,形式"]
+    lines += [f"WDC-{tag}-{i},主题党日,{branches[i % len(branches)]},{today().isoformat()},成本,线下" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path
+
+out = {}
+for rows in (1, 10):
+    times = []
+    for _ in range(3):
+        path = ledger(rows)
+        began = time.perf_counter()
+        result = run_import(path, officer)
+        times.append(time.perf_counter() - began)
+        assert result.ok and result.written, result.problems
+    out[f"import_{rows}_rows_seconds"] = [round(t, 2) for t in times]
+    out[f"import_{rows}_rows_median"] = round(statistics.median(times), 2)
+began = time.perf_counter()
+rebuild_facts()
+out["rebuild_seconds"] = round(time.perf_counter() - began, 1)
+print(json.dumps(out))
+"""
+
 JOB_STATUS = r"""
 import json, sys
 import django
@@ -345,7 +385,7 @@ def main() -> int:
     parser.add_argument("--leaders", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--capacity-seconds", type=int, default=30)
-    parser.add_argument("--phases", default="single,multi,capacity,rebuild,check")
+    parser.add_argument("--phases", default="cost,single,multi,capacity,rebuild,check")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
     var = tempfile.mkdtemp(prefix="qf-workday-")
@@ -373,6 +413,14 @@ def main() -> int:
         finally:
             stop_server(server)
 
+    if "cost" in phases:
+        # The server's own time, in one process: a 1-row and a 10-row import (validation, write, facts refreshed)
+        # against a full rebuild of the facts, on the same database in the same run.
+        out = subprocess.run([PYTHON, "-c", COST, json.dumps(users["officers"][0]["branches"])], env=env, cwd=ROOT,
+                             check=True, capture_output=True, text=True)
+        result["cost"] = json.loads(out.stdout.strip().splitlines()[-1])
+        result["cost"]["load_average"] = os.getloadavg()
+        print("cost", json.dumps(result["cost"]), flush=True)
     if "single" in phases:
         phase("single", False, lambda: run_mix(base, users, args.seconds, day, think, 1))
     if "multi" in phases:
