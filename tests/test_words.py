@@ -9,7 +9,7 @@ from django.utils import translation
 
 from qingfeng.activities.actions import record_activity
 from qingfeng.activities.models import ActivityType
-from qingfeng.cockpit import figures
+from qingfeng.indicators import figures
 from tests.clock import TODAY
 
 

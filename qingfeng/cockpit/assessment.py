@@ -28,8 +28,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from qingfeng.cockpit import figures
 from qingfeng.core.dates import add_months
+from qingfeng.indicators import figures
 
 if TYPE_CHECKING:
     from qingfeng.orgs.models import Organization

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qingfeng.cockpit import figures
+from qingfeng.indicators import figures
 
 COLORS = {"green": "#2fb344", "yellow": "#f59f00", "red": "#d63939"}
 BLUE = "#206bc4"

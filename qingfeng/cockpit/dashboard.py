@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qingfeng.cockpit import assessment, figures
+from qingfeng.cockpit import assessment
 from qingfeng.core.dates import iter_months, month_end
+from qingfeng.indicators import figures
 
 if TYPE_CHECKING:
     from qingfeng.orgs.models import Organization

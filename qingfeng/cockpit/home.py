@@ -7,10 +7,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from qingfeng.accounts.access import scope_root
-from qingfeng.cockpit import figures
 from qingfeng.cockpit.dashboard import visible_keys
 from qingfeng.core import dates
 from qingfeng.core.home import panel
+from qingfeng.indicators import figures
 
 KEYS = ["members.total", "orgs.total", "activities.count", "orglife.compliance", "rectify.overdue"]
 BRANCH_KEYS = ["members.total", "activities.count", "orglife.compliance", "rectify.overdue"]

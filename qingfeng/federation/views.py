@@ -13,12 +13,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from qingfeng.cockpit import assessment, figures
+from qingfeng.cockpit import assessment
 from qingfeng.cockpit.dashboard import HEADLINE_KEYS, visible_keys
 from qingfeng.cockpit.forms import PeriodForm
 from qingfeng.federation import province
 from qingfeng.federation.publish import tier
-from qingfeng.indicators import engine
+from qingfeng.indicators import engine, figures
 
 
 def province_place(request: HttpRequest) -> province.Place:

@@ -183,8 +183,8 @@ def drill(request):
     if fmt in ("xlsx", "csv"):
         audit_export(request.user, "indicators.drill", f"{key.text} {org.code} {start}..{end}")
         return table_response(fmt, "drill", [(str(title), rs.columns, rs.rows()) for _name, title, rs in blocks])
-    from qingfeng.cockpit.figures import fmt as show
-    from qingfeng.cockpit.figures import label
+    from qingfeng.indicators.figures import fmt as show
+    from qingfeng.indicators.figures import label
 
     shown = []
     for name, title, rs in blocks:
@@ -220,7 +220,7 @@ def _page_number(text, total: int) -> int:
 def _picker(user, key_text: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
     """The indicators the user may see, by section, as (section name, [(key, name, selected)]); a filtered key
     being shown is an option of its own, named in words."""
-    from qingfeng.cockpit.figures import base_id, label
+    from qingfeng.indicators.figures import base_id, label
 
     current = base_id(key_text) if key_text else ""
     groups: dict[str, list[tuple[str, str, bool]]] = {}

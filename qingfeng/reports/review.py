@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
-from qingfeng.cockpit import figures
+from qingfeng.indicators import figures
 
 if TYPE_CHECKING:
     from qingfeng.orgs.models import Organization

@@ -18,7 +18,9 @@ def test_warnings_filter_on_a_phone_and_drill_from_a_value(world, new_page, logi
     page.select_option("#id_kind", "findings")
     page.get_by_role("button", name="筛选").click()
     page.wait_for_load_state()
-    row = page.locator("tbody tr").first
+    below = page.locator("[data-warnings-below] tbody tr").first
+    assert below.locator("td").nth(1).inner_text().strip() == "1"  # the district's red warnings, by organization below
+    row = page.locator("[data-warnings-list] tbody tr").first
     assert "WB-1" in row.inner_text() and "红色" in row.inner_text()
     assert "WB-2" not in page.content()
     assert "export=xlsx" in page.get_by_role("link", name="导出 Excel").get_attribute("href")

@@ -35,7 +35,7 @@ def shown(page, key):
 
 
 def as_text(value, key):
-    from qingfeng.cockpit.figures import fmt
+    from qingfeng.indicators.figures import fmt
 
     return fmt(value, key)
 

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
-from qingfeng.cockpit.figures import fmt, label
+from qingfeng.indicators.figures import fmt, label
 from qingfeng.reports.review import SECTIONS
 from tests.cockpit import scene
 
