@@ -13,15 +13,31 @@ import the derived layer; the derived layer never needs to be told by name who w
 
 Outside a batch a call announces at once. `qingfeng.core.ledger.ledger_action` opens a batch per action, so
 an action announces once however many records it touches.
+
+A write too large to refresh what is derived inside its own transaction (an import of thousands of rows) holds the
+database — SQLite's one write lock, PostgreSQL's locks on the ancestors' rolled-up rows that every page write also
+takes — for as long as that refresh lasts. It collects with `deferred()` instead: the Change is stored (a
+`core.PendingChange` row) in the write's transaction, so it commits with the records, and `drain(pk)` announces it
+after the commit in slices of a few organizations, each in a short transaction of its own (the same path a page
+write takes), deleting the row with the last. Page writes go on between the slices. A process that dies half-way
+leaves the row: the job worker finishes it (`drain_stale`).
+
+    with transaction.atomic(), changes.deferred() as d:
+        ...
+    if d.pk:
+        for done, total in changes.drain(d.pk): ...
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -42,6 +58,9 @@ class Change:
     requirements: bool = False
     # A bulk load the caller cannot describe (the demo generator): derive everything again.
     everything: bool = False
+    # The organizations of `people` are already announced (in `orgs`, here or in another slice of the same write,
+    # see drain): subscribers need not look them up again. Persons stay for what is derived per person.
+    resolved: bool = False
 
     def merge(self, other: Change) -> None:
         self.orgs |= other.orgs
@@ -54,6 +73,8 @@ class Change:
     def __bool__(self) -> bool:
         return bool(self.orgs or self.people or self.moved or self.requirements or self.everything)
 
+
+log = logging.getLogger(__name__)
 
 Subscriber = Callable[[Change], None]
 _subscribers: list[Subscriber] = []
@@ -112,3 +133,161 @@ def suppressed() -> Iterator[Change]:
 def _announce(change: Change) -> None:
     for func in list(_subscribers):
         func(change)
+
+
+# ---- large writes: stored with the records, announced after the commit in short transactions ----------
+
+SLICE_SECONDS = 0.5  # what one slice's transaction aims at
+STALE_SECONDS = 120  # a drain silent this long is gone (its process died): the job worker takes the change over
+PEOPLE_SLICE = 2000  # persons announced per slice after their organizations (what is derived per person)
+BUSY_TRIES = 5
+
+
+@dataclass
+class Deferred:
+    change: Change
+    pk: int | None = None  # the stored change to drain after the commit; None when announced already
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[Deferred]:
+    """Collect like batch() inside a write's outermost transaction, then store the Change in it (see the module's
+    text). Inside an enclosing transaction (a test, a caller's atomic block), or inside a batch, it is a batch: the
+    change is announced in the transaction, as before — there is no commit to wait for."""
+    from django.db import connection
+
+    if getattr(_local, "pending", None) is not None or len(connection.atomic_blocks) != 1:
+        with batch() as change:
+            yield Deferred(change)
+        return
+    out = Deferred(Change())
+    _local.pending = out.change
+    try:
+        yield out
+    finally:
+        _local.pending = None
+    if out.change.everything:
+        _announce(out.change)
+    elif out.change:
+        out.pk = _store(out.change)
+
+
+def _store(change: Change) -> int:
+    from django.utils import timezone
+
+    from qingfeng.core.models import PendingChange
+
+    row = PendingChange.objects.create(claimed_at=timezone.now(), change={
+        "orgs": sorted(change.orgs), "people": sorted(change.people), "moved": sorted(change.moved),
+        "days": sorted(d.isoformat() for d in change.days), "requirements": change.requirements,
+        "resolved": False, "orgs_done": 0, "people_done": 0})
+    return row.pk
+
+
+def _in_transaction(work: Callable[[], None]) -> bool:
+    """Run one slice in a transaction of its own; a slice the database cannot take in time (busy) is tried again
+    a few times. False when it never could: the change stays stored for later."""
+    from django.db import OperationalError, transaction
+
+    from qingfeng.core.busy import is_busy_error
+
+    for attempt in range(BUSY_TRIES):
+        try:
+            with transaction.atomic():
+                work()
+            return True
+        except OperationalError as exc:
+            if not is_busy_error(exc):
+                raise
+            time.sleep(1 + attempt)
+    return False
+
+
+def drain(pk: int) -> Iterator[tuple[int, int]]:
+    """Announce a stored change in slices, each in a short transaction of its own that also records how far it got
+    (so a slice is announced once, and a drain that dies is resumed where it stopped); yields (done, total) after
+    each. The tree moves and requirement changes go first, then the organizations — the persons' organizations
+    looked up once — a few at a time (as many as fit SLICE_SECONDS), then the persons for what is derived per
+    person. Errors are logged, not raised: the records are committed, and the job worker finishes the change."""
+    from django.utils import timezone
+
+    from qingfeng.core.metrics import organizations_of_people
+    from qingfeng.core.models import PendingChange
+
+    row = PendingChange.objects.filter(pk=pk).first()
+    if row is None:
+        return
+    data = row.change
+    days = {dt.date.fromisoformat(d) for d in data["days"]}
+    state = PendingChange.objects.filter(pk=pk)
+
+    def save(**fields: Any) -> None:
+        data.update(fields)
+        state.update(change=data, claimed_at=timezone.now())
+
+    try:
+        if data["moved"] or data["requirements"]:
+            def tree() -> None:
+                _announce(Change(days=days, moved=set(data["moved"]), requirements=data["requirements"]))
+                save(moved=[], requirements=False)
+            if not _in_transaction(tree):
+                return
+        if data["people"] and not data["resolved"]:
+            orgs = set(data["orgs"])
+            people = data["people"]
+            for i in range(0, len(people), 5000):
+                orgs |= organizations_of_people(people[i:i + 5000])
+            if not _in_transaction(lambda: save(orgs=sorted(orgs), resolved=True, orgs_done=0)):
+                return
+        if (yield from _drain_slices(data, days, save)):
+            PendingChange.objects.filter(pk=pk).delete()
+    except Exception:
+        log.exception("derived rows of pending change %s not brought up to date; the job worker will retry", pk)
+
+
+def _drain_slices(data: dict[str, Any], days: set[dt.date], save: Callable[..., None]) -> Generator[tuple[int, int], None, bool]:
+    orgs, people = data["orgs"], data["people"]
+    total = len(orgs) + len(people)
+    size = 1  # grows to what fits SLICE_SECONDS
+    while data["orgs_done"] < len(orgs):
+        lo = data["orgs_done"]
+        part = orgs[lo:lo + size]
+        began = time.monotonic()
+
+        def refresh(part: list[int] = part, lo: int = lo) -> None:
+            _announce(Change(set(part), days, resolved=True))
+            save(orgs_done=lo + len(part))
+        if not _in_transaction(refresh):
+            return False
+        took = time.monotonic() - began
+        # As many organizations per slice as fit its time: a slice's cost follows the records of its organizations.
+        size = max(1, min(200, int(size * SLICE_SECONDS / max(took, 0.01))))
+        yield data["orgs_done"], total
+    while data["people_done"] < len(people):
+        lo = data["people_done"]
+        part = people[lo:lo + PEOPLE_SLICE]
+
+        def per_person(part: list[int] = part, lo: int = lo) -> None:
+            _announce(Change(people=set(part), resolved=True))
+            save(people_done=lo + len(part))
+        if not _in_transaction(per_person):
+            return False
+        yield len(orgs) + data["people_done"], total
+    return True
+
+
+def drain_stale() -> int:
+    """Finish the stored changes whose drain stopped (its process died, or the database stayed busy): the job
+    worker calls it now and then. Returns how many it took over."""
+    from django.utils import timezone
+
+    from qingfeng.core.models import PendingChange
+
+    limit = timezone.now() - dt.timedelta(seconds=STALE_SECONDS)
+    taken = 0
+    for pk, claimed in PendingChange.objects.filter(claimed_at__lt=limit).values_list("pk", "claimed_at"):
+        if PendingChange.objects.filter(pk=pk, claimed_at=claimed).update(claimed_at=timezone.now()):
+            for _step in drain(pk):
+                pass
+            taken += 1
+    return taken

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from qingfeng.core import changes
 from qingfeng.core.models import Job, JobStatus
 
 if TYPE_CHECKING:
@@ -252,6 +253,22 @@ def run_batch() -> None:
         worker.run_task(task_result)
 
 
+DRAIN_EVERY = 6  # heartbeats between two looks for large writes whose facts' refresh stopped half-way
+
+
+def finish_pending() -> None:
+    """Bring up to date what large writes changed when the process that wrote them stopped before it had
+    (qingfeng.core.changes.drain_stale); never lets the heartbeat die."""
+    try:
+        taken = changes.drain_stale()
+        if taken:
+            log.info("finished the derived rows of %d stored change(s)", taken)
+    except Exception:
+        log.exception("finishing stored changes failed")
+    finally:
+        close_old_connections()
+
+
 def run_worker(name: str = "", interval: float = 1.0) -> None:
     """The job worker: django-tasks-db's loop over the queue, beating a heartbeat file every few seconds."""
     from django_tasks_db.management.commands.db_worker import Worker
@@ -262,8 +279,12 @@ def run_worker(name: str = "", interval: float = 1.0) -> None:
     stop = threading.Event()
 
     def heartbeat() -> None:
+        beats = 0
         while not stop.is_set():
             _write_json(beat, {"ident": ident, "pid": os.getpid(), "at": time.time()})
+            if beats % DRAIN_EVERY == 0:
+                finish_pending()
+            beats += 1
             stop.wait(HEARTBEAT_SECONDS)
 
     threading.Thread(target=heartbeat, name="qingfeng-heartbeat", daemon=True).start()

@@ -80,3 +80,20 @@ class Job(models.Model):  # 后台任务: long work run by the job worker (qingf
     @property
     def finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class PendingChange(models.Model):  # what a large write changed, its derived rows not yet brought up to date
+    """Written in the large write's own transaction (an import: qingfeng.core.changes.deferred), so it commits with
+    the records; `changes.drain` then announces it in short transactions and deletes it with the last one. A process
+    that dies half-way leaves it here for the job worker to finish (`claimed_at` goes stale)."""
+
+    change = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待更新的派生数据")
+        verbose_name_plural = _("待更新的派生数据")
+
+    def __str__(self) -> str:
+        return f"pending#{self.pk}"

@@ -112,6 +112,7 @@ class Importer:
         self._memo: dict[str, Any] = {}
         self._codes_cache: dict[tuple, set] = {}
         self.done, self.total = 0, 1
+        self.committed = False  # the records are written; the facts may still be catching up (write_steps)
         self.owners: dict[Any, set[int]] = defaultdict(set)
         self.where: dict[str, SheetMap] = {}  # ledger → the mapping its sheet of the user's file is read through
 
@@ -785,10 +786,17 @@ class Importer:
 
     def write_steps(self):
         """The write as a generator of progress events, inside one transaction: an interruption
-        (an exception, or the generator closed early) rolls everything back."""
+        (an exception, or the generator closed early) rolls everything back. Once the records are committed
+        (`self.committed`), the facts of what they changed are brought up to date in short transactions of their
+        own (changes.deferred, changes.drain): page writes go on meanwhile. Inside a caller's transaction they are
+        refreshed in it, as before."""
         assert self.ok, "write() after a failed validation"
-        with transaction.atomic(), sqlite_cache(), changes.batch():
+        with transaction.atomic(), sqlite_cache(), changes.deferred() as pending:
             yield from writer.write_all(self)
+        self.committed = True
+        if pending.pk:
+            for done, total in changes.drain(pending.pk):
+                yield REFRESH_LABEL, done, total
 
     def write_records(self, plan: SheetPlan) -> Iterator[tuple[str, int, int]]:
         return writer.write_records(self, plan)
@@ -799,6 +807,10 @@ class Importer:
 
     def touched(self, orgs=(), days=(), people=(), moved=()) -> None:
         changes.record(orgs=orgs, days=days, people=people, moved=moved)
+
+
+# The label of the progress events after the commit, while the figures are brought up to date.
+REFRESH_LABEL = "指标"
 
 
 def _people_numbered(numbers: set[str]) -> Iterator[tuple[int, str, str, str | None]]:

@@ -16,6 +16,14 @@ from qingfeng.core import jobs
 JOB_ROWS = 2000
 
 
+def step_text(label: str) -> str:
+    from qingfeng.imports.engine import REFRESH_LABEL
+
+    if label == REFRESH_LABEL:
+        return _("已写入，正在更新受影响组织的统计数据")
+    return _("正在写入“%(sheet)s”") % {"sheet": label}
+
+
 def may_import(user) -> bool:
     from qingfeng.imports.views import require_importer
 
@@ -46,8 +54,10 @@ def run_import(job, progress):
     try:
         if result.changes:
             for label, done, total in write_steps(importer):
-                progress(_("正在写入“%(sheet)s”") % {"sheet": label}, done, total)
+                progress(step_text(label), done, total)
     except Exception:
+        if importer.committed:  # the records are in; the facts' refresh goes on in the job worker (changes.drain_stale)
+            raise
         imp.status, imp.message, imp.finished_at = JobStatus.FAILED, _("写入出错，已回滚，未写入任何数据。"), timezone.now()
         imp.save()
         record(job.user, AuditAction.IMPORT, model="imports", object_id=str(imp.pk), summary=f"导入失败：{imp.file_name}")

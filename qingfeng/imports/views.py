@@ -22,6 +22,7 @@ from qingfeng.core.exports import XLSX, attachment
 from qingfeng.files.uploads import upload_limit
 from qingfeng.imports import mapping, wizard
 from qingfeng.imports.actions import ImportResult, check_file, write_steps
+from qingfeng.imports.engine import REFRESH_LABEL
 from qingfeng.imports.models import ImportJob, JobStatus
 from qingfeng.imports.reader import FileRejected, max_bytes
 from qingfeng.imports.workbooks import template_bytes
@@ -201,10 +202,16 @@ def _stream(job: ImportJob, user, head: str, tail: str):
     try:
         if result.changes:
             for label, done, total in write_steps(importer):
-                yield _step_html(_("正在写入“%(sheet)s”：%(done)d / %(total)d 行") % {
-                    "sheet": label, "done": done, "total": total}, done, total)
-    except GeneratorExit:  # the browser went away: the transaction has been rolled back
-        job.status, job.message, job.finished_at = JobStatus.FAILED, _("连接中断，已回滚，未写入任何数据。"), timezone.now()
+                if label == REFRESH_LABEL:
+                    text = _("已写入，正在更新受影响组织的统计数据：%(done)d / %(total)d") % {"done": done, "total": total}
+                else:
+                    text = _("正在写入“%(sheet)s”：%(done)d / %(total)d 行") % {"sheet": label, "done": done, "total": total}
+                yield _step_html(text, done, total)
+    except GeneratorExit:  # the browser went away: the transaction has been rolled back (unless it committed)
+        if importer.committed:  # written; the job worker finishes the facts' refresh (changes.drain_stale)
+            job.status, job.summary, job.finished_at = JobStatus.DONE, importer.summary(), timezone.now()
+        else:
+            job.status, job.message, job.finished_at = JobStatus.FAILED, _("连接中断，已回滚，未写入任何数据。"), timezone.now()
         job.save()
         raise
     except Exception as exc:  # the transaction is rolled back; say so and keep the job's record

@@ -362,8 +362,9 @@ def apply(change) -> None:
         rebuild_facts()
         return
     orgs = set(change.orgs) | set(change.moved)
-    for chunk in chunks(sorted(change.people)):
-        orgs |= sources.organizations_of_people(chunk)
+    if not change.resolved:  # a large write's slices name the persons' organizations themselves (changes.drain)
+        for chunk in chunks(sorted(change.people)):
+            orgs |= sources.organizations_of_people(chunk)
     log_refreshed(orgs, set(change.moved), change.requirements)
     if state() is None:
         return

@@ -42,13 +42,18 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"找不到文件：{path}", returncode=2)
 
-        last = [0]
+        from qingfeng.imports.engine import REFRESH_LABEL
+
+        last: list = [None, 0]
 
         def progress(label, done, total):
             # One line per ~5 % so a long import shows it is alive (stderr, not the summary).
-            if done == total or done - last[0] >= max(total // 20, 1):
-                last[0] = done
-                sys.stderr.write(f"正在写入 {label}：{done}/{total}\n")
+            if label != last[0]:
+                last[:] = [label, 0]
+            if done == total or done - last[1] >= max(total // 20, 1):
+                last[1] = done
+                what = "已写入，正在更新统计数据" if label == REFRESH_LABEL else f"正在写入 {label}"
+                sys.stderr.write(f"{what}：{done}/{total}\n")
                 sys.stderr.flush()
 
         maps = self.mapping(options, path, user)
