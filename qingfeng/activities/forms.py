@@ -7,24 +7,21 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.activities.models import ActivityRole, ActivityType, Channel, LectureTeam
-from qingfeng.core.ledger import DateInput, StyledForm, show_only_for
+from qingfeng.activities.models import Activity, ActivityRole, ActivityType, Channel, LectureTeam
+from qingfeng.core.ledger import DateInput, RecordForm, StyledForm, show_only_for
 from qingfeng.files.forms import MultipleFileField
 from qingfeng.files.models import FileKind
 
 
-class ActivityForm(StyledForm, forms.Form):
-    type = forms.ModelChoiceField(ActivityType.objects.none(), label=_("活动类型"))
-    date = forms.DateField(label=_("日期"), widget=DateInput())
-    topic = forms.CharField(label=_("主题"), max_length=300)
-    channel = forms.ChoiceField(label=_("形式"), choices=Channel.choices, initial=Channel.OFFLINE)
-    campaign = forms.CharField(label=_("专题"), max_length=50, required=False,
-                               help_text=_("属于某一专题活动时填写，如：党史学习教育"))
-    first_topic = forms.BooleanField(label=_("学习“第一议题”"), required=False)
-    lecture_team = forms.ModelChoiceField(LectureTeam.objects.none(), label=_("宣讲小分队"), required=False)
-    audience = forms.IntegerField(label=_("受众人数"), required=False, min_value=0)
-    minutes = forms.CharField(label=_("会议记录"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+class ActivityForm(RecordForm):
     files = MultipleFileField(label=_("附件（会议记录、照片）"))  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
+
+    class Meta:
+        model = Activity
+        fields = ["type", "date", "topic", "channel", "campaign", "first_topic", "lecture_team", "audience", "minutes"]
+        labels = {"first_topic": _("学习“第一议题”")}
+        help_texts = {"campaign": _("属于某一专题活动时填写，如：党史学习教育")}
+        widgets = {"date": DateInput(), "minutes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,11 +59,13 @@ class AttachForm(StyledForm, forms.Form):
     files = MultipleFileField(label=_("文件"), required=True)  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
 
 
-class LectureTeamForm(StyledForm, forms.Form):
+class LectureTeamForm(RecordForm):
     org = forms.CharField(label=_("所属组织编码"), max_length=32)
-    code = forms.CharField(label=_("小分队编码"), max_length=32)
-    name = forms.CharField(label=_("名称"), max_length=100)
-    established_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput())
+
+    class Meta:
+        model = LectureTeam
+        fields = ["org", "code", "name", "established_on"]
+        widgets = {"established_on": DateInput()}
 
 
 class LecturerForm(StyledForm, forms.Form):

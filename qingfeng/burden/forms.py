@@ -3,15 +3,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.burden.models import RetireReason
-from qingfeng.core.ledger import DateInput, StyledForm
+from qingfeng.burden.models import ReportForm, RetireReason
+from qingfeng.core.ledger import DateInput, RecordForm, StyledForm
 
 
-class ReportFormForm(StyledForm, forms.Form):
+class ReportFormForm(RecordForm):
     org = forms.CharField(label=_("主管组织编码"), max_length=32)
-    code = forms.CharField(label=_("报表编号"), max_length=40)
-    name = forms.CharField(label=_("报表名称"), max_length=200)
-    enabled_on = forms.DateField(label=_("启用日期"), widget=DateInput())
+
+    class Meta:
+        model = ReportForm
+        fields = ["org", "code", "name", "enabled_on"]
+        widgets = {"enabled_on": DateInput()}
 
 
 class ReportFormFilter(StyledForm, forms.Form):

@@ -289,6 +289,22 @@ class StyledForm(forms.BaseForm):
         style_fields(self)
 
 
+class RecordForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]  # a base for ModelForms of any model
+    """The page form of a record: its fields (label, choices, length, blank) come from the model's `Meta.fields`,
+    so a field is written once. The form only checks what the user typed: the record is built, checked whole
+    (uniqueness, scope, the organization named by its code) and saved by the app's action, in its own words —
+    so the model instance is not assembled or validated here. Fields show in the order of `Meta.fields`, which
+    may name the form's own fields too (an organization by its code, a person by ID number)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.field_order is None:
+            self.order_fields(self._meta.fields)
+
+    def _post_clean(self) -> None:
+        return None
+
+
 # ---- people named by ID number (lecturers, dispatched cadres, persons held accountable) ------
 
 def person_not_available() -> str:

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qingfeng.accounts.access import visible_orgs
-from qingfeng.discipline.models import Form
+from qingfeng.core.ledger import RecordForm
+from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.people.models import CadreLevel
 
 
@@ -16,7 +17,9 @@ class OrgCodeField(forms.CharField):
         super().__init__(*args, **kwargs)
 
 
-class ScopedForm(forms.Form):
+class ScopedForm(RecordForm):
+    """A discipline record's form: the organization typed by its code must be in the user's subtree."""
+
     def __init__(self, user, *args, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
@@ -33,25 +36,28 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CaseForm(ScopedForm):
-    code = forms.CharField(label=_("案件编号"), max_length=40)
     id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
     name = forms.CharField(label=_("姓名"), max_length=50)
     cadre_level = forms.ChoiceField(label=_("干部管理层级"), required=False,
                                     choices=[("", "—")] + list(CadreLevel.choices))
     org = OrgCodeField(label=_("承办组织编码"))
-    filed_on = forms.DateField(label=_("立案日期"), widget=DATE)
-    self_surrender = forms.BooleanField(label=_("主动投案"), required=False)
-    closed_on = forms.DateField(label=_("结案日期"), required=False, widget=DATE)
+
+    class Meta:
+        model = Case
+        fields = ["code", "id_number", "name", "cadre_level", "org", "filed_on", "self_surrender", "closed_on"]
+        widgets = {"filed_on": DATE, "closed_on": DATE}
 
 
 class DispositionForm(ScopedForm):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
     name = forms.CharField(label=_("姓名"), max_length=50)
     org = OrgCodeField(label=_("决定组织编码"))
-    decided_on = forms.DateField(label=_("日期"), widget=DATE)
-    form = forms.TypedChoiceField(label=_("形态"), coerce=int, choices=Form.choices)
-    measure = forms.CharField(label=_("措施"), max_length=200, required=False)
     case = forms.CharField(label=_("案件编号"), max_length=40, required=False)
+
+    class Meta:
+        model = Disposition
+        fields = ["id_number", "name", "org", "decided_on", "form", "measure", "case"]
+        widgets = {"decided_on": DATE}
 
     def clean_case(self):
         code = self.cleaned_data["case"].strip()
@@ -66,11 +72,12 @@ class DispositionForm(ScopedForm):
 
 
 class RecommendationForm(ScopedForm):
-    code = forms.CharField(label=_("建议书编号"), max_length=40)
     org = OrgCodeField(label=_("发出组织编码"))
-    issued_on = forms.DateField(label=_("发出日期"), widget=DATE)
-    recipient = forms.CharField(label=_("收文单位"), max_length=200)
-    replied_on = forms.DateField(label=_("回复日期"), required=False, widget=DATE)
+
+    class Meta:
+        model = Recommendation
+        fields = ["code", "org", "issued_on", "recipient", "replied_on"]
+        widgets = {"issued_on": DATE, "replied_on": DATE}
 
 
 class DayForm(forms.Form):

@@ -3,20 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.core.ledger import DateInput, StyledForm
-from qingfeng.entities.models import CoverageMode, EntityType
+from qingfeng.core.ledger import DateInput, RecordForm, StyledForm
+from qingfeng.entities.models import CoverageMode, Entity, EntityType
 
 
-class EntityForm(StyledForm, forms.Form):
-    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18)
-    name = forms.CharField(label=_("名称"), max_length=200)
-    type = forms.ChoiceField(label=_("类型"), choices=EntityType.choices)
+class EntityForm(RecordForm):
     org = forms.CharField(label=_("属地党组织编码"), max_length=32)
-    employees = forms.IntegerField(label=_("从业人员数"), min_value=0, required=False)
-    member_count = forms.IntegerField(label=_("党员人数"), min_value=0, required=False)
-    coverage = forms.ChoiceField(label=_("覆盖方式"), choices=CoverageMode.choices, initial=CoverageMode.NONE)
     since = forms.DateField(label=_("覆盖日期"), required=False, widget=DateInput(),
                             help_text=_("空表示自登记起；未覆盖时不填"))
+
+    class Meta:
+        model = Entity
+        fields = ["credit_code", "name", "type", "org", "employees", "member_count", "coverage", "since"]
 
 
 class EntityFilter(StyledForm, forms.Form):

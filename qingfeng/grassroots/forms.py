@@ -3,18 +3,20 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.core.ledger import DateInput, StyledForm
-from qingfeng.grassroots.models import AssignmentEndReason, Role
+from qingfeng.core.ledger import DateInput, RecordForm, StyledForm
+from qingfeng.grassroots.models import Assignment, AssignmentEndReason, Role, WeakOrgCase
+from qingfeng.orgs.models import Election
 
 
-class AssignmentForm(StyledForm, forms.Form):
+class AssignmentForm(RecordForm):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=18)
     name = forms.CharField(label=_("姓名"), max_length=50)
-    role = forms.ChoiceField(label=_("岗位"), choices=Role.choices)
     org = forms.CharField(label=_("派驻组织编码"), max_length=32)
-    sent_by = forms.CharField(label=_("派出单位"), max_length=200, required=False)
-    team = forms.CharField(label=_("队伍"), max_length=100, required=False)
-    start_on = forms.DateField(label=_("开始日期"), widget=DateInput())
+
+    class Meta:
+        model = Assignment
+        fields = ["id_number", "name", "role", "org", "sent_by", "team", "start_on"]
+        widgets = {"start_on": DateInput()}
 
 
 class AssignmentFilter(StyledForm, forms.Form):
@@ -30,10 +32,13 @@ class EndForm(StyledForm, forms.Form):
     reason = forms.ChoiceField(label=_("结束原因"), choices=AssignmentEndReason.choices)
 
 
-class WeakCaseForm(StyledForm, forms.Form):
+class WeakCaseForm(RecordForm):
     org = forms.CharField(label=_("党组织编码"), max_length=32)
-    identified_on = forms.DateField(label=_("认定日期"), widget=DateInput())
-    problems = forms.CharField(label=_("主要问题"), widget=forms.Textarea, required=False)
+
+    class Meta:
+        model = WeakOrgCase
+        fields = ["org", "identified_on", "problems"]
+        widgets = {"identified_on": DateInput()}
 
 
 class WeakCaseFilter(StyledForm, forms.Form):
@@ -46,10 +51,14 @@ class DateForm(StyledForm, forms.Form):
     on = forms.DateField(label=_("日期"), widget=DateInput())
 
 
-class ElectionForm(StyledForm, forms.Form):
+class ElectionForm(RecordForm):
     org = forms.CharField(label=_("党组织编码"), max_length=32)
-    held_on = forms.DateField(label=_("选举日期"), widget=DateInput())
     term_years = forms.TypedChoiceField(label=_("任期年限"), coerce=int, choices=[(3, _("3 年")), (5, _("5 年"))])
+
+    class Meta:
+        model = Election
+        fields = ["org", "held_on", "term_years"]
+        widgets = {"held_on": DateInput()}
 
 
 class ElectionFilter(StyledForm, forms.Form):

@@ -3,20 +3,21 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.core.ledger import DateInput, StyledForm
+from qingfeng.core.ledger import DateInput, RecordForm, StyledForm
 from qingfeng.files.forms import MultipleFileField
-from qingfeng.service.models import ServiceCategory
+from qingfeng.service.models import ServiceCategory, ServiceItem
 
 STATUS_CHOICES = [("", "---------"), ("committed", _("已承诺")), ("progress", _("推进中")), ("completed", _("已办结")),
                   ("late", _("逾期未办结"))]
 
 
-class ServiceItemForm(StyledForm, forms.Form):
+class ServiceItemForm(RecordForm):
     org = forms.CharField(label=_("组织编码"), max_length=32)
-    name = forms.CharField(label=_("事项名称"), max_length=300)
-    category = forms.ChoiceField(label=_("类别"), choices=[("", "---------"), *ServiceCategory.choices], required=False)
-    committed_on = forms.DateField(label=_("承诺日期"), widget=DateInput())
-    planned_on = forms.DateField(label=_("计划完成日期"), widget=DateInput())
+
+    class Meta:
+        model = ServiceItem
+        fields = ["org", "name", "category", "committed_on", "planned_on"]
+        widgets = {"committed_on": DateInput(), "planned_on": DateInput()}
 
 
 class ServiceFilter(StyledForm, forms.Form):

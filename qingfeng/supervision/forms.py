@@ -1,23 +1,35 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qingfeng.core.ledger import DateInput, StyledForm
+from qingfeng.core.ledger import DateInput, RecordForm, StyledForm
 from qingfeng.files.forms import MultipleFileField
-from qingfeng.supervision.models import AccountabilityMode, FindingSource, FindingStatus, ProblemCategory
+from qingfeng.supervision.models import (
+    AccountabilityMode,
+    Finding,
+    FindingSource,
+    FindingStatus,
+    ProblemCategory,
+)
 
 
-class FindingForm(StyledForm, forms.Form):
+class FindingForm(RecordForm):
     org = forms.CharField(label=_("责任组织编码"), max_length=32)
-    source = forms.ChoiceField(label=_("来源"), choices=FindingSource.choices)
     round = forms.CharField(label=_("督导轮次（活动编号）"), max_length=40, required=False,
                             help_text=_("从督导、督战或政治监督专项检查活动页面登记时自动填写"))
-    found_on = forms.DateField(label=_("发现日期"), widget=DateInput())
-    deadline = forms.DateField(label=_("整改期限"), widget=DateInput())
-    description = forms.CharField(label=_("问题描述"), widget=forms.Textarea)
-    category = forms.ChoiceField(label=_("问题类别"), required=False, choices=[("", _("未分类")), *ProblemCategory.choices])
     files = MultipleFileField(label=_("附件"))  # type: ignore[assignment]  # a declared field, taken out of the class by the form's metaclass: BaseForm.files stays
+
+    class Meta:
+        model = Finding
+        fields = ["org", "source", "round", "found_on", "deadline", "description", "category"]
+        widgets = {"found_on": DateInput(), "deadline": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("未分类")), *ProblemCategory.choices]  # type: ignore[attr-defined]
 
 
 class FindingFilter(StyledForm, forms.Form):
