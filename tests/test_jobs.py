@@ -160,3 +160,51 @@ def test_a_large_confirmed_import_runs_as_a_job_and_its_page_links_the_result(wo
     assert Activity.objects.filter(code__startswith="JOB-").count() == 3
     body = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "导入完成" in body and job.result["url"] in body
+
+
+def test_a_city_wide_export_is_made_by_a_job_for_its_asker_alone(world, client_for, monkeypatch):
+    from qingfeng.audit.models import AuditLog
+
+    client = client_for(world.district_user)
+    direct = client.get("/people/?export=csv")  # a district's few rows: answered in the request
+    assert direct.status_code == 200 and direct["Content-Type"].startswith("text/csv")
+    exports_before = AuditLog.objects.filter(action="export").count()
+
+    monkeypatch.setattr(jobs, "EXPORT_JOB_ROWS", 2)  # now the same list counts as a city's
+    response = client.get("/people/?export=csv")
+    job = Job.objects.get(kind="download")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert AuditLog.objects.filter(action="export").count() == exports_before  # logged when made, not when asked
+
+    call_command("worker", "--batch")
+
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.message
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f"/jobs/{job.pk}/file/" in page
+    made = client.get(f"/jobs/{job.pk}/file/")
+    assert made.status_code == 200
+    assert b"".join(made.streaming_content) == direct.content  # the same rows, masked the same way
+    assert AuditLog.objects.filter(action="export").count() == exports_before + 1
+    # Whoever else sees the job (the city sees the district's) does not get its file.
+    assert client_for(world.city_user).get(f"/jobs/{job.pk}/file/").status_code == 404
+
+
+def test_a_countys_review_is_written_by_a_job_and_linked_when_done(world, client_for, monkeypatch):
+    from qingfeng.reports import views as report_views
+
+    client = client_for(world.district_user)
+    query = "org=140105&from=2026-01-01&to=2026-06-17"
+    direct = client.get(f"/reports/review/download/md/?{query}")
+    assert direct.status_code == 200
+
+    monkeypatch.setattr(report_views, "REVIEW_JOB_ORGS", 1)
+    response = client.get(f"/reports/review/download/md/?{query}")
+    job = Job.objects.get(kind="download")
+    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    call_command("worker", "--batch")
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.message
+    made = client.get(f"/jobs/{job.pk}/file/")
+    assert made.status_code == 200 and made["Content-Disposition"].endswith('.md"')
+    assert b"".join(made.streaming_content) == direct.content

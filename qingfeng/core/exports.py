@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from qingfeng.core import dates
 from qingfeng.core import sheets as S
@@ -49,7 +50,14 @@ def rows_for(queryset: QuerySet[Any], sheet: str) -> Iterator[list[Any]]:
     read = [(h, spec.col(h).read) for h in headers if spec.col(h).read]
     yes_no = {h for h in headers if spec.col(h).choices == S.YES_NO}
     rows = spec.ledger.exportable(queryset).values_list("pk", *[lookup for _h, lookup in read])
+    from qingfeng.core import jobs
+
+    total = queryset.count() if jobs.current() else 0  # the job's page shows how far the rows are
+    done = 0
     for chunk in _batches(rows.iterator(chunk_size=CHUNK), CHUNK):
+        done += len(chunk)
+        if total:
+            jobs.report(_("正在导出“%(sheet)s”") % {"sheet": sheet}, done, total)
         current = spec.ledger.current([r[0] for r in chunk]) if spec.ledger.computed else {}
         for row in chunk:
             values = dict(zip([h for h, _l in read], row[1:], strict=True))

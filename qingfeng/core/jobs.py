@@ -38,8 +38,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from qingfeng.core import changes
@@ -197,6 +199,7 @@ def execute(job_id: int) -> None:
         _write_json(path, {"label": label, "done": done, "total": total, "at": time.time()})
 
     spec = KINDS.get(job.kind)
+    _current.progress = progress
     try:
         if spec is None:
             raise JobFailed(_("未知的任务类型“%(kind)s”。") % {"kind": job.kind})
@@ -209,6 +212,24 @@ def execute(job_id: int) -> None:
     else:
         message, result = (outcome, {}) if not isinstance(outcome, tuple) else outcome
         _finish(job, JobStatus.SUCCEEDED, message or _("已完成。"), result or {})
+    finally:
+        _current.progress = None
+
+
+_current = threading.local()
+
+
+def current() -> bool:
+    """Whether this thread is running a job (its progress is heard)."""
+    return getattr(_current, "progress", None) is not None
+
+
+def report(label: str, done: int, total: int) -> None:
+    """Progress from code that does not know whether a job runs it (an export writing its rows): heard by the
+    job's page when it does, ignored otherwise."""
+    progress: Progress | None = getattr(_current, "progress", None)
+    if progress is not None:
+        progress(label, done, total)
 
 
 def _finish(job: Job, status: str, message: str, result: dict[str, Any]) -> None:
@@ -299,3 +320,83 @@ def run_worker(name: str = "", interval: float = 1.0) -> None:
     finally:
         stop.set()
         beat.unlink(missing_ok=True)
+
+
+# ---- downloads made in the background: a city-wide export, the year-in-review ---------------------
+
+# A list export of more rows than this is made by a job (QINGFENG_EXPORT_JOB_ROWS).
+EXPORT_JOB_ROWS = int(os.environ.get("QINGFENG_EXPORT_JOB_ROWS", "20000"))
+IN_JOB = "qingfeng_in_job"  # set on the request a job replays: it answers with the file itself
+
+
+def in_job(request: Any) -> bool:
+    return bool(getattr(request, IN_JOB, False))
+
+
+def download_later(request: Any, title: str) -> HttpResponseRedirect:
+    """Answer a download too large for a request with the page of a job that makes it: the job replays the same
+    view, as the same user, with the same query (the same filters, access checks and audit row), and keeps the
+    file for that user to download from the job's page."""
+    from django.urls import reverse
+    from django.utils.translation import get_language
+
+    job = start("download", request.user, {"path": request.path, "query": request.GET.urlencode(),
+                                           "ip": request.META.get("REMOTE_ADDR", ""), "lang": get_language() or "",
+                                           "host": request.get_host(), "scheme": request.scheme},
+                title=title)
+    return HttpResponseRedirect(reverse("core:job", args=[job.pk]))
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user.is_authenticated)
+
+
+@register("download", title=gettext_lazy("导出文件"), allowed=_signed_in, needs_params=True)
+def make_download(job: Job, progress: Progress) -> tuple[str, dict[str, Any]]:
+    from django.http import HttpRequest, QueryDict
+    from django.urls import Resolver404, resolve
+    from django.utils import translation
+    from django_htmx.middleware import HtmxDetails
+
+    params = job.params
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = params["path"]
+    request.GET = QueryDict(params["query"])
+    request.META = {"REMOTE_ADDR": params.get("ip", ""), "HTTP_HOST": params.get("host", "localhost")}
+    scheme = params.get("scheme", "http")
+    request._get_scheme = lambda: scheme  # type: ignore[attr-defined]  # links in the file as the asker saw them
+    request.user = job.user
+    request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]
+    setattr(request, IN_JOB, True)
+    try:
+        match = resolve(params["path"])
+    except Resolver404 as exc:
+        raise JobFailed(_("要导出的页面已不存在。")) from exc
+    progress(_("正在准备"), 0, 1)
+    with translation.override(params.get("lang") or None):
+        response = match.func(request, *match.args, **match.kwargs)
+    if response.status_code != 200:
+        raise JobFailed(_("导出没有完成（%(status)s）：您可能已无权导出这些记录。") % {"status": response.status_code})
+    name = _attachment_name(response.get("Content-Disposition", "")) or f"export-{job.pk}"
+    path = result_path(job, name)
+    with path.open("wb") as out:
+        if response.streaming:
+            for part in response.streaming_content:
+                out.write(part)
+        else:
+            out.write(response.content)
+    # Only the user who asked may download it (it may hold full numbers the job's other viewers may not see).
+    return _("文件已生成：%(name)s") % {"name": name}, {"file": name, "private": True}
+
+
+def _attachment_name(header: str) -> str:
+    from urllib.parse import unquote
+
+    for part in header.split(";"):
+        key, _sep, value = part.strip().partition("=")
+        if key == "filename*" and value.lower().startswith("utf-8''"):
+            return Path(unquote(value[7:])).name
+        if key == "filename":
+            return Path(value.strip('"')).name
+    return ""

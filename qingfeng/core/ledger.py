@@ -197,9 +197,11 @@ def list_page(request: AuthedRequest, queryset: QuerySet[M], listing: Listing, t
     an htmx request gets just the results fragment."""
     fmt = request.GET.get("export")
     if fmt in EXPORT_FORMATS and listing.sheet:
-        from qingfeng.core import exports, masking
+        from qingfeng.core import exports, jobs, masking
 
         full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
+        if not jobs.in_job(request) and queryset.count() > jobs.EXPORT_JOB_ROWS:
+            return jobs.download_later(request, f"{listing.title} {fmt}")  # a city's rows: made by a job
         masking.audit_export(request, queryset.model._meta.label, f"{listing.sheet} {fmt}", full)
         return exports.export_response(queryset, listing.sheet, fmt, full_numbers=full)
     page, query = paginate(request, queryset)

@@ -142,6 +142,8 @@ def job_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     name = (job.result or {}).get("file")
     if job.status != "succeeded" or not name:
         raise Http404
+    if (job.result or {}).get("private") and job.user_id != request.user.pk:
+        raise Http404  # an export is its asker's: it may hold numbers the job's other viewers may not see
     path = jobs.result_path(job, name)
     if not path.exists():
         raise Http404

@@ -18,7 +18,7 @@ from qingfeng.accounts.access import (
     org_in_scope,
     scope_filter,
 )
-from qingfeng.core import masking
+from qingfeng.core import jobs, masking
 from qingfeng.core.exports import export_response
 from qingfeng.core.http import AuthedRequest
 from qingfeng.core.lists import paginate
@@ -44,6 +44,8 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         if export not in EXPORT_FORMATS:
             raise Http404
         full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
+        if not jobs.in_job(request) and members.count() > jobs.EXPORT_JOB_ROWS:
+            return jobs.download_later(request, f"{_('党员')} {export}")  # a city's members: made by a job
         masking.audit_export(request, "people.Person", f"党员 {export}", full)
         return export_response(members, "党员", export, full_numbers=full)
     page, query = paginate(request, members)
