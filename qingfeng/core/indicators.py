@@ -129,6 +129,12 @@ class FactsQuestion(Protocol):
         """Rows (grain, metric, day, d1, n, total) of this organization: month grain for months first .. last, and
         day grain from `days_from` to the period's end when given."""
 
+    def type_keys(self, names: Iterable[str] | None = None, role: str | None = None) -> set[str] | None:
+        """The activity types (by name, or the one holding `role`) as the facts key them in d1; None: any."""
+
+    def type_names(self, role: str | None = None, supervision: bool = False) -> tuple[str, ...]:
+        """Names of the activity types holding `role`, or of the supervision types."""
+
     def memo(self, key, compute: Callable[[], Any]) -> Any:
         """A value shared by every question of one computation (activity types by name, requirements …)."""
 

@@ -58,6 +58,28 @@ PeopleSource = Callable[[set[int]], set[int]]
 _sql: dict[str, SqlSource] = {}
 _rows: list[RowSource] = []
 _people: list[PeopleSource] = []
+_kinds: dict[str, str] = {}
+
+FLOW, SNAPSHOT = "flow", "snapshot"
+
+
+def declare(kind: str, *names: str) -> None:
+    """Say how a metric is read: a flow (its rows summed over the period) or a snapshot (its +1/−1 deltas summed
+    since ever up to the day asked). Every metric a source emits and an indicator reads is declared once."""
+    if kind not in (FLOW, SNAPSHOT):
+        raise ValueError(f"unknown metric kind {kind!r}")
+    for name in names:
+        if _kinds.get(name, kind) != kind:
+            raise ValueError(f"metric {name!r} is declared as a {_kinds[name]}")
+        _kinds[name] = kind
+
+
+def flows() -> frozenset[str]:
+    return frozenset(m for m, k in _kinds.items() if k == FLOW)
+
+
+def snapshots() -> frozenset[str]:
+    return frozenset(m for m, k in _kinds.items() if k == SNAPSHOT)
 
 
 def sql_source(metric: str) -> Callable[[SqlSource], SqlSource]:

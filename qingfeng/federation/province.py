@@ -210,6 +210,7 @@ class Context:
         self.kinds = list(ActivityKind.objects.all())
         self.city_codes = list(City.objects.order_by("code").values_list("code", flat=True))
         self._under: dict[tuple, list[str]] = {}
+        self._memo: dict = {}
         spans = list(City.objects.values_list("windows_from", "windows_to"))
         los = [lo for lo, _hi in spans if lo is not None]
         his = [hi for _lo, hi in spans if hi is not None]
@@ -231,6 +232,12 @@ class Context:
 
     def supervision_types(self) -> tuple[str, ...]:
         return tuple(sorted({k.name for k in self.kinds if k.is_supervision}))
+
+    def memo(self, key, compute):
+        """A value shared by every question of one computation (the engine's Context.memo)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def codes_under(self, place: Place) -> list[str]:
         """The codes of the place and the published organizations below it (in its city)."""
@@ -358,7 +365,7 @@ class Reader(facts.Reader):
             if dm is None:
                 return None  # outside the windows every city's facts hold (or a branch): the city answers it
             return dm[0] - dm[1] if i == "orglife.missing" else round_rate(dm[1], dm[0])
-        if i in facts.DIRECT:
+        if facts.reads_records(key.indicator):
             return None  # read from raw records in a city, not published
         return super().value(key)
 
@@ -411,15 +418,15 @@ def compute_grid(asks: list[tuple], user=None) -> list[Answer]:
     for place, start, end, keys in asks:
         engine.check_period(start, end)
         parsed = parse(keys, user)
-        ids = {k.indicator.id for k in parsed if k.indicator.id not in facts.DIRECT}
+        ids = {k.indicator.id for k in parsed if not facts.reads_records(k.indicator)}
         flow_metrics, snap_metrics = facts.metrics_for(ids)
         if "training.rotation_coverage" in ids or "dues.payment_rate" in ids:
             snap_metrics = snap_metrics | {"mem"}
         plans.append((
             sums.want(place, flow_ranges(start, end), flow_metrics) if flow_metrics else [],
             sums.want(place, snapshot_ranges(end), snap_metrics) if snap_metrics else [],
-            sums.want(place, snapshot_ranges(start - ONE_DAY), frozenset({"form"}))
-            if "burden.forms_reduction" in ids else None))
+            sums.want(place, snapshot_ranges(start - ONE_DAY), facts.before_metrics(ids))
+            if facts.before_metrics(ids) else None))
         items.append((place, start, end, parsed))
     sums.load()
     windowed = [p for p, _s, _e, parsed in items

@@ -8,14 +8,10 @@ always a count, distinct count or sum over the very record sets listed by `recor
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from fractions import Fraction
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N
@@ -32,6 +28,20 @@ from qingfeng.activities.models import (
 )
 from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import add_years
+from qingfeng.core.indicators import (
+    REGISTRY,
+    Ask,
+    Parts,
+    RecordSet,
+    active_on,
+    between,
+    distinct_count,
+    local_day_bounds,
+    round_rate,
+    stream,
+    total,
+    within,
+)
 from qingfeng.core.masking import mask_id
 from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
@@ -46,7 +56,6 @@ from qingfeng.entities.models import (
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason, WeakOrgCase
 from qingfeng.orgs.models import BRANCH_KINDS, Election, Organization
 from qingfeng.people.models import CadreLevelRecord, Category, Person, Relation, RelationVia
-from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Accountability, Finding
 
 # Column headings of drill-through tables (exports keep them in Chinese, like the import templates;
@@ -147,107 +156,7 @@ def role_names(role: str) -> tuple[str, ...]:
     return tuple(ActivityType.objects.filter(role=role).values_list("name", flat=True))
 
 
-def round_rate(num: int, den: int) -> float | None:
-    """num/den as a percentage, exact, rounded half away from zero to one decimal; None when den is 0."""
-    if not den:
-        return None
-    q = Fraction(num * 100, den) * 10
-    sign = -1 if q < 0 else 1
-    q = abs(q)
-    whole = q.numerator // q.denominator
-    if (q - whole) * 2 >= 1:
-        whole += 1
-    return sign * whole / 10
-
-
-@dataclass
-class Ask:
-    """One question: an organization's subtree, a period [start, end], and filter values."""
-
-    org: Organization
-    start: dt.date
-    end: dt.date
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Only the organization's own records, not its descendants' (the benchmark's naive per-organization loop).
-    exact: bool = False
-
-    @property
-    def prefix(self) -> str:
-        return self.org.path
-
-    def get(self, name: str) -> tuple[str, ...] | None:
-        return self.filters.get(name)
-
-
-@dataclass
-class RecordSet:
-    """Records behind (part of) a value: how to list them and how they add up."""
-
-    model: str
-    columns: list[str]
-    rows: Callable[[], Iterable[list]]
-    value: Callable[[], int]
-    # How many rows it lists, when its value is not their count (受益人数 sums the items' beneficiaries).
-    count: Callable[[], int] | None = None
-
-    def __post_init__(self):
-        # A page asks a set's size more than once (the value, then each block's count): count once.
-        count = self.value
-        self.value = functools.cache(count)
-        if self.count is not None:
-            self.count = functools.cache(self.count)
-
-    def size(self) -> int:
-        """How many records it lists."""
-        return self.count() if self.count is not None else int(self.value() or 0)
-
-    def slice(self, start: int, stop: int) -> list[list]:
-        """Rows start .. stop-1 (one page of the drill-through), reading no more of the database than `stop` rows."""
-        token = _ROW_LIMIT.set(stop)
-        try:
-            return list(itertools.islice(self.rows(), start, stop))
-        finally:
-            _ROW_LIMIT.reset(token)
-
-    def head(self, n: int) -> list[list]:
-        """The first n rows, reading no more of the database than those (a page shows the head of a list
-        that may hold hundreds of thousands of records; an export reads them all, streamed)."""
-        token = _ROW_LIMIT.set(n)
-        try:
-            return list(itertools.islice(self.rows(), n))
-        finally:
-            _ROW_LIMIT.reset(token)
-
-
-_ROW_LIMIT: ContextVar[int | None] = ContextVar("record_row_limit", default=None)
-
-
-def stream(qs: QuerySet):
-    """An ordered queryset's records for a row builder: only the first ones while RecordSet.head asks for
-    them, otherwise all of them, streamed in chunks."""
-    limit = _ROW_LIMIT.get()
-    return qs[:limit] if limit else qs.iterator(chunk_size=500)
-
-
 # ---- helpers ---------------------------------------------------------------------------
-
-def within(qs: QuerySet, ask: Ask, field: str = "org") -> QuerySet:
-    if ask.exact:
-        return qs.filter(**{field or "pk": ask.org.pk})
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
-    return qs.filter(**{lookup: ask.prefix})
-
-
-def between(qs: QuerySet, ask: Ask, field: str) -> QuerySet:
-    return qs.filter(**{f"{field}__gte": ask.start, f"{field}__lte": ask.end})
-
-
-def active_on(qs: QuerySet, day: dt.date, start: str, end: str) -> QuerySet:
-    """Rows whose [start, end) holds on `day` (an empty start: since ever; an empty end: still)."""
-    return qs.filter(Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})).filter(
-        Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day})
-    )
-
 
 def channel_values(wanted: tuple[str, ...] | None) -> tuple[str, ...] | None:
     """线上线下结合 counts under both 线下 and 线上."""
@@ -317,14 +226,6 @@ def present(qs_activities: QuerySet) -> QuerySet:
     attendance by its activity index)."""
     ids = list(qs_activities.values_list("id", flat=True))
     return Attendance.objects.filter(activity_id__in=ids, presence__in=PRESENT)
-
-
-def distinct_count(qs: QuerySet, field: str) -> int:
-    return qs.values(field).distinct().count()
-
-
-def total(qs: QuerySet, field: str) -> int:
-    return qs.aggregate(s=Coalesce(Sum(field), 0))["s"]
 
 
 # ---- row builders for drill-through ----------------------------------------------------
@@ -543,7 +444,7 @@ def overdue_elections(ask: Ask) -> list[Election]:
     return [e for e in latest.values() if add_years(e.held_on, e.term_years) <= ask.end]
 
 
-# ---- supervision, service, discipline, burden ------------------------------------------
+# ---- supervision, discipline, burden --------------------------------------------------
 
 def findings(ask: Ask) -> QuerySet:
     qs = within(Finding.objects.all(), ask)
@@ -559,22 +460,6 @@ def finding_set(qs: QuerySet) -> RecordSet:
 
     return RecordSet("supervision.finding", ["问题编号", "来源", "责任组织编码", "责任组织", "发现日期", "整改期限", "销号日期", "问题描述"],
                      rows, qs.count)
-
-
-def service_items(ask: Ask) -> QuerySet:
-    qs = within(ServiceItem.objects.all(), ask)
-    if ask.get("category") is not None:
-        qs = qs.filter(category__in=ask.get("category"))
-    return qs
-
-
-def service_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
-    def rows():
-        for s in stream(qs.select_related("org").order_by("committed_on", "code")):
-            yield [s.code, s.org.code, s.name, s.category, s.committed_on, s.planned_on, s.completed_on, s.beneficiaries]
-
-    return RecordSet("service.serviceitem", ["事项编号", "组织编码", "事项名称", "类别", "承诺日期", "计划完成日期", "完成日期", "受益人数"],
-                     rows, value or qs.count, qs.count if value else None)
 
 
 def cases(ask: Ask) -> QuerySet:
@@ -604,13 +489,6 @@ def form_set(qs: QuerySet) -> RecordSet:
             yield [f.code, f.name, f.org.code, f.enabled_on, f.retired_on, f.retire_reason]
 
     return RecordSet("burden.reportform", ["报表编号", "报表名称", "主管组织编码", "启用日期", "停用日期", "停用原因"], rows, qs.count)
-
-
-def local_day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_default_timezone()
-    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return lo, hi
 
 
 def entries(ask: Ask) -> QuerySet:
@@ -697,25 +575,15 @@ def window_set(windows) -> RecordSet:
 
 # ---- the catalogue of record sets ------------------------------------------------------
 
-@dataclass
-class Parts:
-    """What makes up one value: a single record set, or a numerator and a denominator."""
-
-    records: RecordSet | None = None
-    numerator: RecordSet | None = None
-    denominator: RecordSet | None = None
-    # For a rate whose numerator is not a plain count of the numerator's rows (报表精简率).
-    rate_value: Callable[[], float | None] | None = None
-
-    def value(self):
-        if self.rate_value is not None:
-            return self.rate_value()
-        if self.records is not None:
-            return self.records.value()
-        return round_rate(self.numerator.value(), self.denominator.value())
+def parts(indicator_id: str, ask: Ask) -> Parts:
+    """The record sets behind one value: the indicator's declared direct computation (`records`)."""
+    indicator = REGISTRY.get(indicator_id)
+    if indicator is not None and indicator.records is not None:
+        return indicator.records(ask)
+    return legacy_parts(indicator_id, ask)
 
 
-def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch per indicator, on purpose
+def legacy_parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — ids not yet declared beside their records
     f = ask.get
     i = indicator_id
     if i.startswith(("development.", "dues.")) or i == "members.lapsed":
@@ -832,16 +700,6 @@ def parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — one branch pe
 
         return Parts(RecordSet("supervision.accountability", ["公民身份号码", "姓名", "决定组织编码", "决定日期", "方式"], acc_rows,
                                lambda: distinct_count(qs, "person_id"), qs.count))
-    if i == "service.items":
-        return Parts(service_set(between(service_items(ask), ask, "committed_on")))
-    if i == "service.completed":
-        return Parts(service_set(between(service_items(ask), ask, "completed_on")))
-    if i == "service.completion_rate":
-        den = between(service_items(ask), ask, "planned_on")
-        return Parts(numerator=service_set(den.filter(completed_on__lte=F("planned_on"))), denominator=service_set(den))
-    if i == "service.beneficiaries":
-        qs = between(service_items(ask), ask, "completed_on")
-        return Parts(service_set(qs, lambda: total(qs, "beneficiaries")))
     if i == "discipline.cases_filed":
         return Parts(case_set(cases(ask)))
     if i == "discipline.self_surrender":

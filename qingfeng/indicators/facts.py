@@ -23,6 +23,7 @@ from qingfeng.activities.models import Activity, ActivityRole, ActivityType, Lec
 from qingfeng.burden.models import ReportForm
 from qingfeng.core import metrics
 from qingfeng.core.dates import add_years
+from qingfeng.core.indicators import REGISTRY, Ask, Indicator
 from qingfeng.core.metrics import Rows
 from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case as DisciplineCase
@@ -37,7 +38,7 @@ from qingfeng.entities.models import (
 )
 from qingfeng.grassroots.models import WeakOrgCase
 from qingfeng.indicators import compliance, direct
-from qingfeng.indicators.models import FactState
+from qingfeng.indicators.models import Fact, FactState
 from qingfeng.indicators.store import (
     ONE_DAY,
     Sums,
@@ -51,7 +52,6 @@ from qingfeng.membership import facts as lifecycle
 from qingfeng.membership.indicators import yuan
 from qingfeng.orgs.models import BRANCH_KINDS, REQUIREMENT_KINDS, Organization
 from qingfeng.people.models import CadreLevelRecord, Category, Relation, RelationVia
-from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
@@ -248,12 +248,6 @@ def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
         rows.add(org, deadline, "deadline", source, total=1 if closed is not None and closed <= deadline else 0)
         # 逾期未整改 at t: deadline < t and not closed at t → holds on [deadline + 1, closed_on).
         rows.segment(org, deadline + ONE_DAY, closed, "overdue", source)
-    for org, cat, committed, planned, completed, ben in scoped(ServiceItem.objects.all()).values_list(
-            "org_id", "category", "committed_on", "planned_on", "completed_on", "beneficiaries"):
-        rows.add(org, committed, "svc_new", cat)
-        if completed is not None:
-            rows.add(org, completed, "svc_done", cat, total=ben or 0)
-        rows.add(org, planned, "svc_plan", cat, total=1 if completed is not None and completed <= planned else 0)
     for org, identified, rectified, sector in scoped(WeakOrgCase.objects.all()).values_list(
             "org_id", "identified_on", "rectified_on", "org__sector"):
         rows.add(org, identified, "weak_id", sector)
@@ -283,6 +277,12 @@ class Context:
         self._types: dict[str, str] | None = None
         self._requirements: dict = {}
         self._supervision: tuple[str, ...] | None = None
+        self._memo: dict = {}
+
+    def memo(self, key, compute):
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def types(self) -> dict[str, str]:
         if self._types is None:
@@ -329,20 +329,53 @@ USES = {
     "orglife.theme_day_compliance": set(), "orglife.missing": set(), "grassroots.weak_identified": {"weak_id"},
     "grassroots.weak_rectified": {"weak_rect"}, "supervision.rounds": {"act"}, "rectify.found": {"found"},
     "rectify.closed": {"closed"}, "rectify.on_time_rate": {"deadline"}, "rectify.overdue": {"overdue"},
-    "service.items": {"svc_new"}, "service.completed": {"svc_done"}, "service.beneficiaries": {"svc_done"},
-    "service.completion_rate": {"svc_plan"}, "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
+    "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
     "discipline.recommendations": {"recm"}, "discipline.warning_sessions": {"act"},
     "discipline.warning_audience": {"act"}, "burden.forms_active": {"form"}, "burden.forms_reduction": {"form"},
     "burden.entries": {"entry"}, "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"}, "dues.collected": {lifecycle.DUES},
 }
 
 
+# Metrics of the sources not yet declared beside their records (qingfeng.core.metrics.declare holds the others).
+LEGACY_FLOWS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "case", "disp", "recm",
+                "entry", lifecycle.DUES}
+LEGACY_SNAPSHOTS = {"org", "mem", "cov", "team", "overdue", "form", "eover", "lapse"}
+
+
+def flow_metrics() -> frozenset[str]:
+    return frozenset(LEGACY_FLOWS) | metrics.flows()
+
+
+def snapshot_metrics() -> frozenset[str]:
+    return frozenset(LEGACY_SNAPSHOTS) | metrics.snapshots()
+
+
+def reads_records(indicator: Indicator) -> bool:
+    """Whether an indicator is answered from the raw records (distinct persons), not from the facts."""
+    return indicator.id in DIRECT or (indicator.facts is None and indicator.records is not None)
+
+
+def _reads(indicator: Indicator) -> set[str]:
+    if indicator.facts is not None:
+        return set(indicator.reads)
+    return USES.get(indicator.id, flow_metrics() | snapshot_metrics())
+
+
 def metrics_for(ids: set[str]) -> tuple[frozenset[str], frozenset[str]]:
     """(flow metrics, snapshot metrics) these indicators read: only those are fetched."""
     used: set[str] = set()
     for i in ids:
-        used |= USES.get(i, Reader.FLOW_METRICS | Reader.SNAP_METRICS)
-    return frozenset(used & Reader.FLOW_METRICS), frozenset(used & Reader.SNAP_METRICS)
+        used |= _reads(REGISTRY[i])
+    flows, snaps = flow_metrics(), snapshot_metrics()
+    return frozenset(used & flows), frozenset(used & snaps)
+
+
+def before_metrics(ids: set[str]) -> frozenset[str]:
+    """The snapshot metrics these indicators read at the day before their period."""
+    used: set[str] = set()
+    for i in ids:
+        used |= REGISTRY[i].reads_before
+    return frozenset(used | ({"form"} if "burden.forms_reduction" in ids else set()))
 
 
 def readers(items: list[tuple], ctx: Context) -> list[Reader]:
@@ -352,12 +385,12 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
     flows_, snaps, befores = [], [], []
     windowed: set[int] = set()
     for org, start, end, parsed in items:
-        ids = {k.indicator.id for k in parsed if k.indicator.id not in DIRECT}
-        flow_metrics, snap_metrics = metrics_for(ids)
-        flows_.append(sums.want(org.pk, flow_ranges(start, end), flow_metrics) if flow_metrics else [])
-        snaps.append(sums.want(org.pk, snapshot_ranges(end), snap_metrics) if snap_metrics else [])
-        befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), frozenset({"form"}))
-                       if "burden.forms_reduction" in ids else None)
+        ids = {k.indicator.id for k in parsed if not reads_records(k.indicator)}
+        flows, snapshots = metrics_for(ids)
+        flows_.append(sums.want(org.pk, flow_ranges(start, end), flows) if flows else [])
+        snaps.append(sums.want(org.pk, snapshot_ranges(end), snapshots) if snapshots else [])
+        before_metrics_ = before_metrics(ids)
+        befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), before_metrics_) if before_metrics_ else None)
         if ids & WINDOW_KEYS and org.kind not in REQUIREMENT_KINDS:
             windowed.add(org.pk)
     sums.load()
@@ -369,12 +402,53 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
             for n, (org, start, end, _parsed) in enumerate(items)]
 
 
+class Question:
+    """One indicator's question to the facts (qingfeng.core.indicators.FactsQuestion): a Reader's organization and
+    period, with the key's filters."""
+
+    def __init__(self, reader: Reader, indicator: Indicator, filters: dict[str, tuple[str, ...]]):
+        self.reader, self.indicator, self.filters = reader, indicator, filters
+        self.org, self.start, self.end = reader.org, reader.start, reader.end
+
+    def get(self, name: str) -> tuple[str, ...] | None:
+        return self.filters.get(name)
+
+    def flow(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        return self.reader.pick(self.reader.flow, metric, d1, d2, d3)
+
+    def snap(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        return self.reader.pick(self.reader.snap, metric, d1, d2, d3)
+
+    def before(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+        return self.reader.pick(self.reader._before or {}, metric, d1, d2, d3)
+
+    def windows(self, requirements) -> tuple[int, int] | None:
+        return self.reader.windows(requirements)
+
+    def monthly(self, metric_names: Iterable[str], first: dt.date, last: dt.date,
+                days_from: dt.date | None = None) -> list[tuple]:
+        return self.reader.monthly(metric_names, first, last, days_from)
+
+    def type_keys(self, names: Iterable[str] | None = None, role: str | None = None) -> set[str] | None:
+        if role is not None:
+            return self.reader.ctx.role_ids(role)
+        return None if names is None else self.reader.type_ids(names)
+
+    def type_names(self, role: str | None = None, supervision: bool = False) -> tuple[str, ...]:
+        return self.reader.ctx.supervision_types() if supervision else self.reader.ctx.role_names(role)
+
+    def memo(self, key, compute):
+        return self.reader.ctx.memo(key, compute)
+
+    def ask(self) -> Ask:
+        return Ask(self.org, self.start, self.end, dict(self.filters))
+
+    def from_records(self):
+        return self.reader.from_records(self)
+
+
 class Reader:
     """Evaluates indicators from the rolled-up facts of one organization and period (loaded by `readers`)."""
-
-    FLOW_METRICS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "svc_new", "svc_done",
-                    "svc_plan", "case", "disp", "recm", "entry", lifecycle.DUES}
-    SNAP_METRICS = {"org", "mem", "cov", "team", "overdue", "form", "eover", "lapse"}
 
     def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: dict, snap: dict,
                  win_rows: list[tuple], before: dict | None):
@@ -415,7 +489,27 @@ class Reader:
                 met += total
         return due, met
 
-    def value(self, key) -> int | float | None:  # noqa: C901 — one branch per indicator
+    def monthly(self, metric_names: Iterable[str], first: dt.date, last: dt.date,
+                days_from: dt.date | None = None) -> list[tuple]:
+        """Rows (grain, metric, day, d1, n, total) of this organization's facts: month grain for months first ..
+        last, day grain from `days_from` to the period's end when given."""
+        wanted = Q(grain="m", metric__in=list(metric_names), day__gte=first, day__lte=last)
+        if days_from is not None:
+            wanted |= Q(grain="d", metric__in=list(metric_names), day__gte=days_from, day__lte=self.end)
+        return list(Fact.objects.filter(org=self.org).filter(wanted).values_list("grain", "metric", "day", "d1")
+                    .annotate(n=Sum("n"), s=Sum("total")).order_by())
+
+    def from_records(self, question: Question):
+        return direct.value(question.indicator.id, question.ask())
+
+    def value(self, key) -> int | float | None:
+        """The value of one parsed key: its indicator's declared reader of the facts."""
+        indicator = key.indicator
+        if indicator.facts is not None:
+            return indicator.facts(Question(self, indicator, key.effective_filters()))
+        return self.legacy_value(key)
+
+    def legacy_value(self, key) -> int | float | None:  # noqa: C901 — ids not yet declared beside their records
         i, f = key.indicator.id, key.effective_filters().get
         if i == "orgs.total":
             return self.pick(self.snap, "org", f("kind"), f("sector"), f("level"))[0]
@@ -476,15 +570,6 @@ class Reader:
             return direct.round_rate(num, den)
         if i == "rectify.overdue":
             return self.pick(self.snap, "overdue", f("source"))[0]
-        if i == "service.items":
-            return self.pick(self.flow, "svc_new", f("category"))[0]
-        if i == "service.completed":
-            return self.pick(self.flow, "svc_done", f("category"))[0]
-        if i == "service.beneficiaries":
-            return self.pick(self.flow, "svc_done", f("category"))[1]
-        if i == "service.completion_rate":
-            den, num = self.pick(self.flow, "svc_plan", f("category"))
-            return direct.round_rate(num, den)
         if i == "discipline.cases_filed":
             return self.pick(self.flow, "case", f("cadre_level"))[0]
         if i == "discipline.four_forms":
@@ -518,13 +603,13 @@ def compute_grid(items: list[tuple]) -> list[dict]:
     come from the raw records."""
     ctx = Context(state())
     built = ctx.state is not None
-    from_facts = [n for n, item in enumerate(items) if built and any(k.indicator.id not in DIRECT for k in item[3])]
+    from_facts = [n for n, item in enumerate(items) if built and any(not reads_records(k.indicator) for k in item[3])]
     loaded = dict(zip(from_facts, readers([items[n] for n in from_facts], ctx), strict=True)) if from_facts else {}
     out = []
     for n, (org, start, end, parsed) in enumerate(items):
         values: dict = {}
         for key in parsed:
-            if n in loaded and key.indicator.id not in DIRECT:
+            if n in loaded and not reads_records(key.indicator):
                 values[key.text] = loaded[n].value(key)
             else:
                 values[key.text] = direct.value(key.indicator.id, direct.Ask(org, start, end, key.effective_filters()))
