@@ -50,6 +50,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 
 from qingfeng.core.dates import add_years  # noqa: E402
+from qingfeng.entities.indicators import entities_at  # noqa: E402
 from qingfeng.entities.models import CoverageMode  # noqa: E402
 from qingfeng.indicators import compliance, direct, store  # noqa: E402
 from qingfeng.indicators.warnings import (  # noqa: E402
@@ -64,6 +65,7 @@ from qingfeng.indicators.warnings import (  # noqa: E402
     Warning,
 )
 from qingfeng.orgs.models import BRANCH_KINDS, Election, Kind, Organization  # noqa: E402
+from qingfeng.people.indicators import full_on_q  # noqa: E402
 from qingfeng.people.models import Relation  # noqa: E402
 from qingfeng.service.models import ServiceItem  # noqa: E402
 from qingfeng.supervision.models import Finding  # noqa: E402
@@ -159,7 +161,7 @@ def old_coverage(org: Organization, on: dt.date) -> list[Warning]:
     ask = direct.Ask(org, on, on)
     out = []
     for type_ in ("非公有制企业", "社会组织"):
-        for e in direct.entities_at(ask, type_).filter(mode_at=CoverageMode.NONE).select_related("org"):
+        for e in entities_at(ask, type_).filter(mode_at=CoverageMode.NONE).select_related("org"):
             out.append(Warning("coverage", YELLOW, e.org, _("%(type)s“%(name)s”尚未实现党的组织和工作覆盖") % {
                 "type": e.type, "name": e.name}, reverse("entities:detail", args=[e.credit_code])))
     return out
@@ -180,7 +182,7 @@ def old_member_counts(org: Organization, on: dt.date) -> tuple[dict[int, int], d
 def old_direct_full(on: dt.date):
     from django.db.models import BooleanField, Case, Value, When
 
-    return Case(When(direct.full_on_q(on, "person__"), then=Value(True)), default=Value(False),
+    return Case(When(full_on_q(on, "person__"), then=Value(True)), default=Value(False),
                 output_field=BooleanField())
 
 

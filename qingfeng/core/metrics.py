@@ -51,6 +51,32 @@ class Rows:
         return ((k, v) for k, v in self.data.items() if v[0] or v[1])
 
 
+def level_pieces(records: list[tuple[dt.date | None, int, str]], own_level: str) -> list[tuple[dt.date | None, str]]:
+    """(from day, value) pieces of a value kept as history rows (since or None, id, value) — a person's cadre level,
+    an entity's coverage mode: an undated row holds since before any period (the latest by id wins), dated rows
+    from their day (the latest by id on the same day); without any row, `own_level` (the value written on the
+    record) holds throughout; with rows none of which is undated, "" holds before the first one."""
+    if not records:
+        return [(None, own_level or "")]
+    undated = [r for r in records if r[0] is None]
+    dated = sorted((r for r in records if r[0] is not None), key=lambda r: (r[0], r[1]))
+    pieces: list[tuple[dt.date | None, str]] = [(None, max(undated, key=lambda r: r[1])[2] if undated else "")]
+    for since, _id, level in dated:
+        if pieces and pieces[-1][0] == since:
+            pieces[-1] = (since, level)
+        else:
+            pieces.append((since, level))
+    return pieces
+
+
+def level_at(pieces: list[tuple[dt.date | None, str]], day: dt.date | None) -> str:
+    current = pieces[0][1]
+    for since, level in pieces:
+        if since is None or (day is not None and since <= day):
+            current = level
+    return current
+
+
 SqlSource = Callable[[int | None], object]  # → a values() queryset with o, dd, k1, k2, k3, c, s
 RowSource = Callable[..., None]  # (rows: Rows, org_id: int | None = None)
 PeopleSource = Callable[[set[int]], set[int]]

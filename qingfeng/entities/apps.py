@@ -5,5 +5,5 @@ class EntitiesConfig(AppConfig):
     name = "qingfeng.entities"
 
     def ready(self):
-        # declare its records' attachment access, its indicators and its import sheets
-        from . import access, indicators, sheets  # noqa: F401
+        # declare its records' attachment access, its fact rows, its indicators and its import sheets
+        from . import access, facts, indicators, sheets  # noqa: F401

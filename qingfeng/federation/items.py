@@ -23,11 +23,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
 from qingfeng.activities.models import ActivityRole, Attendance, Lecturer
-from qingfeng.core.metrics import EVER
+from qingfeng.core.metrics import EVER, level_pieces
 from qingfeng.forms.models import Filling
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason
 from qingfeng.indicators.direct import PRESENT
-from qingfeng.indicators.facts import level_pieces
 from qingfeng.membership.models import Candidate
 from qingfeng.orgs.models import Election
 from qingfeng.people.models import CadreLevel, CadreLevelRecord, Person, Relation

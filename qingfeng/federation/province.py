@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qingfeng.activities.models import ActivityRole
+from qingfeng.core.indicators import round_rate
 from qingfeng.federation.models import ActivityKind, City, Fact, Item, Node
 from qingfeng.indicators import engine, facts
-from qingfeng.indicators.direct import round_rate
 from qingfeng.indicators.store import ONE_DAY, flow_ranges, period_parts, snapshot_ranges
 from qingfeng.membership.facts import MEMBER_CATEGORIES, PAID, month_index, month_of_index
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization

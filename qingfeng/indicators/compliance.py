@@ -57,7 +57,7 @@ def active_requirements(names: tuple[str, ...] | None = None) -> list[Requiremen
 
 
 def is_full(admitted: dt.date | None, full: dt.date | None, category: str, day: dt.date) -> bool:
-    """正式党员 on `day` (see direct.full_on_q)."""
+    """正式党员 on `day` (see people.indicators.full_on_q)."""
     if admitted is None or admitted > day:
         return False
     if full is None:

@@ -7,13 +7,10 @@ always a count, distinct count or sum over the very record sets listed by `recor
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_noop as N
 
 from qingfeng.activities.models import (
@@ -26,8 +23,6 @@ from qingfeng.activities.models import (
     LectureTeam,
     Presence,
 )
-from qingfeng.burden.models import ReportForm
-from qingfeng.core.dates import add_years
 from qingfeng.core.indicators import (
     REGISTRY,
     Ask,
@@ -36,27 +31,19 @@ from qingfeng.core.indicators import (
     active_on,
     between,
     distinct_count,
-    local_day_bounds,
     round_rate,
     stream,
     total,
     within,
 )
 from qingfeng.core.masking import mask_id
-from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
-from qingfeng.entities.models import (
-    ORG_COVERAGE,
-    WORK_COVERAGE,
-    CoverageChange,
-    CoverageMode,
-    Entity,
-    EntityType,
-)
-from qingfeng.grassroots.models import Assignment, AssignmentEndReason, WeakOrgCase
-from qingfeng.orgs.models import BRANCH_KINDS, Election, Organization
-from qingfeng.people.models import CadreLevelRecord, Category, Person, Relation, RelationVia
-from qingfeng.supervision.models import Accountability, Finding
+from qingfeng.people.indicators import person_set, relations_at, with_cadre_level
+from qingfeng.people.models import Person
+
+# The vocabulary of record sets is the kernel's (qingfeng.core.indicators); named here too for the pages and
+# benchmarks that ask this module for values and drill-throughs.
+__all__ = ["Ask", "Parts", "RecordSet", "active_on", "round_rate", "parts", "value"]
 
 # Column headings of drill-through tables (exports keep them in Chinese, like the import templates;
 # pages translate them). Listed once so that makemessages extracts them.
@@ -181,46 +168,6 @@ def activities(ask: Ask, types: Iterable[str] | None = None, channel: tuple[str,
     return qs
 
 
-def full_on_q(day: dt.date, prefix: str = "") -> Q:
-    """正式党员 on `day`: admitted, and 转正 on or before it (or 正式 without a 转正日期)."""
-    p = prefix
-    return Q(**{f"{p}admitted_on__lte": day}) & (
-        Q(**{f"{p}full_on__lte": day}) | Q(**{f"{p}full_on__isnull": True, f"{p}category": Category.FULL})
-    )
-
-
-def category_q(day: dt.date, categories: tuple[str, ...] | None, prefix: str = "") -> Q:
-    admitted = Q(**{f"{prefix}admitted_on__lte": day})
-    if categories is None or set(categories) >= {Category.FULL, Category.PROBATIONARY}:
-        return admitted
-    if Category.FULL in categories:
-        return full_on_q(day, prefix)
-    return admitted & ~full_on_q(day, prefix)
-
-
-def cadre_level_at(day: dt.date, person_ref: str = "pk"):
-    """The person's cadre level at `day`: the latest record on or before it (an undated record holds
-    since before any period); without any record, the level written on the person; with records
-    none of which holds yet, no level (matches no filter)."""
-    records = CadreLevelRecord.objects.filter(person=OuterRef(person_ref))
-    latest = records.filter(Q(since__isnull=True) | Q(since__lte=day)).order_by(
-        F("since").desc(nulls_last=True), "-id").values("level")[:1]
-    own = Person.objects.filter(pk=OuterRef(person_ref)).values("cadre_level")[:1]
-    from django.db.models import Case as DbCase
-    from django.db.models import When
-
-    return DbCase(
-        When(Exists(records), then=Coalesce(Subquery(latest), Value(""))),
-        default=Subquery(own),
-    )
-
-
-def with_cadre_level(qs: QuerySet, day: dt.date, levels: tuple[str, ...] | None, person_ref: str) -> QuerySet:
-    if levels is None:
-        return qs
-    return qs.annotate(level_at=cadre_level_at(day, person_ref)).filter(level_at__in=levels)
-
-
 def present(qs_activities: QuerySet) -> QuerySet:
     """Attendance marked 出席 at these activities (a few classes: their ids are read first, then the
     attendance by its activity index)."""
@@ -244,77 +191,7 @@ def activity_set(qs: QuerySet, value: Callable[[], int] | None = None) -> Record
                      qs.count if value else None)
 
 
-PERSON_COLUMNS = ["公民身份号码", "姓名"]
-
-
-def person_set(person_ids_qs: QuerySet, extra_columns: list[str] | None = None,
-               extra: Callable[[Person], list] | None = None) -> RecordSet:
-    """Distinct persons; person_ids_qs yields person ids."""
-    people = Person.objects.filter(pk__in=person_ids_qs)
-
-    def rows():
-        for p in stream(people.select_related("org").order_by("id_number")):
-            yield [mask_id(p.id_number), p.name, p.org.code if p.org_id else "", p.org.name if p.org_id else ""]
-
-    return RecordSet("people.person", PERSON_COLUMNS + ["所在党组织编码", "所在党组织"], rows, people.count)
-
-
 # ---- organizations and members ---------------------------------------------------------
-
-def orgs_at(ask: Ask, branches: bool = False) -> QuerySet:
-    qs = active_on(within(Organization.objects.all(), ask, ""), ask.end, "established_on", "dissolved_on")
-    if branches:
-        qs = qs.filter(kind__in=BRANCH_KINDS)
-    for name in ("kind", "sector", "level"):
-        if ask.get(name) is not None:
-            qs = qs.filter(**{f"{name}__in": ask.get(name)})
-    return qs
-
-
-def org_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for o in stream(qs.order_by("path")):
-            yield [o.code, o.name, o.kind, o.sector, o.level, o.established_on, o.dissolved_on]
-
-    return RecordSet("orgs.organization", ["组织编码", "组织名称", "组织类别", "单位类型", "层级", "成立日期", "撤销日期"],
-                     rows, qs.count)
-
-
-def relations_at(ask: Ask, day: dt.date) -> QuerySet:
-    return active_on(within(Relation.objects.all(), ask), day, "start_on", "end_on")
-
-
-def members_at(ask: Ask) -> QuerySet:
-    """Relations holding at `to` in scope of members of the asked categories and cadre levels."""
-    qs = relations_at(ask, ask.end).filter(category_q(ask.end, ask.get("category"), "person__"))
-    return with_cadre_level(qs, ask.end, ask.get("cadre_level"), "person_id")
-
-
-def recruited(ask: Ask) -> QuerySet:
-    """Persons admitted in the period by an organization in scope; when the admitting organization
-    was not recorded (an import), the organization holding their relation on the admission day."""
-    holding = Relation.objects.filter(person=OuterRef("pk"), org__path__startswith=ask.prefix).filter(
-        Q(start_on__isnull=True) | Q(start_on__lte=OuterRef("admitted_on"))).filter(
-        Q(end_on__isnull=True) | Q(end_on__gt=OuterRef("admitted_on")))
-    qs = between(Person.objects.filter(admitted_on__isnull=False), ask, "admitted_on")
-    return qs.filter(Q(admitting_org__path__startswith=ask.prefix) | (Q(admitting_org__isnull=True) & Exists(holding)))
-
-
-def transfers_in(ask: Ask) -> QuerySet:
-    qs = between(within(Relation.objects.all(), ask), ask, "start_on").filter(
-        via__in=(RelationVia.TRANSFER, RelationVia.TRANSFER_IN))
-    return qs.filter(Q(from_org__isnull=True) | ~Q(from_org__path__startswith=ask.prefix))
-
-
-def relation_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for r in stream(qs.select_related("person", "org", "from_org").order_by("start_on", "id")):
-            yield [mask_id(r.person.id_number), r.person.name, r.org.code, r.org.name, r.start_on, r.end_on, r.via,
-                   r.from_org.code if r.from_org_id else ""]
-
-    return RecordSet("people.relation", ["公民身份号码", "姓名", "组织编码", "组织名称", "开始日期", "结束日期", "来源", "转出组织"],
-                     rows, lambda: distinct_count(qs, "person_id"), qs.count)
-
 
 def rotation_trained_cadres(ask: Ask) -> QuerySet:
     """Relations (at `to`, in scope, of the asked cadre levels) of the persons who attended a 专题轮训 in
@@ -339,36 +216,6 @@ def rotation_trainee_count(ask: Ask) -> int:
     return with_cadre_level(Person.objects.filter(pk__in=trained), ask.end, ask.get("cadre_level"), "pk").count()
 
 
-# ---- two-new coverage ------------------------------------------------------------------
-
-def coverage_at(day: dt.date):
-    """An entity's coverage mode at `day` from its history (undated rows hold since registration;
-    no history at all: the mode written on the entity; before the first dated row: 未覆盖)."""
-    history = CoverageChange.objects.filter(entity=OuterRef("pk"))
-    latest = history.filter(Q(since__isnull=True) | Q(since__lte=day)).order_by(
-        F("since").asc(nulls_first=True), "id").reverse().values("mode")[:1]
-    from django.db.models import Case as DbCase
-    from django.db.models import When
-
-    return DbCase(When(Exists(history), then=Coalesce(Subquery(latest), Value(CoverageMode.NONE.value))),
-                  default=F("coverage"))
-
-
-def entities_at(ask: Ask, type_: str) -> QuerySet:
-    qs = within(Entity.objects.filter(type=type_), ask)
-    qs = qs.filter(Q(deregistered_on__isnull=True) | Q(deregistered_on__gt=ask.end))
-    return qs.annotate(mode_at=coverage_at(ask.end))
-
-
-def entity_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for e in stream(qs.select_related("org").order_by("credit_code")):
-            yield [e.credit_code, e.name, e.type, e.org.code, e.mode_at, e.deregistered_on]
-
-    return RecordSet("entities.entity", ["统一社会信用代码", "名称", "类型", "属地党组织编码", "覆盖方式", "注销日期"],
-                     rows, qs.count)
-
-
 # ---- lectures --------------------------------------------------------------------------
 
 def teams_at(ask: Ask) -> QuerySet:
@@ -379,88 +226,7 @@ def lecturers_at(ask: Ask) -> QuerySet:
     return active_on(Lecturer.objects.filter(team__in=teams_at(ask)), ask.end, "joined_on", "left_on")
 
 
-# ---- grassroots ------------------------------------------------------------------------
-
-def assignments(ask: Ask) -> QuerySet:
-    qs = within(Assignment.objects.all(), ask)
-    if ask.get("role") is not None:
-        qs = qs.filter(role__in=ask.get("role"))
-    if ask.get("sector") is not None:
-        qs = qs.filter(org__sector__in=ask.get("sector"))
-    if ask.get("level") is not None:
-        qs = qs.filter(org__level__in=ask.get("level"))
-    return qs
-
-
-def assignment_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
-    def rows():
-        for a in stream(qs.select_related("person", "org").order_by("start_on", "id")):
-            yield [mask_id(a.person.id_number), a.person.name, a.role, a.org.code, a.org.name, a.team, a.start_on,
-                   a.end_on, a.end_reason]
-
-    return RecordSet("grassroots.assignment",
-                     ["公民身份号码", "姓名", "岗位", "派驻组织编码", "派驻组织", "队伍", "开始日期", "结束日期", "结束原因"],
-                     rows, value or (lambda: distinct_count(qs, "person_id")), qs.count)
-
-
-def weak_cases(ask: Ask, field: str) -> QuerySet:
-    qs = between(within(WeakOrgCase.objects.all(), ask), ask, field)
-    if ask.get("sector") is not None:
-        qs = qs.filter(org__sector__in=ask.get("sector"))
-    return qs
-
-
-def weak_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for w in stream(qs.select_related("org").order_by("identified_on", "id")):
-            yield [w.org.code, w.org.name, w.org.sector, w.identified_on, w.rectified_on]
-
-    return RecordSet("grassroots.weakorgcase", ["组织编码", "组织名称", "单位类型", "认定日期", "整顿完成日期"], rows, qs.count)
-
-
-def elections_in(ask: Ask) -> QuerySet:
-    qs = between(within(Election.objects.all(), ask), ask, "held_on")
-    if ask.get("level") is not None:
-        qs = qs.filter(org__level__in=ask.get("level"))
-    return qs
-
-
-def election_set(qs: QuerySet, value: Callable[[], int]) -> RecordSet:
-    def rows():
-        for e in stream(qs.select_related("org").order_by("held_on", "id")):
-            yield [e.org.code, e.org.name, e.org.level, e.held_on, e.term_years, e.term_ends_on]
-
-    return RecordSet("orgs.election", ["组织编码", "组织名称", "层级", "选举日期", "任期年限", "届满日期"], rows, value,
-                     qs.count)
-
-
-def overdue_elections(ask: Ask) -> list[Election]:
-    """For each organization in scope existing at `to`, its latest election on or before `to`, when
-    that term's anniversary has come."""
-    orgs = active_on(within(Organization.objects.all(), ask, ""), ask.end, "established_on", "dissolved_on")
-    latest: dict[int, Election] = {}
-    for e in Election.objects.filter(org__in=orgs, held_on__lte=ask.end).order_by("org_id", "held_on", "id"):
-        latest[e.org_id] = e
-    return [e for e in latest.values() if add_years(e.held_on, e.term_years) <= ask.end]
-
-
 # ---- supervision, discipline, burden --------------------------------------------------
-
-def findings(ask: Ask) -> QuerySet:
-    qs = within(Finding.objects.all(), ask)
-    if ask.get("source") is not None:
-        qs = qs.filter(source__in=ask.get("source"))
-    return qs
-
-
-def finding_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for f in stream(qs.select_related("org").order_by("found_on", "code")):
-            yield [f.code, f.source, f.org.code, f.org.name, f.found_on, f.deadline, f.closed_on, f.description]
-
-    return RecordSet("supervision.finding", ["问题编号", "来源", "责任组织编码", "责任组织", "发现日期", "整改期限", "销号日期", "问题描述"],
-                     rows, qs.count)
-
 
 def cases(ask: Ask) -> QuerySet:
     qs = between(within(Case.objects.all(), ask), ask, "filed_on")
@@ -477,50 +243,6 @@ def case_set(qs: QuerySet, value: Callable[[], int] | None = None) -> RecordSet:
 
     return RecordSet("discipline.case", ["案件编号", "公民身份号码", "姓名", "干部管理层级", "承办组织编码", "立案日期", "主动投案"],
                      rows, value or qs.count, qs.count if value else None)
-
-
-def forms_at(ask: Ask, day: dt.date) -> QuerySet:
-    return active_on(within(ReportForm.objects.all(), ask), day, "enabled_on", "retired_on")
-
-
-def form_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for f in stream(qs.select_related("org").order_by("code")):
-            yield [f.code, f.name, f.org.code, f.enabled_on, f.retired_on, f.retire_reason]
-
-    return RecordSet("burden.reportform", ["报表编号", "报表名称", "主管组织编码", "启用日期", "停用日期", "停用原因"], rows, qs.count)
-
-
-def entries(ask: Ask) -> QuerySet:
-    lo, hi = local_day_bounds(ask.start, ask.end)
-    return within(Entry.objects.all(), ask).filter(at__gte=lo, at__lt=hi)
-
-
-def entry_set(qs: QuerySet) -> RecordSet:
-    tz = timezone.get_default_timezone()
-
-    def rows():
-        for e in stream(qs.select_related("org").order_by("at", "id")):
-            yield [e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), e.org.code, e.model, e.object_id, e.channel]
-
-    return RecordSet("core.entry", ["填报时间", "组织编码", "记录类型", "记录编号", "渠道"], rows, qs.count)
-
-
-def fillings(ask: Ask) -> QuerySet:
-    """Forms filled by the platform in the period for users whose organization is in scope (qingfeng.forms)."""
-    from qingfeng.forms.models import Filling
-
-    return between(within(Filling.objects.all(), ask, "user_org"), ask, "on")
-
-
-def filling_set(qs: QuerySet) -> RecordSet:
-    def rows():
-        for f in stream(qs.select_related("template__form", "org", "user_org").order_by("on", "at", "id")):
-            yield [f.on, f.template.form.code, f.template.form.name, f.org.code, f.start, f.end,
-                   f.user_org.code if f.user_org else "", f.channel]
-
-    return RecordSet("forms.filling", ["生成日期", "报表编号", "报表名称", "填报组织编码", "开始日期", "结束日期", "用户组织编码", "渠道"],
-                     rows, qs.count)
 
 
 # ---- compliance ------------------------------------------------------------------------
@@ -590,27 +312,8 @@ def legacy_parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — ids no
         from qingfeng.membership.indicators import parts as lifecycle_parts
 
         return lifecycle_parts(i, ask)
-    if i == "orgs.total":
-        return Parts(org_set(orgs_at(ask)))
-    if i == "orgs.branches":
-        return Parts(org_set(orgs_at(ask, branches=True)))
-    if i == "members.total":
-        return Parts(relation_set(members_at(ask)))
-    if i == "members.recruited":
-        qs = recruited(ask)
-        return Parts(person_set(qs.values("pk")))
-    if i == "members.transferred_in":
-        qs = transfers_in(ask)
-        rs = relation_set(qs)
-        rs.value = qs.count
-        return Parts(rs)
     if i == "activities.count":
         return Parts(activity_set(activities(ask, f("type"), f("channel"))))
-    if i.startswith("coverage."):
-        type_ = EntityType.ENTERPRISE if "nonpublic" in i else EntityType.SOCIAL
-        modes = ORG_COVERAGE if i.endswith("_org") else WORK_COVERAGE
-        den = entities_at(ask, type_)
-        return Parts(numerator=entity_set(den.filter(mode_at__in=modes)), denominator=entity_set(den))
     if i == "study.first_topic_rate":
         den = activities(ask, role=ActivityRole.FIRST_TOPIC)
         return Parts(numerator=activity_set(den.filter(first_topic=True)), denominator=activity_set(den))
@@ -656,50 +359,9 @@ def legacy_parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — ids no
         if i == "orglife.missing":
             return Parts(window_set([w for w in due if not w.met]))
         return Parts(numerator=window_set(met), denominator=window_set(due))
-    if i == "grassroots.weak_identified":
-        return Parts(weak_set(weak_cases(ask, "identified_on")))
-    if i == "grassroots.weak_rectified":
-        return Parts(weak_set(weak_cases(ask, "rectified_on")))
-    if i == "grassroots.elections":
-        qs = elections_in(ask)
-        return Parts(election_set(qs, lambda: distinct_count(qs, "org_id")))
-    if i == "grassroots.elections_overdue":
-        found = overdue_elections(ask)
-        qs = Election.objects.filter(pk__in=[e.pk for e in found])
-        return Parts(election_set(qs, lambda: len(found)))
-    if i == "grassroots.dispatched":
-        return Parts(assignment_set(between(assignments(ask), ask, "start_on")))
-    if i == "grassroots.stationed":
-        return Parts(assignment_set(active_on(assignments(ask).filter(start_on__lte=ask.end), ask.end, "start_on",
-                                              "end_on")))
-    if i == "grassroots.adjusted":
-        return Parts(assignment_set(between(assignments(ask), ask, "end_on").filter(
-            end_reason=AssignmentEndReason.ADJUSTED)))
-    if i == "grassroots.dispatch_teams":
-        qs = between(assignments(ask), ask, "start_on").exclude(team="")
-        return Parts(assignment_set(qs, lambda: distinct_count(qs, "team")))
     if i == "supervision.rounds":
         types = f("type") or tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
         return Parts(activity_set(activities(ask, types)))
-    if i == "rectify.found":
-        return Parts(finding_set(between(findings(ask), ask, "found_on")))
-    if i == "rectify.closed":
-        return Parts(finding_set(between(findings(ask), ask, "closed_on")))
-    if i == "rectify.on_time_rate":
-        den = between(findings(ask), ask, "deadline")
-        return Parts(numerator=finding_set(den.filter(closed_on__lte=F("deadline"))), denominator=finding_set(den))
-    if i == "rectify.overdue":
-        qs = findings(ask).filter(deadline__lt=ask.end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=ask.end))
-        return Parts(finding_set(qs))
-    if i == "accountability.persons":
-        qs = between(within(Accountability.objects.all(), ask), ask, "decided_on")
-
-        def acc_rows():
-            for a in stream(qs.select_related("person", "org").order_by("decided_on", "id")):
-                yield [mask_id(a.person.id_number), a.person.name, a.org.code, a.decided_on, a.mode]
-
-        return Parts(RecordSet("supervision.accountability", ["公民身份号码", "姓名", "决定组织编码", "决定日期", "方式"], acc_rows,
-                               lambda: distinct_count(qs, "person_id"), qs.count))
     if i == "discipline.cases_filed":
         return Parts(case_set(cases(ask)))
     if i == "discipline.self_surrender":
@@ -730,22 +392,6 @@ def legacy_parts(indicator_id: str, ask: Ask) -> Parts:  # noqa: C901 — ids no
     if i == "discipline.warning_audience":
         qs = activities(ask, role=ActivityRole.WARNING_EDUCATION)
         return Parts(activity_set(qs, lambda: total(qs, "audience")))
-    if i == "burden.forms_active":
-        return Parts(form_set(forms_at(ask, ask.end)))
-    if i == "burden.forms_reduction":
-        before = forms_at(ask, ask.start - dt.timedelta(days=1))
-        after = forms_at(ask, ask.end)
-
-        def rate():
-            a = before.count()
-            return round_rate(a - after.count(), a)
-
-        return Parts(numerator=form_set(before.exclude(pk__in=after.values("pk"))), denominator=form_set(before),
-                     rate_value=rate)
-    if i == "burden.entries":
-        return Parts(entry_set(entries(ask)))
-    if i == "burden.forms_answered":
-        return Parts(filling_set(fillings(ask)))
     raise KeyError(indicator_id)
 
 

@@ -12,31 +12,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Cast, Coalesce
 
 from qingfeng.activities.models import Activity, ActivityRole, ActivityType, LectureTeam
-from qingfeng.burden.models import ReportForm
 from qingfeng.core import metrics
-from qingfeng.core.dates import add_years
 from qingfeng.core.indicators import REGISTRY, Ask, Indicator
 from qingfeng.core.metrics import Rows
-from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case as DisciplineCase
 from qingfeng.discipline.models import Disposition, Recommendation
-from qingfeng.entities.models import (
-    ORG_COVERAGE,
-    WORK_COVERAGE,
-    CoverageChange,
-    CoverageMode,
-    Entity,
-    EntityType,
-)
-from qingfeng.grassroots.models import WeakOrgCase
 from qingfeng.indicators import compliance, direct
 from qingfeng.indicators.models import Fact, FactState
 from qingfeng.indicators.store import (
@@ -50,18 +36,13 @@ from qingfeng.indicators.store import (
 )
 from qingfeng.membership import facts as lifecycle
 from qingfeng.membership.indicators import yuan
-from qingfeng.orgs.models import BRANCH_KINDS, REQUIREMENT_KINDS, Organization
-from qingfeng.people.models import CadreLevelRecord, Category, Relation, RelationVia
-from qingfeng.supervision.models import Finding
+from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
 
 # Indicators read from the raw records (distinct persons or organizations; small record sets).
 DIRECT = {
-    "study.reading_class_trainees", "lecture.lecturers", "grassroots.elections", "grassroots.dispatched", "grassroots.stationed",
-    "grassroots.adjusted", "grassroots.dispatch_teams", "accountability.persons", "discipline.self_surrender",
+    "study.reading_class_trainees", "lecture.lecturers", "discipline.self_surrender",
     # the member lifecycle (small record sets, computed in qingfeng.membership.indicators)
     "development.applications", "development.in_progress", "development.late_steps",
-    # forms answered by the platform (qingfeng.forms: a few rows a day, read where they are kept)
-    "burden.forms_answered",
 }
 
 # ---- own rows, per source --------------------------------------------------------------
@@ -76,183 +57,15 @@ def activity_values(org_id: int | None = None):
     ).annotate(c=Count("id"), s=Coalesce(Sum("audience"), 0))
 
 
-def entry_values(org_id: int | None = None):
-    qs = Entry.objects.all()
-    if org_id is not None:
-        qs = qs.filter(org_id=org_id)
-    return qs.order_by().values(
-        o=F("org_id"), dd=TruncDate("at", tzinfo=timezone.get_default_timezone()),
-        k1=Value("", output_field=CharField()), k2=Value("", output_field=CharField()),
-        k3=Value("", output_field=CharField()),
-    ).annotate(c=Count("id"), s=Value(0))
-
-
-SQL_SOURCES = {"act": activity_values, "entry": entry_values, lifecycle.DUES: lifecycle.dues_values}
-
-
-def level_pieces(records: list[tuple], own_level: str) -> list[tuple[dt.date | None, str]]:
-    """(from day, level) pieces of a person's cadre level; see direct.cadre_level_at."""
-    if not records:
-        return [(None, own_level or "")]
-    undated = [r for r in records if r[0] is None]
-    dated = sorted((r for r in records if r[0] is not None), key=lambda r: (r[0], r[1]))
-    pieces = [(None, max(undated, key=lambda r: r[1])[2] if undated else "")]
-    for since, _id, level in dated:
-        if pieces and pieces[-1][0] == since:
-            pieces[-1] = (since, level)
-        else:
-            pieces.append((since, level))
-    return pieces
-
-
-def level_at(pieces, day) -> str:
-    current = pieces[0][1]
-    for since, level in pieces:
-        if since is None or (day is not None and since <= day):
-            current = level
-    return current
-
-
-def category_at(admitted, full, category, day) -> str:
-    """正式党员 / 预备党员 / "" on `day` (None: before any day)."""
-    if admitted is None or day is None or admitted > day:
-        return ""
-    if full is None:
-        return Category.FULL.value if category == Category.FULL else Category.PROBATIONARY.value
-    return Category.FULL.value if full <= day else Category.PROBATIONARY.value
-
-
-def add_members(rows: Rows, relations: Iterable[tuple], cadre: dict[int, list]) -> None:
-    """Snapshot deltas of relations by (category, cadre level), cut where either changes."""
-    for org_id, person_id, start, end, admitted, full, category, own_level in relations:
-        if start is not None and end is not None and start >= end:
-            continue
-        pieces = level_pieces(cadre.get(person_id, []), own_level)
-        cuts = {d for d in (admitted, full) if d is not None} | {p[0] for p in pieces if p[0] is not None}
-        cuts = sorted(d for d in cuts if (start is None or d > start) and (end is None or d < end))
-        bounds = [start, *cuts]
-        spans = []
-        for i, lo in enumerate(bounds):
-            hi = bounds[i + 1] if i + 1 < len(bounds) else end
-            state = (category_at(admitted, full, category, lo), level_at(pieces, lo))
-            if spans and spans[-1][2] == state:
-                spans[-1][1] = hi
-            else:
-                spans.append([lo, hi, state])
-        for lo, hi, (cat, level) in spans:
-            rows.segment(org_id, lo, hi, "mem", cat, level)
-
-
-def cadre_records(person_ids=None) -> dict[int, list]:
-    qs = CadreLevelRecord.objects.all()
-    if person_ids is not None:
-        qs = qs.filter(person_id__in=person_ids)
-    out: dict[int, list] = defaultdict(list)
-    for pid, since, pk, level in qs.order_by().values_list("person_id", "since", "id", "level"):
-        out[pid].append((since, pk, level))
-    return out
-
-
-REL_FIELDS = ("org_id", "person_id", "start_on", "end_on", "person__admitted_on", "person__full_on", "person__category",
-              "person__cadre_level")
-
-
-def add_people(rows: Rows, org_id: int | None = None) -> None:
-    rels = Relation.objects.all()
-    if org_id is not None:
-        rels = rels.filter(org_id=org_id)
-    rel_rows = list(rels.order_by().values_list(*REL_FIELDS))
-    cadre = cadre_records(None if org_id is None else {r[1] for r in rel_rows})
-    add_members(rows, rel_rows, cadre)
-    # 发展党员: by the admitting organization, or the one holding the relation on the admission day.
-    admitted = Relation.objects.filter(person__admitted_on__isnull=False, person__admitting_org__isnull=True).filter(
-        Q(start_on__isnull=True) | Q(start_on__lte=F("person__admitted_on"))).filter(
-        Q(end_on__isnull=True) | Q(end_on__gt=F("person__admitted_on")))
-    from qingfeng.people.models import Person
-
-    persons = Person.objects.filter(admitted_on__isnull=False, admitting_org__isnull=False)
-    if org_id is not None:
-        admitted = admitted.filter(org_id=org_id)
-        persons = persons.filter(admitting_org_id=org_id)
-    for org, day in admitted.order_by().values_list("org_id", "person__admitted_on"):
-        rows.add(org, day, "rec")
-    for org, day in persons.order_by().values_list("admitting_org_id", "admitted_on"):
-        rows.add(org, day, "rec")
-    transfers = Relation.objects.filter(via__in=(RelationVia.TRANSFER, RelationVia.TRANSFER_IN), start_on__isnull=False)
-    if org_id is not None:
-        transfers = transfers.filter(org_id=org_id)
-    for org, day, from_org in transfers.order_by().values_list("org_id", "start_on", "from_org_id"):
-        rows.add(org, day, "xfer", from_org or "")
-
-
-def _dated_pieces(history):
-    """Coverage pieces from history rows; before the first dated row (and no undated one): 未覆盖."""
-    pieces = level_pieces(history, "")
-    if pieces[0][1] == "":
-        pieces[0] = (None, CoverageMode.NONE.value)
-    return pieces
-
-
-def add_entities(rows: Rows, org_id: int | None = None) -> None:
-    entities = Entity.objects.all()
-    if org_id is not None:
-        entities = entities.filter(org_id=org_id)
-    entity_rows = list(entities.order_by().values_list("id", "org_id", "type", "coverage", "deregistered_on"))
-    history: dict[int, list] = defaultdict(list)
-    changes = CoverageChange.objects.all()
-    if org_id is not None:
-        changes = changes.filter(entity__org_id=org_id)
-    for eid, since, pk, mode in changes.values_list("entity_id", "since", "id", "mode"):
-        history[eid].append((since, pk, mode))
-    for eid, org, type_, current, gone in entity_rows:
-        h = history.get(eid, [])
-        pieces = _dated_pieces(h) if h else [(None, current)]
-        for i, (since, mode) in enumerate(pieces):
-            nxt = pieces[i + 1][0] if i + 1 < len(pieces) else None
-            end = gone if nxt is None else (nxt if gone is None else min(nxt, gone))
-            rows.segment(org, since, end, "cov", type_, mode)
+SQL_SOURCES = {"act": activity_values, lifecycle.DUES: lifecycle.dues_values}
 
 
 def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
     def scoped(qs, field="org_id"):
         return qs.filter(**{field: org_id}) if org_id is not None else qs
 
-    for pk, est, gone, kind, sector, level in scoped(Organization.objects.all(), "pk").values_list(
-            "pk", "established_on", "dissolved_on", "kind", "sector", "level"):
-        rows.segment(pk, est, gone, "org", kind, sector, level)
-    # 应换届未换届: from a term's anniversary until the next election, while the organization exists.
-    from qingfeng.orgs.models import Election
-
-    life = {pk: (est, gone) for pk, est, gone in scoped(Organization.objects.all(), "pk").values_list(
-        "pk", "established_on", "dissolved_on")}
-    terms: dict[int, list] = defaultdict(list)
-    for org, held, years in scoped(Election.objects.all()).order_by("org_id", "held_on", "id").values_list(
-            "org_id", "held_on", "term_years"):
-        terms[org].append((held, years))
-    for org, held_list in terms.items():
-        est, gone = life.get(org, (None, None))
-        for k, (held, years) in enumerate(held_list):
-            nxt = held_list[k + 1][0] if k + 1 < len(held_list) else None
-            lo = max(d for d in (add_years(held, years), est) if d is not None)
-            hi = min((d for d in (nxt, gone) if d is not None), default=None)
-            rows.segment(org, lo, hi, "eover")
     for org, est, gone in scoped(LectureTeam.objects.all()).values_list("org_id", "established_on", "dissolved_on"):
         rows.segment(org, est, gone, "team")
-    for org, start, end in scoped(ReportForm.objects.all()).values_list("org_id", "enabled_on", "retired_on"):
-        rows.segment(org, start, end, "form")
-    for org, found, closed, deadline, source in scoped(Finding.objects.all()).values_list(
-            "org_id", "found_on", "closed_on", "deadline", "source"):
-        rows.add(org, found, "found", source)
-        if closed is not None:
-            rows.add(org, closed, "closed", source)
-        rows.add(org, deadline, "deadline", source, total=1 if closed is not None and closed <= deadline else 0)
-        # 逾期未整改 at t: deadline < t and not closed at t → holds on [deadline + 1, closed_on).
-        rows.segment(org, deadline + ONE_DAY, closed, "overdue", source)
-    for org, identified, rectified, sector in scoped(WeakOrgCase.objects.all()).values_list(
-            "org_id", "identified_on", "rectified_on", "org__sector"):
-        rows.add(org, identified, "weak_id", sector)
-        if rectified is not None:
-            rows.add(org, rectified, "weak_rect", sector)
     for org, filed, level in scoped(DisciplineCase.objects.all()).values_list("org_id", "filed_on", "cadre_level"):
         rows.add(org, filed, "case", level)
     for org, day, form in scoped(Disposition.objects.all()).values_list("org_id", "decided_on", "form"):
@@ -264,7 +77,7 @@ def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
 # The store builds and refreshes the own rows of every registered source.
 for _metric, _source in SQL_SOURCES.items():
     metrics.sql_source(_metric)(_source)
-for _source in (add_people, add_entities, add_small_sources, lifecycle.add_rows):
+for _source in (add_small_sources, lifecycle.add_rows):
     metrics.row_source(_source)
 metrics.people_source(lifecycle.organizations_of)
 
@@ -320,26 +133,20 @@ WINDOW_KEYS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.mi
 
 # The fact metrics each indicator reads (the compliance ones read the window rows); an id not listed reads all.
 USES = {
-    "orgs.total": {"org"}, "orgs.branches": {"org"}, "members.total": {"mem"}, "members.recruited": {"rec"},
-    "members.transferred_in": {"xfer"}, "activities.count": {"act"}, "coverage.nonpublic": {"cov"},
-    "coverage.nonpublic_org": {"cov"}, "coverage.social": {"cov"}, "coverage.social_org": {"cov"},
+    "activities.count": {"act"},
     "study.first_topic_rate": {"act"}, "study.reading_classes": {"act"}, "lecture.teams": {"team"},
-    "training.rotation_coverage": {"mem"}, "training.rotation_trainees": set(), "grassroots.elections_overdue": {"eover"},
+    "training.rotation_coverage": {"mem"}, "training.rotation_trainees": set(),
     "lecture.events": {"act"}, "lecture.audience": {"act"}, "orglife.compliance": set(),
-    "orglife.theme_day_compliance": set(), "orglife.missing": set(), "grassroots.weak_identified": {"weak_id"},
-    "grassroots.weak_rectified": {"weak_rect"}, "supervision.rounds": {"act"}, "rectify.found": {"found"},
-    "rectify.closed": {"closed"}, "rectify.on_time_rate": {"deadline"}, "rectify.overdue": {"overdue"},
-    "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
+    "orglife.theme_day_compliance": set(), "orglife.missing": set(), "supervision.rounds": {"act"}, "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
     "discipline.recommendations": {"recm"}, "discipline.warning_sessions": {"act"},
-    "discipline.warning_audience": {"act"}, "burden.forms_active": {"form"}, "burden.forms_reduction": {"form"},
-    "burden.entries": {"entry"}, "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"}, "dues.collected": {lifecycle.DUES},
+    "discipline.warning_audience": {"act"},
+    "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"}, "dues.collected": {lifecycle.DUES},
 }
 
 
 # Metrics of the sources not yet declared beside their records (qingfeng.core.metrics.declare holds the others).
-LEGACY_FLOWS = {"act", "rec", "xfer", "weak_id", "weak_rect", "found", "closed", "deadline", "case", "disp", "recm",
-                "entry", lifecycle.DUES}
-LEGACY_SNAPSHOTS = {"org", "mem", "cov", "team", "overdue", "form", "eover", "lapse"}
+LEGACY_FLOWS = {"act", "case", "disp", "recm", lifecycle.DUES}
+LEGACY_SNAPSHOTS = {"team", "lapse"}
 
 
 def flow_metrics() -> frozenset[str]:
@@ -375,7 +182,7 @@ def before_metrics(ids: set[str]) -> frozenset[str]:
     used: set[str] = set()
     for i in ids:
         used |= REGISTRY[i].reads_before
-    return frozenset(used | ({"form"} if "burden.forms_reduction" in ids else set()))
+    return frozenset(used)
 
 
 def readers(items: list[tuple], ctx: Context) -> list[Reader]:
@@ -511,24 +318,8 @@ class Reader:
 
     def legacy_value(self, key) -> int | float | None:  # noqa: C901 — ids not yet declared beside their records
         i, f = key.indicator.id, key.effective_filters().get
-        if i == "orgs.total":
-            return self.pick(self.snap, "org", f("kind"), f("sector"), f("level"))[0]
-        if i == "orgs.branches":
-            return self.pick(self.snap, "org", set(BRANCH_KINDS), f("sector"))[0]
-        if i == "members.total":
-            cats = f("category") or (Category.FULL.value, Category.PROBATIONARY.value)
-            return self.pick(self.snap, "mem", cats, f("cadre_level"))[0]
-        if i == "members.recruited":
-            return self.pick(self.flow, "rec")[0]
-        if i == "members.transferred_in":
-            return self.pick(self.flow, "xfer")[0]
         if i == "activities.count":
             return self.activities(f("type"), f("channel"))[0]
-        if i.startswith("coverage."):
-            type_ = {EntityType.ENTERPRISE.value} if "nonpublic" in i else {EntityType.SOCIAL.value}
-            modes = ORG_COVERAGE if i.endswith("_org") else WORK_COVERAGE
-            den = self.pick(self.snap, "cov", type_)[0]
-            return direct.round_rate(self.pick(self.snap, "cov", type_, {str(m) for m in modes})[0], den)
         if i == "study.first_topic_rate":
             den = self.activities(role=ActivityRole.FIRST_TOPIC)[0]
             return direct.round_rate(self.activities(role=ActivityRole.FIRST_TOPIC, first_topic={"1"})[0], den)
@@ -542,8 +333,6 @@ class Reader:
             return direct.round_rate(direct.rotation_trained_cadre_count(self.ask(key)), den)
         if i == "training.rotation_trainees":
             return direct.rotation_trainee_count(self.ask(key))
-        if i == "grassroots.elections_overdue":
-            return self.pick(self.snap, "eover")[0]
         if i == "lecture.events":
             return self.activities(channel=f("channel"), role=ActivityRole.LECTURE)[0]
         if i == "lecture.audience":
@@ -554,22 +343,9 @@ class Reader:
             if dm is None:
                 return direct.value(i, direct.Ask(self.org, self.start, self.end, key.effective_filters()))
             return dm[0] - dm[1] if i == "orglife.missing" else direct.round_rate(dm[1], dm[0])
-        if i == "grassroots.weak_identified":
-            return self.pick(self.flow, "weak_id", f("sector"))[0]
-        if i == "grassroots.weak_rectified":
-            return self.pick(self.flow, "weak_rect", f("sector"))[0]
         if i == "supervision.rounds":
             names = f("type") or self.ctx.supervision_types()
             return self.activities(names)[0]
-        if i == "rectify.found":
-            return self.pick(self.flow, "found", f("source"))[0]
-        if i == "rectify.closed":
-            return self.pick(self.flow, "closed", f("source"))[0]
-        if i == "rectify.on_time_rate":
-            den, num = self.pick(self.flow, "deadline", f("source"))
-            return direct.round_rate(num, den)
-        if i == "rectify.overdue":
-            return self.pick(self.snap, "overdue", f("source"))[0]
         if i == "discipline.cases_filed":
             return self.pick(self.flow, "case", f("cadre_level"))[0]
         if i == "discipline.four_forms":
@@ -580,13 +356,6 @@ class Reader:
             return self.activities(role=ActivityRole.WARNING_EDUCATION)[0]
         if i == "discipline.warning_audience":
             return self.activities(role=ActivityRole.WARNING_EDUCATION)[1]
-        if i == "burden.forms_active":
-            return self.pick(self.snap, "form")[0]
-        if i == "burden.forms_reduction":
-            before = self.pick(self._before or {}, "form")[0]
-            return direct.round_rate(before - self.pick(self.snap, "form")[0], before)
-        if i == "burden.entries":
-            return self.pick(self.flow, "entry")[0]
         if i == "members.lapsed":
             return self.pick(self.snap, lifecycle.LAPSE)[0]
         if i == "dues.collected":  # fen summed, then rounded to yuan

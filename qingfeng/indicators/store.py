@@ -407,8 +407,12 @@ def analyze() -> None:
     if connection.vendor == "postgresql":
         # A rebuild follows bulk writes (an import, the demo): give the planner statistics of every table now,
         # not at autovacuum's leisure — estimates off by a hundredfold picked hash joins over whole tables.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        # Only the project's own tables: a bare ANALYZE also takes the cluster's shared catalogs, and waits (then
+        # fails at the lock timeout) while another database of the same server is being created or dropped.
+        tables = sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+        if tables:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 class Tables:

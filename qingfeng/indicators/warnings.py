@@ -26,9 +26,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.core.dates import add_years
+from qingfeng.entities.indicators import entities_at
 from qingfeng.entities.models import CoverageMode
 from qingfeng.indicators import compliance, direct
 from qingfeng.orgs.models import BRANCH_KINDS, REQUIREMENT_KINDS, Election, Kind, Organization
+from qingfeng.people.indicators import full_on_q
 from qingfeng.people.models import Relation
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
@@ -433,7 +435,7 @@ def _coverage(org: Organization, on: dt.date) -> list[tuple]:
     ask = direct.Ask(org, on, on)
     out = []
     for type_ in ("非公有制企业", "社会组织"):
-        for org_id, path, etype, name, credit_code in direct.entities_at(ask, type_).filter(
+        for org_id, path, etype, name, credit_code in entities_at(ask, type_).filter(
                 mode_at=CoverageMode.NONE).order_by("credit_code").values_list(
                 "org_id", "org__path", "type", "name", "credit_code"):
             out.append(_row("coverage", YELLOW, org_id, path, None, _coverage_message, etype, name, credit_code))
@@ -450,7 +452,7 @@ def member_counts(org: Organization, on: dt.date) -> tuple[dict[int, int], dict[
     members: dict[int, int] = {}
     full: dict[int, int] = {}
     for org_id, n, n_full in qs.order_by().values("org_id").annotate(
-            n=Count("id"), full=Count("id", filter=direct.full_on_q(on, "person__"))).values_list("org_id", "n", "full"):
+            n=Count("id"), full=Count("id", filter=full_on_q(on, "person__"))).values_list("org_id", "n", "full"):
         members[org_id] = n
         full[org_id] = n_full
     return members, full

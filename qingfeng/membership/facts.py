@@ -180,7 +180,7 @@ def payment_rate(org, start: dt.date, end: dt.date, members_at_end: int):
     last days. That snapshot is worked back from the one at `end` (`members_at_end`, which the Reader has
     read with members.total's): minus the daily deltas of `end`'s month when it is partial, then minus each
     whole month's delta going back — so only the rows of the period are read, in one query."""
-    from qingfeng.indicators.direct import round_rate
+    from qingfeng.core.indicators import round_rate
     from qingfeng.indicators.models import Fact
     from qingfeng.indicators.store import period_parts
 

@@ -10,9 +10,8 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_noop as N
 
 from qingfeng.core.dates import iter_months, month_end
-from qingfeng.core.indicators import Indicator, register
+from qingfeng.core.indicators import Indicator, register, stream
 from qingfeng.core.masking import mask_id
-from qingfeng.indicators.direct import stream
 from qingfeng.membership.models import Candidate, DuesPayment, Stage
 
 
@@ -117,7 +116,7 @@ def _lapsed_set(ask, record_set):
 
 def parts(indicator_id: str, ask):
     """direct.Parts for a lifecycle indicator (the engine dispatches here for the ids below)."""
-    from qingfeng.indicators.direct import Parts, RecordSet
+    from qingfeng.core.indicators import Parts, RecordSet
 
     if indicator_id == "development.applications":
         qs = _candidacies(ask).filter(applied_on__gte=ask.start, applied_on__lte=ask.end)

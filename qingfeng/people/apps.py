@@ -5,5 +5,5 @@ class PeopleConfig(AppConfig):
     name = "qingfeng.people"
 
     def ready(self) -> None:
-        # declare its indicators and its import sheets
-        from . import indicators, sheets  # noqa: F401
+        # declare its fact rows, its indicators and its import sheets
+        from . import facts, indicators, sheets  # noqa: F401
