@@ -81,10 +81,18 @@ _subscribers: list[Subscriber] = []
 _local = threading.local()
 
 
-def subscribe(func: Subscriber) -> Subscriber:
-    """Register a function called with every announced Change (idempotent; usable as a decorator)."""
+# Asked before a large write's persons are looked up for their organizations (drain): whether a subscriber needs
+# them now (the indicator facts do once they are built; before that nothing derives from them).
+_people_wanted: list[Callable[[], bool]] = []
+
+
+def subscribe(func: Subscriber, wants_orgs_of_people: Callable[[], bool] | None = None) -> Subscriber:
+    """Register a function called with every announced Change (idempotent; usable as a decorator).
+    `wants_orgs_of_people`: the subscriber derives rows per organization from persons' changes, and says when."""
     if func not in _subscribers:
         _subscribers.append(func)
+    if wants_orgs_of_people is not None and wants_orgs_of_people not in _people_wanted:
+        _people_wanted.append(wants_orgs_of_people)
     return func
 
 
@@ -179,8 +187,7 @@ def _store(change: Change) -> int:
 
     row = PendingChange.objects.create(claimed_at=timezone.now(), change={
         "orgs": sorted(change.orgs), "people": sorted(change.people), "moved": sorted(change.moved),
-        "days": sorted(d.isoformat() for d in change.days), "requirements": change.requirements,
-        "resolved": False, "orgs_done": 0, "people_done": 0})
+        "days": sorted(d.isoformat() for d in change.days), "requirements": change.requirements, "resolved": False})
     return row.pk
 
 
@@ -220,10 +227,14 @@ def drain(pk: int) -> Iterator[tuple[int, int]]:
     data = row.change
     days = {dt.date.fromisoformat(d) for d in data["days"]}
     state = PendingChange.objects.filter(pk=pk)
+    done = {"orgs": row.orgs_done, "people": row.people_done}
 
-    def save(**fields: Any) -> None:
-        data.update(fields)
-        state.update(change=data, claimed_at=timezone.now())
+    def save(**lists: Any) -> None:
+        fields: dict[str, Any] = {"orgs_done": done["orgs"], "people_done": done["people"], "claimed_at": timezone.now()}
+        if lists:
+            data.update(lists)
+            fields["change"] = data
+        state.update(**fields)
 
     try:
         if data["moved"] or data["requirements"]:
@@ -234,45 +245,52 @@ def drain(pk: int) -> Iterator[tuple[int, int]]:
                 return
         if data["people"] and not data["resolved"]:
             orgs = set(data["orgs"])
-            people = data["people"]
-            for i in range(0, len(people), 5000):
-                orgs |= organizations_of_people(people[i:i + 5000])
-            if not _in_transaction(lambda: save(orgs=sorted(orgs), resolved=True, orgs_done=0)):
+            if any(wanted() for wanted in _people_wanted):
+                people = data["people"]
+                for i in range(0, len(people), 5000):
+                    orgs |= organizations_of_people(people[i:i + 5000])
+            done["orgs"] = 0
+            if not _in_transaction(lambda: save(orgs=sorted(orgs), resolved=True)):
                 return
-        if (yield from _drain_slices(data, days, save)):
+        if (yield from _drain_slices(data, done, days, save)):
             PendingChange.objects.filter(pk=pk).delete()
     except Exception:
         log.exception("derived rows of pending change %s not brought up to date; the job worker will retry", pk)
 
 
-def _drain_slices(data: dict[str, Any], days: set[dt.date], save: Callable[..., None]) -> Generator[tuple[int, int], None, bool]:
+def _drain_slices(data: dict[str, Any], done: dict[str, int], days: set[dt.date],
+                  save: Callable[..., None]) -> Generator[tuple[int, int], None, bool]:
     orgs, people = data["orgs"], data["people"]
     total = len(orgs) + len(people)
     size = 1  # grows to what fits SLICE_SECONDS
-    while data["orgs_done"] < len(orgs):
-        lo = data["orgs_done"]
+    while done["orgs"] < len(orgs):
+        lo = done["orgs"]
         part = orgs[lo:lo + size]
         began = time.monotonic()
 
         def refresh(part: list[int] = part, lo: int = lo) -> None:
             _announce(Change(set(part), days, resolved=True))
-            save(orgs_done=lo + len(part))
+            done["orgs"] = lo + len(part)
+            save()
         if not _in_transaction(refresh):
+            done["orgs"] = lo
             return False
         took = time.monotonic() - began
         # As many organizations per slice as fit its time: a slice's cost follows the records of its organizations.
         size = max(1, min(200, int(size * SLICE_SECONDS / max(took, 0.01))))
-        yield data["orgs_done"], total
-    while data["people_done"] < len(people):
-        lo = data["people_done"]
+        yield done["orgs"], total
+    while done["people"] < len(people):
+        lo = done["people"]
         part = people[lo:lo + PEOPLE_SLICE]
 
         def per_person(part: list[int] = part, lo: int = lo) -> None:
             _announce(Change(people=set(part), resolved=True))
-            save(people_done=lo + len(part))
+            done["people"] = lo + len(part)
+            save()
         if not _in_transaction(per_person):
+            done["people"] = lo
             return False
-        yield len(orgs) + data["people_done"], total
+        yield len(orgs) + done["people"], total
     return True
 
 

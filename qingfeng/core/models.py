@@ -87,7 +87,9 @@ class PendingChange(models.Model):  # what a large write changed, its derived ro
     the records; `changes.drain` then announces it in short transactions and deletes it with the last one. A process
     that dies half-way leaves it here for the job worker to finish (`claimed_at` goes stale)."""
 
-    change = models.JSONField(default=dict)
+    change = models.JSONField(default=dict)  # written with the records (and once more when persons are resolved)
+    orgs_done = models.PositiveIntegerField(default=0)  # how far the drain got: kept apart from the lists, so a
+    people_done = models.PositiveIntegerField(default=0)  # slice writes two numbers, not 400,000 persons again
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
 

@@ -9,4 +9,5 @@ class IndicatorsConfig(AppConfig):
         from qingfeng.indicators import facts, jobs, store  # noqa: F401 — facts registers its own-row sources, jobs the rebuild
 
         # Every write announces what it changed (qingfeng.core.changes); the facts follow in the same transaction.
-        changes.subscribe(store.apply)
+        # A large write's persons are looked up for their organizations only once the facts exist (changes.drain).
+        changes.subscribe(store.apply, wants_orgs_of_people=lambda: store.state() is not None)

@@ -74,8 +74,10 @@ class Person(models.Model):  # 人员
         Organization, verbose_name=_("发展党组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Current state, derived from the history rows below and kept by people.actions.
+    # No index of its own: the (org, name) index below starts with it (one index less for every member written).
     org = models.ForeignKey(
-        Organization, verbose_name=_("所在党组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+        Organization, verbose_name=_("所在党组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="members",
+        db_index=False,
     )
     cadre_level = models.CharField(_("干部管理层级"), max_length=4, choices=CadreLevel.choices, default=CadreLevel.NONE)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -141,8 +143,10 @@ class RelationQuerySet(models.QuerySet["Relation"]):
 
 
 class Relation(models.Model):  # 组织关系 — one row per stay in one organization
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relations")
-    org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="relations")
+    # Neither key has an index of its own: (person, end_on) and (org, start_on) below start with them.
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relations", db_index=False)
+    org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="relations",
+                            db_index=False)
     start_on = models.DateField(_("开始日期"), null=True, blank=True)
     end_on = models.DateField(_("结束日期"), null=True, blank=True)
     via = models.CharField(_("来源"), max_length=4, choices=RelationVia.choices)

@@ -60,7 +60,7 @@ def test_a_drain_stopped_half_way_is_finished_by_the_worker_and_equals_a_rebuild
     steps.close()
     assert importer.committed
     pending = PendingChange.objects.get()
-    assert 0 < pending.change["orgs_done"] < len(pending.change["orgs"])
+    assert 0 < pending.orgs_done < len(pending.change["orgs"])
 
     # Another process's look finds it claimed and fresh: left alone.
     assert changes.drain_stale() == 0
