@@ -83,8 +83,9 @@ def write_md(review: Review) -> str:
 
 # ---- SVG bar chart (for the PDF) ----------------------------------------------------------
 
-def svg_bars(section: ReviewSection, width: int = 440) -> str:
-    """A horizontal bar chart of the section's comparison, drawn as plain SVG."""
+def svg_bars(section: ReviewSection, width: int = 440, scale: float = 1.0) -> str:
+    """A horizontal bar chart of the section's comparison, drawn as plain SVG; `scale` shrinks it as a picture
+    (text and bars together) where the page has less room."""
     bars = section.chart
     label_w, value_w, row_h = 150, 60, 20
     plot_w = width - label_w - value_w
@@ -92,7 +93,8 @@ def svg_bars(section: ReviewSection, width: int = 440) -> str:
     if section.chart_is_rate:
         top = 100
     height = row_h * len(bars) + 8
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width * scale:.1f}" height="{height * scale:.1f}" '
+             f'font-family="Noto Sans CJK SC, sans-serif" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(section.chart_label)}">']
     for i, bar in enumerate(bars):
         y = 4 + i * row_h
@@ -103,6 +105,10 @@ def svg_bars(section: ReviewSection, width: int = 440) -> str:
         parts.append(f'<text x="{label_w + length + 4:.1f}" y="{y + 14}" font-size="11">{escape(bar.display)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def svg_height(section: ReviewSection) -> int:
+    return 20 * len(section.chart) + 8
 
 
 # ---- PNG bar chart (for the .docx) ---------------------------------------------------------
@@ -141,9 +147,13 @@ def png_bars(section: ReviewSection, scale: int = 2) -> bytes | None:
 
 # ---- PDF ---------------------------------------------------------------------------------
 
-def write_pdf(review: Review) -> bytes:
-    from weasyprint import HTML
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
+TYPE_AREA_MM = (156, 225)  # GB/T 9704's type area; the template's @page margins leave exactly this
+BOTTOM_MARGIN_MM = 35
+MIN_CHART_SCALE = 0.4  # below this a chart's labels are too small to read; it takes the next page instead
 
+
+def _pdf_html(review: Review, scales: dict[int, float]) -> str:
     sections = []
     for section in review.sections:
         sections.append({
@@ -151,68 +161,149 @@ def write_pdf(review: Review) -> bytes:
             "sentences": [[seg if isinstance(seg, str) else {"display": seg.display, "url": review.absolute(seg.url)}
                            for seg in sentence] for sentence in section.sentences],
             "figures": [{"label": f.label, "display": f.display, "url": review.absolute(f.url)} for f in section.figures],
-            "svg": svg_bars(section) if section.chart else "",
+            "svg": svg_bars(section, scale=scales[section.number]) if section.chart else "",
         })
-    html = render_to_string("reports/review_pdf.html", {"review": review, "sections": sections,
+    return render_to_string("reports/review_pdf.html", {"review": review, "sections": sections,
                                                          "lang": "zh-CN" if is_chinese() else "en"})
-    return HTML(string=html, base_url=review.base_url or None).write_pdf()
 
 
-# ---- .docx (GB/T 9704 where it fits) --------------------------------------------------------
+def _gap_before_chart(document, number: int) -> tuple[float, float] | None:
+    """When section `number`'s chart (with its heading) went to the next page and left more than half of the type
+    area empty behind it: (the room left there, the heading's height), in CSS pixels; else None."""
+    where = {}
+    for index, page in enumerate(document.pages):
+        for name in (f"before-chart-{number}", f"chart-{number}", f"svg-{number}"):
+            if name in page.anchors:
+                where[name] = (index, page.anchors[name], page.height)
+    if len(where) < 3:
+        return None
+    (before_page, before_box, height), (chart_page, chart_box, _h) = where[f"before-chart-{number}"], where[f"chart-{number}"]
+    if chart_page != before_page + 1:
+        return None
+    room = height - BOTTOM_MARGIN_MM * PX_PER_MM - before_box[1]
+    if room < TYPE_AREA_MM[1] * PX_PER_MM / 2:
+        return None
+    return room, where[f"svg-{number}"][1][1] - chart_box[1]
 
-TITLE_FONT = "方正小标宋简体"  # 2号小标宋
-H1_FONT = "黑体"
-H2_FONT = "楷体_GB2312"
-BODY_FONT = "仿宋_GB2312"  # 3号仿宋
-FOOTER_FONT = "宋体"
+
+def write_pdf(review: Review) -> bytes:
+    """The review laid out as the .docx is. A chart that would not fit below its table goes to the next page, which
+    can leave most of a page empty: such a chart is scaled down to the room left, and the document laid out again."""
+    from weasyprint import HTML
+
+    full = TYPE_AREA_MM[1] * PX_PER_MM * 0.9  # the heading above it takes the rest of a page
+    scales = {s.number: min(1.0, full / svg_height(s)) if s.chart else 1.0 for s in review.sections}
+    for _attempt in range(len(review.sections) + 1):
+        document = HTML(string=_pdf_html(review, scales), base_url=review.base_url or None).render()
+        for section in review.sections:
+            gap = _gap_before_chart(document, section.number) if section.chart else None
+            if gap is None:
+                continue
+            room, heading = gap
+            scale = (room - heading - 12) / svg_height(section)  # 12 px: the chart's own margin below
+            if MIN_CHART_SCALE <= scale < scales[section.number]:
+                scales[section.number] = scale
+                break  # the pages after this chart move: look again
+        else:
+            break
+    return document.write_pdf()
 
 
-def _font(run, name: str, size_pt: float, bold: bool = False) -> None:
+# ---- .docx (GB/T 9704, 党政机关公文格式) ------------------------------------------------------
+
+# The fonts the standard names, as Word knows them on a Chinese system; English runs take Times New Roman.
+TITLE_FONT = "方正小标宋简体"  # 二号小标宋
+H1_FONT = "黑体"  # 一级标题 三号黑体
+H2_FONT = "楷体_GB2312"  # 二级标题 三号楷体
+BODY_FONT = "仿宋_GB2312"  # 正文 三号仿宋
+FOOTER_FONT = "宋体"  # 页码 四号半角宋体
+LATIN_FONT = "Times New Roman"
+SIZE_2, SIZE_3, SIZE_4 = 22, 16, 14  # 二号, 三号, 四号 in points
+LINE = 28  # points: 22 lines on the 225 mm type area
+PICTURE_MAX_MM = (150, 110)  # a chart never taller than half the type area, so it fits beside its heading
+
+
+def _set_fonts(r_pr, name: str) -> None:
+    """The run properties' fonts: the Chinese face for East Asian text, Times New Roman for Latin text in an English
+    review (the Chinese face throughout in a Chinese one, as offices set it); theme fonts removed, so Word shows
+    these faces and not the template's."""
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    run.font.name = name
-    run.font.size = Pt(size_pt)
-    run.font.bold = bold
-    r_pr = run._element.get_or_add_rPr()
     fonts = r_pr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = r_pr.makeelement(qn("w:rFonts"), {})
-        r_pr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), name)
+        r_pr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    latin = name if is_chinese() else LATIN_FONT
+    for attr, face in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", name), ("w:cs", latin)):
+        fonts.set(qn(attr), face)
 
 
-def _paragraph(doc, text: str, font: str, size: float, *, align=None, indent: bool = False, bold: bool = False,
-               style: str | None = None):
+def _style(doc, name: str, font: str, size: float, *, bold: bool = False, align=None, indent: bool = False,
+           outline: int | None = None, line: float = LINE):
+    """A paragraph style in the official layout: black text, the face and size, an exact line, no space around,
+    a first-line indent of two characters or an alignment, and for headings the outline level Word's navigation
+    pane and table of contents read."""
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Pt
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
 
-    p = doc.add_paragraph(style=style)
-    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    p.paragraph_format.line_spacing = Pt(28)  # 22 lines on the type area, the GB/T 9704 page
-    p.paragraph_format.space_before = Pt(0)
-    p.paragraph_format.space_after = Pt(0)
-    if indent:
-        p.paragraph_format.first_line_indent = Pt(size * 2)
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    _set_fonts(style.element.get_or_add_rPr(), font)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(line)
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(size * 2 if indent else 0)  # 0, not inherited from Normal's two characters
     if align is not None:
-        p.alignment = align
-    _font(p.add_run(text), font, size, bold)
-    return p
+        fmt.alignment = align
+    if outline is not None:
+        fmt.keep_with_next = True
+        p_pr = style.element.get_or_add_pPr()
+        level = p_pr.find(qn("w:outlineLvl"))
+        if level is None:
+            level = p_pr.makeelement(qn("w:outlineLvl"), {})
+            p_pr.append(level)
+        level.set(qn("w:val"), str(outline))
+        borders = p_pr.find(qn("w:pBdr"))
+        if borders is not None:
+            p_pr.remove(borders)
+    return style
 
 
-def _page_number_footer(section) -> None:
-    """— N — centred in the footer, 4号 (14 pt)."""
+def _official_styles(doc) -> dict[str, str]:
+    """Normal = 正文, Title = 标题 (二号小标宋, centred), Subtitle, Heading 1 = 一级标题 (三号黑体), Heading 2 = 二级标题
+    (三号楷体), and the styles of tables and the footer; returns the names to use."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    _style(doc, "Normal", BODY_FONT, SIZE_3, indent=True)
+    _style(doc, "Title", TITLE_FONT, SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, line=36)
+    _style(doc, "Subtitle", H2_FONT, SIZE_3, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _style(doc, "Heading 1", H1_FONT, SIZE_3, indent=True, outline=0)
+    _style(doc, "Heading 2", H2_FONT, SIZE_3, indent=True, outline=1)
+    _style(doc, "Table Text", BODY_FONT, 12, line=18)
+    _style(doc, "Table Heading", H1_FONT, 12, line=18)
+    _style(doc, "Page Number", FOOTER_FONT, SIZE_4, line=18)
+    return {"title": "Title", "subtitle": "Subtitle", "h1": "Heading 1", "h2": "Heading 2", "body": "Normal"}
+
+
+def _field(paragraph, instruction: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(p.add_run("— "), FOOTER_FONT, 14)
-    run = p.add_run()
-    _font(run, FOOTER_FONT, 14)
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -221,7 +312,29 @@ def _page_number_footer(section) -> None:
             el.set(qn("xml:space"), "preserve")
             el.text = text
         run._element.append(el)
-    _font(p.add_run(" —"), FOOTER_FONT, 14)
+
+
+def _page_numbers(doc, section) -> None:
+    """—1— in 四号宋体 under the type area: odd pages at the right, even pages at the left, one character in from the
+    edge of the type area (GB/T 9704, 7.5), so the number is at the outside corner of a printed double-sided page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    doc.settings.odd_and_even_pages_header_footer = True
+    section.footer_distance = Mm(24)  # the number's line 7 mm below the type area, which ends 35 mm above the edge
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                      WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.style = doc.styles["Page Number"]
+        p.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            p.paragraph_format.right_indent = Pt(SIZE_4)
+        else:
+            p.paragraph_format.left_indent = Pt(SIZE_4)
+        p.add_run("—")
+        _field(p, "PAGE")
+        p.add_run("—")
 
 
 def _table(doc, header: list[str], rows: list[list[str]]) -> None:
@@ -230,50 +343,64 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = ""
-        _font(cell.paragraphs[0].add_run(text), H1_FONT, 12)
+        cell.paragraphs[0].style = doc.styles["Table Heading"]
+        cell.paragraphs[0].add_run(text)
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12)
+            p = cell.paragraphs[0]
+            p.style = doc.styles["Table Text"]
+            p.add_run(text)
             if i == len(row) - 1:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _picture(doc, png: bytes) -> None:
+    """The chart centred, as wide as fits and never taller than PICTURE_MAX_MM's height."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Mm
+    from PIL import Image
+
+    width, height = Image.open(io.BytesIO(png)).size
+    width_mm = min(PICTURE_MAX_MM[0], PICTURE_MAX_MM[1] * width / height)
+    doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
+    p = doc.paragraphs[-1]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = Mm(0)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # not the body's exact 28 pt, which would clip it
 
 
 def write_docx(review: Review) -> bytes:
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
 
     doc = Document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Mm(210), Mm(297)
+    # 天头 37 mm, 订口 28 mm: the 156 × 225 mm type area of GB/T 9704
     sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
+    styles = _official_styles(doc)
     doc.core_properties.title = review.title
     doc.core_properties.language = "zh-CN" if is_chinese() else "en"
 
-    _paragraph(doc, review.title, TITLE_FONT, 22, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, review.subtitle, H2_FONT, 16, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, "", BODY_FONT, 16)
-    _paragraph(doc, review.intro, BODY_FONT, 16, indent=True)
+    doc.add_paragraph(review.title, style=styles["title"])
+    doc.add_paragraph(review.subtitle, style=styles["subtitle"])
+    doc.add_paragraph("", style=styles["body"])
+    doc.add_paragraph(review.intro, style=styles["body"])
     for section in review.sections:
-        _paragraph(doc, heading_number(section.number) + section.title, H1_FONT, 16, indent=True)
-        _paragraph(doc, "".join(section.plain_sentences()), BODY_FONT, 16, indent=True)
-        _paragraph(doc, _("（一）主要数据") if is_chinese() else _("Key figures"), H2_FONT, 16, indent=True)
+        doc.add_paragraph(heading_number(section.number) + section.title, style=styles["h1"])
+        doc.add_paragraph("".join(section.plain_sentences()), style=styles["body"])
+        doc.add_paragraph(_("（一）主要数据") if is_chinese() else _("Key figures"), style=styles["h2"])
         _table(doc, [_("指标"), _("数值")], [[f.label, f.display] for f in section.figures])
         if section.chart:
-            _paragraph(doc, (_("（二）下级组织对比：%(label)s") if is_chinese() else _("By organization: %(label)s"))
-                       % {"label": section.chart_label}, H2_FONT, 16, indent=True)
+            doc.add_paragraph((_("（二）下级组织对比：%(label)s") if is_chinese() else _("By organization: %(label)s"))
+                              % {"label": section.chart_label}, style=styles["h2"])
             picture = png_bars(section)
             if picture is not None:
-                doc.add_picture(io.BytesIO(picture), width=Mm(150))
-                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _picture(doc, picture)
             _table(doc, [_("组织"), section.chart_label], [[b.org.name, b.display] for b in section.chart])
-    _page_number_footer(sec)
+    _page_numbers(doc, sec)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

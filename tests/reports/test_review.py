@@ -5,6 +5,7 @@ import io
 import json
 import re
 import subprocess
+import zipfile
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -48,6 +49,85 @@ def report(tmp_path, fmt_, *extra, org="140100"):
     return path
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def docx_layout(path):
+    """What Word reads from the .docx's XML: the page, the paragraph styles (face, size in points, line, first-line
+    indent, alignment, outline level, with what each inherits from its base style), each body paragraph's style and
+    text, whether runs carry their own face or size, and the footers."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        document = etree.fromstring(z.read("word/document.xml"))
+        styles_xml = etree.fromstring(z.read("word/styles.xml"))
+        settings = etree.fromstring(z.read("word/settings.xml"))
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        footers_xml = {}
+        for ref in document.iter(f"{W}footerReference"):
+            footers_xml[ref.get(f"{W}type")] = etree.fromstring(z.read("word/" + targets[ref.get(f"{R}id")]))
+
+    def val(el, path, attr="val"):
+        found = el.find(path) if el is not None else None
+        return None if found is None else found.get(f"{W}{attr}")
+
+    def own(el):
+        r_pr, p_pr = el.find(f"{W}rPr"), el.find(f"{W}pPr")
+        fonts = r_pr.find(f"{W}rFonts") if r_pr is not None else None
+        size = val(r_pr, f"{W}sz")
+        spacing = p_pr.find(f"{W}spacing") if p_pr is not None else None
+        indent = val(p_pr, f"{W}ind", "firstLine")
+        bold = r_pr.find(f"{W}b") if r_pr is not None else None
+        return {
+            "font": fonts.get(f"{W}eastAsia") if fonts is not None else None,
+            "theme_fonts": bool(fonts is not None and any("heme" in a for a in fonts.attrib)),
+            "size": int(size) / 2 if size else None,
+            "line": (spacing.get(f"{W}lineRule"), int(spacing.get(f"{W}line")) / 20)
+            if spacing is not None and spacing.get(f"{W}line") else None,
+            "indent": int(indent) / 20 if indent is not None else None,
+            "align": val(p_pr, f"{W}jc"), "outline": int(val(p_pr, f"{W}outlineLvl") or -1),
+            "bold": None if bold is None else bold.get(f"{W}val") not in ("0", "false"),
+            "color": val(r_pr, f"{W}color"), "based": val(el, f"{W}basedOn"),
+        }
+
+    raw = {s.get(f"{W}styleId"): own(s) for s in styles_xml.iter(f"{W}style")}
+
+    def resolved(style_id):
+        mine = dict(raw[style_id])
+        base = resolved(mine["based"]) if mine["based"] else {}
+        return {k: (v if v not in (None, -1) else base.get(k, v)) for k, v in mine.items()}
+
+    styles = {sid: resolved(sid) for sid in raw}
+    for s in styles.values():
+        s["outline"] = None if s["outline"] == -1 else s["outline"]
+        s["bold"] = bool(s["bold"])
+    sect = document.find(f".//{W}sectPr")
+
+    def mm(el, attr):
+        return round(int(el.get(f"{W}{attr}")) / 1440 * 25.4)
+
+    size, margin = sect.find(f"{W}pgSz"), sect.find(f"{W}pgMar")
+    body = document.find(f"{W}body")
+    paragraphs = [(val(p, f"{W}pPr/{W}pStyle") or "Normal", "".join(t.text or "" for t in p.iter(f"{W}t")))
+                  for p in body.findall(f"{W}p")]
+    direct = [r for r in body.iter(f"{W}r") if r.find(f"{W}rPr/{W}rFonts") is not None
+              or r.find(f"{W}rPr/{W}sz") is not None]
+    footers = {}
+    for kind, xml in footers_xml.items():
+        p = xml.find(f"{W}p")
+        style = styles[val(p, f"{W}pPr/{W}pStyle")]
+        text = "".join((t.text or "") for t in p.iter() if t.tag in (f"{W}t", f"{W}instrText")).replace(" ", "")
+        footers[kind] = {"text": text, "align": val(p, f"{W}pPr/{W}jc"), "font": style["font"], "size": style["size"]}
+    return {
+        "page": {"w": mm(size, "w"), "h": mm(size, "h"), "top": mm(margin, "top"), "bottom": mm(margin, "bottom"),
+                 "left": mm(margin, "left"), "right": mm(margin, "right")},
+        "styles": styles, "paragraphs": paragraphs, "direct_run_formatting": direct, "footers": footers,
+        "even_and_odd": settings.find(f"{W}evenAndOddHeaders") is not None,
+    }
+
+
 def test_xlsx_has_a_sheet_per_section_and_each_value_equals_the_cli(city, tmp_path):
     from openpyxl import load_workbook
 
@@ -82,7 +162,6 @@ def test_xlsx_has_a_sheet_per_section_and_each_value_equals_the_cli(city, tmp_pa
 
 def test_docx_tables_carry_the_cli_values_in_an_official_document_layout(city, tmp_path):
     from docx import Document
-    from docx.shared import Mm, Pt
 
     expected = cli_values("140100", all_keys())
     doc = Document(report(tmp_path, "docx"))
@@ -92,22 +171,31 @@ def test_docx_tables_carry_the_cli_values_in_an_official_document_layout(city, t
             table_rows.setdefault(row.cells[0].text, row.cells[1].text)
     for key, value in expected.items():
         assert table_rows[label(key)] == fmt(value, key), key
-    # GB/T 9704 where it fits: A4 with its margins, a 2号 title, 3号 body on a 28 pt line, — N — in the footer.
-    section = doc.sections[0]
-    def mm(length):
-        return round(length / Mm(1))
-
-    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
-    assert (mm(section.top_margin), mm(section.bottom_margin), mm(section.left_margin), mm(section.right_margin)) == (
-        37, 35, 28, 26)
-    title = doc.paragraphs[0]
-    assert title.text == "中共太原市委党建工作综述" and title.runs[0].font.size == Pt(22)
-    body = next(p for p in doc.paragraphs if "“第一议题”落实率为" in p.text)
-    assert body.runs[0].font.size == Pt(16) and body.paragraph_format.line_spacing == Pt(28)
-    assert body.runs[0].font.name == "仿宋_GB2312"
-    heading = next(p for p in doc.paragraphs if p.text == "一、政治建设与理论学习")
-    assert heading.runs[0].font.name == "黑体"
-    assert "PAGE" in section.footer.paragraphs[0]._element.xml
+    # GB/T 9704, read from the file's XML: A4 with its margins, paragraphs in real styles (Word's navigation pane
+    # and table of contents read the headings' outline levels), each style in the face, size and line the standard
+    # names, —1— in the footers at the outside corners.
+    layout = docx_layout(tmp_path / "review.docx")
+    assert layout["page"] == {"w": 210, "h": 297, "top": 37, "bottom": 35, "left": 28, "right": 26}
+    paragraphs = layout["paragraphs"]
+    assert paragraphs[0] == ("Title", "中共太原市委党建工作综述")
+    title = layout["styles"]["Title"]
+    assert (title["font"], title["size"], title["align"]) == ("方正小标宋简体", 22, "center")
+    h1, h2, body = (layout["styles"][name] for name in ("Heading1", "Heading2", "Normal"))
+    assert (h1["font"], h1["size"], h1["outline"], h1["bold"]) == ("黑体", 16, 0, False)
+    assert (h2["font"], h2["size"], h2["outline"]) == ("楷体_GB2312", 16, 1)
+    assert (body["font"], body["size"], body["line"], body["indent"]) == ("仿宋_GB2312", 16, ("exact", 28), 32)
+    assert all(s["color"] in (None, "000000") and not s["theme_fonts"] for s in (title, h1, h2, body))
+    headings = [text for style, text in paragraphs if style == "Heading1"]
+    assert headings[:2] == ["一、政治建设与理论学习", "二、理论宣讲"] and len(headings) == len(SECTIONS)
+    assert ("Heading2", "（一）主要数据") in paragraphs
+    assert any(style == "Normal" and "“第一议题”落实率为" in text for style, text in paragraphs)
+    # no run overrides its style's face or size
+    assert not layout["direct_run_formatting"]
+    assert layout["even_and_odd"]
+    odd, even = layout["footers"]["default"], layout["footers"]["even"]
+    assert odd["text"] == even["text"] == "—PAGE—"
+    assert (odd["align"], even["align"]) == ("right", "left")
+    assert (odd["font"], odd["size"]) == ("宋体", 14)
     # Each comparison is drawn too: one picture per section with child organizations, a PNG of the bars.
     pictures = doc.inline_shapes
     assert len(pictures) == sum(1 for t in doc.tables if t.rows[0].cells[0].text == "组织")
@@ -190,6 +278,14 @@ def test_the_review_in_english(city, tmp_path):
     expected = cli_values("140100", ["orglife.compliance"])["orglife.compliance"]
     assert f"Organizational life compliance was {fmt(expected, 'orglife.compliance')}" in text
     assert "三会一课落实率为" not in text and "review of party-building work" in text
+    # the Word file in English: the same styles, Latin text in Times New Roman, the headings numbered 1. 2. …
+    layout = docx_layout(report(tmp_path, "docx", "--language", "en"))
+    headings = [text for style, text in layout["paragraphs"] if style == "Heading1"]
+    assert "4. Organizational life" in headings
+    with zipfile.ZipFile(tmp_path / "review.docx") as z:
+        styles = z.read("word/styles.xml").decode()
+    heading = styles.split('w:styleId="Heading1"')[1].split("</w:style>")[0]
+    assert 'w:ascii="Times New Roman"' in heading and 'w:eastAsia="黑体"' in heading
 
 
 def test_the_page_previews_the_review_and_offers_four_downloads(city, client):
@@ -212,3 +308,57 @@ def test_the_page_previews_the_review_and_offers_four_downloads(city, client):
     pdf = client.get(reverse("reports:download", args=["pdf"]), query)
     assert pdf.content.startswith(b"%PDF")
     assert client.get(reverse("reports:download", args=["odt"]), query).status_code == 404
+
+
+def pdf_pages(path):
+    """Each page of the PDF as (height, the words on it with their boxes), from pdftotext -bbox."""
+    from lxml import etree
+
+    xhtml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True).stdout
+    ns = "{http://www.w3.org/1999/xhtml}"
+    pages = []
+    for page in etree.fromstring(xhtml).iter(f"{ns}page"):
+        words = [(w.text, *(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))) for w in page.iter(f"{ns}word")]
+        pages.append((float(page.get("width")), float(page.get("height")), words))
+    return pages
+
+
+def test_the_pdf_follows_the_official_layout_and_charts_never_leave_half_a_page_empty(city, tmp_path):
+    """Page numbers —N— at the outside corners below the type area; a comparison of many organizations is scaled
+    to the room left below its table instead of leaving half a page empty."""
+    import datetime as dt
+
+    from qingfeng.accounts.models import User
+    from qingfeng.orgs.models import Organization
+    from qingfeng.reports.review import build_review
+    from qingfeng.reports.writers import write_pdf
+
+    review = build_review(Organization.objects.get(code="140100"), dt.date(2021, 1, 1), dt.date(2021, 6, 30),
+                          User.objects.get(username="admin"))
+    charted = [s for s in review.sections if s.chart]
+    assert charted
+    for n, section in enumerate(charted):  # a city of many districts: 24 to 33 bars a chart
+        section.chart = (section.chart * 40)[:24 + 3 * n]
+    path = tmp_path / "many.pdf"
+    path.write_bytes(write_pdf(review))
+    pages = pdf_pages(path)
+    assert len(pages) > 3
+    mm = 72 / 25.4  # pdftotext measures in points
+    for number, (width, height, words) in enumerate(pages, start=1):
+        numbers = [w for w in words if re.fullmatch(r"—\d+—", w[0])]
+        assert [w[0] for w in numbers] == [f"—{number}—"], number
+        _t, x0, y0, x1, _y1 = numbers[0]
+        assert y0 > height - 35 * mm + 6 * mm  # 7 mm below the type area (the glyph box starts a little higher)
+        if number % 2:  # odd: right, one 14 pt character in from the type area's right edge
+            assert abs((width - 26 * mm) - x1 - 14) < 3, (number, x1)
+        else:
+            assert abs(x0 - 28 * mm - 14) < 3, (number, x0)
+        if number < len(pages):
+            body = [w for w in words if w not in numbers]
+            lowest = max(w[4] for w in body)
+            assert lowest > 37 * mm + 225 * mm / 2, f"page {number} ends at {lowest / mm:.0f} mm"
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    # the stand-ins for 小标宋, 黑体 and 仿宋, embedded, and the Simplified Chinese faces throughout
+    embedded = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:] if " yes " in line}
+    assert {"Noto-Serif-CJK-SC-Bold", "Noto-Sans-CJK-SC", "Noto-Serif-CJK-SC"} <= embedded
+    assert not any("CJK-JP" in name for name in embedded)
