@@ -133,7 +133,7 @@ def test_xlsx_has_a_sheet_per_section_and_each_value_equals_the_cli(city, tmp_pa
 
     expected = cli_values("140100", all_keys())
     wb = load_workbook(report(tmp_path, "xlsx"))
-    titles = ["政治建设与理论学习", "理论宣讲", "基层组织建设", "组织生活", "重大斗争一线", "监督与整改", "为民服务",
+    titles = ["政治建设与理论学习", "理论宣讲", "基层组织建设", "选派干部", "组织生活", "重大斗争一线", "监督与整改", "为民服务",
               "作风建设与基层减负", "纪律建设"]
     assert wb.sheetnames == ["概述", *titles]
     found = {}
@@ -254,7 +254,7 @@ def test_the_discipline_section_is_only_for_permitted_users(city, tmp_path):
     assert "纪律建设" in as_admin and "警示教育场次" in as_admin
     as_leader = report(tmp_path, "md", "--user", "leader").read_text(encoding="utf-8")
     assert "纪律建设" not in as_leader and "警示教育" not in as_leader and "建议书" not in as_leader
-    assert "## 八、作风建设与基层减负" in as_leader
+    assert "## 九、作风建设与基层减负" in as_leader
 
 
 def test_a_user_reports_only_within_their_scope_and_bad_input_is_a_usage_error(city, tmp_path):
@@ -273,7 +273,7 @@ def test_the_review_in_english(city, tmp_path):
     text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # the figures without their links
     with translation.override("en"):
         expected_title = label("orglife.compliance")
-    assert "## 4. Organizational life" in text
+    assert "## 5. Organizational life" in text
     assert expected_title != "三会一课落实率" and expected_title in text
     expected = cli_values("140100", ["orglife.compliance"])["orglife.compliance"]
     assert f"Organizational life compliance was {fmt(expected, 'orglife.compliance')}" in text
