@@ -149,6 +149,10 @@ SLICE_SECONDS = 0.5  # what one slice's transaction aims at
 STALE_SECONDS = 120  # a drain silent this long is gone (its process died): the job worker takes the change over
 PEOPLE_SLICE = 2000  # persons announced per slice after their organizations (what is derived per person)
 BUSY_TRIES = 5
+# A write touching no more than this is refreshed in its own transaction, as a page write is: slices would cost
+# more than they save.
+INLINE_ORGS = 10
+INLINE_PEOPLE = 500
 
 
 @dataclass
@@ -174,10 +178,11 @@ def deferred() -> Iterator[Deferred]:
         yield out
     finally:
         _local.pending = None
-    if out.change.everything:
-        _announce(out.change)
-    elif out.change:
-        out.pk = _store(out.change)
+    change = out.change
+    if change.everything or (len(change.orgs | change.moved) <= INLINE_ORGS and len(change.people) <= INLINE_PEOPLE):
+        _announce(change)  # a page write's size (a 10-row ledger): refreshed in the write's transaction, at once
+    elif change:
+        out.pk = _store(change)
 
 
 def _store(change: Change) -> int:

@@ -47,6 +47,7 @@ def activities_csv(folder, codes: list[str], rows: int, tag: str):
 def test_a_drain_stopped_half_way_is_finished_by_the_worker_and_equals_a_rebuild(transactional_db, tmp_path, monkeypatch):
     world = World()
     monkeypatch.setattr(changes, "SLICE_SECONDS", 0.000001)  # one organization per slice
+    monkeypatch.setattr(changes, "INLINE_ORGS", 0)  # the test city's three branches count as a large write
     seed(world)
     store.rebuild_facts()
     codes = list(Organization.objects.filter(kind="党支部", path__contains="/140105/").values_list("code", flat=True))
@@ -72,7 +73,7 @@ def test_a_drain_stopped_half_way_is_finished_by_the_worker_and_equals_a_rebuild
     assert refreshed == snapshot()
 
 
-def test_inside_a_callers_transaction_the_facts_follow_in_it(transactional_db, tmp_path):
+def test_a_small_import_and_one_inside_a_callers_transaction_refresh_in_their_own(transactional_db, tmp_path):
     from django.db import transaction
 
     world = World()
@@ -82,6 +83,10 @@ def test_inside_a_callers_transaction_the_facts_follow_in_it(transactional_db, t
     result, importer = check_file(activities_csv(tmp_path / "in", codes, 6, "NEST"), world.district_user)
     with transaction.atomic():
         labels = {label for label, _d, _t in write_steps(importer)}
+    assert REFRESH_LABEL not in labels and not PendingChange.objects.exists()
+    # Three organizations: a page write's size, refreshed in the import's transaction without slices.
+    result, importer = check_file(activities_csv(tmp_path / "small", codes, 6, "SMALL"), world.district_user)
+    labels = {label for label, _d, _t in write_steps(importer)}
     assert REFRESH_LABEL not in labels and not PendingChange.objects.exists()
     refreshed = snapshot()
     store.rebuild_facts()
@@ -96,6 +101,7 @@ import django
 django.setup()
 from qingfeng.core import changes
 changes.SLICE_SECONDS = 0.000001  # one organization per slice: a pause after each
+changes.INLINE_ORGS = 0  # the test city's three branches count as a large write
 from qingfeng.accounts.models import User
 from qingfeng.core.models import PendingChange
 from qingfeng.imports.actions import check_file, write_steps
