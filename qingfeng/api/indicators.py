@@ -144,20 +144,24 @@ def drill(request, query: Query[DrillQuery]):
     and denominator for a rate), one page of records at a time."""
     engine = _engine()
     org = _scope(request, query)
-    result = _bilingual(lambda: engine.drill(query.id, org, query.start, query.end, user=request.auth))
     start = (query.page - 1) * query.page_size
 
-    def page(rows):
-        return [[plain(v) for v in r] for r in rows[start:start + query.page_size]]
+    def page(records):
+        return [[plain(v) for v in r] for r in records.slice(start, start + query.page_size)]
 
-    body = {"key": result.key, "value": result.value, "model": result.model, "columns": result.columns,
-            "page": query.page, "page_size": query.page_size}
-    if result.is_rate:
-        body.update(numerator=page(result.numerator), denominator=page(result.denominator),
-                    count={"numerator": len(result.numerator), "denominator": len(result.denominator)})
-    else:
-        body.update(rows=page(result.rows), count={"rows": len(result.rows)})
-    return body
+    def run():
+        # Only the page asked is read (RecordSet.slice: OFFSET/LIMIT); each total is one COUNT.
+        key, parts = engine.records(query.id, org, query.start, query.end, user=request.auth)
+        body = {"key": key.text, "value": parts.value(), "page": query.page, "page_size": query.page_size}
+        if parts.records is not None:
+            return {**body, "model": parts.records.model, "columns": parts.records.columns, "rows": page(parts.records),
+                    "count": {"rows": parts.records.size()}}
+        assert parts.numerator is not None and parts.denominator is not None
+        return {**body, "model": parts.denominator.model, "columns": parts.denominator.columns,
+                "numerator": page(parts.numerator), "denominator": page(parts.denominator),
+                "count": {"numerator": parts.numerator.size(), "denominator": parts.denominator.size()}}
+
+    return _bilingual(run)
 
 
 class WarningQuery(Schema):

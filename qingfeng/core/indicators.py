@@ -183,21 +183,48 @@ class RecordSet:
         return self.count() if self.count is not None else int(self.value() or 0)
 
     def slice(self, start: int, stop: int) -> list[list]:
-        """Rows start .. stop-1 (one page of the drill-through), reading no more of the database than `stop` rows."""
-        token = _ROW_LIMIT.set(stop)
+        """Rows start .. stop-1 (one page of the drill-through). A row builder reading its records through
+        `stream` reads only those rows (OFFSET/LIMIT on its ordered queryset), so page 400 of a list of
+        hundreds of thousands costs what page 1 does; one listing rows from memory is sliced as it is."""
+        if stop <= start:
+            return []
+        window = _Window(start, stop - start)
+        token = _WINDOW.set(window)
         try:
-            return list(itertools.islice(self.rows(), start, stop))
+            rows = iter(self.rows())
+            first = next(rows, None)
+            if first is None:
+                return []
+            if window.used:  # the builder's queries began at `start`
+                return [first, *itertools.islice(rows, stop - start - 1)]
+            return list(itertools.islice(itertools.chain([first], rows), start, stop))
         finally:
-            _ROW_LIMIT.reset(token)
+            _WINDOW.reset(token)
 
     def head(self, n: int) -> list[list]:
         """The first n rows, reading no more of the database than those (a page shows the head of a list
         that may hold hundreds of thousands of records; an export reads them all, streamed)."""
-        token = _ROW_LIMIT.set(n)
-        try:
-            return list(itertools.islice(self.rows(), n))
-        finally:
-            _ROW_LIMIT.reset(token)
+        return self.slice(0, n)
+
+
+class _Window:
+    """The rows a page asks of a record set: `skip` records to pass over, then `take` to read. Each `stream`
+    call of a row builder reads its part of the window with OFFSET/LIMIT; a builder listing several querysets
+    one after another passes over the whole of those ending before the window (counted, not read)."""
+
+    def __init__(self, skip: int, take: int):
+        self.skip, self.take, self.used = skip, take, False
+
+    def read(self, qs: QuerySet) -> list:
+        self.used = True
+        if self.take <= 0:
+            return []
+        got = list(qs[self.skip:self.skip + self.take])
+        if got:
+            self.skip, self.take = 0, self.take - len(got)
+        elif self.skip:
+            self.skip = max(0, self.skip - qs.count())
+        return got
 
 
 @dataclass
@@ -219,14 +246,14 @@ class Parts:
         return round_rate(self.numerator.value(), self.denominator.value())
 
 
-_ROW_LIMIT: ContextVar[int | None] = ContextVar("record_row_limit", default=None)
+_WINDOW: ContextVar[_Window | None] = ContextVar("record_window", default=None)
 
 
 def stream(qs: QuerySet):
-    """An ordered queryset's records for a row builder: only the first ones while RecordSet.head asks for
-    them, otherwise all of them, streamed in chunks."""
-    limit = _ROW_LIMIT.get()
-    return qs[:limit] if limit else qs.iterator(chunk_size=500)
+    """An ordered queryset's records for a row builder, one row per record: only those of the page while
+    RecordSet.slice or head asks for one, otherwise all of them, streamed in chunks (an export)."""
+    window = _WINDOW.get()
+    return window.read(qs) if window is not None else qs.iterator(chunk_size=500)
 
 
 # ---- query helpers of the direct computations --------------------------------------------------

@@ -15,7 +15,7 @@ from qingfeng.core.indicators import REGISTRY, SECTIONS, Indicator
 from qingfeng.indicators import direct
 
 __all__ = ["REGISTRY", "SECTIONS", "Indicator", "IndicatorError", "IndicatorForbidden", "Key", "Drill", "parse_keys",
-           "parse_key", "compute", "compute_grid", "compute_many", "drill", "visible_ids"]
+           "parse_key", "compute", "compute_grid", "compute_many", "drill", "records", "visible_ids"]
 
 
 class IndicatorError(ValueError):
@@ -180,11 +180,17 @@ def compute_direct(org, start: dt.date, end: dt.date, keys: list[str] | None = N
             for k in _parsed(keys, user)}
 
 
-def drill(key: str, org, start: dt.date, end: dt.date, user=None) -> Drill:
-    """The records behind one value (for a rate: the numerator's and the denominator's)."""
+def records(key: str, org, start: dt.date, end: dt.date, user=None) -> tuple[Key, direct.Parts]:
+    """The record sets behind one value, not yet read: a page lists one page of them (RecordSet.slice), an
+    export streams them (RecordSet.rows)."""
     check_period(start, end)
     (parsed,) = _parsed([key], user)
-    p = direct.parts(parsed.indicator.id, direct.Ask(org, start, end, parsed.effective_filters()))
+    return parsed, direct.parts(parsed.indicator.id, direct.Ask(org, start, end, parsed.effective_filters()))
+
+
+def drill(key: str, org, start: dt.date, end: dt.date, user=None) -> Drill:
+    """The records behind one value (for a rate: the numerator's and the denominator's), every row read."""
+    parsed, p = records(key, org, start, end, user)
     if p.records is not None:
         return Drill(model=p.records.model, columns=p.records.columns, rows=[list(r) for r in p.records.rows()],
                      value=p.value(), key=parsed.text)

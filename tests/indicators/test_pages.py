@@ -49,10 +49,10 @@ def test_drill_lists_records_and_exports_them(world, client_for):
     text = page.content.decode()
     assert page.status_code == 200 and "HD-1" in text and "学习党章" in text and "HD-2" not in text
     xlsx = client.get(reverse("indicators:drill"), {**args, "export": "xlsx"})
-    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    ws = load_workbook(io.BytesIO(xlsx.getvalue())).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "活动编号" and [r[0] for r in rows[1:]] == ["HD-1"]
-    csv_text = client.get(reverse("indicators:drill"), {**args, "export": "csv"}).content.decode("utf-8-sig")
+    csv_text = client.get(reverse("indicators:drill"), {**args, "export": "csv"}).getvalue().decode("utf-8-sig")
     assert csv_text.splitlines()[1].startswith("HD-1,")
     # Another district's subtree is out of reach.
     assert client.get(reverse("indicators:drill"), {**args, "org": "140106"}).status_code == 404
@@ -99,7 +99,7 @@ def test_warnings_page_filters_and_exports(world, client_for):
     assert page.status_code == 200
     assert "WF-1" in text and "WF-2" in text and "WF-3" not in text and "WF-4" not in text
     xlsx = client.get(reverse("indicators:warnings"), {"on": "2021-03-10", "kind": "findings", "export": "xlsx"})
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("级别", "类型", "组织编码")
     assert [(r[0], r[2]) for r in rows[1:]] == [("红色", "14010500101A"), ("黄色", "14010500101A")]
     assert client.get(reverse("indicators:warnings"), {"org": "140106"}).status_code == 404
