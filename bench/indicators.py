@@ -166,6 +166,78 @@ def naive_values(org, keys, deadline: float) -> dict | None:
 RATES: set[str] = set()
 
 
+# ---- drill-through paging (issue 18.3) -----------------------------------------------------------------
+
+DRILL_KEY = "activities.count"
+
+
+def previous_drill_body(request_user, key, org, start, end, page, page_size):
+    """The previous /api/v1/drill (before issue 18.3), kept as the baseline: every row built, then sliced."""
+    from qingfeng.api.indicators import plain
+    from qingfeng.indicators import engine
+
+    result = engine.drill(key, org, start, end, user=request_user)
+    first = (page - 1) * page_size
+
+    def cut(rows):
+        return [[plain(v) for v in r] for r in rows[first:first + page_size]]
+
+    body = {"key": result.key, "value": result.value, "model": result.model, "columns": result.columns,
+            "page": page, "page_size": page_size}
+    if result.is_rate:
+        body.update(numerator=cut(result.numerator), denominator=cut(result.denominator),
+                    count={"numerator": len(result.numerator), "denominator": len(result.denominator)})
+    else:
+        body.update(rows=cut(result.rows), count={"rows": len(result.rows)})
+    return body
+
+
+def drill_bench(runs: int, big: str, small: str) -> dict:
+    """/api/v1/drill page 1 (page_size 1) and the drill page's page 1 for a large and a small record set, now and
+    as before (the API's previous body patched in): the same answer, and the time."""
+    from django.test import Client
+
+    from qingfeng.accounts.models import User
+    from qingfeng.api.actions import issue_token
+    from qingfeng.orgs.models import Organization
+
+    leader = User.objects.get(username="leader")
+    _token, raw = issue_token(leader, "bench", 1)
+    client = Client()
+    client.force_login(leader)
+    headers = {"Authorization": f"Bearer {raw}"}
+    out: dict = {}
+    cases = {"big": (big, Y), "small": (small, (dt.date(2021, 3, 1), dt.date(2021, 3, 31)))}
+    for name, (code, (start, end)) in cases.items():
+        api_url = f"/api/v1/drill?id={DRILL_KEY}&org={code}&from={start}&to={end}&page=1&page_size=1"
+        page_url = f"/indicators/drill/?key={DRILL_KEY}&org={code}&start={start}&end={end}"
+
+        def get(url, **kw):
+            fresh_connection()
+            t = time.perf_counter()
+            r = client.get(url, headers=kw)
+            assert r.status_code == 200, (url, r.status_code)
+            return (time.perf_counter() - t) * 1000, r
+
+        api_now = [get(api_url, **headers) for _ in range(runs)]
+        page_now = [get(page_url) for _ in range(runs)]
+        body = api_now[-1][1].json()
+        org = Organization.objects.get(code=code)
+        t = time.perf_counter()
+        before = previous_drill_body(leader, DRILL_KEY, org, start, end, 1, 1)
+        before_ms = (time.perf_counter() - t) * 1000
+        out[name] = {"org": code, "from": str(start), "to": str(end), "rows": body["count"]["rows"],
+                     "api_ms": round(statistics.median(ms for ms, _r in api_now[1:] or api_now), 1),
+                     "page_ms": round(statistics.median(ms for ms, _r in page_now[1:] or page_now), 1),
+                     "previous_api_ms": round(before_ms, 1),
+                     "same": json.loads(json.dumps(before, default=str)) == body}
+        print(name, out[name], flush=True)
+    out["api_big_over_small"] = round(out["big"]["api_ms"] / out["small"]["api_ms"], 2)
+    out["page_big_over_small"] = round(out["big"]["page_ms"] / out["small"]["page_ms"], 2)
+    print(out, flush=True)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="city")
@@ -173,11 +245,18 @@ def main() -> int:
     parser.add_argument("--naive-budget", type=float, default=240.0, help="seconds for the naive loop in all")
     parser.add_argument("--direct-budget", type=float, default=600.0, help="seconds for the direct run")
     parser.add_argument("--json", default=None)
+    parser.add_argument("--drill", nargs=2, metavar=("BIG", "SMALL"), default=None,
+                        help="only the drill-through paging bench: a large and a small subtree's codes")
     parser.add_argument("--compare", default=None, help="the --json file of a run on the other database: "
                         "the values must be identical")
     args = parser.parse_args()
 
     migrate_quietly(call_command)
+    if args.drill:
+        result = drill_bench(args.runs, *args.drill)
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
     info = {"database": connection.vendor, **ensure_data(args.scale)}
     from qingfeng.core.indicators import REGISTRY
     from qingfeng.indicators.models import Fact, OwnFact

@@ -9,7 +9,7 @@ import enum
 import json
 from typing import Literal
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
@@ -126,6 +126,10 @@ def indicator_values(request, query: Query[IndicatorQuery]):
 @router.get("/indicators/catalog", response={200: list[CatalogEntry], **READ_ERRORS},
             summary="可用指标与筛选 / the indicators and filters you may use")
 def indicator_catalog(request):
+    """Answered with an ETag of its own content (the indicators, their filters' values from the data, and what the
+    role may see): a client asking again with If-None-Match gets 304 and no body."""
+    import hashlib
+
     engine = _engine()
     rows = []
     for ident in engine.visible_ids(request.auth):
@@ -135,7 +139,14 @@ def indicator_catalog(request):
             "restricted": indicator.restricted,
             "filters": {name: list(engine.allowed_values(indicator, name)) for name in indicator.filters},
         })
-    return rows
+    body = json.dumps(rows, ensure_ascii=False)
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:32] + '"'
+    asked = [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]
+    response = HttpResponseNotModified() if etag in asked or f"W/{etag}" in asked else HttpResponse(
+        body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @router.get("/drill", response={200: DrillOut, **FORBIDDEN}, summary="指标明细 / the records behind a value")

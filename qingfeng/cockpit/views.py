@@ -7,13 +7,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from qingfeng.accounts.access import org_in_scope, scope_root
-from qingfeng.cockpit import assessment, charts, dashboard
+from qingfeng.cockpit import assessment, caching, charts, dashboard
 from qingfeng.cockpit.actions import save_assessment
 from qingfeng.cockpit.forms import PeriodForm
 from qingfeng.cockpit.models import AssessmentVersion
@@ -33,14 +34,19 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         return render(request, "cockpit/cockpit.html", {"form": form, "data": None}, status=400)
     org = form.resolve_org()
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    # Known before any figure is read: a browser holding this version gets 304 (caching.py).
+    etag = caching.page_etag(request, org.pk, start, end, AssessmentVersion.objects.aggregate(n=Max("number"))["n"])
+    unchanged = caching.not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     data = dashboard.build(org, start, end, request.user)
-    return render(request, "cockpit/cockpit.html", {
+    return caching.with_etag(render(request, "cockpit/cockpit.html", {
         "form": form, "data": data, "org": org, "start": start, "end": end,
         "ancestors": _breadcrumbs(request.user, org), "chart_data": data.chart_data(),
         "charts": {"compare": charts.compare_charts(data), "rates": charts.rate_bars(data.gauges),
                    "trend": charts.trend_charts(data), "ranking": charts.ranking_chart(data)},
         "sees_discipline": request.user.sees_discipline,
-    })
+    }), etag)
 
 
 @login_required

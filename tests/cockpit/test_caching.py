@@ -1,0 +1,56 @@
+"""HTTP caching where it is exact (issue 18.5): the cockpit answers 304 to a browser holding the current version —
+without reading a figure — and a new version after any write that changes a figure; the indicator catalogue
+answers 304 to an API client holding its content."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from qingfeng.activities.actions import record_activity
+from qingfeng.activities.models import ActivityType
+from tests.api.conftest import bearer
+from tests.cockpit import scene
+from tests.cockpit.test_cockpit import PERIOD, shown
+
+
+@pytest.fixture
+def city(world):
+    scene.build(world)
+    return world
+
+
+def test_the_cockpit_answers_304_until_a_write_changes_its_figures(city, client):
+    client.force_login(city.leader)
+    url = reverse("cockpit:cockpit")
+    first = client.get(url, PERIOD)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag and "no-cache" in first["Cache-Control"]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, PERIOD, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    assert not any('"indicators_fact"' in q["sql"] for q in queries)  # no figure read
+    assert len(queries) < 10
+    assert client.get(url, {**PERIOD, "to": "2021-05-31"}, headers={"If-None-Match": etag}).status_code == 200
+    before = shown(first.content.decode(), "activities.count")
+    record_activity(user=city.clerk, org=city.branch_a, type=ActivityType.objects.get(name="党课"),
+                    date=scene.START.replace(month=4, day=2), topic="新的党课")
+    changed = client.get(url, PERIOD, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert int(shown(changed.content.decode(), "activities.count")) == int(before) + 1
+    # another user's browser holding the leader's version is answered in full, as that user sees it
+    client.force_login(city.district_user)
+    other = client.get(url, {**PERIOD, "org": "140105"}, headers={"If-None-Match": changed["ETag"]})
+    assert other.status_code == 200 and other["ETag"] != changed["ETag"]
+
+
+def test_the_catalogue_answers_304_to_a_client_holding_it(city, client):
+    headers = bearer(city.city_user)
+    first = client.get("/api/v1/indicators/catalog", headers=headers)
+    assert first.status_code == 200 and first.json() and first["ETag"]
+    again = client.get("/api/v1/indicators/catalog", headers={**headers, "If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and not again.content
+    discipline = client.get("/api/v1/indicators/catalog",
+                            headers={**bearer(city.discipline_user), "If-None-Match": first["ETag"]})
+    assert discipline.status_code == 200 and discipline["ETag"] != first["ETag"]
+    assert len(discipline.json()) > len(first.json())
