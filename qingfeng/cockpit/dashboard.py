@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from qingfeng.cockpit import assessment
 from qingfeng.core.dates import iter_months, month_end
 from qingfeng.indicators import figures
+from qingfeng.supervision.models import ProblemCategory
 
 if TYPE_CHECKING:
     from qingfeng.orgs.models import Organization
@@ -30,6 +31,8 @@ GAUGE_KEYS = ["orglife.compliance", "study.first_topic_rate", "coverage.nonpubli
 COMPARE_KEYS = ["orglife.compliance", "members.total", "activities.count", "lecture.events", "rectify.found",
                 "rectify.overdue", "service.completed", "discipline.warning_sessions"]
 TREND_KEYS = ["activities.count", "lecture.events", "rectify.found", "rectify.closed", "service.completed"]
+# 督导与整改 by 问题类别: these figures for each category, and for all findings.
+SUPERVISION_KEYS = ["rectify.found", "rectify.closed", "rectify.overdue"]
 MAX_TREND_MONTHS = 60
 MAX_WARNINGS = 12
 
@@ -80,6 +83,12 @@ class Cockpit:
     trend_months: list[str] = field(default_factory=list)
     trend: list[dict] = field(default_factory=list)
     definition: dict = field(default_factory=dict)
+    # 督导与整改 by 问题类别: (category's words, [Figure for each of SUPERVISION_KEYS]); the last row all findings.
+    supervision: list[tuple[str, list[Figure]]] = field(default_factory=list)
+
+    @property
+    def supervision_labels(self) -> list[str]:
+        return [figures.label(k) for k in SUPERVISION_KEYS]
 
     def chart_data(self) -> dict:
         """Everything cockpit.js draws, for a <script type="application/json"> block."""
@@ -126,7 +135,9 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     cockpit = Cockpit(org, start, end)
     headline_keys = visible_keys(HEADLINE_KEYS, user)
     gauge_keys = visible_keys(GAUGE_KEYS, user)
-    first = headline_keys + [k for k in gauge_keys if k not in headline_keys]
+    by_category = [(c, [f"{k}[category={c}]" for k in SUPERVISION_KEYS]) for c in ProblemCategory.values]
+    supervision_keys = [k for _c, keys in by_category for k in keys] + SUPERVISION_KEYS
+    first = list(dict.fromkeys(headline_keys + gauge_keys + supervision_keys))
     trend_keys = visible_keys(TREND_KEYS, user)
     windows = month_windows(start, end)
     # The headline and every month of the trend in one go (the engine reads their facts together).
@@ -134,6 +145,9 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     values, per_month = got[0], got[1:]
     cockpit.headline = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in headline_keys]
     cockpit.gauges = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in gauge_keys]
+    for words, keys in [(figures.value_label("category", c), keys) for c, keys in by_category] + [
+            (_("全部问题"), SUPERVISION_KEYS)]:
+        cockpit.supervision.append((words, [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in keys]))
 
     # Child organizations: the assessment ranks them and the comparison bars reuse the same values.
     children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))

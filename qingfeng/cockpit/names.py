@@ -64,4 +64,9 @@ INDICATOR_NAMES = [
     gettext_noop("党费收缴额（元）"),  # dues.collected
     gettext_noop("党费按月交纳率"),  # dues.payment_rate
     gettext_noop("连续六个月未交党费或未过组织生活人数"),  # members.lapsed
+    gettext_noop("受表彰集体数"),  # honors.collectives
+    gettext_noop("受表彰个人数"),  # honors.persons
+    gettext_noop("学历提升培养人数"),  # grassroots.degree_trainees
+    gettext_noop("集体经济扶持资金(元)"),  # economy.support_funds
+    gettext_noop("获扶持村数"),  # economy.supported_villages
 ]

@@ -27,9 +27,10 @@ from qingfeng.core.masking import mask_id
 from qingfeng.grassroots.facts import ELECTION_OVERDUE, WEAK_IDENTIFIED, WEAK_RECTIFIED
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason, Role, WeakOrgCase
 from qingfeng.orgs.indicators import LEVELS, SECTORS
-from qingfeng.orgs.models import Election, Organization
+from qingfeng.orgs.models import Election, Organization, VillageTag, VillageTagChoice
 
 ROLES = tuple(Role.values)
+VILLAGE_TAGS = tuple(VillageTagChoice.values)
 
 
 # ---- dispatched cadres ------------------------------------------------------------------
@@ -39,6 +40,8 @@ def assignments(ask: Ask) -> QuerySet:
     for name, lookup in (("role", "role__in"), ("sector", "org__sector__in"), ("level", "org__level__in")):
         if ask.get(name) is not None:
             qs = qs.filter(**{lookup: ask.get(name)})
+    if ask.get("village_tag") is not None:  # the organization sent to carries one of the tags (村情)
+        qs = qs.filter(org__in=VillageTag.objects.filter(tag__in=ask.get("village_tag")).values("org_id"))
     return qs
 
 
@@ -130,10 +133,11 @@ register(
               reads=frozenset({ELECTION_OVERDUE}), facts=lambda q: q.snap(ELECTION_OVERDUE)[0],
               records=elections_overdue),
     Indicator("grassroots.dispatched", N("选派(下派)干部人数"), "flow", "grassroots",
-              {"role": ROLES, "sector": SECTORS, "level": LEVELS},
+              {"role": ROLES, "sector": SECTORS, "level": LEVELS, "village_tag": VILLAGE_TAGS},
               records=lambda ask: Parts(assignment_set(between(assignments(ask), ask, "start_on")))),
-    Indicator("grassroots.stationed", N("在岗驻村(社区)力量人数"), "snapshot", "grassroots", {"role": ROLES},
-              records=stationed),
+    Indicator("grassroots.stationed", N("在岗驻村(社区)力量人数"), "snapshot", "grassroots",
+              {"role": ROLES, "village_tag": VILLAGE_TAGS}, records=stationed),
     Indicator("grassroots.adjusted", N("调整驻村干部人数"), "flow", "grassroots", {"role": ROLES}, records=adjusted),
-    Indicator("grassroots.dispatch_teams", N("派出队伍数"), "flow", "grassroots", {"role": ROLES}, records=teams),
+    Indicator("grassroots.dispatch_teams", N("派出队伍数"), "flow", "grassroots",
+              {"role": ROLES, "village_tag": VILLAGE_TAGS}, records=teams),
 )

@@ -16,9 +16,24 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from qingfeng.indicators import figures
+from qingfeng.supervision.models import ProblemCategory
 
 if TYPE_CHECKING:
     from qingfeng.orgs.models import Organization
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A sentence giving one figure for each value of a filter (问题类别: 形式主义 12, 官僚主义 5 …): a lead, then
+    `item` for every value whose figure is not 0."""
+
+    lead: str  # a msgid
+    item: str  # a msgid with %(name)s (the value as words) and %(value)s (its figure)
+    key: str  # the indicator key with {} for the value
+    values: tuple[str, ...]
+
+    def keys(self) -> list[str]:
+        return [self.key.format(v) for v in self.values]
 
 
 @dataclass(frozen=True)
@@ -29,6 +44,10 @@ class SectionSpec:
     sentences: tuple[str, ...]  # msgids with %(alias)s placeholders
     chart: str | None = None  # the alias compared across child organizations
     restricted: bool = False
+    listing: Listing | None = None
+
+    def keys(self) -> list[str]:
+        return [key for _alias, key in self.figures] + (self.listing.keys() if self.listing else [])
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
@@ -72,11 +91,34 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "dispatch", gettext_noop("选派干部"),
         (("dispatched", "grassroots.dispatched"), ("stationed", "grassroots.stationed"),
          ("school_secretaries", "grassroots.dispatched[role=党组织书记,sector=学校|医院]"),
-         ("village_posts", "grassroots.dispatched[role=下派任职,level=村(社区)]")),
+         ("village_posts", "grassroots.dispatched[role=下派任职,level=村(社区)]"),
+         ("whole_teams", "grassroots.dispatch_teams[role=班子成员]"),
+         ("religious_teams", "grassroots.dispatch_teams[role=班子成员,village_tag=信教群众聚居村]"),
+         ("religious_secretaries", "grassroots.dispatched[role=党组织书记,village_tag=信教群众聚居村]")),
         (gettext_noop("期间选派干部%(dispatched)s名，期末在岗驻村（社区）力量%(stationed)s人。"),
          gettext_noop("为学校、医院党组织选派书记%(school_secretaries)s名，"
-                      "下派到村（社区）任职的干部%(village_posts)s名。")),
+                      "下派到村（社区）任职的干部%(village_posts)s名。"),
+         gettext_noop("以整建制方式选派领导班子%(whole_teams)s个，其中派往信教群众聚居村%(religious_teams)s个；"
+                      "另为信教群众聚居村选派党组织书记%(religious_secretaries)s名。")),
         chart="dispatched",
+    ),
+    SectionSpec(
+        "honors", gettext_noop("表彰激励"),
+        (("collectives", "honors.collectives"), ("persons", "honors.persons"),
+         ("province_collectives", "honors.collectives[grantor_level=省级]"),
+         ("province_persons", "honors.persons[grantor_level=省级]")),
+        (gettext_noop("期间受到表彰的集体%(collectives)s个、个人%(persons)s名，"
+                      "其中获省级表彰的集体%(province_collectives)s个、个人%(province_persons)s名。"),),
+    ),
+    SectionSpec(
+        "rural", gettext_noop("巩固脱贫成果与乡村振兴"),
+        (("degree", "grassroots.degree_trainees"), ("funds", "economy.support_funds"),
+         ("funds_above", "economy.support_funds[source=中央|省级|市级]"),
+         ("villages_above", "economy.supported_villages[source=中央|省级|市级]")),
+        (gettext_noop("村（社区）干部参加学历提升新入学%(degree)s人。"),
+         gettext_noop("拨付村级集体经济扶持资金%(funds)s元，其中中央、省、市三级资金%(funds_above)s元，"
+                      "扶持了%(villages_above)s个村。")),
+        chart="funds_above",
     ),
     SectionSpec(
         "orglife", gettext_noop("组织生活"),
@@ -106,6 +148,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
          gettext_noop("按期整改率为%(on_time)s；期末逾期未整改的问题还有%(overdue)s个。"),
          gettext_noop("对履职不力的%(accountable)s人作出问责。")),
         chart="found",
+        listing=Listing(gettext_noop("按问题类别，发现的问题中"), gettext_noop("%(name)s%(value)s个"),
+                        "rectify.found[category={}]", tuple(ProblemCategory.values)),
     ),
     SectionSpec(
         "service", gettext_noop("为民服务"),
@@ -228,13 +272,30 @@ def _sentence(template: str, by_alias: dict[str, ReviewFigure]) -> list | None:
     return segments
 
 
+def _listing(listing: Listing, found: list[ReviewFigure]) -> list | None:
+    """The listing's sentence over the figures not 0; None when every one is 0 or has no value."""
+    english = not (get_language() or "zh").startswith("zh")
+    segments: list = [_(listing.lead)]
+    shown = [(value, fig) for value, fig in zip(listing.values, found, strict=True) if fig.value]
+    if not shown:
+        return None
+    for n, (value, fig) in enumerate(shown):
+        if n:
+            segments.append(", " if english else "、")
+        text = _(listing.item).replace("%(name)s", figures.value_label(listing.key.split("[")[1].split("=")[0], value))
+        before, _mark, after = text.partition("%(value)s")
+        segments += [part for part in (before, fig, after) if part != ""]
+    segments.append(". " if english else "。")
+    return segments
+
+
 def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") -> Review:
     """The review for the organization's subtree and period, as the user may see it, in the active language."""
     from qingfeng.indicators.engine import compute, compute_many
     from qingfeng.orgs.models import Organization
 
     specs = [s for s in SECTIONS if not s.restricted or user.sees_discipline]
-    keys = [key for spec in specs for _alias, key in spec.figures]
+    keys = [key for spec in specs for key in spec.keys()]
     values = compute(org, start, end, keys, user=user)
     children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
     chart_keys = [dict(spec.figures)[spec.chart] for spec in specs if spec.chart]
@@ -247,6 +308,13 @@ def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") ->
         section = ReviewSection(spec.id, _(spec.title), number, figures=list(by_alias.values()))
         for template in spec.sentences:
             sentence = _sentence(template, by_alias)
+            if sentence is not None:
+                section.sentences.append(sentence)
+        if spec.listing is not None:
+            listed = [ReviewFigure(key, values[key], figures.drill_url(key, org, start, end))
+                      for key in spec.listing.keys()]
+            section.figures += listed
+            sentence = _listing(spec.listing, listed)
             if sentence is not None:
                 section.sentences.append(sentence)
         if not section.sentences:

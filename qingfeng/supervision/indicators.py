@@ -22,9 +22,10 @@ from qingfeng.core.indicators import (
 )
 from qingfeng.core.masking import mask_id
 from qingfeng.supervision.facts import CLOSED, DEADLINE, FOUND, OVERDUE
-from qingfeng.supervision.models import Accountability, Finding, FindingSource
+from qingfeng.supervision.models import Accountability, Finding, FindingSource, ProblemCategory
 
 SOURCES = tuple(FindingSource.values)
+CATEGORIES = tuple(ProblemCategory.values)
 FINDING_COLUMNS = ["问题编号", "来源", "责任组织编码", "责任组织", "发现日期", "整改期限", "销号日期", "问题描述"]
 
 
@@ -32,6 +33,8 @@ def findings(ask: Ask) -> QuerySet:
     qs = within(Finding.objects.all(), ask)
     if ask.get("source") is not None:
         qs = qs.filter(source__in=ask.get("source"))
+    if ask.get("category") is not None:
+        qs = qs.filter(category__in=ask.get("category"))
     return qs
 
 
@@ -49,7 +52,7 @@ def on_time_rate(ask: Ask) -> Parts:
 
 
 def on_time_rate_facts(q: FactsQuestion):
-    due, on_time = q.flow(DEADLINE, q.get("source"))
+    due, on_time = q.flow(DEADLINE, q.get("source"), q.get("category"))
     return round_rate(on_time, due)
 
 
@@ -70,15 +73,15 @@ def accountability(ask: Ask) -> Parts:
 
 
 register(
-    Indicator("rectify.found", N("发现问题数"), "flow", "supervision", {"source": SOURCES},
-              reads=frozenset({FOUND}), facts=lambda q: q.flow(FOUND, q.get("source"))[0],
+    Indicator("rectify.found", N("发现问题数"), "flow", "supervision", {"source": SOURCES, "category": CATEGORIES},
+              reads=frozenset({FOUND}), facts=lambda q: q.flow(FOUND, q.get("source"), q.get("category"))[0],
               records=lambda ask: Parts(finding_set(between(findings(ask), ask, "found_on")))),
-    Indicator("rectify.closed", N("整改销号数"), "flow", "supervision", {"source": SOURCES},
-              reads=frozenset({CLOSED}), facts=lambda q: q.flow(CLOSED, q.get("source"))[0],
+    Indicator("rectify.closed", N("整改销号数"), "flow", "supervision", {"source": SOURCES, "category": CATEGORIES},
+              reads=frozenset({CLOSED}), facts=lambda q: q.flow(CLOSED, q.get("source"), q.get("category"))[0],
               records=lambda ask: Parts(finding_set(between(findings(ask), ask, "closed_on")))),
-    Indicator("rectify.on_time_rate", N("按期整改率"), "rate", "supervision", {"source": SOURCES},
+    Indicator("rectify.on_time_rate", N("按期整改率"), "rate", "supervision", {"source": SOURCES, "category": CATEGORIES},
               reads=frozenset({DEADLINE}), facts=on_time_rate_facts, records=on_time_rate),
-    Indicator("rectify.overdue", N("逾期未整改数"), "snapshot", "supervision", {"source": SOURCES},
-              reads=frozenset({OVERDUE}), facts=lambda q: q.snap(OVERDUE, q.get("source"))[0], records=overdue),
+    Indicator("rectify.overdue", N("逾期未整改数"), "snapshot", "supervision", {"source": SOURCES, "category": CATEGORIES},
+              reads=frozenset({OVERDUE}), facts=lambda q: q.snap(OVERDUE, q.get("source"), q.get("category"))[0], records=overdue),
     Indicator("accountability.persons", N("问责人数"), "flow", "supervision", records=accountability),
 )

@@ -58,9 +58,9 @@ def build(world):
     activity(world.street, "宣讲", dt.date(2021, 3, 8), audience=120)
     Finding.objects.create(code="F1", source="督导检查", found_on=dt.date(2021, 2, 1), org=world.branch_a,
                            description="台账不全", deadline=dt.date(2021, 3, 1), closed_on=dt.date(2021, 2, 20),
-                           status="closed")
+                           status="closed", category="形式主义")
     Finding.objects.create(code="F2", source="督导检查", found_on=dt.date(2021, 3, 1), org=world.branch_a,
-                           description="会议记录缺失", deadline=dt.date(2021, 4, 1))
+                           description="会议记录缺失", deadline=dt.date(2021, 4, 1), category="官僚主义")
     ServiceItem.objects.create(code="S1", org=world.branch_o, name="修缮楼道照明", committed_on=dt.date(2021, 1, 5),
                                planned_on=dt.date(2021, 3, 31), completed_on=dt.date(2021, 3, 20), beneficiaries=300)
     ServiceItem.objects.create(code="S2", org=world.branch_o, name="老旧小区加装扶手", committed_on=dt.date(2021, 1, 5),

@@ -186,3 +186,22 @@ def test_the_number_of_queries_does_not_grow_with_the_records(city, client, djan
     with django_assert_num_queries(len(before)):
         page = client.get(reverse("cockpit:cockpit"), PERIOD).content.decode()
     assert shown(page, "activities.count") == "83"
+
+
+def test_the_supervision_panel_breaks_findings_down_by_category(city, client):
+    client.force_login(city.city_user)
+    page = client.get(reverse("cockpit:cockpit"), {"org": "140100", **PERIOD}).content.decode()
+    panel = page[page.index("data-supervision"):page.index("政治生态评估排名")]
+    keys = [f"{k}[category={c}]" for c in ("形式主义", "官僚主义", "享乐主义") for k in dashboard.SUPERVISION_KEYS]
+    keys += dashboard.SUPERVISION_KEYS
+    expected = cli_values("140100", keys)
+    for key, value in expected.items():
+        assert shown(panel, key) == as_text(value, key), key
+    # the scene's two findings: one of formalism closed, one of bureaucratism overdue at the period's end
+    assert (expected["rectify.found[category=形式主义]"], expected["rectify.closed[category=形式主义]"],
+            expected["rectify.overdue[category=官僚主义]"], expected["rectify.found[category=享乐主义]"]) == (1, 1, 1, 0)
+    assert "官僚主义" in panel and "全部问题" in panel
+    # each figure opens its records
+    link = re.search(r'href="([^"]+)" data-figure="rectify\.found\[category=官僚主义\]"', panel).group(1)
+    records = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "会议记录缺失" in records and "台账不全" not in records

@@ -38,3 +38,18 @@ ROWS = [
     ("警示教育2700余场次", [(CITY, "discipline.warning_sessions")], Y, 2700, True),
     ("报表精简82.1%", [(CITY, "burden.forms_reduction")], ("2020-01-25", "2020-12-31"), 82.1, False),
 ]
+
+# Added in the second round.
+HONOR_DAY = ("2021-05-25", "2021-05-25")
+POOR = ("140122", "140123")  # 阳曲县, 娄烦县
+ABOVE_COUNTY = "source=中央|省级|市级"
+ROWS += [
+    ("为信教群众聚居村整建制下派4个班子",
+     [(CITY, "grassroots.dispatch_teams[role=班子成员,village_tag=信教群众聚居村]")], Y, 4, False),
+    ("及12名党组织书记", [(CITY, "grassroots.dispatched[role=党组织书记,village_tag=信教群众聚居村]")], Y, 12, False),
+    ("7个集体受表彰", [(CITY, "honors.collectives[grantor_level=省级]")], HONOR_DAY, 7, False),
+    ("14个人受表彰", [(CITY, "honors.persons[grantor_level=省级]")], HONOR_DAY, 14, False),
+    ("培养本专科生等学历人员621名", [(c, "grassroots.degree_trainees") for c in POOR], P, 621, False),
+    ("统筹市级以上资金8000万元", [(c, f"economy.support_funds[{ABOVE_COUNTY}]") for c in POOR], P, 80_000_000, False),
+    ("扶持两县147个村发展集体经济", [(c, f"economy.supported_villages[{ABOVE_COUNTY}]") for c in POOR], P, 147, False),
+]

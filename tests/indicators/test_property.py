@@ -19,12 +19,15 @@ from qingfeng.core.idnumbers import make_id_number
 from qingfeng.core.indicators import REGISTRY
 from qingfeng.core.models import Entry
 from qingfeng.discipline.models import Case, Disposition, Recommendation
+from qingfeng.economy.models import SupportItem
+from qingfeng.education.models import DegreeStudy
 from qingfeng.entities.models import CoverageChange, Entity
 from qingfeng.grassroots.models import Assignment, WeakOrgCase
+from qingfeng.honors.models import Commendation, Honoree
 from qingfeng.indicators import engine, store
 from qingfeng.membership.models import DuesPayment
 from qingfeng.orgs.actions import save_organization
-from qingfeng.orgs.models import Election, Organization
+from qingfeng.orgs.models import Election, Organization, VillageTag
 from qingfeng.people.models import CadreLevelRecord, Person, Relation
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Accountability, Finding
@@ -60,6 +63,7 @@ def build(data, world, orgs, persons, touched):
             Attendance.objects.create(activity=a, person=p, presence=draw(st.sampled_from(["出席", "请假", "缺席"])))
         touched.add(org.pk)
     lifecycle(data, orgs, persons, types, touched)
+    second_round(data, orgs, persons, touched)
     for _ in range(draw(st.integers(0, 3))):
         org = draw(st.sampled_from(orgs))
         e = Entity.objects.create(credit_code=credit_code(next(_codes)), name="e", org=org,
@@ -94,6 +98,7 @@ def build(data, world, orgs, persons, touched):
         org = draw(st.sampled_from(orgs))
         found = draw(days)
         Finding.objects.create(code=f"F{next(_codes)}", source=draw(st.sampled_from(["督战", "巡察"])), found_on=found,
+                               category=draw(st.sampled_from(["", "形式主义", "官僚主义"])),
                                org=org, description="d", deadline=found + dt.timedelta(days=draw(st.integers(0, 90))),
                                closed_on=draw(st.one_of(st.none(), st.just(found + dt.timedelta(days=draw(st.integers(0, 120)))))))
         touched.add(org.pk)
@@ -119,6 +124,34 @@ def build(data, world, orgs, persons, touched):
                                   retired_on=draw(maybe_day))
         at = dt.datetime.combine(draw(days), dt.time(draw(st.integers(0, 23)), 30), tzinfo=dt.UTC)
         Entry.objects.create(org=org, at=at, model="x.y", object_id=1, channel="page")
+        touched.add(org.pk)
+
+
+def second_round(data, orgs, persons, touched):
+    """Commendations, collective-economy payments, degree enrollments and village tags (the second round's)."""
+    draw = data.draw
+    for org in draw(st.lists(st.sampled_from(orgs), max_size=2, unique=True)):
+        VillageTag.objects.get_or_create(org=org, tag=draw(st.sampled_from(["信教群众聚居村", "贫困村"])))
+    for _ in range(draw(st.integers(0, 2))):
+        decision = Commendation.objects.create(code=f"BZ{next(_codes)}", name="b", date=draw(days),
+                                               grantor_level=draw(st.sampled_from(["省级", "市级"])))
+        for name in draw(st.lists(st.sampled_from(["甲村", "乙村", "丙村"]), max_size=2, unique=True)):
+            org = draw(st.sampled_from(orgs))
+            Honoree.objects.create(commendation=decision, kind="集体", collective_name=name, org=org)
+            touched.add(org.pk)
+        for p in draw(st.lists(st.sampled_from(persons), max_size=2, unique=True)):
+            org = draw(st.sampled_from(orgs))
+            Honoree.objects.create(commendation=decision, kind="个人", person=p, org=org)
+            touched.add(org.pk)
+    for _ in range(draw(st.integers(0, 3))):
+        org = draw(st.sampled_from(orgs))
+        SupportItem.objects.create(code=f"JJ{next(_codes)}", org=org, source=draw(st.sampled_from(["中央", "市级", "县级"])),
+                                   amount=draw(st.integers(1, 10**8)), paid_on=draw(days))
+        touched.add(org.pk)
+    for _ in range(draw(st.integers(0, 3))):
+        org = draw(st.sampled_from(orgs))
+        DegreeStudy.objects.get_or_create(person=draw(st.sampled_from(persons)), enrolled_on=draw(days),
+                                          defaults={"org": org, "level": draw(st.sampled_from(["大专", "本科"]))})
         touched.add(org.pk)
 
 

@@ -1,0 +1,28 @@
+"""The own fact rows of collective-economy support (qingfeng.core.metrics): what qingfeng.economy.indicators reads
+back.
+
+* "eco_fund" (flow): a payment on the day it was paid (拨付日期), owned by the supported village's organization, d1
+  its source (资金来源), total its amount in yuan. The villages supported are a distinct count of organizations
+  over the period: read from the records.
+"""
+
+from __future__ import annotations
+
+from django.db.models import CharField, Count, F, Sum, Value
+
+from qingfeng.core import metrics
+from qingfeng.economy.models import SupportItem
+
+FUND = "eco_fund"
+
+metrics.declare(metrics.FLOW, FUND)
+
+
+@metrics.sql_source(FUND)
+def fund_values(org_id: int | None = None):
+    qs = SupportItem.objects.all()
+    if org_id is not None:
+        qs = qs.filter(org_id=org_id)
+    blank = Value("", output_field=CharField())
+    return qs.order_by().values(o=F("org_id"), dd=F("paid_on"), k1=F("source"), k2=blank, k3=blank).annotate(
+        c=Count("id"), s=Sum("amount"))
