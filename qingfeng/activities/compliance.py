@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from qingfeng.activities import windows as compliance
 from qingfeng.activities.models import Activity, Cadence, Requirement
 from qingfeng.core.dates import add_months, month_end
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
@@ -61,11 +62,9 @@ def windows_of(cadence: str, year: int) -> list[tuple[dt.date, dt.date]]:
 
 def branch_calendar(branch: Organization, year: int, today: dt.date) -> list[RequirementRow]:
     """The year's windows of every active requirement for one branch. Which windows are due and which
-    are met comes from the indicators' own compliance code (qingfeng.indicators.compliance), so the
+    are met comes from the indicators' own compliance code (qingfeng.activities.windows), so the
     calendar and 三会一课落实率 never disagree; the calendar adds the activities held and the state of
     windows not yet over."""
-    from qingfeng.indicators import compliance
-
     if branch.kind not in REQUIREMENT_KINDS:
         return []
     requirements = compliance.active_requirements()
@@ -109,8 +108,6 @@ class BranchSummary:
 def subtree_summary(org: Organization, year: int, today: dt.date, limit: int = 200) -> list[BranchSummary]:
     """For an officer: the branches under `org` with the windows of `year` that are over, and how many
     of them were missed — worst first."""
-    from qingfeng.indicators import compliance
-
     start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today - dt.timedelta(days=1))
     if end < start:
         return []

@@ -121,8 +121,9 @@ class FactsQuestion(Protocol):
     def before(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
         """(n, total) of a snapshot metric (in `reads_before`) at the day before the period."""
 
-    def windows(self, requirements) -> tuple[int, int] | None:
-        """(due, met) compliance windows of these requirements, or None when the facts do not hold them."""
+    def windows(self, names: Iterable[str] | None) -> tuple[int, int] | None:
+        """(due, met) compliance windows of the requirements of these activity types (None: every requirement), or
+        None when the facts do not hold them (reads: qingfeng.core.metrics.WINDOWS)."""
 
     def monthly(self, metrics: Iterable[str], first: dt.date, last: dt.date,
                 days_from: dt.date | None = None) -> list[tuple]:
@@ -283,6 +284,30 @@ def distinct_count(qs: QuerySet, field: str) -> int:
 
 def total(qs: QuerySet, field: str) -> int:
     return qs.aggregate(s=Coalesce(Sum(field), 0))["s"]
+
+
+# ---- the compliance windows the fact store keeps -------------------------------------------------
+
+WindowStore = Callable[[Ask, list], tuple[RecordSet, RecordSet, RecordSet] | None]
+_window_stores: list[WindowStore] = []
+
+
+def window_store(func: WindowStore) -> WindowStore:
+    """Register where the due compliance windows are kept (the fact store does, at start-up): a function of an ask
+    and the requirements giving (due, met, missed) record sets, or None when it does not hold the period."""
+    if func not in _window_stores:
+        _window_stores.append(func)
+    return func
+
+
+def stored_windows(ask: Ask, requirements: list) -> tuple[RecordSet, RecordSet, RecordSet] | None:
+    """The due, met and missed windows of these requirements in the asked subtree as kept by the fact store (a
+    city's thousands of branches listed at once, not recomputed from every activity), or None."""
+    for store in _window_stores:
+        found = store(ask, requirements)
+        if found is not None:
+            return found
+    return None
 
 
 def local_day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

@@ -87,6 +87,9 @@ _people: list[PeopleSource] = []
 _kinds: dict[str, str] = {}
 
 FLOW, SNAPSHOT = "flow", "snapshot"
+# The compliance windows (due, met) per branch and window, kept by the fact store itself from the requirements
+# (qingfeng.activities.windows): an indicator naming it in `reads` is handed them through FactsQuestion.windows.
+WINDOWS = "win"
 
 
 def declare(kind: str, *names: str) -> None:

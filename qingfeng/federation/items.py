@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterator
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from qingfeng.activities.indicators import PRESENT
 from qingfeng.activities.models import ActivityRole, Attendance, Lecturer
 from qingfeng.core.metrics import EVER, level_pieces
 from qingfeng.forms.models import Filling
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason
-from qingfeng.indicators.direct import PRESENT
 from qingfeng.membership.models import Candidate
 from qingfeng.orgs.models import Election
 from qingfeng.people.models import CadreLevel, CadreLevelRecord, Person, Relation

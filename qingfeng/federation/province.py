@@ -325,7 +325,7 @@ def rotation_trainees(place: Place, start: dt.date, end: dt.date, levels, ctx: C
 
 def rotation_trained_cadres(place: Place, start: dt.date, end: dt.date, levels, ctx: Context) -> int:
     """Persons who attended a 专题轮训 in scope in the period and hold, at its end, a relation in scope with one of
-    the cadre levels (direct.rotation_trained_cadres, across cities)."""
+    the cadre levels (activities.indicators.rotation_trained_cadres, across cities)."""
     t = connection.ops.quote_name(Item._meta.db_table)
     scope_i, p1 = _scope(place, "i", ctx)
     scope_c, p3 = _scope(place, "c", ctx)

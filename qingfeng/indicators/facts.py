@@ -1,12 +1,15 @@
-"""What the indicators emit into the facts and how they read them back (the store itself: store.py).
+"""How the indicators read the facts back (the store itself: store.py; what the facts hold: the own-row sources each
+app registers with qingfeng.core.metrics in its facts.py).
 
-* Own rows per record source (activities, entries, members, entities, the small ledgers), registered into
-  `qingfeng.core.metrics` for the store to build and refresh.
-* Distinct-person counts do not add up across months or organizations. We keep them exact by reading
-  the raw records for them (they concern small sets: 读书班 and 专题轮训 attendance, rosters,
-  assignments, accountability, elections) — measured in docs/benchmarks.md.
-* `Reader` evaluates indicators from the rolled-up facts loaded by the store's `Sums`; `compute_grid` asks
-  the facts where they are built and the raw records (direct.py) otherwise.
+* Each indicator declares (qingfeng.core.indicators.Indicator) the metrics it reads and its `facts` function; a
+  `Reader` loads those metrics for one organization and period from the rolled-up facts (the store's `Sums`) and
+  hands each indicator a `Question` over them.
+* Distinct-person counts do not add up across months or organizations: an indicator without `facts` is read from
+  the raw records (its `records`), exact — they concern small sets (读书班 and 专题轮训 attendance, rosters,
+  assignments, accountability, elections), measured in docs/benchmarks.md.
+* `compute_grid` asks the facts where they are built and the raw records (direct.py) otherwise.
+
+Nothing here names an indicator: what an id means is declared by its app.
 """
 
 from __future__ import annotations
@@ -14,16 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Q, Sum
 
-from qingfeng.activities.models import Activity, ActivityRole, ActivityType, LectureTeam
+from qingfeng.activities.models import ActivityType
+from qingfeng.activities.windows import active_requirements
 from qingfeng.core import metrics
 from qingfeng.core.indicators import REGISTRY, Ask, Indicator
-from qingfeng.core.metrics import Rows
-from qingfeng.discipline.models import Case as DisciplineCase
-from qingfeng.discipline.models import Disposition, Recommendation
-from qingfeng.indicators import compliance, direct
+from qingfeng.indicators import direct
 from qingfeng.indicators.models import Fact, FactState
 from qingfeng.indicators.store import (
     ONE_DAY,
@@ -34,52 +34,7 @@ from qingfeng.indicators.store import (
     state,
     window_rows,
 )
-from qingfeng.membership import facts as lifecycle
-from qingfeng.membership.indicators import yuan
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
-
-# Indicators read from the raw records (distinct persons or organizations; small record sets).
-DIRECT = {
-    "study.reading_class_trainees", "lecture.lecturers", "discipline.self_surrender",
-    # the member lifecycle (small record sets, computed in qingfeng.membership.indicators)
-    "development.applications", "development.in_progress", "development.late_steps",
-}
-
-# ---- own rows, per source --------------------------------------------------------------
-
-def activity_values(org_id: int | None = None):
-    qs = Activity.objects.all()
-    if org_id is not None:
-        qs = qs.filter(org_id=org_id)
-    return qs.order_by().values(
-        o=F("org_id"), dd=F("date"), k1=Cast("type_id", CharField()), k2=F("channel"),
-        k3=Case(When(first_topic=True, then=Value("1")), default=Value("0"), output_field=CharField()),
-    ).annotate(c=Count("id"), s=Coalesce(Sum("audience"), 0))
-
-
-SQL_SOURCES = {"act": activity_values, lifecycle.DUES: lifecycle.dues_values}
-
-
-def add_small_sources(rows: Rows, org_id: int | None = None) -> None:
-    def scoped(qs, field="org_id"):
-        return qs.filter(**{field: org_id}) if org_id is not None else qs
-
-    for org, est, gone in scoped(LectureTeam.objects.all()).values_list("org_id", "established_on", "dissolved_on"):
-        rows.segment(org, est, gone, "team")
-    for org, filed, level in scoped(DisciplineCase.objects.all()).values_list("org_id", "filed_on", "cadre_level"):
-        rows.add(org, filed, "case", level)
-    for org, day, form in scoped(Disposition.objects.all()).values_list("org_id", "decided_on", "form"):
-        rows.add(org, day, "disp", form)
-    for org, day in scoped(Recommendation.objects.all()).values_list("org_id", "issued_on"):
-        rows.add(org, day, "recm")
-
-
-# The store builds and refreshes the own rows of every registered source.
-for _metric, _source in SQL_SOURCES.items():
-    metrics.sql_source(_metric)(_source)
-for _source in (add_small_sources, lifecycle.add_rows):
-    metrics.row_source(_source)
-metrics.people_source(lifecycle.organizations_of)
 
 
 class Context:
@@ -87,9 +42,6 @@ class Context:
 
     def __init__(self, st: FactState | None):
         self.state = st
-        self._types: dict[str, str] | None = None
-        self._requirements: dict = {}
-        self._supervision: tuple[str, ...] | None = None
         self._memo: dict = {}
 
     def memo(self, key, compute):
@@ -98,83 +50,37 @@ class Context:
         return self._memo[key]
 
     def types(self) -> dict[str, str]:
-        if self._types is None:
-            self._types = {name: str(pk) for pk, name in ActivityType.objects.values_list("pk", "name")}
-        return self._types
+        """Activity types by name → their key in the facts (the type's id)."""
+        return self.memo("types", lambda: {name: str(pk) for pk, name in ActivityType.objects.values_list("pk", "name")})
 
     def requirements(self, names) -> list:
-        key = None if names is None else tuple(names)
-        if key not in self._requirements:
-            self._requirements[key] = compliance.active_requirements(names)
-        return self._requirements[key]
+        return self.memo(("requirements", None if names is None else tuple(names)), lambda: active_requirements(names))
 
     def role_ids(self, role: str) -> set[str]:
         """The id (as the facts key it) of the activity type holding `role`."""
-        key = ("role", role)
-        if key not in self._requirements:
-            self._requirements[key] = {str(pk) for pk in ActivityType.objects.filter(role=role).values_list("pk", flat=True)}
-        return self._requirements[key]
+        return self.memo(("role", role), lambda: {
+            str(pk) for pk in ActivityType.objects.filter(role=role).values_list("pk", flat=True)})
 
     def role_names(self, role: str) -> tuple[str, ...]:
-        key = ("role names", role)
-        if key not in self._requirements:
-            self._requirements[key] = direct.role_names(role)
-        return self._requirements[key]
+        return self.memo(("role names", role), lambda: tuple(
+            ActivityType.objects.filter(role=role).values_list("name", flat=True)))
 
     def supervision_types(self) -> tuple[str, ...]:
-        if self._supervision is None:
-            self._supervision = tuple(ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True))
-        return self._supervision
-
-
-
-WINDOW_KEYS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"}
-
-
-# The fact metrics each indicator reads (the compliance ones read the window rows); an id not listed reads all.
-USES = {
-    "activities.count": {"act"},
-    "study.first_topic_rate": {"act"}, "study.reading_classes": {"act"}, "lecture.teams": {"team"},
-    "training.rotation_coverage": {"mem"}, "training.rotation_trainees": set(),
-    "lecture.events": {"act"}, "lecture.audience": {"act"}, "orglife.compliance": set(),
-    "orglife.theme_day_compliance": set(), "orglife.missing": set(), "supervision.rounds": {"act"}, "discipline.cases_filed": {"case"}, "discipline.four_forms": {"disp"},
-    "discipline.recommendations": {"recm"}, "discipline.warning_sessions": {"act"},
-    "discipline.warning_audience": {"act"},
-    "members.lapsed": {"lapse"}, "dues.payment_rate": {"mem"}, "dues.collected": {lifecycle.DUES},
-}
-
-
-# Metrics of the sources not yet declared beside their records (qingfeng.core.metrics.declare holds the others).
-LEGACY_FLOWS = {"act", "case", "disp", "recm", lifecycle.DUES}
-LEGACY_SNAPSHOTS = {"team", "lapse"}
-
-
-def flow_metrics() -> frozenset[str]:
-    return frozenset(LEGACY_FLOWS) | metrics.flows()
-
-
-def snapshot_metrics() -> frozenset[str]:
-    return frozenset(LEGACY_SNAPSHOTS) | metrics.snapshots()
+        return self.memo("supervision", lambda: tuple(
+            ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True)))
 
 
 def reads_records(indicator: Indicator) -> bool:
     """Whether an indicator is answered from the raw records (distinct persons), not from the facts."""
-    return indicator.id in DIRECT or (indicator.facts is None and indicator.records is not None)
-
-
-def _reads(indicator: Indicator) -> set[str]:
-    if indicator.facts is not None:
-        return set(indicator.reads)
-    return USES.get(indicator.id, flow_metrics() | snapshot_metrics())
+    return indicator.facts is None
 
 
 def metrics_for(ids: set[str]) -> tuple[frozenset[str], frozenset[str]]:
     """(flow metrics, snapshot metrics) these indicators read: only those are fetched."""
     used: set[str] = set()
     for i in ids:
-        used |= _reads(REGISTRY[i])
-    flows, snaps = flow_metrics(), snapshot_metrics()
-    return frozenset(used & flows), frozenset(used & snaps)
+        used |= REGISTRY[i].reads
+    return frozenset(used & metrics.flows()), frozenset(used & metrics.snapshots())
 
 
 def before_metrics(ids: set[str]) -> frozenset[str]:
@@ -183,6 +89,10 @@ def before_metrics(ids: set[str]) -> frozenset[str]:
     for i in ids:
         used |= REGISTRY[i].reads_before
     return frozenset(used)
+
+
+def reads_windows(ids: set[str]) -> bool:
+    return any(metrics.WINDOWS in REGISTRY[i].reads for i in ids)
 
 
 def readers(items: list[tuple], ctx: Context) -> list[Reader]:
@@ -196,9 +106,9 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
         flows, snapshots = metrics_for(ids)
         flows_.append(sums.want(org.pk, flow_ranges(start, end), flows) if flows else [])
         snaps.append(sums.want(org.pk, snapshot_ranges(end), snapshots) if snapshots else [])
-        before_metrics_ = before_metrics(ids)
-        befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), before_metrics_) if before_metrics_ else None)
-        if ids & WINDOW_KEYS and org.kind not in REQUIREMENT_KINDS:
+        before = before_metrics(ids)
+        befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), before) if before else None)
+        if reads_windows(ids) and org.kind not in REQUIREMENT_KINDS:
             windowed.add(org.pk)
     sums.load()
     wins: dict[int, list[tuple]] = {}
@@ -227,7 +137,7 @@ class Question:
         return self.reader.pick(self.reader.snap, metric, d1, d2, d3)
 
     def before(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
-        return self.reader.pick(self.reader._before or {}, metric, d1, d2, d3)
+        return self.reader.pick(self.reader.before or {}, metric, d1, d2, d3)
 
     def windows(self, requirements) -> tuple[int, int] | None:
         return self.reader.windows(requirements)
@@ -242,7 +152,9 @@ class Question:
         return None if names is None else self.reader.type_ids(names)
 
     def type_names(self, role: str | None = None, supervision: bool = False) -> tuple[str, ...]:
-        return self.reader.ctx.supervision_types() if supervision else self.reader.ctx.role_names(role)
+        if supervision or role is None:
+            return self.reader.ctx.supervision_types()
+        return self.reader.ctx.role_names(role)
 
     def memo(self, key, compute):
         return self.reader.ctx.memo(key, compute)
@@ -255,15 +167,13 @@ class Question:
 
 
 class Reader:
-    """Evaluates indicators from the rolled-up facts of one organization and period (loaded by `readers`)."""
+    """The rolled-up facts of one organization and period (loaded by `readers`), and the indicators' values from
+    them."""
 
     def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: dict, snap: dict,
                  win_rows: list[tuple], before: dict | None):
         self.org, self.start, self.end, self.ctx = org, start, end, ctx
-        self.flow, self.snap, self.win_rows, self._before = flow, snap, win_rows, before
-
-    def ask(self, key) -> direct.Ask:
-        return direct.Ask(self.org, self.start, self.end, key.effective_filters())
+        self.flow, self.snap, self.win_rows, self.before = flow, snap, win_rows, before
 
     def type_ids(self, names) -> set[str]:
         t = self.ctx.types()
@@ -277,10 +187,6 @@ class Reader:
                 n += x
                 total += y
         return n, total
-
-    def activities(self, types=None, channel=None, first_topic=None, role=None) -> tuple[int, int]:
-        ids = self.ctx.role_ids(role) if role is not None else None if types is None else self.type_ids(types)
-        return self.pick(self.flow, "act", ids, direct.channel_values(channel), first_topic)
 
     def windows(self, names) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
@@ -312,64 +218,15 @@ class Reader:
     def value(self, key) -> int | float | None:
         """The value of one parsed key: its indicator's declared reader of the facts."""
         indicator = key.indicator
-        if indicator.facts is not None:
-            return indicator.facts(Question(self, indicator, key.effective_filters()))
-        return self.legacy_value(key)
-
-    def legacy_value(self, key) -> int | float | None:  # noqa: C901 — ids not yet declared beside their records
-        i, f = key.indicator.id, key.effective_filters().get
-        if i == "activities.count":
-            return self.activities(f("type"), f("channel"))[0]
-        if i == "study.first_topic_rate":
-            den = self.activities(role=ActivityRole.FIRST_TOPIC)[0]
-            return direct.round_rate(self.activities(role=ActivityRole.FIRST_TOPIC, first_topic={"1"})[0], den)
-        if i == "study.reading_classes":
-            return self.activities(role=ActivityRole.READING_CLASS)[0]
-        if i == "lecture.teams":
-            return self.pick(self.snap, "team")[0]
-        if i == "training.rotation_coverage":
-            levels = f("cadre_level")
-            den = self.pick(self.snap, "mem", None, levels)[0]
-            return direct.round_rate(direct.rotation_trained_cadre_count(self.ask(key)), den)
-        if i == "training.rotation_trainees":
-            return direct.rotation_trainee_count(self.ask(key))
-        if i == "lecture.events":
-            return self.activities(channel=f("channel"), role=ActivityRole.LECTURE)[0]
-        if i == "lecture.audience":
-            return self.activities(channel=f("channel"), role=ActivityRole.LECTURE)[1]
-        if i in ("orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"):
-            names = self.ctx.role_names(ActivityRole.THEME_DAY) if i == "orglife.theme_day_compliance" else f("requirement")
-            dm = self.windows(names)
-            if dm is None:
-                return direct.value(i, direct.Ask(self.org, self.start, self.end, key.effective_filters()))
-            return dm[0] - dm[1] if i == "orglife.missing" else direct.round_rate(dm[1], dm[0])
-        if i == "supervision.rounds":
-            names = f("type") or self.ctx.supervision_types()
-            return self.activities(names)[0]
-        if i == "discipline.cases_filed":
-            return self.pick(self.flow, "case", f("cadre_level"))[0]
-        if i == "discipline.four_forms":
-            return self.pick(self.flow, "disp", f("form"))[0]
-        if i == "discipline.recommendations":
-            return self.pick(self.flow, "recm")[0]
-        if i == "discipline.warning_sessions":
-            return self.activities(role=ActivityRole.WARNING_EDUCATION)[0]
-        if i == "discipline.warning_audience":
-            return self.activities(role=ActivityRole.WARNING_EDUCATION)[1]
-        if i == "members.lapsed":
-            return self.pick(self.snap, lifecycle.LAPSE)[0]
-        if i == "dues.collected":  # fen summed, then rounded to yuan
-            return yuan(self.pick(self.flow, lifecycle.DUES)[1])
-        if i == "dues.payment_rate":  # the members at `end`, worked back over the whole months of the period
-            members = self.pick(self.snap, "mem", lifecycle.MEMBER_CATEGORIES)[0]
-            return lifecycle.payment_rate(self.org, self.start, self.end, members)
-        raise KeyError(i)
+        if indicator.facts is None:
+            raise KeyError(indicator.id)
+        return indicator.facts(Question(self, indicator, key.effective_filters()))
 
 
 def compute_grid(items: list[tuple]) -> list[dict]:
     """Values for many (organization, start, end, parsed keys) at once: the facts of all of them are read in
-    a handful of queries; the distinct-person indicators (DIRECT) and everything before the facts are built
-    come from the raw records."""
+    a handful of queries; the distinct-person indicators and everything before the facts are built come from the
+    raw records."""
     ctx = Context(state())
     built = ctx.state is not None
     from_facts = [n for n, item in enumerate(items) if built and any(not reads_records(k.indicator) for k in item[3])]
@@ -381,7 +238,7 @@ def compute_grid(items: list[tuple]) -> list[dict]:
             if n in loaded and not reads_records(key.indicator):
                 values[key.text] = loaded[n].value(key)
             else:
-                values[key.text] = direct.value(key.indicator.id, direct.Ask(org, start, end, key.effective_filters()))
+                values[key.text] = direct.value(key.indicator.id, Ask(org, start, end, key.effective_filters()))
         out.append(values)
     return out
 

@@ -5,5 +5,5 @@ class MembershipConfig(AppConfig):
     name = "qingfeng.membership"
 
     def ready(self) -> None:
-        # declare its indicators and its import sheets
-        from . import indicators, sheets  # noqa: F401
+        # declare its fact rows, its indicators and its import sheets
+        from . import facts, indicators, sheets  # noqa: F401

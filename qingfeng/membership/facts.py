@@ -1,6 +1,6 @@
 """Facts of the member lifecycle: the own rows behind `dues.payment_rate` and `members.lapsed`, built and
-refreshed with every other fact by qingfeng.indicators.store (rebuild_facts, refresh), and read by the Reader
-of qingfeng.indicators.facts.
+refreshed with every other fact by the fact store (registered with qingfeng.core.metrics), and read back by
+qingfeng.membership.indicators.
 
 * "paid" (a flow): one row per dues payment, dated on the first day of the month paid for and owned by the
   organization whose relation holds the person on that month's last day — when the person was admitted by
@@ -24,12 +24,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Q, Sum, Value
+from django.db.models import CharField, Count, F, Sum, Value
 
+from qingfeng.core import metrics
+from qingfeng.core.indicators import FactsQuestion, round_rate
+from qingfeng.core.metrics import Rows
 from qingfeng.membership import rules
+from qingfeng.people.facts import MEM
 
 PAID, LAPSE, DUES = "paid", "lapse", "dues"
 MEMBER_CATEGORIES = ("正式党员", "预备党员")
+
+metrics.declare(metrics.FLOW, PAID, DUES)
+metrics.declare(metrics.SNAPSHOT, LAPSE)
+
+
+def table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _date(value) -> dt.date | None:
@@ -68,12 +79,14 @@ def _list_sql(expr: str) -> str:
 
 # ---- own rows ----------------------------------------------------------------------------
 
-def add_rows(rows, org_id: int | None = None) -> None:
+@metrics.row_source
+def add_rows(rows: Rows, org_id: int | None = None) -> None:
     """The lifecycle's own rows of one organization (or of all) into `rows` (a qingfeng.core.metrics.Rows)."""
     add_paid(rows, org_id)
     add_lapse(rows, org_id)
 
 
+@metrics.sql_source(DUES)
 def dues_values(org_id: int | None = None):
     """"dues" rows as a grouped query (a SQL source: the rebuild inserts it in SQL)."""
     from qingfeng.membership.models import DuesPayment
@@ -90,7 +103,6 @@ def add_paid(rows, org_id: int | None = None) -> None:
     """"paid" rows: payments for member-months due, counted by the organization holding the relation on the
     last day of the month paid for (a relation holds on day L when start <= L < end: start < next month's
     first day <= end), the person admitted by then."""
-    from qingfeng.indicators.store import table
     from qingfeng.membership.models import DuesPayment
     from qingfeng.people.models import Person, Relation
 
@@ -148,7 +160,6 @@ def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
     """"lapse" rows: one query gives each member with an organization the months they paid for and the months
     they attended an activity (出席), as lists; the segments follow per person."""
     from qingfeng.activities.models import Activity, Attendance, Presence
-    from qingfeng.indicators.store import table
     from qingfeng.membership.models import DuesPayment
     from qingfeng.people.models import Person
 
@@ -174,35 +185,25 @@ def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
 
 # ---- reading -----------------------------------------------------------------------------
 
-def payment_rate(org, start: dt.date, end: dt.date, members_at_end: int):
-    """dues.payment_rate from the rolled-up facts of `org`: over the whole months of [start, end], paid member-
-    months ("paid", month grain) ÷ member-months due, the `mem` snapshot of members at each of those months'
-    last days. That snapshot is worked back from the one at `end` (`members_at_end`, which the Reader has
-    read with members.total's): minus the daily deltas of `end`'s month when it is partial, then minus each
-    whole month's delta going back — so only the rows of the period are read, in one query."""
-    from qingfeng.core.indicators import round_rate
-    from qingfeng.indicators.models import Fact
-    from qingfeng.indicators.store import period_parts
-
-    _days, months = period_parts(start, end)
-    if months is None:
-        return round_rate(0, 0)
-    first, last = months
-    tail = end.replace(day=1)  # end's month: partial unless it is `last`
-    wanted = (Q(grain="m", metric="mem", d1__in=MEMBER_CATEGORIES, day__gt=first, day__lte=last)
-              | Q(grain="m", metric=PAID, day__gte=first, day__lte=last))
-    if last < tail:
-        wanted |= Q(grain="d", metric="mem", d1__in=MEMBER_CATEGORIES, day__gte=tail, day__lte=end)
+def payment_rate(q: FactsQuestion, first: dt.date, last: dt.date):
+    """dues.payment_rate from the rolled-up facts: over the whole months first .. last of the period, paid member-
+    months ("paid", month grain) ÷ member-months due, the `mem` snapshot of members at each of those months' last
+    days. That snapshot is worked back from the one at the period's end: minus the daily deltas of the end's month
+    when it is partial, then minus each whole month's delta going back — so only the rows of the period are read,
+    in one query."""
+    held = q.snap(MEM, MEMBER_CATEGORIES)[0]
+    tail = q.end.replace(day=1)  # the end's month: partial unless it is `last`
     deltas: dict[dt.date, int] = {}
-    held, paid = members_at_end, 0
-    for grain, metric, day, n in (Fact.objects.filter(org=org).filter(wanted)
-                                  .values_list("grain", "metric", "day").annotate(s=Sum("n")).order_by()):
-        if metric == PAID:
+    paid = 0
+    for grain, metric, day, d1, n, _total in q.monthly((MEM, PAID), first, last, tail if last < tail else None):
+        day = _date(day)
+        if metric == PAID and grain == "m":
             paid += n or 0
-        elif grain == "d":
-            held -= n or 0  # now the members at the end of `last`
-        else:
-            deltas[_date(day)] = n or 0
+        elif metric == MEM and d1 in MEMBER_CATEGORIES:
+            if grain == "d":
+                held -= n or 0  # now the members at the end of `last`
+            elif day > first:
+                deltas[day] = deltas.get(day, 0) + (n or 0)
     due = 0
     for i in range(month_index(last), month_index(first) - 1, -1):
         due += held
@@ -212,6 +213,7 @@ def payment_rate(org, start: dt.date, end: dt.date, members_at_end: int):
 
 # ---- keeping them current ----------------------------------------------------------------
 
+@metrics.people_source
 def organizations_of(person_ids) -> set[int]:
     """The organizations whose own rows depend on these persons: their current organizations ("lapse": payments,
     attendance, admission) and every organization they held a relation with ("paid", "mem": the month's last day

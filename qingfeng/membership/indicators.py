@@ -1,5 +1,7 @@
-"""Indicators of the member lifecycle, registered with the indicators engine (ids documented in
-docs/indicators-lifecycle.md). They read the raw records: development and dues are small sets."""
+"""Indicators of the member lifecycle (ids documented in docs/indicators-lifecycle.md), declared with
+qingfeng.core.indicators: each with its direct computation from the records, which is also its drill-through, and —
+for dues and lapses — its value from the facts (qingfeng.membership.facts). Development reads the records: small
+sets of distinct persons."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_noop as N
 
 from qingfeng.core.dates import iter_months, month_end
-from qingfeng.core.indicators import Indicator, register, stream
+from qingfeng.core.indicators import Ask, FactsQuestion, Indicator, Parts, RecordSet, register, stream
 from qingfeng.core.masking import mask_id
+from qingfeng.membership import facts
+from qingfeng.membership.facts import DUES, LAPSE
 from qingfeng.membership.models import Candidate, DuesPayment, Stage
+from qingfeng.people.facts import MEM
 
 
 def _candidacies(ask):
@@ -29,19 +34,19 @@ def _in_progress_at(ask):
 CANDIDATE_COLUMNS = ["公民身份号码", "姓名", "党支部编码", "党支部", "阶段", "递交申请日期"]
 
 
-def _candidate_set(qs, record_set):
+def _candidate_set(qs):
     def rows():
         for c in stream(qs.select_related("person", "org").order_by("applied_on", "id")):
             yield [mask_id(c.person.id_number), c.person.name, c.org.code, c.org.name, c.get_stage_display(), c.applied_on]
 
-    return record_set("membership.candidate", CANDIDATE_COLUMNS, rows, qs.count)
+    return RecordSet("membership.candidate", CANDIDATE_COLUMNS, rows, qs.count)
 
 
-def _late_set(ask, record_set):
+def _late_set(ask):
     from qingfeng.membership.warnings import development_warnings
 
     found = development_warnings(ask.org, ask.end)
-    return record_set("membership.candidate", ["组织编码", "组织名称", "逾期环节", "期限"],
+    return RecordSet("membership.candidate", ["组织编码", "组织名称", "逾期环节", "期限"],
                       lambda: ([w.org.code, w.org.name, w.message, w.due] for w in found), lambda: len(found))
 
 
@@ -88,7 +93,7 @@ def _due_and_paid(ask):
     return due, paid
 
 
-def _member_month_set(months, record_set):
+def _member_month_set(months):
     """Member-months: for each month, a queryset of person ids."""
     from qingfeng.people.models import Person
 
@@ -98,11 +103,11 @@ def _member_month_set(months, record_set):
             for id_number, name in stream(people):
                 yield [f"{month:%Y-%m}", mask_id(id_number), name]
 
-    return record_set("people.person", ["月份", "公民身份号码", "姓名"], rows,
+    return RecordSet("people.person", ["月份", "公民身份号码", "姓名"], rows,
                       lambda: sum(ids.order_by().distinct().count() for _month, ids in months))
 
 
-def _lapsed_set(ask, record_set):
+def _lapsed_set(ask):
     from qingfeng.membership.warnings import lapsing_members
 
     qs = lapsing_members(ask.org, ask.end)
@@ -111,34 +116,38 @@ def _lapsed_set(ask, record_set):
         for p in stream(qs.select_related("org").order_by("id_number")):
             yield [mask_id(p.id_number), p.name, p.org.code, "否" if not p.paid else "是", "否" if not p.attended else "是"]
 
-    return record_set("people.person", ["公民身份号码", "姓名", "组织编码", "六个月内交过党费", "六个月内过组织生活"], rows, qs.count)
+    return RecordSet("people.person", ["公民身份号码", "姓名", "组织编码", "六个月内交过党费", "六个月内过组织生活"], rows, qs.count)
 
 
-def parts(indicator_id: str, ask):
-    """direct.Parts for a lifecycle indicator (the engine dispatches here for the ids below)."""
-    from qingfeng.core.indicators import Parts, RecordSet
+def applications(ask: Ask) -> Parts:
+    qs = _candidacies(ask).filter(applied_on__gte=ask.start, applied_on__lte=ask.end)
+    return Parts(_candidate_set(qs))
 
-    if indicator_id == "development.applications":
-        qs = _candidacies(ask).filter(applied_on__gte=ask.start, applied_on__lte=ask.end)
-        return Parts(_candidate_set(qs, RecordSet))
-    if indicator_id == "development.in_progress":
-        qs = _in_progress_at(ask)
-        stages = ask.get("stage")
-        if stages:
-            qs = qs.filter(_stage_at_q(ask.end, stages))
-        return Parts(_candidate_set(qs, RecordSet))
-    if indicator_id == "development.late_steps":
-        return Parts(_late_set(ask, RecordSet))
-    if indicator_id == "dues.collected":
-        qs = _payments(ask)
-        return Parts(RecordSet("membership.duespayment", PAYMENT_COLUMNS, lambda: _payment_rows(qs),
-                               lambda: yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0), qs.count))
-    if indicator_id == "dues.payment_rate":
-        due, paid = _due_and_paid(ask)
-        return Parts(numerator=_member_month_set(paid, RecordSet), denominator=_member_month_set(due, RecordSet))
-    if indicator_id == "members.lapsed":
-        return Parts(_lapsed_set(ask, RecordSet))
-    raise KeyError(indicator_id)
+
+def in_progress(ask: Ask) -> Parts:
+    qs = _in_progress_at(ask)
+    stages = ask.get("stage")
+    if stages:
+        qs = qs.filter(_stage_at_q(ask.end, stages))
+    return Parts(_candidate_set(qs))
+
+
+def collected(ask: Ask) -> Parts:
+    qs = _payments(ask)
+    return Parts(RecordSet("membership.duespayment", PAYMENT_COLUMNS, lambda: _payment_rows(qs),
+                           lambda: yuan(qs.aggregate(s=Sum("amount_fen"))["s"] or 0), qs.count))
+
+
+def payment_rate(ask: Ask) -> Parts:
+    due, paid = _due_and_paid(ask)
+    return Parts(numerator=_member_month_set(paid), denominator=_member_month_set(due))
+
+
+def payment_rate_facts(q: FactsQuestion):
+    months = whole_months(q.start, q.end)
+    if not months:
+        return None
+    return facts.payment_rate(q, months[0], months[-1])
 
 
 STAGE_NAMES = {"申请人": Stage.APPLICANT, "入党积极分子": Stage.ACTIVIST, "发展对象": Stage.CANDIDATE, "预备党员": Stage.PROBATIONARY}
@@ -161,10 +170,15 @@ def _stage_at_q(day: dt.date, stage_names) -> Q:
 
 
 register(
-    Indicator("development.applications", N("入党申请人数"), "flow", "orgs"),
-    Indicator("development.in_progress", N("发展程序中人数"), "snapshot", "orgs", {"stage": tuple(STAGE_NAMES)}),
-    Indicator("development.late_steps", N("发展程序逾期环节数"), "snapshot", "orgs"),
-    Indicator("dues.collected", N("党费收缴额（元）"), "flow", "orgs"),
-    Indicator("dues.payment_rate", N("党费按月交纳率"), "rate", "orgs"),
-    Indicator("members.lapsed", N("连续六个月未交党费或未过组织生活人数"), "snapshot", "orgs"),
+    Indicator("development.applications", N("入党申请人数"), "flow", "orgs", records=applications),
+    Indicator("development.in_progress", N("发展程序中人数"), "snapshot", "orgs", {"stage": tuple(STAGE_NAMES)},
+              records=in_progress),
+    Indicator("development.late_steps", N("发展程序逾期环节数"), "snapshot", "orgs",
+              records=lambda ask: Parts(_late_set(ask))),
+    Indicator("dues.collected", N("党费收缴额（元）"), "flow", "orgs", reads=frozenset({DUES}),
+              facts=lambda q: yuan(q.flow(DUES)[1]), records=collected),  # fen summed, then rounded to yuan
+    Indicator("dues.payment_rate", N("党费按月交纳率"), "rate", "orgs", reads=frozenset({MEM}),
+              facts=payment_rate_facts, records=payment_rate),
+    Indicator("members.lapsed", N("连续六个月未交党费或未过组织生活人数"), "snapshot", "orgs", reads=frozenset({LAPSE}),
+              facts=lambda q: q.snap(LAPSE)[0], records=lambda ask: Parts(_lapsed_set(ask))),
 )

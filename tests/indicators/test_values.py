@@ -289,7 +289,10 @@ def test_compliance_drill_lists_the_same_windows_from_the_facts_as_from_the_reco
             assert from_facts == listing(key, o, start, end, False), (key, o.code)
             assert from_facts[2][-1] > 0
     store.rebuild_facts()
-    assert direct.compliance_facts(direct.Ask(world.xiaodian, D(2021, 1, 1), D(2021, 12, 31)), None) is not None
+    from qingfeng.activities.windows import active_requirements
+    from qingfeng.core.indicators import stored_windows
+
+    assert stored_windows(direct.Ask(world.xiaodian, D(2021, 1, 1), D(2021, 12, 31)), active_requirements()) is not None
     rows = direct.parts("orglife.compliance", direct.Ask(world.xiaodian, D(2021, 1, 1), D(2021, 12, 31))).denominator
     assert rows.head(2) == [list(r) for r in list(rows.rows())[:2]]
 

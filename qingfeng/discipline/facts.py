@@ -1,0 +1,31 @@
+"""The own fact rows of discipline (qingfeng.core.metrics): what qingfeng.discipline.indicators reads back.
+
+* "case" (flow): a case on the day it was filed, d1 the cadre level;
+* "disp" (flow): a disposition on the day decided, d1 its form (四种形态);
+* "recm" (flow): a recommendation on the day issued.
+
+Self-surrender counts distinct persons: read from the records.
+"""
+
+from __future__ import annotations
+
+from qingfeng.core import metrics
+from qingfeng.core.metrics import Rows
+from qingfeng.discipline.models import Case, Disposition, Recommendation
+
+CASE, DISPOSITION, RECOMMENDATION = "case", "disp", "recm"
+
+metrics.declare(metrics.FLOW, CASE, DISPOSITION, RECOMMENDATION)
+
+
+@metrics.row_source
+def add_rows(rows: Rows, org_id: int | None = None) -> None:
+    def scoped(qs):
+        return qs if org_id is None else qs.filter(org_id=org_id)
+
+    for org, filed, level in scoped(Case.objects.all()).values_list("org_id", "filed_on", "cadre_level"):
+        rows.add(org, filed, CASE, level)
+    for org, day, form in scoped(Disposition.objects.all()).values_list("org_id", "decided_on", "form"):
+        rows.add(org, day, DISPOSITION, form)
+    for org, day in scoped(Recommendation.objects.all()).values_list("org_id", "issued_on"):
+        rows.add(org, day, RECOMMENDATION)
