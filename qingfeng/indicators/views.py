@@ -301,24 +301,26 @@ def warnings_page(request):
         "org": org, "on": on, "page": page, "query": query, "total": len(found),
         "red": sum(n for (_kind, severity), n in tally.items() if severity == RED),
         "counts": [(k, KINDS[k], n) for k, n in counts.items()], "export_query": params.urlencode(),
-        "kind": data.get("kind") or "", "below": _warnings_below(org, on, request.user, kinds),
+        "kind": data.get("kind") or "", "below": _warnings_below(found, org, on),
     })
 
 
 BELOW_MAX = 40  # organizations directly below whose warnings are counted one by one (a street's branches)
 
 
-def _warnings_below(org, on, user, kinds) -> list[tuple]:
+def _warnings_below(found, org, on) -> list[tuple]:
     """(organization, red, yellow) for each organization directly below that has warnings, the most red first:
-    where in the subtree the warnings are. Each is counted from the facts and the ledgers' grouped counts."""
+    where in the subtree the warnings are. Counted from what the subtree's list already read (its rows and the
+    children's rolled-up window facts), not by a list per child."""
     from qingfeng.orgs.models import Organization
 
     children = list(Organization.objects.filter(parent=org).active_on(on).order_by("code")[:BELOW_MAX + 1])
     if not children or len(children) > BELOW_MAX:
         return []
+    below = found.counts_below(org, children)
     rows = []
     for child in children:
-        tally = warning_list(child, on, user=user, kinds=kinds).counts()
+        tally = below[child.pk]
         red = sum(n for (_k, severity), n in tally.items() if severity == RED)
         yellow = sum(tally.values()) - red
         if red or yellow:

@@ -99,6 +99,14 @@ class _Rows:
     def first(self, n: int | None) -> list[tuple]:
         return self.rows if n is None else self.rows[:n]
 
+    def counts_below(self, child_of) -> dict[int, Counter]:
+        out: dict[int, Counter] = {}
+        for r in self.rows:
+            child = child_of(r[2])
+            if child is not None:
+                out.setdefault(child, Counter())[(r[3], r[4])] += 1
+        return out
+
 
 class WarningList:
     """Every warning of a subtree, sorted (red first, then by due date, organization path, kind), built on
@@ -118,6 +126,21 @@ class WarningList:
         total: Counter = Counter()
         for part in self.parts:
             total.update(part.counts)
+        return total
+
+    def counts_below(self, org: Organization, children: list[Organization]) -> dict[int, Counter]:
+        """How many warnings of each (kind, severity) in the subtree of each of these children of `org` — what
+        warning_list(child).counts() gives, from the rows and facts already read for `org`."""
+        by_code = {c.code: c.pk for c in children}
+
+        def child_of(path: str) -> int | None:
+            return by_code.get(path[len(org.path):].split("/", 1)[0]) if path.startswith(org.path) else None
+
+        total: dict[int, Counter] = {c.pk: Counter() for c in children}
+        for part in self.parts:
+            for pk, tally in part.counts_below(child_of, children).items() if isinstance(part, _Meetings) else \
+                    part.counts_below(child_of).items():
+                total[pk].update(tally)
         return total
 
     def rows(self, n: int | None = None) -> list[tuple]:
@@ -315,6 +338,27 @@ class _Meetings:
                 wanted |= Q(day=ws, d1=type_id, d2=cadence)
         found = _window_rows(self._take(self.org.pk, wanted, need), self.on, self.ends)
         return sorted(found, key=SORT_KEY)[:n]
+
+    def counts_below(self, child_of, children: list[Organization]) -> dict[int, Counter]:
+        """Per child: from the rows when all were read; else from each child's rolled-up window facts (one query),
+        a branch child's own windows counted as warning_list(branch) counts them."""
+        from qingfeng.indicators.models import Fact
+
+        if self.all is not None:
+            return self.all.counts_below(child_of)
+        start, end = _meeting_span(self.on)
+        out: dict[int, Counter] = {}
+        for c in children:
+            if c.kind in REQUIREMENT_KINDS:
+                out[c.pk] = _Meetings(c, self.on).counts
+        others = [c.pk for c in children if c.kind not in REQUIREMENT_KINDS]
+        for org_id, ws, cadence, n, met in Fact.objects.filter(
+                org_id__in=others, metric="win", grain="w", day__gte=start, day__lte=min(end, self.on),
+                d2__in=list(compliance.CADENCE_MONTHS)).order_by().values_list("org_id", "day", "d2", "n", "total"):
+            severity = _meeting_severity(self.on, ws, self.ends[(cadence, ws)]) if n > met else None
+            if severity is not None:
+                out.setdefault(org_id, Counter())[("meetings", severity)] += n - met
+        return out
 
     def _take(self, parent_id: int, wanted: Q, need: dict) -> list[tuple]:
         """Unmet-window facts (WINDOW_FIELDS) under the organization, among them, for each sort key, the first

@@ -112,3 +112,19 @@ def test_the_warnings_are_those_of_the_previous_implementation(busy, with_facts)
             assert seen(warnings_for(where, on)) == seen(previous(where, on))
             for kinds in (["meetings"], ["setup"], ["oversize", "findings"]):
                 assert seen(warnings_for(where, on, kinds=kinds)) == seen(previous(where, on, kinds=kinds))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("with_facts", [False, True], ids=["records", "facts"])
+def test_counts_below_are_those_of_each_child_s_own_list(busy, with_facts):
+    from qingfeng.orgs.models import Organization
+
+    if with_facts:
+        store.rebuild_facts()
+    for on in DAYS:
+        for where in (busy.city, busy.xiaodian, busy.street, busy.community):
+            children = list(Organization.objects.filter(parent=where).active_on(on))
+            for kinds in (None, ["meetings"], ["oversize", "setup"]):
+                below = warning_list(where, on, kinds=kinds).counts_below(where, children)
+                for child in children:
+                    assert below[child.pk] == warning_list(child, on, kinds=kinds).counts(), (where.code, child.code)
