@@ -242,6 +242,16 @@ class _CountingList(list):
     def counts(self) -> Counter:
         return Counter((w.kind, w.severity) for w in self)
 
+    def counts_below(self, org, children) -> dict[int, Counter]:
+        """Grouped from the list itself (the page's counts by organization below, as the views take them)."""
+        by_code = {c.code: c.pk for c in children}
+        out: dict[int, Counter] = {c.pk: Counter() for c in children}
+        for w in self:
+            pk = by_code.get(w.org.path[len(org.path):].split("/", 1)[0])
+            if pk is not None and w.org.path.startswith(org.path):
+                out[pk][(w.kind, w.severity)] += 1
+        return out
+
 
 # ---- measuring -----------------------------------------------------------------------------
 
@@ -352,6 +362,11 @@ def main() -> int:
     same_pages = True
     for name, (url, headers) in urls.items():
         now = measure(client, url, args.runs, **headers)
+        if args.previous_runs <= 0:  # now only
+            result[name] = {"url": url, "now": {k: v for k, v in now.items() if k != "page"}}
+            print(f"{name}: now cold {now['cold_ms']} ms, warm {now['warm_ms']} ms (min {now['min_ms']}), "
+                  f"{now['queries']} queries", flush=True)
+            continue
         original = engine.warning_list
         engine.warning_list = previous_warnings_for_list  # dashboard imports it at call time
         views.warning_list = previous_warnings_for_list
