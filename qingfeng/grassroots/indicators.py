@@ -40,8 +40,9 @@ def assignments(ask: Ask) -> QuerySet:
     for name, lookup in (("role", "role__in"), ("sector", "org__sector__in"), ("level", "org__level__in")):
         if ask.get(name) is not None:
             qs = qs.filter(**{lookup: ask.get(name)})
-    if ask.get("village_tag") is not None:  # the organization sent to carries one of the tags (村情)
-        qs = qs.filter(org__in=VillageTag.objects.filter(tag__in=ask.get("village_tag")).values("org_id"))
+    tags = ask.get("village_tag")
+    if tags is not None:  # the organization sent to carries one of the tags (村情)
+        qs = qs.filter(org__in=VillageTag.objects.filter(tag__in=tags).values("org_id"))
     return qs
 
 

@@ -99,7 +99,9 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
     """A Reader for each (organization, start, end, parsed keys), all loaded in a handful of queries; each
     reads only the metrics its indicators use."""
     sums = Sums()
-    flows_, snaps, befores = [], [], []
+    flows_: list[list[tuple]] = []
+    snaps: list[list[tuple]] = []
+    befores: list[list[tuple] | None] = []
     windowed: set[int] = set()
     for org, start, end, parsed in items:
         ids = {k.indicator.id for k in parsed if not reads_records(k.indicator)}
@@ -115,8 +117,12 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
     if windowed:
         wins = window_rows(windowed, min(i[1] for i in items), max(i[2] for i in items))
     return [Reader(org, start, end, ctx, sums.merged(org.pk, flows_[n]), sums.merged(org.pk, snaps[n]),
-                   wins.get(org.pk, []), None if befores[n] is None else sums.merged(org.pk, befores[n]))
+                   wins.get(org.pk, []), _merged(sums, org.pk, befores[n]))
             for n, (org, start, end, _parsed) in enumerate(items)]
+
+
+def _merged(sums: Sums, org_id: int, wanted: list[tuple] | None) -> dict | None:
+    return None if wanted is None else sums.merged(org_id, wanted)
 
 
 class Question:

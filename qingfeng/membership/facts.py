@@ -174,12 +174,15 @@ def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
     sql = (f"SELECT pe.org_id, pe.admitted_on, pa.months, am.months FROM {person} pe "
            f"LEFT JOIN ({paid}) pa ON pa.person_id = pe.id LEFT JOIN ({attended}) am ON am.person_id = pe.id "
            f"WHERE pe.admitted_on IS NOT NULL AND pe.org_id IS NOT NULL{'' if org_id is None else ' AND pe.org_id = %s'}")
-    params = [*scope, Presence.PRESENT.value, *scope, *scope]
+    params: list[int | str] = [*scope, Presence.PRESENT.value, *scope, *scope]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(chunk):
             for org, admitted, paid_months, attended_months in batch:
-                for lo, hi in lapse_segments(_date(admitted), _months(paid_months), _months(attended_months)):
+                admitted_on = _date(admitted)
+                if admitted_on is None:
+                    continue  # the query asks for admitted members only
+                for lo, hi in lapse_segments(admitted_on, _months(paid_months), _months(attended_months)):
                     rows.segment(org, month_of_index(lo), None if hi is None else month_of_index(hi), LAPSE)
 
 
@@ -197,6 +200,8 @@ def payment_rate(q: FactsQuestion, first: dt.date, last: dt.date):
     paid = 0
     for grain, metric, day, d1, n, _total in q.monthly((MEM, PAID), first, last, tail if last < tail else None):
         day = _date(day)
+        if day is None:
+            continue
         if metric == PAID and grain == "m":
             paid += n or 0
         elif metric == MEM and d1 in MEMBER_CATEGORIES:

@@ -4,6 +4,8 @@ drill-through."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N
 
@@ -16,7 +18,7 @@ SECTORS = tuple(Sector.values)
 LEVELS = tuple(Level.values)
 
 
-def orgs_at(ask: Ask, branches: bool = False) -> QuerySet:
+def orgs_at(ask: Ask, branches: bool = False) -> QuerySet[Organization]:
     """Organizations in scope existing at the period's end, of the asked kinds, sectors and levels."""
     qs = active_on(within(Organization.objects.all(), ask, ""), ask.end, "established_on", "dissolved_on")
     if branches:
@@ -27,8 +29,8 @@ def orgs_at(ask: Ask, branches: bool = False) -> QuerySet:
     return qs
 
 
-def org_set(qs: QuerySet) -> RecordSet:
-    def rows():
+def org_set(qs: QuerySet[Organization]) -> RecordSet:
+    def rows() -> Iterator[list[object]]:
         for o in stream(qs.order_by("path")):
             yield [o.code, o.name, o.kind, o.sector, o.level, o.established_on, o.dissolved_on]
 
