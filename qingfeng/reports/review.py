@@ -107,8 +107,8 @@ SECTIONS: tuple[SectionSpec, ...] = (
         (("collectives", "honors.collectives"), ("persons", "honors.persons"),
          ("province_collectives", "honors.collectives[grantor_level=省级]"),
          ("province_persons", "honors.persons[grantor_level=省级]")),
-        (gettext_noop("期间受到表彰的集体%(collectives)s个、个人%(persons)s名，"
-                      "其中获省级表彰的集体%(province_collectives)s个、个人%(province_persons)s名。"),),
+        (gettext_noop("期间受到表彰的集体%(collectives)s个、个人%(persons)s名。"),
+         gettext_noop("获省级表彰的集体%(province_collectives)s个、个人%(province_persons)s名。")),
     ),
     SectionSpec(
         "rural", gettext_noop("巩固脱贫成果与乡村振兴"),

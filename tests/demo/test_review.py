@@ -38,7 +38,8 @@ def year_values(demo_city, django_db_blocker):
 
 def test_the_year_rows_are_all_there():
     keys = [key for _a, key, _e, _l in YEAR_ROWS]
-    assert "training.rotation_trainees[cadre_level=市管]" in keys and len(keys) >= 13
+    assert "training.rotation_trainees[cadre_level=市管]" in keys
+    assert "grassroots.dispatch_teams[role=班子成员,village_tag=信教群众聚居村]" in keys and len(keys) >= 15
 
 
 def test_markdown_states_every_year_figure_linked_to_its_records(demo_city, db, tmp_path, year_values):
