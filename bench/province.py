@@ -47,7 +47,8 @@ OTHERS = ["140200", "140300", "140400", "140500", "140600", "140700", "140800", 
 NAMES = {"140200": "中共大同市委", "140300": "中共阳泉市委", "140400": "中共长治市委", "140500": "中共晋城市委",
          "140600": "中共朔州市委", "140700": "中共晋中市委", "140800": "中共运城市委", "140900": "中共忻州市委",
          "141000": "中共临汾市委", "141100": "中共吕梁市委"}
-TABLES = ("federation_city", "federation_activitykind", "federation_node", "federation_fact", "federation_item")
+TABLES = ("federation_city", "federation_activitykind", "federation_node", "federation_fact", "federation_item",
+          "federation_warningcount")
 
 
 def load() -> str:
@@ -100,6 +101,18 @@ def conninfo(url: str) -> str:
     return f"host={u.hostname} port={u.port or 5432} dbname={u.path.lstrip('/')} user={u.username}"
 
 
+def copy_rows(city: str, province: str) -> None:
+    """The first copy without a subscription (for a city on a server without wal_level=logical): the published rows
+    as COPY streams them — what a subscription's initial copy does."""
+    with psycopg.connect(city) as src, psycopg.connect(province) as dst:
+        for table in TABLES:
+            with src.cursor().copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as out, \
+                    dst.cursor().copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as into:
+                for chunk in out:
+                    into.write(chunk)
+        dst.commit()
+
+
 # ---- 3. ten more cities, directly ------------------------------------------------------------
 
 def clone_cities(province: str) -> None:
@@ -124,6 +137,8 @@ def clone_cities(province: str) -> None:
             f"INSERT INTO federation_fact (city, code, metric, grain, day, d1, d2, d3, n, total) SELECT '{code}', "
             f"{recode('code')}, metric, grain, day, d1, d2, d3, n, total FROM federation_fact WHERE city = '{CITY}'",
             # persons rehashed per city (no one shared); records and organizations keyed by the new city
+            f"INSERT INTO federation_warningcount (city, code, kind, severity, n) SELECT '{code}', {recode('code')}, kind, "
+            f"severity, n FROM federation_warningcount WHERE city = '{CITY}'",
             f"INSERT INTO federation_item (city, source, indicator, code, key, day, until, d1, d2, d3) SELECT '{code}', "
             f"source, indicator, {recode('code')}, CASE WHEN key LIKE '{CITY}:%%' THEN '{code}' || substr(key, 7) "
             f"ELSE left(md5('{code}' || key), 32) END, day, until, d1, d2, d3 FROM federation_item WHERE city = '{CITY}'",
@@ -163,6 +178,26 @@ print(json.dumps({"places": len(places), "indicators": len(answers[0].values),
 """
 
 
+# The baseline, in the same run: the city's own engine, every indicator of the city and its children, warm.
+CITY_TIMING = r"""
+import datetime as dt, json, statistics, sys, time
+from qingfeng.indicators import engine
+from qingfeng.orgs.models import Organization
+repeat = int(sys.argv[1])
+root = Organization.objects.get(code="140100")
+places = [root] + list(Organization.objects.filter(parent=root).order_by("code"))
+start, end = dt.date(2020, 5, 12), dt.date(2021, 5, 11)
+engine.compute_grid([(p, start, end, None) for p in places])
+runs = []
+for _ in range(repeat):
+    t = time.perf_counter()
+    answers = engine.compute_grid([(p, start, end, None) for p in places])
+    runs.append(time.perf_counter() - t)
+print(json.dumps({"places": len(places), "indicators": len(answers[0]), "together": statistics.median(runs),
+                  "members": answers[0]["members.total"]}))
+"""
+
+
 # ---- 5. lag ----------------------------------------------------------------------------------
 
 WRITER = r"""
@@ -192,7 +227,7 @@ print(json.dumps({"writes": n, "median": sorted(times)[len(times) // 2], "p95": 
 """
 
 
-def lag(city: str, province: str, writes: int, writers: int) -> dict:
+def lag(city: str, province: str, writes: int, writers: int, city_env: dict | None = None) -> dict:
     samples: list[float] = []
     stop = threading.Event()
 
@@ -208,7 +243,7 @@ def lag(city: str, province: str, writes: int, writers: int) -> dict:
     started = time.monotonic()
     procs = [subprocess.Popen([sys.executable, "-c", "import django, os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
                                "'qingfeng.settings')\ndjango.setup()\n" + WRITER, str(writes // writers), str(k)],
-                              env=env(city, "city"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                              env=city_env or env(city, "city"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
              for k in range(writers)]
     results = []
     for p in procs:
@@ -232,6 +267,28 @@ def lag(city: str, province: str, writes: int, writers: int) -> dict:
             "lag_max": max(samples) if samples else None, "caught_up": caught_up}
 
 
+def lag_on_clusters(scale: str, writes: int, writers: int) -> dict:
+    """The lag step on two clusters started here (tests/federation/clusters.py: initdb/pg_ctl, wal_level=logical),
+    a demo city at `scale` publishing and a province subscribed to it — for when the city-scale database lives on a
+    server without logical replication."""
+    sys.path.insert(0, str(ROOT))
+    from tests.federation.clusters import clusters
+
+    with clusters("city", "province") as (city, province):
+        t = time.monotonic()
+        city.qingfeng("demo", "--scale", scale, "--no-serve", "--quiet-progress", timeout=3600)
+        built = time.monotonic() - t
+        city.qingfeng("federation", "publish")
+        province.qingfeng("federation", "province", "--code", "140000", "--name", "中共山西省委", tier="province")
+        province.qingfeng("federation", "subscribe", "--city", CITY, "--dsn", city.conninfo(), tier="province")
+        while province.fingerprint(CITY) != city.fingerprint(CITY):
+            time.sleep(0.5)
+        persons = city.sql("SELECT COUNT(*) FROM people_person")[0][0]
+        out = lag(city.dsn(), province.dsn(), writes, writers, city.env("city"))
+        out.update({"scale": scale, "persons": persons, "demo_seconds": built})
+        return out
+
+
 # ---- 6. disk ---------------------------------------------------------------------------------
 
 def disk(url: str) -> dict[str, int]:
@@ -246,18 +303,29 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip", default="", help="steps to skip, e.g. publish,subscribe,clone")
+    parser.add_argument("--copy", action="store_true", help="fill the province by COPY instead of a subscription "
+                        "(the city's server has no wal_level=logical); the lag is then measured on --lag-scale clusters")
+    parser.add_argument("--lag-scale", default="tiny", help="the demo scale of the city the lag is measured on with --copy")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     report: dict = {"load_start": load()}
     print("load average at start:", report["load_start"], flush=True)
 
+    for url, tier in ((args.city, "city"), (args.province, "province")):
+        qingfeng(url, tier, "migrate", "-v", "0")
     if "publish" not in skip:
         t = time.monotonic()
         out = qingfeng(args.city, "city", "federation", "publish")
         report["publish"] = {"seconds": time.monotonic() - t, "out": out.strip()}
-        print("publish:", report["publish"], flush=True)
+        print("publish (with the warning counts):", report["publish"], flush=True)
     if "subscribe" not in skip:
         qingfeng(args.province, "province", "federation", "province", "--code", "140000", "--name", "中共山西省委")
+    if "subscribe" not in skip and args.copy:
+        t = time.monotonic()
+        copy_rows(args.city, args.province)
+        report["first_copy"] = time.monotonic() - t
+        print("first copy (COPY, no subscription):", round(report["first_copy"], 1), "s", flush=True)
+    elif "subscribe" not in skip:
         t = time.monotonic()
         qingfeng(args.province, "province", "federation", "subscribe", "--city", CITY, "--dsn", conninfo(args.city))
         wanted = fingerprint(args.city, CITY)
@@ -278,13 +346,21 @@ def main() -> None:
     print(f"indicators: {ind['indicators']} × {ind['places']} places in one grid: {ind['together']:.3f} s (median); "
           f"each alone: " + ", ".join(f"{c} {s:.3f}" for c, s in ind["alone"]), flush=True)
 
+    report["city_baseline"] = json.loads(python(args.city, "city", CITY_TIMING, str(args.repeat)).strip().splitlines()[-1])
+    base = report["city_baseline"]
+    print(f"baseline, the city's own engine: {base['indicators']} × {base['places']} places (the city and its children) "
+          f"in one grid: {base['together']:.3f} s (median); members {base['members']}", flush=True)
+
     report["disk_province"] = disk(args.province)
     report["disk_city"] = disk(args.city)
     per_city = sum(report["disk_province"].values()) / (1 + len(OTHERS))
     print(f"disk: province {sum(report['disk_province'].values()) / 2**20:.0f} MB in all, {per_city / 2**20:.1f} MB per "
           f"city; the city's published tables {sum(report['disk_city'].values()) / 2**20:.1f} MB", flush=True)
 
-    if args.writes:
+    if args.writes and args.copy:
+        report["lag"] = lag_on_clusters(args.lag_scale, args.writes, args.writers)
+        print("lag:", report["lag"], flush=True)
+    elif args.writes:
         report["lag"] = lag(args.city, args.province, args.writes, args.writers)
         print("lag:", report["lag"], flush=True)
     report["load_end"] = load()

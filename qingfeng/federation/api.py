@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from qingfeng.core.api import READ_ERRORS, Day
-from qingfeng.federation import province
+from qingfeng.federation import alerts, province
 from qingfeng.federation.publish import tier
 from qingfeng.indicators import engine
 
@@ -61,6 +61,21 @@ def province_indicators(request, query: Query[ProvinceQuery]):
     except (engine.IndicatorError, engine.IndicatorForbidden) as exc:
         raise ValidationError(str(exc)) from exc
     body = {"org": place.code, "name": place.name, "values": answer.values, "unavailable": answer.unavailable}
+    return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+class WarningsQuery(Schema):
+    org: str | None = Field(None, max_length=80, description="组织编码，缺省为本省 / the province (default) or a published organization")
+
+
+@router.get("/province/warnings", response={200: dict, **READ_ERRORS}, summary="省级预警数 / the province's warning counts")
+def province_warnings(request, query: Query[WarningsQuery]):
+    """`{"org", "name", "as_of": {city: day}, "counts": [{kind, label, red, yellow, total}]}`: the warnings of the
+    place's subtree by kind, as its cities last published them (daily); the warnings themselves stay in the cities."""
+    place = _place(request.auth, query.org)
+    body = {"org": place.code, "name": place.name,
+            "as_of": {c: (d.isoformat() if d else None) for c, d in alerts.as_of(place).items()},
+            "counts": alerts.table(alerts.counts([place])[place.pk])}
     return HttpResponse(json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The published tables' layout. A province subscribes only to cities publishing the same version; bump it with
 # every change of these tables' columns (docs/federation.md: how to roll out such a migration city by city).
-SCHEMA = 1
+SCHEMA = 2  # 2: WarningCount and City.warnings_on
 
 
 class City(models.Model):  # 上报城市 — the city's own row on a city; one row per subscribed city on a province
@@ -35,6 +35,7 @@ class City(models.Model):  # 上报城市 — the city's own row on a city; one 
     windows_to = models.DateField(null=True, blank=True)
     published_at = models.DateTimeField()  # `federation publish` last run
     changed_at = models.DateTimeField()  # the last change published (a write's transaction)
+    warnings_on = models.DateField(null=True, blank=True)  # the day the published warning counts are for
 
     class Meta:
         verbose_name = _("上报城市")
@@ -119,3 +120,15 @@ class Item(models.Model):  # one thing behind a distinct count: a person (as a k
 
     def __str__(self) -> str:
         return f"{self.city} {self.indicator} {self.code} {self.key} {self.day}–{self.until}"
+
+
+class WarningCount(models.Model):  # how many warnings (预警) of a kind a published organization's subtree has
+    pk = models.CompositePrimaryKey("city", "code", "kind", "severity")
+    city = models.CharField(max_length=32)
+    code = models.CharField(max_length=32)
+    kind = models.CharField(max_length=20)  # indicators.warnings.KINDS
+    severity = models.CharField(max_length=6)  # red | yellow
+    n = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.city} {self.code} {self.kind} {self.severity} {self.n}"

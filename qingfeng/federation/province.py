@@ -111,7 +111,7 @@ def cities() -> list[City]:
     return list(City.objects.order_by("code"))
 
 
-def _targets(place: Place, city_codes: list[str] | None = None) -> list[tuple[str, str]]:
+def targets(place: Place, city_codes: list[str] | None = None) -> list[tuple[str, str]]:
     """The (city, code) rows whose facts make the place's: a city's organization its own; the province's root
     the sum of its cities' roots."""
     if place.is_province:
@@ -135,7 +135,7 @@ class Sums:
         keys = []
         for grain, lo, hi in ranges:
             key = (grain, lo, hi, metrics)
-            self.wanted[key].update(_targets(place, self.city_codes))
+            self.wanted[key].update(targets(place, self.city_codes))
             keys.append(key)
         return keys
 
@@ -166,7 +166,7 @@ class Sums:
     def merged(self, place: Place, keys: list[tuple]) -> dict[str, list[tuple]]:
         cells: dict[tuple, list[int]] = {}
         for key in keys:
-            for target in _targets(place, self.city_codes):
+            for target in targets(place, self.city_codes):
                 for k, (n, total) in self.got.get((key, target), {}).items():
                     cell = cells.setdefault(k, [0, 0])
                     cell[0] += n
@@ -180,14 +180,14 @@ class Sums:
 def window_rows(places: list[Place], lo: dt.date, hi: dt.date, city_codes: list[str]) -> dict[str, list[tuple]]:
     """The published compliance windows (d1 type name, d2 cadence, first day, due, met) of these places."""
     by_target: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    targets = {t for p in places for t in _targets(p, city_codes)}
-    if not targets:
+    wanted = {t for p in places for t in targets(p, city_codes)}
+    if not wanted:
         return {}
     for city, code, d1, d2, day, n, total in Fact.objects.filter(
-            city__in={t[0] for t in targets}, code__in={t[1] for t in targets}, grain="w", metric="win",
+            city__in={t[0] for t in wanted}, code__in={t[1] for t in wanted}, grain="w", metric="win",
             day__gte=lo, day__lte=hi).values_list("city", "code", "d1", "d2", "day", "n", "total"):
         by_target[(city, code)].append((d1, d2, day, n, total))
-    return {p.pk: [row for t in _targets(p, city_codes) for row in by_target.get(t, [])] for p in places}
+    return {p.pk: [row for t in targets(p, city_codes) for row in by_target.get(t, [])] for p in places}
 
 
 @dataclass(frozen=True)
@@ -379,7 +379,7 @@ def payment_rate(place: Place, start: dt.date, end: dt.date, members_at_end: int
     tail = end.replace(day=1)
     deltas: dict[dt.date, int] = defaultdict(int)
     held, paid = members_at_end, 0
-    for city, code in _targets(place, city_codes):
+    for city, code in targets(place, city_codes):
         rows = Fact.objects.filter(city=city, code=code)
         paid += sum(rows.filter(grain="m", metric=PAID, day__gte=first, day__lte=last).values_list("n", flat=True))
         for day, n in rows.filter(grain="m", metric="mem", d1__in=MEMBER_CATEGORIES, day__gt=first,

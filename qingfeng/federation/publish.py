@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 
 from qingfeng.activities.models import ActivityType, Requirement
 from qingfeng.federation import items, source
-from qingfeng.federation.models import SCHEMA, ActivityKind, City, Fact, Item, Node
+from qingfeng.federation.models import SCHEMA, ActivityKind, City, Fact, Item, Node, WarningCount
 from qingfeng.orgs.models import PATH_SEP, Organization
 
 PUBLICATION = "qingfeng_federation"
-PUBLISHED = (City, ActivityKind, Node, Fact, Item)
+PUBLISHED = (City, ActivityKind, Node, Fact, Item, WarningCount)
 
 
 class PublishError(Exception):

@@ -132,7 +132,7 @@ def subscribe(code: str, dsn: str) -> str:
 
 def unsubscribe(code: str) -> None:
     """Drop the city's subscription (its slot on the city too, when the city is reachable) and its rows."""
-    from qingfeng.federation.models import ActivityKind, Fact, Item, Node
+    from qingfeng.federation.models import ActivityKind, Fact, Item, Node, WarningCount
 
     check_province()
     name = subscription_name(code)
@@ -141,7 +141,7 @@ def unsubscribe(code: str) -> None:
         if not cursor.fetchone():
             raise SubscribeError(_("没有城市 %(code)s 的订阅。") % {"code": code})
         cursor.execute(f"DROP SUBSCRIPTION {name}")
-    for model in (Item, Fact, Node, ActivityKind):
+    for model in (Item, Fact, Node, ActivityKind, WarningCount):
         model.objects.filter(city=code).delete()
     City.objects.filter(code=code).delete()
 

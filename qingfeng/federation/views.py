@@ -10,15 +10,17 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qingfeng.cockpit import assessment
 from qingfeng.cockpit.dashboard import HEADLINE_KEYS, visible_keys
 from qingfeng.cockpit.forms import PeriodForm
-from qingfeng.federation import province
+from qingfeng.federation import alerts, province, review
 from qingfeng.federation.publish import tier
 from qingfeng.indicators import engine, figures
+from qingfeng.reports.writers import FORMATS, write
 
 
 def province_place(request: HttpRequest) -> province.Place:
@@ -76,6 +78,7 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     top = answers[0]
     cards = [{"key": k, "label": figures.label(k), "display": figures.fmt(top.values[k], k),
               "url": _drill(place, k, start, end), "why": top.unavailable.get(k, "")} for k in headline]
+    warned = alerts.counts([place, *below])
     scores = []
     for n, child in enumerate(below):
         values = answers[1 + n].values
@@ -85,29 +88,33 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         scored.values = [{"key": k, "display": figures.fmt(values[k], k), "url": _drill(child, k, start, end)}  # type: ignore[attr-defined]
                          for k in headline]
         scored.has_children = bool(province.children(child))  # type: ignore[attr-defined]
+        scored.warnings = _red_yellow(warned[child.pk])  # type: ignore[attr-defined]
         scores.append(scored)
     return render(request, "federation/cockpit.html", {
         "form": form, "place": place, "org": place, "start": start, "end": end, "trail": _trail(place),
         "cards": cards, "ranking": assessment.rank(scores), "columns": [figures.label(k) for k in headline],
         "cities": province.cities(), "city_cockpit": _city_page(place, "cockpit", start, end),
+        "warnings": alerts.table(warned[place.pk]), "warnings_total": _red_yellow(warned[place.pk]),
+        "warnings_on": alerts.as_of(place), "city_warnings": _city_page(place, "indicators/warnings", None, None),
     })
 
 
-def _drill(place: province.Place, key: str, start, end) -> str:
-    from django.urls import reverse
-    from django.utils.http import urlencode
+def _red_yellow(counter) -> dict[str, int]:
+    red = sum(n for (_kind, severity), n in counter.items() if severity == alerts.warnings.RED)
+    return {"red": red, "yellow": sum(counter.values()) - red}
 
-    query = {"org": place.pk if place.city else place.code, "key": key, "from": start.isoformat(), "to": end.isoformat()}
-    return f"{reverse('federation:drill')}?{urlencode(query)}"
+
+def _drill(place: province.Place, key: str, start, end) -> str:
+    return review.drill_link(place, key, start, end)
 
 
 def _city_page(place: province.Place, page: str, start, end) -> str:
-    """The city platform's own page for a place (its cockpit), behind the city's sign-in."""
+    """The city platform's own page for a place (its cockpit, its warnings), behind the city's sign-in."""
     if place.is_province or not place.url:
         return ""
     from django.utils.http import urlencode
 
-    query = urlencode({"org": place.code, "from": start.isoformat(), "to": end.isoformat()})
+    query = urlencode({"org": place.code, **({"from": start.isoformat(), "to": end.isoformat()} if start else {})})
     return f"{place.url.rstrip('/')}/{page}/?{query}"
 
 
@@ -140,3 +147,37 @@ def drill(request: HttpRequest) -> HttpResponse:
                     "why": answers[0].unavailable.get(key_text, ""), "rows": rows,
                     "city": province.drill_url(place, key_text, start, end)})
     return render(request, "federation/drill.html", context)
+
+
+@login_required
+@require_GET
+def review_page(request: HttpRequest) -> HttpResponse:
+    """The year-in-review of the province (or of a city or county below it), with its downloads."""
+    place = province_place(request)
+    form, start, end = _period(request)
+    context = {"form": form, "place": place, "org": place, "review": None, "trail": _trail(place)}
+    if start is None:
+        return render(request, "federation/review.html", context, status=400)
+    from django.utils.http import urlencode
+
+    context.update({"review": review.build(place, start, end, request.user), "start": start, "end": end,
+                    "query": urlencode({"org": place.pk, "from": start.isoformat(), "to": end.isoformat()}),
+                    "formats": [("docx", "Word"), ("pdf", "PDF"), ("xlsx", "Excel"), ("md", "Markdown")]})
+    return render(request, "federation/review.html", context)
+
+
+@login_required
+@require_GET
+def review_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404
+    place = province_place(request)
+    form, start, end = _period(request)
+    if start is None:
+        return render(request, "federation/review.html", {"form": form, "place": place, "review": None}, status=400)
+    built = review.build(place, start, end, request.user, base_url=request.build_absolute_uri("/"))
+    content_type, ext = FORMATS[fmt]
+    response = HttpResponse(write(built, fmt), content_type=content_type)
+    lang = "en" if not (get_language() or "").startswith("zh") else "zh"
+    response["Content-Disposition"] = f'attachment; filename="review-{place.code}-{start}-{end}-{lang}.{ext}"'
+    return response

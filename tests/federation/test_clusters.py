@@ -14,6 +14,7 @@ import time
 import pytest
 from django.db import connection
 
+from qingfeng.federation.models import SCHEMA
 from tests.federation.clusters import binaries_missing, clusters, wait_for
 
 WHEN = os.environ.get("QINGFENG_TEST_CLUSTERS", "auto")
@@ -26,7 +27,8 @@ pytestmark = [
 UNAVAILABLE = {"discipline.self_surrender", "development.late_steps"}  # the province says it cannot answer them
 PERSONS = {"study.reading_class_trainees", "lecture.lecturers", "grassroots.dispatched", "grassroots.stationed",
            "grassroots.adjusted", "accountability.persons", "training.rotation_trainees"}
-TABLES = ("federation_city", "federation_activitykind", "federation_node", "federation_fact", "federation_item")
+TABLES = ("federation_city", "federation_activitykind", "federation_node", "federation_fact", "federation_item",
+          "federation_warningcount")
 CITIES = ("140100", "140200")
 
 
@@ -70,7 +72,7 @@ def test_two_cities_and_a_province():
         assert "不是 140100" in refused(province, "subscribe", "--city", "140100", "--dsn", datong.conninfo())
         datong.sql("UPDATE federation_city SET schema = 99")
         assert "表结构版本不一致" in refused(province, "subscribe", "--city", "140200", "--dsn", datong.conninfo())
-        datong.sql("UPDATE federation_city SET schema = 1")
+        datong.sql("UPDATE federation_city SET schema = %s", [SCHEMA])
         assert "不是省级" in refused(taiyuan, "subscribe", "--city", "140100", "--dsn", datong.conninfo(), tier="city")
         assert not province.sql("SELECT * FROM pg_subscription")
 
@@ -106,6 +108,34 @@ def test_two_cities_and_a_province():
         assert seen["api"][1]["values"] == {k: v for k, v in ours[("140000", *periods[0])].items()
                                             if k in seen["api"][1]["values"]}
         assert seen["outsider"] == [404, 404]  # a user of no province organization sees nothing
+
+        # -- warnings: each city's counts for its day, by kind, summed at the province ---------------------------
+        theirs = {**json.loads(taiyuan.python(CITY_WARNINGS % {"codes": ["140100", "140105"]}).strip().splitlines()[-1]),
+                  **json.loads(datong.python(CITY_WARNINGS % {"codes": ["140200", "140212"]}).strip().splitlines()[-1])}
+        ours = json.loads(province.python(PROVINCE_WARNINGS % {"codes": ["140000", "140100", "140105", "140200", "140212"]},
+                                          tier="province").strip().splitlines()[-1])
+        for code in ("140100", "140105", "140200", "140212"):
+            assert ours[code] == theirs[code], code
+        both = {k: theirs["140100"].get(k, 0) + theirs["140200"].get(k, 0) for k in {*theirs["140100"], *theirs["140200"]}}
+        assert ours["140000"] == both and sum(both.values()) > 0
+        assert "预警" in seen["cockpit"][1] and 'data-warned' in seen["cockpit"][1]
+        assert seen["warnings"][0] == 200
+        assert {(r["kind"], r["red"], r["yellow"]) for r in seen["warnings"][1]["counts"]} == {
+            (kind, both.get(f"{kind} red", 0), both.get(f"{kind} yellow", 0)) for kind in {k.split()[0] for k in both}}
+
+        # -- the year-in-review of the province and of a city: the city's own figures ----------------------------
+        theirs = json.loads(taiyuan.python(CITY_REVIEW).strip().splitlines()[-1])
+        ours = json.loads(province.python(PROVINCE_REVIEW, tier="province").strip().splitlines()[-1])
+        same_values(theirs, ours["140100"], "the review of 140100")
+        assert ours["140000"]["members.total"] == theirs["members.total"] + json.loads(
+            datong.python(CITY_REVIEW.replace("140100", "140200")).strip().splitlines()[-1])["members.total"]
+        assert seen["review"][0] == 200 and "中共山西省委党建工作综述" in seen["review"][1]
+        assert 'data-chart="members.total"' in seen["review"][1] and "中共大同市委" in seen["review"][1]
+        assert seen["review_md"][0] == 200 and seen["review_md"][1].startswith("# 中共山西省委党建工作综述")
+        assert "/province/drill/?org=140000&key=" in seen["review_md"][1]
+        out = province.qingfeng("federation", "review", "--org", "140100", "--from", "2020-05-12", "--to", "2021-05-11",
+                                "--format", "docx", "-o", str(province.var / "review.docx"), tier="province").stdout
+        assert "review.docx" in out and (province.var / "review.docx").stat().st_size > 5000
 
         # -- a member moves from Taiyuan to Datong and joins a 读书班 in each: the province counts them once ---
         moved = json.loads(taiyuan.python(MOVE_OUT).strip().splitlines()[-1])
@@ -181,10 +211,18 @@ _token, raw = issue_token(officer, "测试", 30)
 api = client.get("/api/v1/province/indicators?only=members.total,orgs.total,study.reading_class_trainees&" + period,
                  HTTP_AUTHORIZATION="Bearer " + raw)
 client.force_login(stranger)
+warnings = client.get("/api/v1/province/warnings", HTTP_AUTHORIZATION="Bearer " + raw)
+client.force_login(officer)
+review = client.get("/province/review/?" + period)
+review_md = client.get("/province/review/download/md/?" + period)
+client.force_login(stranger)
 outsider = [client.get("/province/?" + period).status_code, client.get("/province/drill/?key=members.total").status_code]
 print(json.dumps({"cockpit": [cockpit.status_code, cockpit.content.decode()],
                   "drill": [drill.status_code, drill.content.decode()],
-                  "api": [api.status_code, api.json()], "outsider": outsider}, ensure_ascii=False))
+                  "api": [api.status_code, api.json()], "outsider": outsider,
+                  "warnings": [warnings.status_code, warnings.json()],
+                  "review": [review.status_code, review.content.decode()],
+                  "review_md": [review_md.status_code, review_md.content.decode()]}, ensure_ascii=False))
 """
 
 # Run in Taiyuan: a member of a branch of 小店区 attends a 读书班 on 2021-03-03, then transfers out to Datong.
@@ -241,4 +279,45 @@ present = list(Relation.objects.filter(org=rel.org, end_on__isnull=True).values_
 record_activity(user=User.objects.get(username="admin"), org=rel.org,
                 type=ActivityType.objects.get(role=ActivityRole.READING_CLASS), date=day, topic="读书班",
                 presence={pk: "出席" for pk in present})
+"""
+
+# Run in a city: its own warnings engine's counts for its day, per organization ("kind severity": n).
+CITY_WARNINGS = """
+import json
+from qingfeng.core.dates import today
+from qingfeng.indicators.warnings import warning_list
+from qingfeng.orgs.models import Organization
+print(json.dumps({c: {f"{k} {s}": n for (k, s), n in warning_list(Organization.objects.get(code=c), today()).counts().items() if n}
+                  for c in %(codes)r}))
+"""
+
+# Run in the province: the published counts, per place.
+PROVINCE_WARNINGS = """
+import json
+from qingfeng.federation import alerts, province
+places = [province.find(c) for c in %(codes)r]
+got = alerts.counts(places)
+print(json.dumps({p.code: {f"{k} {s}": n for (k, s), n in got[p.pk].items() if n} for p in places}))
+"""
+
+# The review's figures for a year, in a city (its own review) and at the province (of 140000 and 140100).
+CITY_REVIEW = """
+import datetime as dt, json
+from qingfeng.accounts.models import User
+from qingfeng.orgs.models import Organization
+from qingfeng.reports.review import build_review
+r = build_review(Organization.objects.get(code="140100"), dt.date(2020, 5, 12), dt.date(2021, 5, 11),
+                 User.objects.get(username="admin"))
+print(json.dumps({f.key: f.value for s in r.sections for f in s.figures}))
+"""
+PROVINCE_REVIEW = """
+import datetime as dt, json
+from qingfeng.accounts.models import User
+from qingfeng.federation import province, review
+user = User.objects.filter(username="sheng-admin").first() or User.objects.create_superuser("sheng-admin", "", "Province-admin-2026")
+out = {}
+for code in ("140000", "140100"):
+    r = review.build(province.find(code), dt.date(2020, 5, 12), dt.date(2021, 5, 11), user)
+    out[code] = {f.key: f.value for s in r.sections for f in s.figures}
+print(json.dumps(out))
 """

@@ -149,3 +149,28 @@ def test_a_new_district_is_published_with_its_facts(world, key):
     assert Node.objects.filter(city="140100", code="140107", parent_code="140100", depth=1).exists()
     assert published() == published_from_store("140100")
     assert Fact.objects.filter(code="140107", metric="org").exists()
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_warning_counts_are_published_per_organization_for_the_day(world, key):
+    from qingfeng.federation import alerts
+    from qingfeng.federation.models import WarningCount
+    from qingfeng.indicators.warnings import warning_list
+    from qingfeng.orgs.models import Organization
+
+    rebuild_facts()
+    run("publish")
+    city = City.objects.get()
+    for day in (dt.date(2021, 5, 11), dt.date(2022, 3, 1)):
+        alerts.refresh(city, day)
+        for code in Node.objects.filter(city="140100").values_list("code", flat=True):
+            theirs = warning_list(Organization.objects.get(code=code), day).counts()
+            ours = {(w.kind, w.severity): w.n for w in WarningCount.objects.filter(city="140100", code=code)}
+            assert ours == {k: n for k, n in theirs.items() if n}, (code, day)
+        assert City.objects.get().warnings_on == day
+        assert alerts.refresh(city, day) == 0  # the same day again: nothing to send
+    assert WarningCount.objects.filter(code="140100").exists()
+    # the city's root holds the sum of its districts' and its own
+    root = {(w.kind, w.severity): w.n for w in WarningCount.objects.filter(code="140100")}
+    assert sum(root.values()) >= sum(WarningCount.objects.exclude(code="140100").values_list("n", flat=True))

@@ -42,6 +42,18 @@ class Command(BaseCommand):
         ind.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
         ind.add_argument("--only", default=None, help="keys with filters, as for qingfeng indicators")
         ind.add_argument("--format", choices=["json", "table"], default="json")
+        warn = sub.add_parser("warnings", help="on a city: publish today's warning counts (run daily); "
+                                               "on a province: print the counts of the province or an organization below")
+        warn.add_argument("--org", default=None, help="on a province: 组织编码 (default: the province)")
+        warn.add_argument("--format", choices=["json", "table"], default="table")
+        rev = sub.add_parser("review", help="on a province: the year-in-review of the province or an organization below")
+        rev.add_argument("--org", default=None, help="组织编码 (default: the province)")
+        rev.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+        rev.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+        rev.add_argument("--format", required=True, choices=["md", "docx", "pdf", "xlsx"])
+        rev.add_argument("-o", "--output", required=True, help="the file to write")
+        rev.add_argument("--language", default="zh-hans", choices=["zh-hans", "en"])
+        rev.add_argument("--base-url", default="", help="prefix for the links (the province platform's address)")
 
     def handle(self, *args, **options):
         try:
@@ -50,7 +62,13 @@ class Command(BaseCommand):
             raise CommandError(str(e), returncode=2) from None
 
     def publish(self, options):
+        from qingfeng.federation import alerts
+
         counts = publish.publish(options["depth"], options["url"], options["root"])
+        city = publish.own_city()
+        if city is not None:  # it is, once published
+            alerts.refresh(city)
+            counts["warningcount"] = alerts.WarningCount.objects.filter(city=city.code).count()
         self.stdout.write(_("已发布 %(publication)s：%(tables)s") % {
             "publication": publish.PUBLICATION,
             "tables": "，".join(f"{name} {n}" for name, n in counts.items())})
@@ -117,3 +135,74 @@ class Command(BaseCommand):
             self.stdout.write(_("%(code)s %(name)s：%(state)s；落后 %(lag)s%(behind)s；最后变更 %(last)s；最后收到消息 %(heard)s")
                               % {"code": s.code, "name": s.name, "state": state, "lag": lag, "behind": behind,
                                  "last": last, "heard": heard})
+
+    def _place(self, code):
+        from qingfeng.federation import province
+
+        subscribe.check_province()
+        place = province.find(code) if code else province.root()
+        if place is None:
+            raise publish.PublishError(_("省级库中没有组织编码“%(code)s”：只有本级和各市上报到的层级。") % {"code": code or ""})
+        return place
+
+    def _dates(self, options):
+        try:
+            start = dt.date.fromisoformat(options["start"].strip())
+            end = dt.date.fromisoformat(options["end"].strip())
+        except ValueError:
+            raise publish.PublishError(_("日期应写作 YYYY-MM-DD。")) from None
+        if start > end:
+            raise publish.PublishError(_("开始日期 %(start)s 晚于结束日期 %(end)s。") % {"start": start, "end": end})
+        return start, end
+
+    def warnings(self, options):
+        """A city: publish today's counts. A province: print them."""
+        import json
+
+        from qingfeng.federation import alerts
+
+        if publish.tier() != "province":
+            publish.check_database()
+            city = publish.own_city()
+            if city is None:
+                raise publish.PublishError(_("本库尚未发布（qingfeng federation publish），没有可更新的预警数。"))
+            written = alerts.refresh(city)
+            self.stdout.write(_("已上报 %(day)s 的预警数（变更 %(n)d 行）。") % {"day": alerts.today(), "n": written})
+            return
+        place = self._place(options["org"])
+        rows = alerts.table(alerts.counts([place])[place.pk])
+        on = {code: (day.isoformat() if day else None) for code, day in alerts.as_of(place).items()}
+        if options["format"] == "json":
+            self.stdout.write(json.dumps({"org": place.code, "name": place.name, "as_of": on, "counts": rows},
+                                         ensure_ascii=False))
+            return
+        self.stdout.write(f"{place.code} {place.name}  " + "，".join(
+            _("%(code)s 截至 %(day)s") % {"code": c, "day": d or "—"} for c, d in on.items()))
+        for r in rows:
+            self.stdout.write(f"{r['label']}  " + _("红色 %(red)d，黄色 %(yellow)d") % r)
+        if not rows:
+            self.stdout.write(_("没有上报的预警。"))
+
+    def review(self, options):
+        from pathlib import Path
+
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+        from django.utils import translation
+
+        from qingfeng.federation import review
+        from qingfeng.reports.writers import write
+
+        place = self._place(options["org"])
+        start, end = self._dates(options)
+        user = get_user_model().objects.filter(Q(is_superuser=True) | Q(role="admin"), is_active=True).order_by(
+            "-is_superuser", "pk").first()
+        if user is None:
+            raise publish.PublishError(_("没有系统管理员账户：请先运行 qingfeng createsuperuser。"))
+        with translation.override(options["language"]):
+            content = write(review.build(place, start, end, user, base_url=options["base_url"]), options["format"])
+        path = Path(options["output"])
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(content)
+        tmp.replace(path)  # a reader never sees half a file
+        self.stdout.write(f"{path} ({len(content)} bytes)")
