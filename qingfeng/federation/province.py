@@ -271,6 +271,8 @@ def _scope(place: Place, alias: str, ctx: Context) -> tuple[str, list]:
     place or a published organization below it."""
     if place.is_province:
         return "", []
+    if place.code == place.city:  # a city's root: every item of the city counts under one of its published codes
+        return f" AND {alias}.city = %s", [place.city]
     codes = ctx.codes_under(place)
     return (f" AND {alias}.city = %s AND {alias}.code IN ({', '.join(['%s'] * len(codes))})", [place.city, *codes])
 

@@ -16,6 +16,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -188,12 +189,70 @@ class Cluster:
         return json.loads(self.qingfeng(*args, tier=tier).stdout)
 
 
+PREFIX = "qingfeng-federation-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_stale() -> list[Path]:
+    """Stops and removes the clusters of earlier runs whose process is gone (killed before its cleanup ran): each
+    run writes its process id in `owner`; a directory without one is left alone."""
+    reaped = []
+    for base in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            pid = int((base / "owner").read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        for data in base.glob("*/data"):
+            if (data / "postmaster.pid").exists():
+                subprocess.run(as_owner([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+                               check=False, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
+        reaped.append(base)
+    return reaped
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm():
+    """A SIGTERM (a CI timeout, `timeout`, a cancelled job) unwinds like an error, so the clusters are stopped."""
+    def stop(signum, frame):
+        raise SystemExit(f"stopped by signal {signum}")
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave the handler alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @contextlib.contextmanager
 def clusters(*names: str):
-    """Clusters named `names`, each with an empty platform database `qingfeng`, migrated; stopped and removed after."""
-    base = Path(tempfile.mkdtemp(prefix="qingfeng-federation-"))
+    """Clusters named `names`, each with an empty platform database `qingfeng`, migrated; stopped and removed after
+    (on an error or a SIGTERM too; what a SIGKILL leaves, the next run removes)."""
+    reap_stale()
+    base = Path(tempfile.mkdtemp(prefix=PREFIX))
     os.chmod(base, 0o755)
+    (base / "owner").write_text(str(os.getpid()))
     made: list[Cluster] = []
+    with _stop_on_sigterm():
+        yield from _running(base, names, made)
+
+
+def _running(base: Path, names: tuple[str, ...], made: list[Cluster]):
     try:
         first = Cluster(names[0], base)
         made.append(first)
