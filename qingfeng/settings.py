@@ -163,6 +163,7 @@ QINGFENG_TOTP_REQUIRED_ROLES = [r.strip() for r in os.environ.get("QINGFENG_TOTP
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["qingfeng.core.formats"]  # one date format per language (2021-05-11)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -106,3 +106,77 @@ def test_the_lapses_list_says_how_many_and_pages_through_them(world, client_for)
     assert "58 人" in first and first.count('class="list-group-item"><a href="/people/') == 50
     second = client.get(reverse("membership:lapses"), {"page": 2}).content.decode()
     assert second.count('class="list-group-item"><a href="/people/') == 8
+
+
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_english_pages_say_days_and_cadre_levels_in_words_and_name_import_sheets(world, client_for):
+    client = english(client_for(world.city_user))
+    tokens = client.get(reverse("api:tokens")).content.decode()
+    assert ">7 days</option>" in tokens and "7 天" not in tokens
+    person = world.members_a[0]
+    assert person.cadre_level == "无"
+    page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "Not a city- or county-managed cadre" in page and ">None<" not in page
+    imports = client.get(reverse("imports:start")).content.decode()
+    assert "党员 · Members" in imports and "问题整改 · Findings" in imports
+    # in Chinese the sheets are named as their tabs, nothing added
+    client.cookies["django_language"] = "zh-hans"
+    assert "党员 · " not in client.get(reverse("imports:start")).content.decode()
+
+
+@pytest.mark.parametrize("text, short", [
+    ("On the front line of major struggles", "On the front line of major"),
+    ("Organizational life and its compliance checks", "Organizational life"),
+    ("重大斗争一线", "重大斗争一线"),
+    ("监督与整改" * 8, ("监督与整改" * 8)[:31]),
+    ("Findings: open/closed [2021]", "Findings openclosed 2021"),
+])
+def test_sheet_names_fit_excel_and_end_at_a_word(text, short):
+    from qingfeng.core.exports import short_sheet_name
+
+    assert short_sheet_name(text) == short and len(short) <= 31
+
+
+def test_the_english_reviews_sheets_end_at_words(world, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import load_workbook
+
+    path = tmp_path / "review.xlsx"
+    call_command("report", "--org", "140100", "--from", "2021-01-01", "--to", "2021-06-30", "--format", "xlsx",
+                 "--language", "en", "-o", str(path), stdout=io.StringIO())
+    names = load_workbook(path).sheetnames
+    with translation.override("en"):
+        from qingfeng.reports.review import SECTIONS
+
+        titles = [translation.gettext(s.title) for s in SECTIONS]
+    assert len(names) == len(set(names)) and all(len(n) <= 31 for n in names)
+    for name in names[1:]:
+        title = next(t for t in titles if t.startswith(name))
+        assert name == title or title[len(name)] == " ", (name, title)
+    assert any(len(t) > 31 for t in titles)  # the case the rule is for
+
+
+def test_a_day_is_written_one_way_in_each_language(world, client_for):
+    from django.template import Context, Template
+
+    day = dt.date(2017, 1, 8)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert Template("{{ d }}|{{ d|date }}").render(Context({"d": day})) == "2017-01-08|2017-01-08"
+
+
+def test_pages_say_which_day_they_show_and_default_to_the_one_clock(world, client_for):
+    """The home page, the cockpit, the warnings and the indicators say 数据截至 <day>, by default the platform's
+    today (tests pin it: tests/clock.py), the day forms default to as well."""
+    client = client_for(world.city_user)
+    for name in ("core:home", "cockpit:cockpit", "indicators:warnings", "indicators:index"):
+        page = client.get(reverse(name)).content.decode()
+        assert f"数据截至 {TODAY.isoformat()}" in page, name
+    english(client)
+    assert f"as of {TODAY.isoformat()}" in client.get(reverse("cockpit:cockpit")).content.decode().lower()

@@ -5,7 +5,8 @@ Usage: python tools/po_fill.py qingfeng/locale/en/LC_MESSAGES/django.po tools/en
 The JSON files are the source of truth: an entry whose msgid is in them gets that translation (also when the .po
 already had another one), and its fuzzy flag is removed. Keys are the msgids as written in the source (real quotes
 and newlines, not .po escapes). A value is a string, or for entries with msgid_plural also a list of two strings
-[singular, plural]; a plain string is used for both plural forms. When several files give the same msgid, the later
+[singular, plural]; a plain string is used for both plural forms. An entry with a context (pgettext) is keyed as
+gettext keys it: "<context>\u0004<msgid>". When several files give the same msgid, the later
 file (by name) wins, except that a list is never replaced by a plain string. Running it twice changes nothing.
 Entries that stay empty or fuzzy are printed as "untranslated: <msgid>". The header's POT-Creation-Date (which
 makemessages rewrites on every run) is dropped, so a run with no new strings leaves the file unchanged."""
@@ -76,6 +77,8 @@ def fill(block: str, table: dict) -> tuple[str, str | None]:
     if not msgid:  # the header
         return block, None
     fuzzy = any(c.startswith("#,") and "fuzzy" in c for c in comments)
+    if "msgctxt" in fields:
+        msgid = f"{fields['msgctxt']}\x04{msgid}"
     if msgid not in table:
         strs = [v for k, v in fields.items() if k.startswith("msgstr")]
         return block, msgid if fuzzy or not strs or not all(strs) else None

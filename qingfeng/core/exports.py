@@ -24,6 +24,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 2000
 
 
+SHEET_NAME_MAX = 31  # Excel's limit
+
+
+def short_sheet_name(text: str, limit: int = SHEET_NAME_MAX) -> str:
+    """A sheet name within `limit` characters, without the characters Excel refuses; English cut at a word's end
+    ("On the front line of major" rather than "…of major stru"), Chinese at any character."""
+    text = " ".join("".join(ch for ch in text if ch not in "[]:*?/\\'").split())
+    if len(text) <= limit:
+        return text
+    words = text[:limit + 1].split(" ")[:-1] if " " in text[:limit + 1] else [text[:limit]]
+    while len(words) > 1 and words[-1].lower().strip(",;-—") in DANGLING:
+        words.pop()  # "Organizational life and its" reads as cut; "Organizational life" does not
+    return " ".join(words).rstrip(" ,;-—")
+
+
+DANGLING = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "its", "their", "with", "by", "or", "at", "from"}
+
+
 def export_headers(sheet: str) -> list[str]:
     """The columns an export of this sheet holds: every column the records know."""
     spec = _sheet(sheet)
@@ -81,7 +99,7 @@ def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[Sequence[object]]]]) 
 
     wb = Workbook(write_only=True)
     for name, headers, rows in sheets:
-        ws = wb.create_sheet(name)
+        ws = wb.create_sheet(short_sheet_name(name))
         bold = Font(bold=True)
         header_cells = []
         for h in headers:

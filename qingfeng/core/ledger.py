@@ -115,8 +115,11 @@ class HistoryRow:
 def _show(value: object) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, dict):
-        return "，".join(f"{k} {v}" for k, v in value.items())
+    if isinstance(value, dict):  # counts by a built-in word (出席 8，请假 0): the words and the comma in the page's language
+        from django.utils.translation import get_language
+
+        comma = "，" if (get_language() or "zh").startswith("zh") else ", "
+        return comma.join(f"{_(k)} {v}" for k, v in value.items())
     return str(value)
 
 

@@ -93,7 +93,7 @@ def entity_detail(request, credit_code):
     changes = list(e.coverage_history.order_by("since", "id"))
     return render(request, "entities/detail.html", {
         "entity": e, "title": e.name,
-        "fields": [(_("统一社会信用代码"), e.credit_code), (_("类型"), e.type), (_("属地党组织"), str(e.org)),
+        "fields": [(_("统一社会信用代码"), e.credit_code), (_("类型"), e.get_type_display()), (_("属地党组织"), str(e.org)),
                    (_("从业人员数"), e.employees), (_("党员人数"), e.member_count), (_("当前覆盖方式"), e.coverage),
                    (_("注销日期"), e.deregistered_on)],
         "related": [{"title": _("覆盖变化"), "columns": [_("覆盖日期"), _("覆盖方式")],

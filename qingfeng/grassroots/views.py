@@ -105,8 +105,8 @@ def assignment_detail(request, pk):
     a = get_assignment_for_user(request.user, pk)
     can_write = access.can_write(request.user, W)
     return render(request, "grassroots/detail.html", {
-        "title": f"{a.person.name} · {a.role}",
-        "fields": [(_("姓名"), a.person.name), (_("公民身份号码"), a.person.masked_id), (_("岗位"), a.role),
+        "title": f"{a.person.name} · {a.get_role_display()}",
+        "fields": [(_("姓名"), a.person.name), (_("公民身份号码"), a.person.masked_id), (_("岗位"), a.get_role_display()),
                    (_("派驻组织"), str(a.org)), (_("派出单位"), a.sent_by), (_("队伍"), a.team),
                    (_("开始日期"), a.start_on), (_("结束日期"), a.end_on), (_("结束原因"), a.end_reason)],
         "transition_form": EndForm(initial={"on": today()}) if can_write and not a.end_on else None,

@@ -126,11 +126,12 @@ def table_response(fmt: str, filename: str, sheets: list[tuple[str, list[str], o
 
     from openpyxl import Workbook
 
+    from qingfeng.core.exports import short_sheet_name
     from qingfeng.core.spreadsheet import xlsx_row
 
     wb = Workbook(write_only=True)  # rows go to a temporary file as they are appended
     for title, columns, rows in sheets:
-        ws = wb.create_sheet(title=title[:31])
+        ws = wb.create_sheet(title=short_sheet_name(title))
         ws.append(xlsx_row(ws, columns))
         for r in rows:
             ws.append(xlsx_row(ws, [plain(v) for v in r]))
@@ -257,6 +258,23 @@ RECORD_LINKS = {
 ORG_COLUMNS = ("组织编码", "党支部编码")  # a column ending so holds an organization's code
 
 
+TYPE_COLUMNS = {"活动类型", "要求"}  # an activity type's name
+WORD_COLUMNS = {"形式", "来源", "岗位", "类别", "渠道", "状态", "方式", "形态", "措施"}  # a built-in choice's value
+
+
+def _shown(column: str, value: object) -> object:
+    """A cell as the page's language writes it: the records hold built-in words in Chinese (是, 主题党日, 导入)."""
+    if not isinstance(value, str) or not value:
+        return value
+    if value in ("是", "否") or column in WORD_COLUMNS:
+        return _(value)
+    if column in TYPE_COLUMNS:
+        from qingfeng.activities.models import ActivityType
+
+        return ActivityType.display_name(value)
+    return value
+
+
 def _linked(columns: list[str], row: list) -> list[tuple[object, str]]:
     """(value, link) per cell: the record's code links to the record, an organization's code to the organization."""
     from django.urls import NoReverseMatch, reverse
@@ -270,7 +288,7 @@ def _linked(columns: list[str], row: list) -> list[tuple[object, str]]:
                 url = reverse(name, args=[value])
             except NoReverseMatch:
                 url = ""
-        out.append((value, url))
+        out.append((_shown(column, value), url))
     return out
 
 

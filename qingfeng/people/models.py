@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingfeng.orgs.models import Organization
 
@@ -36,7 +37,7 @@ class Category(models.TextChoices):  # 党员类别
 class CadreLevel(models.TextChoices):  # 干部管理层级
     CITY = "市管", _("市管")
     COUNTY = "县管", _("县管")
-    NONE = "无", _("无")
+    NONE = "无", pgettext_lazy("干部管理层级", "无")  # neither: in English a word, not "None"
 
 
 class PersonQuerySet(models.QuerySet["Person"]):

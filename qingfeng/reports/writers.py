@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from qingfeng.core import exports
 from qingfeng.reports.review import Review, ReviewSection
 
 FORMATS = {
@@ -409,10 +410,11 @@ def write_docx(review: Review) -> bytes:
 # ---- .xlsx -------------------------------------------------------------------------------
 
 def _sheet_title(text: str, used: set[str]) -> str:
-    title = "".join(ch for ch in text if ch not in "[]:*?/\\")[:31] or "Sheet"
+    title = exports.short_sheet_name(text) or "Sheet"
     base, n = title, 2
-    while title in used:
-        title = f"{base[:28]}({n})"
+    while title.lower() in {u.lower() for u in used}:  # Excel compares sheet names without case
+        suffix = f" ({n})"
+        title = exports.short_sheet_name(base, exports.SHEET_NAME_MAX - len(suffix)) + suffix
         n += 1
     used.add(title)
     return title
