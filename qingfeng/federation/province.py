@@ -35,7 +35,13 @@ from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
 UNAVAILABLE = {
     "discipline.self_surrender": gettext_noop("需要逐案记录，纪检记录不出城市：请到城市平台查看"),
     "development.late_steps": gettext_noop("由发展党员的时限规则逐条判断，不随数据上报：请到城市平台查看"),
+    # distinct counts of the second round's ledgers: their items are not published yet
+    "honors.persons": gettext_noop("按人去重的计数，尚未上报：请到城市平台查看"),
+    "grassroots.degree_trainees": gettext_noop("按人去重的计数，尚未上报：请到城市平台查看"),
+    "economy.supported_villages": gettext_noop("按村去重的计数，尚未上报：请到城市平台查看"),
 }
+# Read from the records in a city, answered here by the Reader below (items, windows, dues).
+SPECIAL = {"training.rotation_trainees", "training.rotation_coverage", "dues.payment_rate"}
 WINDOW_IDS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"}
 
 

@@ -14,6 +14,7 @@ import time
 import pytest
 from django.db import connection
 
+from qingfeng.federation import province as province_module
 from qingfeng.federation.models import SCHEMA
 from tests.federation.clusters import binaries_missing, clusters, wait_for
 
@@ -24,7 +25,7 @@ pytestmark = [
     pytest.mark.skipif(bool(binaries_missing()), reason=binaries_missing() or ""),
 ]
 
-UNAVAILABLE = {"discipline.self_surrender", "development.late_steps"}  # the province says it cannot answer them
+UNAVAILABLE = set(province_module.UNAVAILABLE)  # the province says it cannot answer them
 PERSONS = {"study.reading_class_trainees", "lecture.lecturers", "grassroots.dispatched", "grassroots.stationed",
            "grassroots.adjusted", "accountability.persons", "training.rotation_trainees"}
 TABLES = ("federation_city", "federation_activitykind", "federation_node", "federation_fact", "federation_item",

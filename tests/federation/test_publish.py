@@ -174,3 +174,15 @@ def test_warning_counts_are_published_per_organization_for_the_day(world, key):
     # the city's root holds the sum of its districts' and its own
     root = {(w.kind, w.severity): w.n for w in WarningCount.objects.filter(code="140100")}
     assert sum(root.values()) >= sum(WarningCount.objects.exclude(code="140100").values_list("n", flat=True))
+
+
+def test_every_indicator_is_answered_at_the_province_or_said_not_to_be():
+    """An indicator read from a city's records needs its items published (province.ITEM_COUNTS) or a reason in
+    province.UNAVAILABLE: never a silent empty value at the province."""
+    from qingfeng.core.indicators import REGISTRY
+    from qingfeng.federation import province
+    from qingfeng.indicators import facts
+
+    silent = [i.id for i in REGISTRY.values() if facts.reads_records(i) and i.id not in province.ITEM_COUNTS
+              and i.id not in province.UNAVAILABLE and i.id not in province.SPECIAL and i.id not in province.WINDOW_IDS]
+    assert not silent
