@@ -28,7 +28,7 @@ def test_the_page_groups_overdue_this_week_and_later_this_month(world, client_fo
     from qingfeng.supervision.models import Finding
 
     for code, deadline in (("F-LATE", TODAY - DAY * 3), ("F-WEEK", TODAY + DAY * 6), ("F-MONTH", TODAY + DAY * 7),
-                           ("F-NEXT", month_end(TODAY) + DAY)):
+                           ("F-NEXT", max(month_end(TODAY), TODAY + DAY * 7) + DAY)):
         Finding.objects.create(code=code, source="督导检查", found_on=TODAY - DAY * 30, org=world.branch_a,
                                description=f"问题{code}", deadline=deadline)
     page = client_for(world.clerk).get(reverse("reminders:inbox"))
@@ -38,7 +38,7 @@ def test_the_page_groups_overdue_this_week_and_later_this_month(world, client_fo
     assert "F-LATE" in groups["overdue"] and "F-WEEK" in groups["week"]
     if TODAY + DAY * 7 <= month_end(TODAY):
         assert "F-MONTH" in groups["month"]
-    assert "F-NEXT" not in html  # next month's: in the calendar, not the inbox
+    assert "F-NEXT" not in html  # next month's and beyond the week: in the calendar, not the inbox
     assert reverse("supervision:detail", args=["F-WEEK"]) in groups["week"]
     # the bell counts what is overdue or due within the week
     bell = client_for(world.clerk).get(reverse("reminders:bell")).content.decode()
@@ -106,9 +106,9 @@ def test_officers_see_per_window_how_many_branches_have_not_met_yet(world, clien
     from qingfeng.activities.models import Activity, ActivityType
 
     if with_facts:
-        # the facts span the years of the requirement activities on record
+        # the facts span the years of the requirement activities on record (one of last year: never this month's)
         Activity.objects.create(code="OLD", org=world.branch_b, type=ActivityType.objects.get(name="主题党日"),
-                                date=TODAY.replace(month=1, day=1), topic="x")
+                                date=TODAY.replace(year=TODAY.year - 1, month=1, day=1), topic="x")
         rebuild_facts()
 
     def theme_day(user):
