@@ -34,9 +34,9 @@ def code_version() -> str:
 def facts_version() -> str | None:
     """None while the facts have never been built (every figure is then read from the records)."""
     from qingfeng.indicators.models import FactLog, FactState
-    from qingfeng.indicators.store import STATE_KEY
+    from qingfeng.indicators.store import state_key
 
-    state = FactState.objects.filter(key=STATE_KEY).values_list("built_at", flat=True).first()
+    state = FactState.objects.filter(key=state_key()).values_list("built_at", flat=True).first()
     if state is None:
         return None
     log = FactLog.objects.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))

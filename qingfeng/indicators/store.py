@@ -25,7 +25,10 @@ How it works
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import inspect
 import random
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -44,9 +47,33 @@ from qingfeng.orgs.models import PATH_SEP, REQUIREMENT_KINDS, Organization
 __all__ = ["EVER", "Key", "Rows"]  # re-exported: the accumulator own rows are written into
 
 ONE_DAY = dt.timedelta(days=1)
-# The layout of the facts; a database built with an older one is read from the raw records until
-# `rebuild-facts` runs again (2: lifecycle metrics and yearly rows; 3: dues collected).
-STATE_KEY = "facts-3"
+# The layout of the store's own rows (ancestors, compliance windows, roll-up grains); raise it when they change.
+# The apps' fact rows need no number: state_key() fingerprints their sources (2: lifecycle metrics and yearly rows;
+# 3: dues collected).
+STORE_LAYOUT = 3
+_state_key: list[str] = []
+
+
+def state_key() -> str:
+    """The key under which the facts' state is kept: the store's layout and a fingerprint of every metric's kind and
+    of the source of the modules emitting the fact rows (each app's facts.py, the compliance windows). A database
+    whose facts were built by other code (an upgrade that adds a dimension, say) is read from the raw records until
+    `rebuild-facts` runs again, instead of answering from rows of another layout (issue 14: the findings' 问题类别
+    came in as a new dimension and facts built before it answered 0 for every category)."""
+    if not _state_key:
+        _state_key.append(f"facts-{STORE_LAYOUT}-{layout_fingerprint()}")
+    return _state_key[0]
+
+
+def layout_fingerprint() -> str:
+    funcs = [*sources.sql_sources().values(), *sources.row_sources(), compliance.windows_for_branches]
+    digest = hashlib.sha256()
+    kinds = sorted([(m, sources.FLOW) for m in sources.flows()] + [(m, sources.SNAPSHOT) for m in sources.snapshots()])
+    digest.update(repr(kinds).encode())
+    for module in sorted({f.__module__ for f in funcs}):
+        digest.update(module.encode())
+        digest.update(inspect.getsource(sys.modules[module]).encode())
+    return digest.hexdigest()[:10]
 
 
 # ---- own rows --------------------------------------------------------------------------
@@ -306,7 +333,7 @@ def move_subtrees(org_ids: Iterable[int]) -> None:
 
 
 def state() -> FactState | None:
-    return FactState.objects.filter(key=STATE_KEY).first()
+    return FactState.objects.filter(key=state_key()).first()
 
 
 @transaction.atomic
@@ -396,7 +423,8 @@ def rebuild_facts(progress=None) -> None:
         for model in (OwnFact, Fact, OrgAncestor):
             model.objects.all().delete()
         span = build(LIVE, progress)
-        FactState.objects.update_or_create(key=STATE_KEY, defaults={
+        FactState.objects.exclude(key=state_key()).delete()
+        FactState.objects.update_or_create(key=state_key(), defaults={
             "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
         FactLog.objects.all().delete()  # everything logged so far is in what was just built
     analyze()
@@ -590,7 +618,8 @@ def switch(snapshot: str, span) -> None:
         cursor.execute(f"SELECT id, org_id, kind FROM {log} "
                        f"WHERE NOT pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot)", (snapshot,))
         missed = cursor.fetchall()
-        FactState.objects.update_or_create(key=STATE_KEY, defaults={
+        FactState.objects.exclude(key=state_key()).delete()
+        FactState.objects.update_or_create(key=state_key(), defaults={
             "built_at": timezone.now(), "windows_from": span[0] if span else None, "windows_to": span[1] if span else None})
         replay(missed)
         # What the snapshot saw is in the new facts, what it missed was just replayed; a write still in flight

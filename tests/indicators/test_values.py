@@ -302,13 +302,50 @@ def test_facts_of_an_older_layout_are_not_read(world):
     """After an upgrade that changes the facts' layout, values come from the records until a rebuild."""
     activity("V1", "主题党日", world.branch_a, D(2021, 2, 3))
     store.rebuild_facts()
-    store.FactState.objects.filter(key=store.STATE_KEY).update(key="facts")  # as an older version left it
+    store.FactState.objects.filter(key=store.state_key()).update(key="facts")  # as an older version left it
     store.Fact.objects.filter(metric="org").delete()  # whatever those rows hold, they are not read
     assert store.state() is None
     keys = ["orgs.total", "members.total", "orglife.compliance"]
     period = (D(2021, 1, 1), D(2021, 12, 31))
     assert engine.compute(world.xiaodian, *period, keys) == engine.compute_direct(world.xiaodian, *period, keys)
     assert engine.compute(world.xiaodian, *period, ["orgs.total"])["orgs.total"] > 0
+
+
+def rows_before_categories(rows, org_id=None):
+    """The findings' fact rows as an older release emitted them: by source only, without the 问题类别."""
+    for f in Finding.objects.all() if org_id is None else Finding.objects.filter(org_id=org_id):
+        rows.add(f.org_id, f.found_on, "found", f.source)
+
+
+@pytest.mark.django_db
+def test_facts_built_by_other_fact_sources_are_not_read(world, monkeypatch):
+    """Facts built before a source gained a dimension (the findings' 问题类别) answered 0 for every category on the
+    small demo's cockpit: the state's key fingerprints the sources, so such facts are read from the records until
+    rebuilt — no release has to remember to bump a number."""
+    from qingfeng.core import metrics
+    from qingfeng.supervision import facts as supervision_facts
+
+    Finding.objects.create(code="K1", source="督战", category="形式主义", found_on=D(2021, 1, 4), org=world.branch_a,
+                           description="问题", deadline=D(2021, 2, 4))
+    keys = ["rectify.found[category=形式主义]", "rectify.found", "orgs.total"]
+    period = (D(2021, 1, 1), D(2021, 12, 31))
+    current = store.state_key()
+    old = [rows_before_categories if f is supervision_facts.add_rows else f for f in metrics.row_sources()]
+    monkeypatch.setattr(metrics, "_rows", old)
+    monkeypatch.setattr(store, "_state_key", [])
+    assert store.state_key() != current
+    store.rebuild_facts()  # as the older release built them
+    assert engine.compute(world.city, *period, keys)["rectify.found[category=形式主义]"] == 0
+    monkeypatch.undo()  # the upgrade: today's sources, the facts left as they were
+    assert store.state_key() == current
+    assert store.state() is None
+    expected = engine.compute_direct(world.city, *period, keys)
+    assert expected["rectify.found[category=形式主义]"] == 1
+    assert engine.compute(world.city, *period, keys) == expected
+    store.rebuild_facts()
+    assert store.state() is not None
+    assert store.FactState.objects.count() == 1
+    assert engine.compute(world.city, *period, keys) == expected
 
 
 @pytest.mark.django_db
