@@ -305,8 +305,10 @@ def _count(sql: str, params: list) -> int:
         return int(cursor.fetchone()[0])
 
 
-def item_count(indicator: str, place: Place, start: dt.date, end: dt.date, filters: dict, ctx: Context) -> int:
+def item_count(indicator: str, place: Place, start: dt.date, end: dt.date, filters: dict, ctx: Context) -> int | None:
     rows, snapshot, columns = ITEM_COUNTS[indicator]
+    if any(values is not None and name not in columns for name, values in filters.items()):
+        return None  # a filter the published items do not carry (e.g. village_tag): only the city can apply it
     t = connection.ops.quote_name(Item._meta.db_table)
     scope, p1 = _scope(place, "i", ctx)
     when, p2 = _when("i", start, end, snapshot)
