@@ -25,6 +25,7 @@ from qingfeng.activities.models import (
 from qingfeng.activities.windows import WINDOW_COLUMNS, Window, active_requirements, windows_for_subtree
 from qingfeng.core import metrics
 from qingfeng.core.indicators import (
+    FREE_TEXT,
     Ask,
     FactsQuestion,
     Indicator,
@@ -81,8 +82,10 @@ def channel_values(wanted: Iterable[str] | None) -> tuple[str, ...] | None:
 
 
 def activities(ask: Ask, types: Iterable[str] | None = None, channel: tuple[str, ...] | None = None,
-               role: str | None = None) -> QuerySet:
+               role: str | None = None, campaign: tuple[str, ...] | None = None) -> QuerySet:
     qs = between(within(Activity.objects.all(), ask), ask, "date")
+    if campaign is not None:
+        qs = qs.filter(campaign__in=list(campaign))
     if role is not None:
         qs = qs.filter(type__role=role)
     if types is not None:
@@ -237,9 +240,15 @@ def _orglife(ident: str, name: str, filters, theme_day: bool = False, missing: b
 
 LECTURE = ActivityRole.LECTURE
 register(
-    Indicator("activities.count", N("活动次数"), "flow", "orgs", {"type": type_names, "channel": CHANNELS_ALL},
+    Indicator("activities.count", N("活动次数"), "flow", "orgs",
+              {"type": type_names, "channel": CHANNELS_ALL, "campaign": FREE_TEXT},
               reads=frozenset({ACT}), facts=lambda q: held(q, types=q.get("type"), channel=q.get("channel"))[0],
-              records=lambda ask: Parts(activity_set(activities(ask, ask.get("type"), ask.get("channel"))))),
+              records=lambda ask: Parts(activity_set(activities(ask, ask.get("type"), ask.get("channel"),
+                                                                campaign=ask.get("campaign"))))),
+    # 专题 is free text: a campaign key is answered from the records (engine: reads_records).
+    Indicator("activities.campaign_count", N("专题活动次数"), "flow", "orgs", {"campaign": FREE_TEXT, "type": type_names},
+              required=frozenset({"campaign"}),
+              records=lambda ask: Parts(activity_set(activities(ask, ask.get("type"), campaign=ask.get("campaign"))))),
     Indicator("study.first_topic_rate", N("“第一议题”落实率"), "rate", "study", reads=frozenset({ACT}),
               facts=first_topic_rate_facts, records=first_topic_rate),
     Indicator("study.reading_classes", N("读书班期数"), "flow", "study", reads=frozenset({ACT}),

@@ -14,6 +14,7 @@ INDICATOR_NAMES = [
     gettext_noop("发展党员数"),  # members.recruited
     gettext_noop("转入党员数"),  # members.transferred_in
     gettext_noop("活动次数"),  # activities.count
+    gettext_noop("专题活动次数"),  # activities.campaign_count
     gettext_noop("非公有制企业党的工作覆盖率"),  # coverage.nonpublic
     gettext_noop("非公有制企业党组织覆盖率"),  # coverage.nonpublic_org
     gettext_noop("社会组织党的工作覆盖率"),  # coverage.social

@@ -35,8 +35,23 @@ SECTIONS = ("orgs", "coverage", "study", "lecture", "orglife", "grassroots", "su
             "burden")
 
 Value = int | float | None
-# A filter's allowed values: a fixed tuple, or a function giving them from the data (activity types, requirements).
-Choices = tuple[str, ...] | Callable[[], Iterable[str]]
+
+
+class FreeText:
+    """A filter whose values are any words the user types (专题: a campaign is named by whoever records it): not a
+    dimension of the facts, so a key that uses it is answered from the records."""
+
+    max_length = 50
+
+    def __repr__(self) -> str:
+        return "FREE_TEXT"
+
+
+FREE_TEXT = FreeText()
+
+# A filter's allowed values: a fixed tuple, a function giving them from the data (activity types, requirements), or
+# FREE_TEXT.
+Choices = tuple[str, ...] | Callable[[], Iterable[str]] | FreeText
 
 
 @dataclass(frozen=True)
@@ -53,13 +68,20 @@ class Indicator:
     reads_before: frozenset[str] = frozenset()  # snapshot metrics read at the day before the period
     facts: Callable[[FactsQuestion], Value] | None = None
     records: Callable[[Ask], Parts] | None = None
+    required: frozenset[str] = frozenset()  # filters a key must give (activities.campaign_count: campaign)
 
     @property
     def is_rate(self) -> bool:
         return self.kind == "rate"
 
+    def is_free_text(self, name: str) -> bool:
+        return isinstance(self.filters[name], FreeText)
+
     def choices(self, name: str) -> tuple[str, ...]:
+        """The values a filter accepts; none are listed for a free-text filter (any words are)."""
         values = self.filters[name]
+        if isinstance(values, FreeText):
+            return ()
         return tuple(values() if callable(values) else values)
 
 

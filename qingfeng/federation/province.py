@@ -375,7 +375,7 @@ class Reader(facts.Reader):
             if dm is None:
                 return None  # outside the windows every city's facts hold (or a branch): the city answers it
             return dm[0] - dm[1] if i == "orglife.missing" else round_rate(dm[1], dm[0])
-        if facts.reads_records(key.indicator):
+        if facts.reads_records(key.indicator, key.filters):
             return None  # read from raw records in a city, not published
         return super().value(key)
 
@@ -413,7 +413,7 @@ class Answer:
 
 def parse(keys: list[str] | None, user=None) -> list:
     parsed = [engine.parse_key(k) for k in keys] if keys is not None else [
-        engine.parse_key(k) for k in engine.visible_ids(user)]
+        engine.parse_key(k) for k in engine.answerable_ids(user)]
     for key in parsed:
         if not engine.may_see(key.indicator, user):
             raise engine.IndicatorForbidden(_("无权查看指标“%(id)s”。") % {"id": key.indicator.id})

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from qingfeng.core.indicators import REGISTRY, SECTIONS, Indicator
+from qingfeng.core.indicators import FREE_TEXT, REGISTRY, SECTIONS, Indicator
 from qingfeng.indicators import direct
 
 __all__ = ["REGISTRY", "SECTIONS", "Indicator", "IndicatorError", "IndicatorForbidden", "Key", "Drill", "parse_keys",
@@ -102,13 +102,29 @@ def parse_key(text: str) -> Key:
             if name in filters:
                 raise IndicatorError(_("筛选“%(name)s”重复。") % {"name": name})
             values = tuple(v.strip() for v in values_text.split("|"))
-            allowed = allowed_values(indicator, name)
-            for v in values:
-                if v not in allowed:
-                    raise IndicatorError(_("筛选“%(name)s”的取值“%(value)s”无效。可用取值：%(values)s")
-                                         % {"name": name, "value": v, "values": ", ".join(allowed)})
+            check_values(indicator, name, values)
             filters[name] = tuple(dict.fromkeys(values))
+    missing = sorted(indicator.required - set(filters))
+    if missing:
+        raise IndicatorError(_("指标“%(id)s”必须给出筛选：%(names)s（如 %(id)s[%(name)s=…]）。")
+                             % {"id": ident, "names": ", ".join(missing), "name": missing[0]})
     return Key(text=text.strip(), indicator=indicator, filters=filters)
+
+
+def check_values(indicator: Indicator, name: str, values: tuple[str, ...]) -> None:
+    """Values of a filter: one of those allowed, or for a free-text filter (专题) any non-empty words of bounded
+    length."""
+    if indicator.is_free_text(name):
+        for v in values:
+            if not v or len(v) > FREE_TEXT.max_length:
+                raise IndicatorError(_("筛选“%(name)s”的取值应为 1 至 %(n)s 个字。")
+                                     % {"name": name, "n": FREE_TEXT.max_length})
+        return
+    allowed = allowed_values(indicator, name)
+    for v in values:
+        if v not in allowed:
+            raise IndicatorError(_("筛选“%(name)s”的取值“%(value)s”无效。可用取值：%(values)s")
+                                 % {"name": name, "value": v, "values": ", ".join(allowed)})
 
 
 def parse_keys(text: str) -> list[str]:
@@ -129,8 +145,13 @@ def visible_ids(user=None) -> list[str]:
     return [i for i, ind in REGISTRY.items() if may_see(ind, user)]
 
 
+def answerable_ids(user=None) -> list[str]:
+    """The ids a key can name alone ("every indicator"): those the user may see that need no filter given."""
+    return [i for i in visible_ids(user) if not REGISTRY[i].required]
+
+
 def _parsed(keys: list[str] | None, user) -> list[Key]:
-    parsed = [parse_key(k) for k in keys] if keys is not None else [parse_key(k) for k in visible_ids(user)]
+    parsed = [parse_key(k) for k in keys] if keys is not None else [parse_key(k) for k in answerable_ids(user)]
     for key in parsed:
         if not may_see(key.indicator, user):
             raise IndicatorForbidden(_("无权查看指标“%(id)s”。") % {"id": key.indicator.id})

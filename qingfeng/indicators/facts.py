@@ -70,9 +70,10 @@ class Context:
             ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True)))
 
 
-def reads_records(indicator: Indicator) -> bool:
-    """Whether an indicator is answered from the raw records (distinct persons), not from the facts."""
-    return indicator.facts is None
+def reads_records(indicator: Indicator, filters: Iterable[str] = ()) -> bool:
+    """Whether an indicator (narrowed by these filters) is answered from the raw records — distinct persons, or a
+    free-text filter such as 专题, which no fact row carries — not from the facts."""
+    return indicator.facts is None or any(indicator.is_free_text(name) for name in filters)
 
 
 def metrics_for(ids: set[str]) -> tuple[frozenset[str], frozenset[str]]:
@@ -104,7 +105,7 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
     befores: list[list[tuple] | None] = []
     windowed: set[int] = set()
     for org, start, end, parsed in items:
-        ids = {k.indicator.id for k in parsed if not reads_records(k.indicator)}
+        ids = {k.indicator.id for k in parsed if not reads_records(k.indicator, k.filters)}
         flows, snapshots = metrics_for(ids)
         flows_.append(sums.want(org.pk, flow_ranges(start, end), flows) if flows else [])
         snaps.append(sums.want(org.pk, snapshot_ranges(end), snapshots) if snapshots else [])
@@ -235,13 +236,13 @@ def compute_grid(items: list[tuple]) -> list[dict]:
     raw records."""
     ctx = Context(state())
     built = ctx.state is not None
-    from_facts = [n for n, item in enumerate(items) if built and any(not reads_records(k.indicator) for k in item[3])]
+    from_facts = [n for n, item in enumerate(items) if built and any(not reads_records(k.indicator, k.filters) for k in item[3])]
     loaded = dict(zip(from_facts, readers([items[n] for n in from_facts], ctx), strict=True)) if from_facts else {}
     out = []
     for n, (org, start, end, parsed) in enumerate(items):
         values: dict = {}
         for key in parsed:
-            if n in loaded and not reads_records(key.indicator):
+            if n in loaded and not reads_records(key.indicator, key.filters):
                 values[key.text] = loaded[n].value(key)
             else:
                 values[key.text] = direct.value(key.indicator.id, Ask(org, start, end, key.effective_filters()))

@@ -239,7 +239,7 @@ def _picker(user, key_text: str) -> list[tuple[str, list[tuple[str, str, bool]]]
 
     current = base_id(key_text) if key_text else ""
     groups: dict[str, list[tuple[str, str, bool]]] = {}
-    for ident in engine.visible_ids(user):
+    for ident in engine.answerable_ids(user):
         ind = REGISTRY[ident]
         options = groups.setdefault(ind.section, [])
         if ident == current and key_text != ident:

@@ -289,6 +289,66 @@ def _listing(listing: Listing, found: list[ReviewFigure]) -> list | None:
     return segments
 
 
+CAMPAIGNS_SHOWN = 3  # the campaigns with most activities in the period, each a sentence
+KEY_SYNTAX = re.compile(r"[,|\[\]=]")  # a campaign named with these cannot be written in a key
+
+
+def _campaign_sentence(campaign: str, total: ReviewFigure, by_type: list[tuple[str, ReviewFigure]]) -> list:
+    english = not (get_language() or "zh").startswith("zh")
+    text = _("专题“%(campaign)s”开展活动%(total)s次").replace("%(campaign)s", campaign)
+    before, _mark, after = text.partition("%(total)s")
+    segments: list = [part for part in (before, total, after) if part != ""]
+    shown = [(name, fig) for name, fig in by_type if fig.value]
+    if shown:
+        segments.append(_("，其中"))
+        for n, (name, fig) in enumerate(shown):
+            if n:
+                segments.append(", " if english else "、")
+            item = _("%(name)s%(value)s次").replace("%(name)s", figures.value_label("type", name))
+            before, _mark, after = item.partition("%(value)s")
+            segments += [part for part in (before, fig, after) if part != ""]
+    segments.append(". " if english else "。")
+    return segments
+
+
+def _campaign_section(org, start: dt.date, end: dt.date, user, number: int) -> ReviewSection | None:
+    """专题活动: each campaign the subtree's activities carry in the period (most activities first) with its
+    activities counted by type, from activities.campaign_count; None when no activity names a campaign."""
+    from django.db.models import Count
+
+    from qingfeng.activities.models import Activity
+    from qingfeng.indicators.engine import compute
+
+    in_scope = Activity.objects.filter(org__path__startswith=org.path, date__gte=start, date__lte=end)
+    if not getattr(user, "sees_discipline", False):
+        in_scope = in_scope.exclude(type__is_restricted=True)
+    counted = in_scope.exclude(campaign="").values("campaign").annotate(n=Count("id")).order_by("-n", "campaign")
+    campaigns = [row["campaign"] for row in counted if not KEY_SYNTAX.search(row["campaign"])][:CAMPAIGNS_SHOWN]
+    if not campaigns:
+        return None
+    pairs = (in_scope.filter(campaign__in=campaigns).values_list("campaign", "type__name").annotate(n=Count("id"))
+             .order_by("campaign", "-n", "type__name"))
+    types: dict[str, list[str]] = {c: [] for c in campaigns}
+    for campaign, type_name, _n in pairs:
+        types[campaign].append(type_name)
+    keys = {c: (f"activities.campaign_count[campaign={c}]",
+                [(t, f"activities.campaign_count[campaign={c},type={t}]") for t in types[c]]) for c in campaigns}
+    values = compute(org, start, end, [k for total, by in keys.values() for k in [total, *(k for _t, k in by)]],
+                     user=user)
+
+    def fig(key: str) -> ReviewFigure:
+        return ReviewFigure(key, values[key], figures.drill_url(key, org, start, end))
+
+    section = ReviewSection("campaigns", _("专题活动"), number)
+    for campaign in campaigns:
+        total_key, by = keys[campaign]
+        total = fig(total_key)
+        by_type = [(t, fig(k)) for t, k in by]
+        section.figures += [total, *(f for _t, f in by_type)]
+        section.sentences.append(_campaign_sentence(campaign, total, by_type))
+    return section
+
+
 def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") -> Review:
     """The review for the organization's subtree and period, as the user may see it, in the active language."""
     from qingfeng.indicators.engine import compute, compute_many
@@ -325,6 +385,9 @@ def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") ->
             section.chart = [ChartBar(c, child_values[c.pk][key], figures.fmt(child_values[c.pk][key], key),
                                       figures.drill_url(key, c, start, end)) for c in children]
         sections.append(section)
+    campaigns = _campaign_section(org, start, end, user, len(sections) + 1)
+    if campaigns is not None:
+        sections.append(campaigns)
     title = _("%(org)s党建工作综述") % {"org": org.name}
     subtitle = _("（%(start)s至%(end)s）") % {"start": start.isoformat(), "end": end.isoformat()}
     intro = "".join([
