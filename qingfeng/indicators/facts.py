@@ -28,6 +28,7 @@ from qingfeng.indicators.models import Fact, FactState
 from qingfeng.indicators.store import (
     ONE_DAY,
     Sums,
+    branch_window_rows,
     covered_windows,
     flow_ranges,
     snapshot_ranges,
@@ -104,6 +105,7 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
     snaps: list[list[tuple]] = []
     befores: list[list[tuple] | None] = []
     windowed: set[int] = set()
+    branches: set[int] = set()
     for org, start, end, parsed in items:
         ids = {k.indicator.id for k in parsed if not reads_records(k.indicator, k.filters)}
         flows, snapshots = metrics_for(ids)
@@ -111,12 +113,15 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
         snaps.append(sums.want(org.pk, snapshot_ranges(end), snapshots) if snapshots else [])
         before = before_metrics(ids)
         befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), before) if before else None)
-        if reads_windows(ids) and org.kind not in REQUIREMENT_KINDS:
-            windowed.add(org.pk)
+        if reads_windows(ids):
+            (branches if org.kind in REQUIREMENT_KINDS else windowed).add(org.pk)
     sums.load()
+    lo, hi = min(i[1] for i in items), max(i[2] for i in items)
     wins: dict[int, list[tuple]] = {}
     if windowed:
-        wins = window_rows(windowed, min(i[1] for i in items), max(i[2] for i in items))
+        wins = window_rows(windowed, lo, hi)
+    if branches:
+        wins.update(branch_window_rows(branches, lo, hi))
     return [Reader(org, start, end, ctx, sums.merged(org.pk, flows_[n]), sums.merged(org.pk, snaps[n]),
                    wins.get(org.pk, []), _merged(sums, org.pk, befores[n]))
             for n, (org, start, end, _parsed) in enumerate(items)]
@@ -197,8 +202,6 @@ class Reader:
 
     def windows(self, names) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
-        if self.org.kind in REQUIREMENT_KINDS:
-            return None
         wanted = covered_windows(self.ctx.state, self.ctx.requirements(names), self.start, self.end)
         if wanted is None:
             return None

@@ -256,7 +256,9 @@ def test_facts_equal_direct_computation(world, data):
     try:
         with transaction.atomic():
             extra = save_organization(Organization(
-                code="14010500101X", name="临时支部", parent=world.community, kind=data.draw(st.sampled_from(["党支部", "联合党支部"])),
+                code="14010500101X", name="临时支部",
+                # below the community, or below a branch (whose windows then include its own: a form asks branches)
+                parent=data.draw(st.sampled_from([world.community, world.branch_a])), kind=data.draw(st.sampled_from(["党支部", "联合党支部"])),
                 sector="社区", established_on=data.draw(maybe_day), dissolved_on=data.draw(maybe_day)))
             orgs = [world.branch_a, world.branch_b, world.school, world.branch_o, world.community, world.xiaodian, extra]
             persons = people(data, world, orgs)

@@ -361,3 +361,22 @@ def test_many_organizations_read_in_chunks_give_each_its_own_values(world, monke
     together = engine.compute_many(orgs, *period, keys)
     assert together == {o.pk: engine.compute_direct(o, *period, keys) for o in orgs}
     assert together[world.branch_a.pk]["activities.count"] == 1
+
+
+@pytest.mark.django_db
+def test_branches_read_their_windows_from_the_facts_in_one_grid(world, django_assert_max_num_queries):
+    """A form's row per branch: each branch's 三会一课 windows (its own and those of a branch below it) come from the
+    facts of all asked branches at once, equal to the direct computation."""
+    below = org("14010500101AA", "第一党支部第一小组", world.branch_a, kind="党支部", sector="社区")
+    activity("B1", "主题党日", world.branch_a, D(2021, 2, 3))
+    activity("B2", "支部委员会", below, D(2021, 3, 3))
+    activity("B3", "党课", world.branch_b, D(2021, 1, 9))
+    store.rebuild_facts()
+    keys = ["orglife.compliance", "orglife.missing", "orglife.theme_day_compliance", "orglife.compliance[requirement=党课]"]
+    branches = [world.branch_a, world.branch_b, below, world.branch_o]
+    period = (D(2021, 1, 1), D(2021, 3, 31))
+    with django_assert_max_num_queries(12):
+        got = engine.compute_grid([(b, *period, keys) for b in branches])
+    for b, values in zip(branches, got, strict=True):
+        assert values == engine.compute_direct(b, *period, keys), b.code
+    assert got[0]["orglife.missing"] > got[2]["orglife.missing"] > 0  # the branch counts the windows below it
