@@ -16,4 +16,8 @@ ROWS = [
     Row("api_v1:province_indicators", READ,
         page=lambda w: reverse("api_v1:province_indicators") + "?from=2021-01-01&to=2021-06-30", **API),
     Row("api_v1:province_cities", READ, page=lambda w: reverse("api_v1:province_cities"), **API),
+    Row("api_v1:province_warnings", READ, page=lambda w: reverse("api_v1:province_warnings"), **API),
+    Row("federation:review", READ, page=lambda w: reverse("federation:review"), expect=ABSENT),
+    Row("federation:review_download", READ, page=lambda w: reverse("federation:review_download", args=["md"]),
+        expect=ABSENT),
 ]

