@@ -16,6 +16,18 @@ def _pinned_day(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the platform's default language: a test that switched to English (a page asked in
+    English, a command run with --lang en) must not leave the next test on the same worker reading English."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_name_caches():
     """Names the pages cache for a minute (repeated organization names) are read afresh by every test."""
     from qingfeng.orgs.models import forget_repeated_names

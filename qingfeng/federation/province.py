@@ -39,7 +39,10 @@ UNAVAILABLE = {
     "honors.persons": gettext_noop("按人去重的计数，尚未上报：请到城市平台查看"),
     "grassroots.degree_trainees": gettext_noop("按人去重的计数，尚未上报：请到城市平台查看"),
     "economy.supported_villages": gettext_noop("按村去重的计数，尚未上报：请到城市平台查看"),
+    "activities.campaign_count": gettext_noop("按专题的计数，专题不随数据上报：请到城市平台查看"),
 }
+# Any key narrowed by a free-text filter (专题) is counted from a city's records alone.
+FREE_TEXT_UNAVAILABLE = UNAVAILABLE["activities.campaign_count"]
 # Read from the records in a city, answered here by the Reader below (items, windows, dues).
 SPECIAL = {"training.rotation_trainees", "training.rotation_coverage", "dues.payment_rate"}
 WINDOW_IDS = {"orglife.compliance", "orglife.theme_day_compliance", "orglife.missing"}
@@ -449,6 +452,8 @@ def compute_grid(asks: list[tuple], user=None) -> list[Answer]:
         answer = Answer({})
         for key in parsed:
             why = UNAVAILABLE.get(key.indicator.id)
+            if why is None and any(key.indicator.is_free_text(name) for name in key.filters):
+                why = FREE_TEXT_UNAVAILABLE
             if why is not None:
                 answer.values[key.text] = None
                 answer.unavailable[key.text] = _(why)
