@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from playwright.sync_api import expect
 
 from qingfeng.forms.models import Filling, Template
 from tests.forms.helpers import township_form, workbook, xlsx
@@ -50,9 +51,9 @@ def test_upload_preview_publish_and_download(world, new_page, login, live_server
     phone.locator('[data-form="XD-2026-01"]').click()
     phone.locator("[data-fill-form]").wait_for()
     assert phone.locator("#id_org").input_value() == "14010500101A"
-    assert phone.locator("[data-custom-period]").is_hidden()  # shown only for a custom period
+    expect(phone.locator("[data-custom-period]")).to_be_hidden()  # shown only for a custom period (the script hides it)
     phone.select_option("select[name=period]", "custom")
-    assert phone.locator("[data-custom-period]").is_visible()
+    expect(phone.locator("[data-custom-period]")).to_be_visible()
     phone.fill("input[name=from]", "2026-01-01")
     phone.fill("input[name=to]", "2026-03-31")
     with phone.expect_download() as info:

@@ -39,7 +39,7 @@ def indicator_values():
             for code in (city.code, "140105", "140106")}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_restore_into_an_empty_database_gives_identical_rows_and_indicators(tmp_path):
     from tests.world import World
 
@@ -70,7 +70,7 @@ def test_restore_into_an_empty_database_gives_identical_rows_and_indicators(tmp_
     assert new.pk > max(Organization.objects.exclude(pk=new.pk).values_list("pk", flat=True))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     from tests.world import World
 
