@@ -17,11 +17,22 @@ from qingfeng.accounts import access
 from qingfeng.api.errors import READ_ERRORS, ApiError, ErrorOut
 from qingfeng.api.params import Day, PageIn, page_schema
 from qingfeng.core import dates
-from qingfeng.indicators.warnings import KINDS as WARNING_KINDS
 
 router = Router(tags=["indicators"])
 
-WarningKind = enum.Enum("WarningKind", {name: name for name in WARNING_KINDS}, type=str)
+
+class WarningKind(enum.StrEnum):
+    """The kinds of qingfeng.indicators.warnings.KINDS, spelled out for the schema (and mypy); a test keeps the two
+    lists equal."""
+
+    meetings = "meetings"
+    findings = "findings"
+    elections = "elections"
+    service = "service"
+    coverage = "coverage"
+    oversize = "oversize"
+    setup = "setup"
+
 
 FORBIDDEN = {**READ_ERRORS, 403: ErrorOut}
 

@@ -20,21 +20,35 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from qingfeng.orgs.models import Organization
 
 # The catalogue's sections, in the order pages list them (an indicator of a section not listed comes last).
 SECTIONS = ("orgs", "coverage", "study", "lecture", "orglife", "grassroots", "supervision", "service", "discipline",
             "burden")
 
 Value = int | float | None
+# One row of a drill-through: its cells (text, numbers, days, None), as the columns name them.
+Row = Sequence[object]
+# Values of a fact dimension (d1, d2, d3) a reader keeps; None: any.
+DimValues = Collection[str] | None
+# A row of FactsQuestion.monthly: (grain, metric, day, d1, n, total).
+MonthlyRow = tuple[str, str, dt.date, str, int, int]
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
+QS = TypeVar("QS", bound="QuerySet[Any]")  # a model's own QuerySet class, kept through the filter
 
 
 class FreeText:
@@ -109,7 +123,7 @@ def register(*indicators: Indicator) -> None:
 class Ask:
     """One question to the records: an organization's subtree, a period [start, end], and filter values."""
 
-    org: Any  # orgs.Organization
+    org: Organization
     start: dt.date
     end: dt.date
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -128,19 +142,22 @@ class FactsQuestion(Protocol):
     """What an indicator's `facts` function is given: one organization and period, read from the rolled-up facts
     (qingfeng.indicators.facts builds it), with the key's filters."""
 
-    org: Any
+    org: Organization
     start: dt.date
     end: dt.date
 
     def get(self, name: str) -> tuple[str, ...] | None: ...
 
-    def flow(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def flow(self, metric: str, d1: DimValues = None, d2: DimValues = None,
+             d3: DimValues = None) -> tuple[int, int]:
         """(n, total) of a flow metric over the period, the dimensions restricted to these values (None: any)."""
 
-    def snap(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def snap(self, metric: str, d1: DimValues = None, d2: DimValues = None,
+             d3: DimValues = None) -> tuple[int, int]:
         """(n, total) of a snapshot metric at the period's end."""
 
-    def before(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def before(self, metric: str, d1: DimValues = None, d2: DimValues = None,
+               d3: DimValues = None) -> tuple[int, int]:
         """(n, total) of a snapshot metric (in `reads_before`) at the day before the period."""
 
     def windows(self, names: Iterable[str] | None) -> tuple[int, int] | None:
@@ -148,7 +165,7 @@ class FactsQuestion(Protocol):
         None when the facts do not hold them (reads: qingfeng.core.metrics.WINDOWS)."""
 
     def monthly(self, metrics: Iterable[str], first: dt.date, last: dt.date,
-                days_from: dt.date | None = None) -> list[tuple]:
+                days_from: dt.date | None = None) -> list[MonthlyRow]:
         """Rows (grain, metric, day, d1, n, total) of this organization: month grain for months first .. last, and
         day grain from `days_from` to the period's end when given."""
 
@@ -158,7 +175,7 @@ class FactsQuestion(Protocol):
     def type_names(self, role: str | None = None, supervision: bool = False) -> tuple[str, ...]:
         """Names of the activity types holding `role`, or of the supervision types."""
 
-    def memo(self, key, compute: Callable[[], Any]) -> Any:
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """A value shared by every question of one computation (activity types by name, requirements …)."""
 
     def ask(self) -> Ask:
@@ -189,12 +206,12 @@ class RecordSet:
 
     model: str
     columns: list[str]
-    rows: Callable[[], Iterable[list]]
+    rows: Callable[[], Iterable[Row]]
     value: Callable[[], int]
     # How many rows it lists, when its value is not their count (受益人数 sums the items' beneficiaries).
     count: Callable[[], int] | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # A page asks a set's size more than once (the value, then each block's count): count once.
         count = self.value
         self.value = functools.cache(count)
@@ -205,7 +222,7 @@ class RecordSet:
         """How many records it lists."""
         return self.count() if self.count is not None else int(self.value() or 0)
 
-    def slice(self, start: int, stop: int) -> list[list]:
+    def slice(self, start: int, stop: int) -> list[Row]:
         """Rows start .. stop-1 (one page of the drill-through). A row builder reading its records through
         `stream` reads only those rows (OFFSET/LIMIT on its ordered queryset), so page 400 of a list of
         hundreds of thousands costs what page 1 does; one listing rows from memory is sliced as it is."""
@@ -224,7 +241,7 @@ class RecordSet:
         finally:
             _WINDOW.reset(token)
 
-    def head(self, n: int) -> list[list]:
+    def head(self, n: int) -> list[Row]:
         """The first n rows, reading no more of the database than those (a page shows the head of a list
         that may hold hundreds of thousands of records; an export reads them all, streamed)."""
         return self.slice(0, n)
@@ -238,7 +255,7 @@ class _Window:
     def __init__(self, skip: int, take: int):
         self.skip, self.take, self.used = skip, take, False
 
-    def read(self, qs: QuerySet) -> list:
+    def read(self, qs: QuerySet[M, R]) -> list[R]:
         self.used = True
         if self.take <= 0:
             return []
@@ -272,7 +289,7 @@ class Parts:
 _WINDOW: ContextVar[_Window | None] = ContextVar("record_window", default=None)
 
 
-def stream(qs: QuerySet):
+def stream(qs: QuerySet[M, R]) -> Iterable[R]:
     """An ordered queryset's records for a row builder, one row per record: only those of the page while
     RecordSet.slice or head asks for one, otherwise all of them, streamed in chunks (an export)."""
     window = _WINDOW.get()
@@ -281,7 +298,7 @@ def stream(qs: QuerySet):
 
 # ---- query helpers of the direct computations --------------------------------------------------
 
-def within(qs: QuerySet, ask: Ask, field: str = "org") -> QuerySet:
+def within(qs: QS, ask: Ask, field: str = "org") -> QS:
     """Records of the asked subtree (field: the organization foreign key; "" for organizations themselves)."""
     if ask.exact:
         return qs.filter(**{field or "pk": ask.org.pk})
@@ -289,28 +306,33 @@ def within(qs: QuerySet, ask: Ask, field: str = "org") -> QuerySet:
     return qs.filter(**{lookup: ask.prefix})
 
 
-def between(qs: QuerySet, ask: Ask, field: str) -> QuerySet:
+def between(qs: QS, ask: Ask, field: str) -> QS:
     return qs.filter(**{f"{field}__gte": ask.start, f"{field}__lte": ask.end})
 
 
-def active_on(qs: QuerySet, day: dt.date, start: str, end: str) -> QuerySet:
+def active_on(qs: QS, day: dt.date, start: str, end: str) -> QS:
     """Rows whose [start, end) holds on `day` (an empty start: since ever; an empty end: still)."""
     return qs.filter(Q(**{f"{start}__isnull": True}) | Q(**{f"{start}__lte": day})).filter(
         Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": day})
     )
 
 
-def distinct_count(qs: QuerySet, field: str) -> int:
+def distinct_count(qs: QuerySet[M, R], field: str) -> int:
     return qs.values(field).distinct().count()
 
 
-def total(qs: QuerySet, field: str) -> int:
-    return qs.aggregate(s=Coalesce(Sum(field), 0))["s"]
+def total(qs: QuerySet[M, R], field: str) -> int:
+    """The sum of an integer field over the records (0 for none)."""
+    summed: int = qs.aggregate(s=Coalesce(Sum(field), 0))["s"]
+    return summed
 
 
 # ---- the compliance windows the fact store keeps -------------------------------------------------
 
-WindowStore = Callable[[Ask, list], tuple[RecordSet, RecordSet, RecordSet] | None]
+# (due, met, missed) windows as record sets.
+WindowSets = tuple[RecordSet, RecordSet, RecordSet]
+# The requirements are activities.Requirement rows; the kernel passes them through to the store without reading them.
+WindowStore = Callable[[Ask, list[Model]], WindowSets | None]
 _window_stores: list[WindowStore] = []
 
 
@@ -322,11 +344,12 @@ def window_store(func: WindowStore) -> WindowStore:
     return func
 
 
-def stored_windows(ask: Ask, requirements: list) -> tuple[RecordSet, RecordSet, RecordSet] | None:
+def stored_windows(ask: Ask, requirements: Sequence[Model]) -> WindowSets | None:
     """The due, met and missed windows of these requirements in the asked subtree as kept by the fact store (a
     city's thousands of branches listed at once, not recomputed from every activity), or None."""
+    wanted = list(requirements)
     for store in _window_stores:
-        found = store(ask, requirements)
+        found = store(ask, wanted)
         if found is not None:
             return found
     return None

@@ -34,8 +34,8 @@ WARNING = ActivityRole.WARNING_EDUCATION
 
 def cases(ask: Ask) -> QuerySet:
     qs = between(within(Case.objects.all(), ask), ask, "filed_on")
-    if ask.get("cadre_level") is not None:
-        qs = qs.filter(cadre_level__in=ask.get("cadre_level"))
+    if (wanted := ask.get("cadre_level")) is not None:
+        qs = qs.filter(cadre_level__in=wanted)
     return qs
 
 

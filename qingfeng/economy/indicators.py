@@ -28,8 +28,8 @@ COLUMNS = ["项目编号", "组织编码", "组织名称", "资金来源", "金�
 
 def payments(ask: Ask) -> QuerySet:
     qs = between(within(SupportItem.objects.all(), ask), ask, "paid_on")
-    if ask.get("source") is not None:
-        qs = qs.filter(source__in=ask.get("source"))
+    if (wanted := ask.get("source")) is not None:
+        qs = qs.filter(source__in=wanted)
     return qs
 
 

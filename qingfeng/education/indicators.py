@@ -27,8 +27,8 @@ COLUMNS = ["公民身份号码", "姓名", "组织编码", "组织名称", "层�
 
 def enrollments(ask: Ask) -> QuerySet:
     qs = between(within(DegreeStudy.objects.all(), ask), ask, "enrolled_on")
-    if ask.get("degree") is not None:
-        qs = qs.filter(level__in=ask.get("degree"))
+    if (wanted := ask.get("degree")) is not None:
+        qs = qs.filter(level__in=wanted)
     return qs
 
 

@@ -75,8 +75,8 @@ def teams(ask: Ask) -> Parts:
 
 def weak_cases(ask: Ask, field: str) -> QuerySet:
     qs = between(within(WeakOrgCase.objects.all(), ask), ask, field)
-    if ask.get("sector") is not None:
-        qs = qs.filter(org__sector__in=ask.get("sector"))
+    if (wanted := ask.get("sector")) is not None:
+        qs = qs.filter(org__sector__in=wanted)
     return qs
 
 
@@ -102,8 +102,8 @@ def election_set(qs: QuerySet, value: Callable[[], int]) -> RecordSet:
 def elections(ask: Ask) -> Parts:
     """Organizations that held an election in the period (each once)."""
     qs = between(within(Election.objects.all(), ask), ask, "held_on")
-    if ask.get("level") is not None:
-        qs = qs.filter(org__level__in=ask.get("level"))
+    if (wanted := ask.get("level")) is not None:
+        qs = qs.filter(org__level__in=wanted)
     return Parts(election_set(qs, lambda: distinct_count(qs, "org_id")))
 
 

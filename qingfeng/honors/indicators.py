@@ -28,8 +28,8 @@ COLUMNS = ["表彰编号", "表彰名称", "授予级别", "日期", "对象类�
 def honorees(ask: Ask) -> QuerySet:
     """Honorees owned in the subtree whose decision is dated in the period (of the asked grantor levels)."""
     qs = within(Honoree.objects.all(), ask).filter(commendation__date__gte=ask.start, commendation__date__lte=ask.end)
-    if ask.get("grantor_level") is not None:
-        qs = qs.filter(commendation__grantor_level__in=ask.get("grantor_level"))
+    if (wanted := ask.get("grantor_level")) is not None:
+        qs = qs.filter(commendation__grantor_level__in=wanted)
     return qs
 
 

@@ -198,8 +198,8 @@ def payment_rate(q: FactsQuestion, first: dt.date, last: dt.date):
     tail = q.end.replace(day=1)  # the end's month: partial unless it is `last`
     deltas: dict[dt.date, int] = {}
     paid = 0
-    for grain, metric, day, d1, n, _total in q.monthly((MEM, PAID), first, last, tail if last < tail else None):
-        day = _date(day)
+    for grain, metric, row_day, d1, n, _total in q.monthly((MEM, PAID), first, last, tail if last < tail else None):
+        day = _date(row_day)
         if day is None:
             continue
         if metric == PAID and grain == "m":

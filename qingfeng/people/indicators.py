@@ -6,8 +6,10 @@ of other ledgers too."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_noop as N
 
@@ -16,6 +18,7 @@ from qingfeng.core.indicators import (
     Indicator,
     Parts,
     RecordSet,
+    Row,
     active_on,
     between,
     distinct_count,
@@ -26,6 +29,10 @@ from qingfeng.core.indicators import (
 from qingfeng.core.masking import mask_id
 from qingfeng.people.facts import MEM, MEMBER_CATEGORIES, RECRUITED, TRANSFERRED
 from qingfeng.people.models import CadreLevel, CadreLevelRecord, Category, Person, Relation, RelationVia
+
+M = TypeVar("M", bound=Model)
+R = TypeVar("R")
+QS = TypeVar("QS", bound="QuerySet[Any]")  # a model's own QuerySet class, kept through the filter
 
 CATEGORIES = tuple(Category.values)
 CADRE_LEVELS = tuple(CadreLevel.values)
@@ -48,7 +55,7 @@ def category_q(day: dt.date, categories: tuple[str, ...] | None, prefix: str = "
     return admitted & ~full_on_q(day, prefix)
 
 
-def cadre_level_at(day: dt.date, person_ref: str = "pk"):
+def cadre_level_at(day: dt.date, person_ref: str = "pk") -> Case:
     """The person's cadre level at `day`: the latest record on or before it (an undated record holds
     since before any period); without any record, the level written on the person; with records
     none of which holds yet, no level (matches no filter)."""
@@ -59,34 +66,34 @@ def cadre_level_at(day: dt.date, person_ref: str = "pk"):
     return Case(When(Exists(records), then=Coalesce(Subquery(latest), Value(""))), default=Subquery(own))
 
 
-def with_cadre_level(qs: QuerySet, day: dt.date, levels: tuple[str, ...] | None, person_ref: str) -> QuerySet:
+def with_cadre_level(qs: QS, day: dt.date, levels: tuple[str, ...] | None, person_ref: str) -> QS:
     if levels is None:
         return qs
     return qs.annotate(level_at=cadre_level_at(day, person_ref)).filter(level_at__in=levels)
 
 
-def person_set(person_ids_qs: QuerySet) -> RecordSet:
+def person_set(person_ids_qs: QuerySet[M, R]) -> RecordSet:
     """Distinct persons; person_ids_qs yields person ids."""
     people = Person.objects.filter(pk__in=person_ids_qs)
 
-    def rows():
+    def rows() -> Iterator[Row]:
         for p in stream(people.select_related("org").order_by("id_number")):
-            yield [mask_id(p.id_number), p.name, p.org.code if p.org_id else "", p.org.name if p.org_id else ""]
+            yield [mask_id(p.id_number), p.name, p.org.code if p.org else "", p.org.name if p.org else ""]
 
     return RecordSet("people.person", ["公民身份号码", "姓名", "所在党组织编码", "所在党组织"], rows, people.count)
 
 
-def relations_at(ask: Ask, day: dt.date) -> QuerySet:
+def relations_at(ask: Ask, day: dt.date) -> QuerySet[Relation]:
     return active_on(within(Relation.objects.all(), ask), day, "start_on", "end_on")
 
 
-def members_at(ask: Ask) -> QuerySet:
+def members_at(ask: Ask) -> QuerySet[Relation]:
     """Relations holding at `to` in scope of members of the asked categories and cadre levels."""
     qs = relations_at(ask, ask.end).filter(category_q(ask.end, ask.get("category"), "person__"))
     return with_cadre_level(qs, ask.end, ask.get("cadre_level"), "person_id")
 
 
-def recruited(ask: Ask) -> QuerySet:
+def recruited(ask: Ask) -> QuerySet[Person]:
     """Persons admitted in the period by an organization in scope; when the admitting organization
     was not recorded (an import), the organization holding their relation on the admission day."""
     holding = Relation.objects.filter(person=OuterRef("pk"), org__path__startswith=ask.prefix).filter(
@@ -96,17 +103,17 @@ def recruited(ask: Ask) -> QuerySet:
     return qs.filter(Q(admitting_org__path__startswith=ask.prefix) | (Q(admitting_org__isnull=True) & Exists(holding)))
 
 
-def transfers_in(ask: Ask) -> QuerySet:
+def transfers_in(ask: Ask) -> QuerySet[Relation]:
     qs = between(within(Relation.objects.all(), ask), ask, "start_on").filter(
         via__in=(RelationVia.TRANSFER, RelationVia.TRANSFER_IN))
     return qs.filter(Q(from_org__isnull=True) | ~Q(from_org__path__startswith=ask.prefix))
 
 
-def relation_set(qs: QuerySet) -> RecordSet:
-    def rows():
+def relation_set(qs: QuerySet[Relation]) -> RecordSet:
+    def rows() -> Iterator[Row]:
         for r in stream(qs.select_related("person", "org", "from_org").order_by("start_on", "id")):
             yield [mask_id(r.person.id_number), r.person.name, r.org.code, r.org.name, r.start_on, r.end_on, r.via,
-                   r.from_org.code if r.from_org_id else ""]
+                   r.from_org.code if r.from_org else ""]
 
     return RecordSet("people.relation", ["公民身份号码", "姓名", "组织编码", "组织名称", "开始日期", "结束日期", "来源", "转出组织"],
                      rows, lambda: distinct_count(qs, "person_id"), qs.count)

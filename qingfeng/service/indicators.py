@@ -30,8 +30,8 @@ COLUMNS = ["事项编号", "组织编码", "事项名称", "类别", "承诺日�
 
 def items(ask: Ask) -> QuerySet:
     qs = within(ServiceItem.objects.all(), ask)
-    if ask.get("category") is not None:
-        qs = qs.filter(category__in=ask.get("category"))
+    if (wanted := ask.get("category")) is not None:
+        qs = qs.filter(category__in=wanted)
     return qs
 
 

@@ -31,10 +31,10 @@ FINDING_COLUMNS = ["问题编号", "来源", "责任组织编码", "责任组织
 
 def findings(ask: Ask) -> QuerySet:
     qs = within(Finding.objects.all(), ask)
-    if ask.get("source") is not None:
-        qs = qs.filter(source__in=ask.get("source"))
-    if ask.get("category") is not None:
-        qs = qs.filter(category__in=ask.get("category"))
+    if (wanted := ask.get("source")) is not None:
+        qs = qs.filter(source__in=wanted)
+    if (wanted := ask.get("category")) is not None:
+        qs = qs.filter(category__in=wanted)
     return qs
 
 

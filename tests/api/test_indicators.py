@@ -154,3 +154,11 @@ def test_warnings_are_those_of_the_warnings_page_for_the_subtree(world, api):
         assert got == wanted and len(wanted) > 2, severity
     assert api(world.clerk).get("warnings", org="140106").status_code == 404
     assert api(world.clerk).get("warnings", org=world.branch_a.code, kind="nonsense").status_code == 400
+
+
+def test_the_warning_kinds_the_api_accepts_are_those_of_the_warnings():
+    """The API spells the kinds out (its schema's enum); a kind added to the warnings must be added there too."""
+    from qingfeng.api.indicators import WarningKind
+    from qingfeng.indicators.warnings import KINDS
+
+    assert [k.value for k in WarningKind] == list(KINDS)
