@@ -200,10 +200,13 @@ def drill(request):
         return table_response(fmt, "drill", [(str(title), rs.columns, rs.rows()) for _name, title, rs in blocks])
     from qingfeng.indicators.figures import fmt as show
     from qingfeng.indicators.figures import label
+    from qingfeng.indicators.paging import figure_and_sizes
 
+    # The value and the totals from the facts where they hold them; only the page's rows are read (indicators.paging).
+    value, sizes = figure_and_sizes(key, parts, org, start, end, user=request.user)
     shown = []
     for name, title, rs in blocks:
-        total = rs.size()
+        total = sizes[name]
         number = _page_number(request.GET.get(f"{name}_page"), total)
         first = (number - 1) * DRILL_PAGE_ROWS
         rows = rs.slice(first, first + DRILL_PAGE_ROWS)
@@ -218,7 +221,7 @@ def drill(request):
             "next": f"?{params.urlencode()}&{name}_page={number + 1}" if number < pages else "",
         })
     context.update({
-        "indicator": key.indicator, "value": parts.value(), "value_text": show(parts.value(), key.text),
+        "indicator": key.indicator, "value": value, "value_text": show(value, key.text),
         "label": label(key.text), "blocks": shown, "export_query": request.GET.urlencode(),
     })
     return render(request, "indicators/drill.html", context)
