@@ -360,6 +360,45 @@ def capacity(base, users, seconds) -> dict:
     return report
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its living descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        stats[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
+class CpuMeter:
+    """How many cores the server (its process tree) and this client used during a phase: a server far below one core
+    was not held back by Python's lock, so more processes cannot make it faster on that machine."""
+
+    def __init__(self, server: subprocess.Popen):
+        self.server = server
+        self.began = time.perf_counter()
+        self.server_cpu = tree_cpu_seconds(server.pid)
+        self.client_cpu = sum(os.times()[:2])
+
+    def report(self) -> dict:
+        wall = time.perf_counter() - self.began
+        return {"server_cores": round((tree_cpu_seconds(self.server.pid) - self.server_cpu) / wall, 2),
+                "client_cores": round((sum(os.times()[:2]) - self.client_cpu) / wall, 2)}
+
+
 def start_server(env, port, multi: bool) -> subprocess.Popen:
     mode = [] if multi else ["--single", "--threads", "8"]
     log = open(Path(env["QINGFENG_VAR"]) / f"server-{'multi' if multi else 'single'}.log", "ab")  # noqa: SIM115
@@ -408,7 +447,9 @@ def main() -> int:
         server = start_server(env, port, multi)
         try:
             wait_healthy(base, server, limit=180)
+            meter = CpuMeter(server)
             result[name] = body()
+            result[name]["cpu"] = meter.report()
             print(name, json.dumps(result[name], ensure_ascii=False), flush=True)
         finally:
             stop_server(server)

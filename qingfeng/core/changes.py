@@ -182,10 +182,12 @@ def deferred() -> Iterator[Deferred]:
     if change.everything or (len(change.orgs | change.moved) <= INLINE_ORGS and len(change.people) <= INLINE_PEOPLE):
         _announce(change)  # a page write's size (a 10-row ledger): refreshed in the write's transaction, at once
     elif change:
-        out.pk = _store(change)
+        out.pk = store(change)
 
 
-def _store(change: Change) -> int:
+def store(change: Change) -> int:
+    """Keep a change to announce later with drain(pk) (in the caller's transaction, so it commits with what it
+    describes); returns the stored row's key."""
     from django.utils import timezone
 
     from qingfeng.core.models import PendingChange

@@ -75,9 +75,9 @@ class FactState(models.Model):  # when the facts were built and which compliance
 
 class FactLog(models.Model):  # what each write refreshed, so a rebuild running beside the live facts catches up
     """Every announced change appends the organizations it refreshed (store.apply), in the write's transaction.
-    A rebuild built from a snapshot replays, at its switch, the rows of the writes its snapshot did not see:
-    on PostgreSQL those whose transaction (`xid`) is not visible in the snapshot, on SQLite (one writer at a time,
-    so ids follow commit order) those with a larger id. The switch deletes what it replayed."""
+    A rebuild built from a snapshot replays the rows of the writes its snapshot did not see (before its switch, and
+    the last few right after it): on PostgreSQL those whose transaction (`xid`) is not visible in the snapshot, on
+    SQLite (one writer at a time, so ids follow commit order) those with a larger id. The switch deletes them."""
 
     xid = models.BigIntegerField(default=0)
     org_id = models.BigIntegerField(default=0)
