@@ -225,6 +225,7 @@ def election_list(request):
                        e.term_years, e.term_ends_on.isoformat(), status(e)],
         filters=form if form.is_bound else ElectionFilter(), sheet="换届",
         create_url=_create_url(request.user, "grassroots:election_create"), create_label=_("登记换届"),
+        extra_actions=[(_("班子成员"), reverse("orgs:committees"))],
     )
     return list_page(request, qs, listing)
 

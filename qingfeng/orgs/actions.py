@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N
 
 from qingfeng.core import changes
 from qingfeng.orgs.models import PATH_SEP, CommitteeSeat, Election, Organization
@@ -175,27 +177,65 @@ def record_elections(wanted: dict[tuple[int, dt.date], int]) -> list[Election]:
 
 # ---- the committee (班子成员) --------------------------------------------------------------------
 
-def _check_seats(org: Organization, seats: list[tuple[Person, str, str]]) -> None:
-    """One 书记 at most, nobody twice, every 分工 on a 委员 only, every person a member of the organization or
-    below it (errors name the person)."""
+@dataclass(frozen=True)
+class Nominee:
+    """One person proposed for a committee seat, as the committee's rules need them: from a page (a Person) or
+    from an import (a 党员 row of the file or a person the database knows)."""
+
+    key: object  # the person's primary key, or 公民身份号码 in an import
+    name: str
+    member_of: str | None  # the path of the organization holding their membership; None: not a party member
+    post: str
+    duty: str = ""
+
+
+def committee_problems(org_path: str, nominees: list[Nominee]) -> list[tuple[int, str, str]]:
+    """What is wrong with a committee (elected or added to): one 书记 at most, nobody twice, 分工 on a 委员 only,
+    every person a member of the organization or below it. (index of the nominee, field: post, duty or person,
+    reason in Chinese)."""
     from qingfeng.orgs.models import CommitteeDuty, CommitteePost
 
-    errors: list[str] = []
-    if sum(1 for _p, post, _d in seats if post == CommitteePost.SECRETARY) > 1:
-        errors.append(_("一届班子只能有一名书记。"))
-    seen: set[int] = set()
-    for person, post, duty in seats:
-        if post not in CommitteePost.values:
-            errors.append(_("职务“%(post)s”不在可选范围内。") % {"post": post})
-        if duty and duty not in CommitteeDuty.values:
-            errors.append(_("分工“%(duty)s”不在可选范围内。") % {"duty": duty})
-        if person.pk in seen:
-            errors.append(_("%(name)s 重复列入班子。") % {"name": person.name})
-        seen.add(person.pk)
-        if person.org is None or not person.org.path.startswith(org.path) or person.admitted_on is None:
-            errors.append(_("%(name)s 不是本组织或其下级组织的党员。") % {"name": person.name})
-    if errors:
-        raise ValidationError({"seats": errors})
+    problems: list[tuple[int, str, str]] = []
+    secretaries = [i for i, n in enumerate(nominees) if n.post == CommitteePost.SECRETARY]
+    for i in secretaries[1:]:
+        problems.append((i, "post", _("一届班子只能有一名书记。")))
+    seen: set[object] = set()
+    for i, n in enumerate(nominees):
+        if n.post not in CommitteePost.values:
+            problems.append((i, "post", _("职务“%(post)s”不在可选范围内。") % {"post": n.post}))
+        if n.duty and n.duty not in CommitteeDuty.values:
+            problems.append((i, "duty", _("分工“%(duty)s”不在可选范围内。") % {"duty": n.duty}))
+        elif n.duty and n.post in CommitteePost.values and n.post != CommitteePost.MEMBER:
+            problems.append((i, "duty", _("%(name)s 任%(post)s，分工只适用于委员。") % {"name": n.name, "post": n.post}))
+        if n.key in seen:
+            problems.append((i, "person", _("%(name)s 重复列入班子。") % {"name": n.name}))
+        seen.add(n.key)
+        if n.member_of is None or not n.member_of.startswith(org_path):
+            problems.append((i, "person", _("%(name)s 不是本组织或其下级组织的党员。") % {"name": n.name}))
+    return problems
+
+
+def nominee(person: Person, post: str, duty: str) -> Nominee:
+    member_of = person.org.path if person.org is not None and person.admitted_on is not None else None
+    return Nominee(person.pk, person.name, member_of, post, duty)
+
+
+def _check_seats(org: Organization, seats: list[tuple[Person, str, str]]) -> None:
+    """The committee's rules (committee_problems) on persons; a ValidationError names each problem."""
+    problems = committee_problems(org.path, [nominee(p, post, duty) for p, post, duty in seats])
+    if problems:
+        raise ValidationError({"seats": list(dict.fromkeys(message for _i, _f, message in problems))})
+
+
+def committee_after(org_ids: Iterable[int]) -> dict[int, dt.date]:
+    """The day the latest committee seat of each organization began (a committee is entered in date order)."""
+    from django.db.models import Max
+
+    return dict(CommitteeSeat.objects.filter(org_id__in=list(org_ids)).values("org_id").annotate(
+        last=Max("start_on")).values_list("org_id", "last"))
+
+
+LATER_COMMITTEE = N("该组织在此日期之后已登记过班子，请登记更晚的日期。")
 
 
 @transaction.atomic
@@ -214,9 +254,8 @@ def elect_committee(org: Organization, held_on: dt.date, seats: list[tuple[Perso
     if election is None:
         election = Election.objects.filter(org=org, held_on=held_on).first()
     with acting_as(user):
-        later = CommitteeSeat.objects.filter(org=org, start_on__gt=held_on)
-        if later.exists():
-            raise ValidationError({"held_on": [_("该组织在此日期之后已登记过班子，请登记更晚的日期。")]})
+        if committee_after([org.pk]).get(org.pk, held_on) > held_on:
+            raise ValidationError({"held_on": [_(LATER_COMMITTEE)]})
         for seat in CommitteeSeat.objects.filter(org=org, start_on=held_on):
             seat.delete()  # the same day's committee entered again: a correction
         for seat in CommitteeSeat.objects.filter(org=org, start_on__lt=held_on).filter(
@@ -271,3 +310,4 @@ def end_seat(seat: CommitteeSeat, end_on: dt.date, *, user: User | None = None) 
         seat.save(update_fields=["end_on"])
     changes.record(orgs=[seat.org_id], days=[end_on])
     return seat
+

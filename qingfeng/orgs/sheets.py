@@ -1,4 +1,5 @@
-"""The import sheets of the organization tree (spec/import-formats.md): 党组织 and 换届.
+"""The import sheets of the organization tree (spec/import-formats.md): 党组织, 换届 and the committee each 换届
+elected (班子成员, docs/import-committee.md).
 
 党组织 rows are planned whole before any other sheet: each row's path is resolved parent-first (in the
 database or in the file), so every later reference to an organization of the file knows where it will sit."""
@@ -20,6 +21,7 @@ from qingfeng.core.sheets import (
     END_NOTE,
     ENUM,
     FREE,
+    ID,
     INT,
     TEXT,
     Col,
@@ -35,13 +37,27 @@ from qingfeng.core.sheets import (
     register,
 )
 from qingfeng.orgs.actions import (
+    LATER_COMMITTEE,
+    Nominee,
+    committee_after,
+    committee_problems,
+    elect_committee,
     parse_village_tags,
     record_elections,
     replace_village_tags,
     save_organization,
     village_tags_of,
 )
-from qingfeng.orgs.models import Election, Kind, Level, Organization, Sector
+from qingfeng.orgs.models import (
+    CommitteeDuty,
+    CommitteePost,
+    CommitteeSeat,
+    Election,
+    Kind,
+    Level,
+    Organization,
+    Sector,
+)
 
 IMPORT = "import"
 MAX_DEPTH = 30
@@ -305,4 +321,192 @@ ELECTIONS = register(Sheet("换届", order=20, model="orgs.Election", key=("组�
     Col("组织编码", True, CODE, max_length=32, example="14010500199", lookup="org__code", org=True),
     Col("选举日期", True, DATE, example="2024-06-15", lookup="held_on"),
     Col("任期年限", True, INT, ("3", "5"), example=5, note="3或5", lookup="term_years"),
+)))
+
+
+# ---- 班子成员: the committee elected at a 换届 -------------------------------------------------------
+
+Group = tuple[str, dt.date]  # (组织编码, 选举日期): one committee
+FIELD_COLUMNS = {"post": "职务", "duty": "分工", "person": "公民身份号码"}
+
+
+class SeatLedger(Ledger):
+    """The rows of one 组织编码 + 选举日期 are the whole committee elected that day. A committee that differs from
+    the one stored for that day (a person added, left out, another 职务 or 分工) is written through
+    orgs.actions.elect_committee, the page's action: the seats held before end on the election's day, and the
+    same day's committee entered again is a correction. The rules are the action's (committee_problems), checked
+    here on the file's and the database's persons before anything is written."""
+
+    def exportable(self, queryset: Any) -> Any:
+        from django.db.models import F
+
+        # a seat taken between elections (补选) is not a row of an election's committee
+        return queryset.filter(election__isnull=False, start_on=F("election__held_on"))
+
+    def plan(self, ctx: Context, plan: SheetPlan) -> None:
+        ix, name = plan.sheet.index, plan.sheet.name
+        groups: dict[Group, list[tuple[int, list[Any]]]] = defaultdict(list)
+        refs: dict[str, OrgRef] = {}
+        for n, v in plan.rows:
+            code, day = v[ix["组织编码"]], v[ix["选举日期"]]
+            ref = ctx.org_ref(name, n, "组织编码", code)
+            if ref is None or not ctx.check_lifetime(name, n, "选举日期", ref, day):
+                continue
+            if day > ctx.today:
+                ctx.error(name, n, "选举日期", _("选举日期不能晚于今天。"))
+                continue
+            refs[code] = ref
+            groups[(code, day)].append((n, v))
+        members = _members(ctx, sorted({v[ix["公民身份号码"]] for rows in groups.values() for _n, v in rows}))
+        elections = _elections(ctx, set(groups))
+        stored = _stored_committees(set(groups), refs)
+        later = committee_after(ref.pk for ref in refs.values() if ref.pk)
+        writes: list[Group] = ctx.memo("orgs.committees", list)
+        for group, rows in sorted(groups.items(), key=lambda kv: kv[0][1]):
+            code, day = group
+            if not self._group_known(ctx, plan, group, rows, members, group in elections):
+                continue
+            wanted = {(v[ix["公民身份号码"]], v[ix["职务"]], v[ix["分工"]] or "") for _n, v in rows}
+            old = stored.get(group, set())
+            if wanted == old:  # history as stored: a member since transferred elsewhere still sat on it
+                plan.unchanged += len(rows)
+                continue
+            ref = refs[code]
+            if not self._committee_ok(ctx, plan, rows, members, ref):
+                continue
+            if ref.pk and later.get(ref.pk, day) > day:
+                ctx.error(name, rows[0][0], "选举日期", _(LATER_COMMITTEE))
+                continue
+            writes.append(group)
+            old_people = {number: (post, duty) for number, post, duty in old}
+            changed = 0
+            for _n, v in rows:
+                number = v[ix["公民身份号码"]]
+                if number not in old_people:
+                    plan.create.append(v)
+                    changed += 1
+                elif old_people[number] != (v[ix["职务"]], v[ix["分工"]] or ""):
+                    plan.update.append((v, 0, ["职务", "分工"]))
+                    changed += 1
+            plan.unchanged += len(rows) - changed
+            if not changed:  # some of the stored committee left out: it still changes
+                plan.update.append((rows[0][1], 0, ["公民身份号码"]))
+                plan.unchanged -= 1
+
+    def _group_known(self, ctx: Context, plan: SheetPlan, group: Group, rows: list[tuple[int, list[Any]]],
+                     members: dict[str, tuple[str, str | None]], elected: bool) -> bool:
+        """The election is known and every row names a person the user may name, by their name."""
+        ix, name = plan.sheet.index, plan.sheet.name
+        code, day = group
+        ok = True
+        if not elected:
+            ctx.error(name, rows[0][0], "选举日期", _("组织“%(code)s”没有 %(day)s 的换届记录（可在“换届”表中一并导入）") % {
+                "code": code, "day": day.isoformat()})
+            ok = False
+        for n, v in rows:
+            number = v[ix["公民身份号码"]]
+            known = members.get(number)
+            if known is None:
+                ctx.error(name, n, "公民身份号码", _("人员“%(v)s”在您的管辖范围内和本文件中都不存在") % {"v": number})
+                ok = False
+            elif v[ix["姓名"]] != known[0]:
+                ctx.error(name, n, "姓名", _("姓名与公民身份号码不符（应为“%(name)s”）") % {"name": known[0]})
+                ok = False
+        return ok
+
+    def _committee_ok(self, ctx: Context, plan: SheetPlan, rows: list[tuple[int, list[Any]]],
+                      members: dict[str, tuple[str, str | None]], ref: OrgRef) -> bool:
+        """The committee's own rules (orgs.actions.committee_problems, the page's), for a committee to be written."""
+        ix = plan.sheet.index
+        nominees = [Nominee(v[ix["公民身份号码"]], v[ix["姓名"]], members[v[ix["公民身份号码"]]][1], v[ix["职务"]],
+                            v[ix["分工"]] or "") for _n, v in rows]
+        problems = committee_problems(ref.path or "", nominees)
+        for i, field, message in problems:
+            ctx.error(plan.sheet.name, rows[i][0], FIELD_COLUMNS[field], message)
+        return not problems
+
+    def write(self, ctx: Context, plan: SheetPlan) -> Step:
+        from qingfeng.people.models import Person
+
+        groups: list[Group] = ctx.memo("orgs.committees", list)
+        if not groups:
+            return
+        ix = plan.sheet.index
+        rows: dict[Group, list[list[Any]]] = defaultdict(list)
+        for _n, v in plan.rows:
+            rows[(v[ix["组织编码"]], v[ix["选举日期"]])].append(v)
+        numbers = sorted({v[ix["公民身份号码"]] for g in groups for v in rows[g]})
+        people: dict[str, Any] = {}
+        for chunk in chunks(numbers):
+            people.update((p.id_number, p) for p in Person.objects.filter(id_number__in=chunk).select_related("org"))
+        org_ids = ctx.ids["org"]
+        orgs = Organization.objects.in_bulk([org_ids[code] for code, _d in groups])
+        elections = {(e.org_id, e.held_on): e for chunk in chunks(sorted(orgs)) for e in Election.objects.filter(
+            org_id__in=chunk, held_on__in={d for _c, d in groups})}
+        created: list[CommitteeSeat] = []
+        for code, day in groups:  # in date order: a later committee ends an earlier one
+            org = orgs[org_ids[code]]
+            seats = [(people[v[ix["公民身份号码"]]], v[ix["职务"]], v[ix["分工"]] or "") for v in rows[(code, day)]]
+            created += elect_committee(org, day, seats, user=ctx.user, election=elections.get((org.pk, day)))
+        log_entries(created, IMPORT, ctx.user, at=ctx.now)
+        ctx.touched(orgs=orgs, days={d for _c, d in groups})
+        yield ctx.step(plan.sheet.name, len(created))
+
+
+def _members(ctx: Context, numbers: list[str]) -> dict[str, tuple[str, str | None]]:
+    """公民身份号码 → (姓名, the path of the organization holding the membership, None for a person who is not a party
+    member) for the persons the user may name: a 党员 row of the file (as it will be), else one the database knows."""
+    from qingfeng.people.models import Person
+
+    out: dict[str, tuple[str, str | None]] = {}
+    for chunk in chunks(numbers):
+        for number, admitted in Person.objects.filter(id_number__in=chunk).values_list("id_number", "admitted_on"):
+            known = ctx.people.get(number)
+            if known is not None and known.visible:
+                out[number] = (known.name, known.org_path if admitted is not None else None)
+    registered = ctx.plans.get("党员")
+    if registered is not None:
+        rx = registered.sheet.index
+        for _n, v in registered.rows:
+            ref = ctx.orgs.get(v[rx["所在党组织编码"]])
+            out[v[rx["公民身份号码"]]] = (v[rx["姓名"]], ref.path if ref and v[rx["入党日期"]] is not None else None)
+    return out
+
+
+def _elections(ctx: Context, groups: set[Group]) -> set[Group]:
+    """The groups whose 换届 is stored or comes with the file (its 换届 rows, or 党组织's 本届选举日期)."""
+    found: set[Group] = set()
+    for chunk in chunks(sorted({code for code, _d in groups})):
+        found.update(Election.objects.filter(org__code__in=chunk).values_list("org__code", "held_on"))
+    held = ctx.plans.get("换届")
+    if held is not None:
+        hx = held.sheet.index
+        found.update((v[hx["组织编码"]], v[hx["选举日期"]]) for _n, v in held.rows)
+    terms: list[tuple[str, dt.date, int]] = ctx.memo("orgs.terms", list)
+    found.update((code, day) for code, day, _years in terms)
+    return found & groups
+
+
+def _stored_committees(groups: set[Group], refs: dict[str, OrgRef]) -> dict[Group, set[tuple[str, str, str]]]:
+    """The committee stored for each group: {(公民身份号码, 职务, 分工)} of the seats that began on the election's day."""
+    by_pk = {ref.pk: code for code, ref in refs.items() if ref.pk}
+    out: dict[Group, set[tuple[str, str, str]]] = defaultdict(set)
+    for chunk in chunks(sorted(by_pk)):
+        for org_id, day, number, post, duty in CommitteeSeat.objects.filter(org_id__in=chunk).values_list(
+                "org_id", "start_on", "person__id_number", "post", "duty"):
+            if (by_pk[org_id], day) in groups:
+                out[(by_pk[org_id], day)].add((number, post, duty))
+    return out
+
+
+SEATS = register(Sheet("班子成员", order=35, model="orgs.CommitteeSeat", key=("组织编码", "选举日期", "公民身份号码"),
+                       ledger=SeatLedger(), columns=(
+    Col("组织编码", True, CODE, max_length=32, example="14010500199", lookup="org__code", org=True),
+    Col("选举日期", True, DATE, example="2024-06-15", note="该组织一次换届的选举日期（须已有换届记录，或在“换届”表中一并导入）",
+        lookup="start_on"),
+    Col("公民身份号码", True, ID, example="140105198005060011", lookup="person__id_number"),
+    Col("姓名", True, FREE, max_length=50, example="张三", export="person__name"),
+    Col("职务", True, ENUM, choices_of(CommitteePost.values), example="书记", lookup="post",
+        note="每届一名书记；本组织或其下级组织的党员"),
+    Col("分工", False, ENUM, choices_of(CommitteeDuty.values), lookup="duty", note="仅用于委员：组织、宣传、纪检"),
 )))

@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("options/", views.options, name="options"),
+    path("committees/", views.committees, name="committees"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/children/", views.children, name="children"),
     path("<str:code>/village-tags/", views.village_tags, name="village_tags"),

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -25,16 +26,20 @@ from qingfeng.accounts.access import (
     get_org_for_user,
     org_in_scope,
     scope_root,
+    visible,
     visible_orgs,
 )
 from qingfeng.core import dates
 from qingfeng.core.http import AuthedRequest
+from qingfeng.core.ledger import Cell, Column, Listing, StyledForm, list_page, within_code
 from qingfeng.core.lists import paginate
 from qingfeng.orgs.actions import set_village_tags
 from qingfeng.orgs.models import CommitteeSeat, Organization, VillageTagChoice
 from qingfeng.people.models import Person
 
 if TYPE_CHECKING:
+    from django.http import HttpResponseBase
+
     from qingfeng.accounts.models import User
 
 SEARCH_LIMIT = 50
@@ -183,6 +188,41 @@ def committee_candidates(org: Organization) -> list[Person]:
     return own
 
 
+class CommitteeFilter(StyledForm, forms.Form):
+    org = forms.CharField(label=gettext_lazy("组织编码（含下级）"), required=False)
+    current = forms.BooleanField(label=gettext_lazy("只看现任"), required=False)
+
+
+@login_required
+@require_GET
+def committees(request: AuthedRequest) -> HttpResponseBase:
+    """班子成员 of every organization in scope, past and present; exported in the import sheet 班子成员 (the seats
+    each 换届 elected)."""
+    today = dates.today()
+    qs = visible(CommitteeSeat.objects.select_related("org", "person", "election"), request.user).order_by(
+        "org__path", "-start_on", "post", "pk")
+    form = CommitteeFilter(request.GET or None)
+    if form.is_valid():
+        qs = within_code(qs, request.user, form.cleaned_data["org"])
+        if form.cleaned_data["current"]:
+            qs = qs.on(today)
+
+    def status(seat: CommitteeSeat) -> Cell:
+        if seat.end_on is not None and seat.end_on <= today:
+            return Cell(_("已离任"), badge="secondary")
+        return Cell(_("现任"), badge="green")
+
+    listing = Listing(
+        title=_("班子成员"),
+        columns=[Column(_("姓名"), phone="title"), Column(_("职务")), Column(_("党组织")), Column(_("任职日期")),
+                 Column(_("离任日期"), phone="hide"), Column(_("状态"), phone="status")],
+        row=lambda s: [Cell(s.person.name, url=reverse("orgs:committee", args=[s.org.code])), s.title, s.org.label,
+                       s.start_on.isoformat(), s.end_on.isoformat() if s.end_on else "", status(s)],
+        filters=form if form.is_bound else CommitteeFilter(), sheet="班子成员",
+    )
+    return list_page(request, qs, listing)
+
+
 @login_required
 def committee(request: AuthedRequest, code: str) -> HttpResponse:
     """班子成员: the committee now (书记, 副书记, 委员 with their 分工) and before; writers enter a new one (换届),
@@ -255,3 +295,4 @@ def committee_end(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     return redirect("orgs:committee", org.code)
+

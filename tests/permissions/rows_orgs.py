@@ -23,6 +23,8 @@ ROWS = [
     Row("orgs:village_tags", WRITE, method="POST", data={"tags": ["贫困村"]},
         own=lambda w: reverse("orgs:village_tags", args=[w.branch_a.code]),
         sibling=lambda w: reverse("orgs:village_tags", args=[w.branch_o.code])),
+    Row("orgs:committees", READ, setup=_committees, page=lambda w: reverse("orgs:committees")),
+    Row("orgs:committees", READ, setup=_committees, page=lambda w: reverse("orgs:committees") + "?export=xlsx"),
     Row("orgs:options", READ, page=lambda w: reverse("orgs:options") + "?q=140"),
     Row("orgs:detail", READ, own=lambda w: reverse("orgs:detail", args=[w.branch_a.code]),
         sibling=lambda w: reverse("orgs:detail", args=[w.branch_o.code])),
