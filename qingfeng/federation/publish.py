@@ -146,15 +146,16 @@ def sync_facts(pub: Published, cells: list[tuple] | None = None) -> int:
     fact, kind = table(Fact), table(ActivityType)
     pub_values = ", ".join(["(%s::bigint, %s::text)"] * len(pub.orgs))
     params: list = [x for o in pub.orgs.values() for x in (o.pk, o.code)]
-    with_want, join_want, limit_gone = "", "", ""
+    with_want, join_want, using_gone, limit_gone = "", "", "", ""
     if cells is not None:
         if not cells:
             return 0
         with_want = f", want(org_id, metric, grain, day) AS (VALUES {', '.join(['(%s::bigint, %s::text, %s::text, %s::date)'] * len(cells))})"
         params += [x for c in cells for x in c]
         join_want = "JOIN want w ON w.org_id = f.org_id AND w.metric = f.metric AND w.grain = f.grain AND w.day = f.day"
-        limit_gone = ("AND (x.code, x.metric, x.grain, x.day) IN (SELECT p.code, w.metric, w.grain, w.day FROM want w "
-                      "JOIN pub p ON p.org_id = w.org_id)")
+        # the published rows of the cells asked, joined on the primary key's prefix
+        using_gone = "USING want w JOIN pub p ON p.org_id = w.org_id"
+        limit_gone = "AND x.code = p.code AND x.metric = w.metric AND x.grain = w.grain AND x.day = w.day"
     types = ", ".join(f"'{m}'" for m in source.TYPE_METRICS)
     orgs = ", ".join(f"'{m}'" for m in source.ORG_METRICS)
     sql = (
@@ -169,7 +170,7 @@ def sync_facts(pub: Published, cells: list[tuple] | None = None) -> int:
         f"SELECT %s, code, metric, grain, day, d1, d2, d3, n, total FROM src "
         f"ON CONFLICT (city, code, metric, grain, day, d1, d2, d3) DO UPDATE SET n = excluded.n, total = excluded.total "
         f"WHERE ({fact}.n, {fact}.total) IS DISTINCT FROM (excluded.n, excluded.total) RETURNING 1), "
-        f"gone AS (DELETE FROM {fact} x WHERE x.city = %s {limit_gone} AND NOT EXISTS (SELECT 1 FROM src s "
+        f"gone AS (DELETE FROM {fact} x {using_gone} WHERE x.city = %s {limit_gone} AND NOT EXISTS (SELECT 1 FROM src s "
         f"WHERE s.code = x.code AND s.metric = x.metric AND s.grain = x.grain AND s.day = x.day AND s.d1 = x.d1 "
         f"AND s.d2 = x.d2 AND s.d3 = x.d3) RETURNING 1) "
         f"SELECT (SELECT COUNT(*) FROM up), (SELECT COUNT(*) FROM gone)")
@@ -317,6 +318,10 @@ def publish(depth: int = 1, url: str | None = None, root_code: str | None = None
         sync_facts(pub)
         sync_items(pub)
         create_publication()
+    with connection.cursor() as cursor:
+        # Statistics for the rows just written: planned on those of empty tables (rebuild-facts analyzes them
+        # before they are filled), a page write's sync of its cells scanned every row of each organization.
+        cursor.execute("ANALYZE " + ", ".join(table(m) for m in PUBLISHED))
     counts = {str(model._meta.model_name): model.objects.filter(**({"code": city.code} if model is City else {"city": city.code})).count()
               for model in PUBLISHED}
     return counts
