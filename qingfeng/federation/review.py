@@ -14,9 +14,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from qingfeng.federation import province
-from qingfeng.indicators import figures
 from qingfeng.reports import review as city_review
-from qingfeng.reports.review import ChartBar, Review, ReviewFigure, ReviewSection
+from qingfeng.reports.review import Review
 
 
 def drill_link(place: province.Place, key: str, start: dt.date, end: dt.date) -> str:
@@ -32,29 +31,14 @@ def active(places: list[province.Place], on: dt.date) -> list[province.Place]:
 
 def build(place: province.Place, start: dt.date, end: dt.date, user, base_url: str = "") -> Review:
     """The review of the place's subtree for the period, as the user may see it, in the active language."""
-    specs = [s for s in city_review.SECTIONS if not s.restricted or user.sees_discipline]
-    keys = [key for spec in specs for _alias, key in spec.figures]
+    specs = city_review.visible_sections(user)
     below = active(province.children(place), end)
-    chart_keys = [dict(spec.figures)[spec.chart] for spec in specs if spec.chart]
-    answers = province.compute_grid([(place, start, end, keys)] + [(p, start, end, chart_keys) for p in below], user)
-    values, child_values = answers[0].values, [a.values for a in answers[1:]]
-    sections = []
-    for number, spec in enumerate(specs, start=1):
-        by_alias = {alias: ReviewFigure(key, values[key], drill_link(place, key, start, end))
-                    for alias, key in spec.figures}
-        section = ReviewSection(spec.id, _(spec.title), number, figures=list(by_alias.values()))
-        for template in spec.sentences:
-            sentence = city_review._sentence(template, by_alias)  # the review's own sentence maker
-            if sentence is not None:
-                section.sentences.append(sentence)
-        if not section.sentences:
-            section.sentences.append([_("本期没有相关记录。")])
-        if spec.chart and below:
-            key = dict(spec.figures)[spec.chart]
-            section.chart_key = key
-            section.chart = [ChartBar(p, v[key], figures.fmt(v[key], key), drill_link(p, key, start, end))  # type: ignore[arg-type]  # a Place reads as an organization (code, name)
-                             for p, v in zip(below, child_values, strict=True)]
-        sections.append(section)
+    charts = city_review.chart_keys(specs)
+    answers = province.compute_grid([(place, start, end, [key for spec in specs for key in spec.keys()])]
+                                    + [(p, start, end, charts) for p in below], user)
+    sections = city_review.build_sections(specs, answers[0].values, place,
+                                          lambda key, p: drill_link(p, key, start, end),
+                                          [(p, a.values) for p, a in zip(below, answers[1:], strict=True)])
     title = _("%(org)s党建工作综述") % {"org": place.name}
     subtitle = _("（%(start)s至%(end)s）") % {"start": start.isoformat(), "end": end.isoformat()}
     intro = "".join([

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
@@ -289,6 +290,47 @@ def _listing(listing: Listing, found: list[ReviewFigure]) -> list | None:
     return segments
 
 
+def visible_sections(user) -> list[SectionSpec]:
+    """The sections the user may read: the discipline section for the discipline roles alone."""
+    return [s for s in SECTIONS if not s.restricted or user.sees_discipline]
+
+
+def chart_keys(specs) -> list[str]:
+    """The keys compared across the child organizations."""
+    return [dict(spec.figures)[spec.chart] for spec in specs if spec.chart]
+
+
+def build_sections(specs, values: dict, org, link: Callable[[str, Any], str | None],
+                   children: list[tuple[Any, dict]]) -> list[ReviewSection]:
+    """The review's sections from the values of `org` (every key of the specs) and of its children (each
+    section's chart key): a table of figures, the sentences whose figures all have a value, the listing's
+    sentence over the values that have one, and the chart across the children. `link(key, org or child)` is a
+    figure's drill-through. The city's review and the province's (qingfeng.federation.review) are both this."""
+    sections = []
+    for number, spec in enumerate(specs, start=1):
+        by_alias = {alias: ReviewFigure(key, values[key], link(key, org)) for alias, key in spec.figures}
+        section = ReviewSection(spec.id, _(spec.title), number, figures=list(by_alias.values()))
+        for template in spec.sentences:
+            sentence = _sentence(template, by_alias)
+            if sentence is not None:
+                section.sentences.append(sentence)
+        if spec.listing is not None:
+            listed = [ReviewFigure(key, values[key], link(key, org)) for key in spec.listing.keys()]
+            if any(fig.value is not None for fig in listed):  # a province answers them only where facts hold them
+                section.figures += listed
+                sentence = _listing(spec.listing, listed)
+                if sentence is not None:
+                    section.sentences.append(sentence)
+        if not section.sentences:
+            section.sentences.append([_("本期没有相关记录。")])
+        if spec.chart and children:
+            key = dict(spec.figures)[spec.chart]
+            section.chart_key = key
+            section.chart = [ChartBar(c, v[key], figures.fmt(v[key], key), link(key, c)) for c, v in children]
+        sections.append(section)
+    return sections
+
+
 CAMPAIGNS_SHOWN = 3  # the campaigns with most activities in the period, each a sentence
 KEY_SYNTAX = re.compile(r"[,|\[\]=]")  # a campaign named with these cannot be written in a key
 
@@ -354,37 +396,13 @@ def build_review(org, start: dt.date, end: dt.date, user, base_url: str = "") ->
     from qingfeng.indicators.engine import compute, compute_many
     from qingfeng.orgs.models import Organization
 
-    specs = [s for s in SECTIONS if not s.restricted or user.sees_discipline]
-    keys = [key for spec in specs for key in spec.keys()]
-    values = compute(org, start, end, keys, user=user)
+    specs = visible_sections(user)
+    values = compute(org, start, end, [key for spec in specs for key in spec.keys()], user=user)
     children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
-    chart_keys = [dict(spec.figures)[spec.chart] for spec in specs if spec.chart]
-    child_values = compute_many(children, start, end, chart_keys, user=user)
+    child_values = compute_many(children, start, end, chart_keys(specs), user=user)
 
-    sections = []
-    for number, spec in enumerate(specs, start=1):
-        by_alias = {alias: ReviewFigure(key, values[key], figures.drill_url(key, org, start, end))
-                    for alias, key in spec.figures}
-        section = ReviewSection(spec.id, _(spec.title), number, figures=list(by_alias.values()))
-        for template in spec.sentences:
-            sentence = _sentence(template, by_alias)
-            if sentence is not None:
-                section.sentences.append(sentence)
-        if spec.listing is not None:
-            listed = [ReviewFigure(key, values[key], figures.drill_url(key, org, start, end))
-                      for key in spec.listing.keys()]
-            section.figures += listed
-            sentence = _listing(spec.listing, listed)
-            if sentence is not None:
-                section.sentences.append(sentence)
-        if not section.sentences:
-            section.sentences.append([_("本期没有相关记录。")])
-        if spec.chart and children:
-            key = dict(spec.figures)[spec.chart]
-            section.chart_key = key
-            section.chart = [ChartBar(c, child_values[c.pk][key], figures.fmt(child_values[c.pk][key], key),
-                                      figures.drill_url(key, c, start, end)) for c in children]
-        sections.append(section)
+    sections = build_sections(specs, values, org, lambda key, o: figures.drill_url(key, o, start, end),
+                              [(c, child_values[c.pk]) for c in children])
     campaigns = _campaign_section(org, start, end, user, len(sections) + 1)
     if campaigns is not None:
         sections.append(campaigns)
