@@ -153,18 +153,28 @@ def clone_cities(province: str) -> None:
 # ---- 4. indicators ---------------------------------------------------------------------------
 
 TIMING = r"""
-import datetime as dt, json, statistics, sys, time
+import datetime as dt, importlib.util, json, statistics, sys, time
 from qingfeng.federation import province
-repeat = int(sys.argv[1])
+repeat, before_source = int(sys.argv[1]), sys.argv[2]
 root = province.root()
 places = [root] + province.children(root)
 start, end = dt.date(2020, 5, 12), dt.date(2021, 5, 11)
-province.compute_grid([(p, start, end, None) for p in places])  # warm: caches, plans
-together, alone = [], []
-for _ in range(repeat):
-    t = time.perf_counter()
-    answers = province.compute_grid([(p, start, end, None) for p in places])
-    together.append(time.perf_counter() - t)
+engines = {"after": province}
+if before_source:  # the province's module as it was at --before, beside today's, in the same process and run
+    spec = importlib.util.spec_from_file_location("qingfeng.federation.province_before", before_source)
+    engines["before"] = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(engines["before"])
+grids = {name: m.compute_grid([(p, start, end, None) for p in places]) for name, m in engines.items()}  # warm
+together = {name: [] for name in engines}
+for _ in range(repeat):  # alternating, so that both see the same load
+    for name, m in engines.items():
+        t = time.perf_counter()
+        grids[name] = m.compute_grid([(p, start, end, None) for p in places])
+        together[name].append(time.perf_counter() - t)
+differ = [] if "before" not in grids else [
+    (p.pk, k, grids["before"][i].values[k], v) for i, p in enumerate(places)
+    for k, v in grids["after"][i].values.items() if grids["before"][i].values.get(k) != v]
+alone = []
 for p in places:
     runs = []
     for _ in range(repeat):
@@ -172,9 +182,12 @@ for p in places:
         province.compute(p, start, end)
         runs.append(time.perf_counter() - t)
     alone.append((p.code, statistics.median(runs)))
+answers = grids["after"]
 print(json.dumps({"places": len(places), "indicators": len(answers[0].values),
-                  "together": statistics.median(together), "together_runs": together,
-                  "alone": alone, "members": answers[0].values["members.total"]}))
+                  "together": statistics.median(together["after"]), "together_runs": together["after"],
+                  "before": statistics.median(together["before"]) if "before" in together else None,
+                  "before_runs": together.get("before"), "identical": not differ, "differ": differ[:20],
+                  "alone": alone, "members": answers[0].values["members.total"]}, default=str))
 """
 
 
@@ -302,7 +315,9 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=10000)
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--skip", default="", help="steps to skip, e.g. publish,subscribe,clone")
+    parser.add_argument("--skip", default="", help="steps to skip: publish,subscribe,clone,indicators,disk")
+    parser.add_argument("--before", default="", help="a git revision: its province module is timed beside "
+                        "today's in the same run, and their values compared")
     parser.add_argument("--copy", action="store_true", help="fill the province by COPY instead of a subscription "
                         "(the city's server has no wal_level=logical); the lag is then measured on --lag-scale clusters")
     parser.add_argument("--lag-scale", default="tiny", help="the demo scale of the city the lag is measured on with --copy")
@@ -341,21 +356,33 @@ def main() -> None:
     report["rows"] = {t: sql(args.province, f"SELECT COUNT(*) FROM {t}")[0][0] for t in TABLES}  # noqa: S608
     print("province rows:", report["rows"], flush=True)
 
-    report["indicators"] = json.loads(python(args.province, "province", TIMING, str(args.repeat)).strip().splitlines()[-1])
-    ind = report["indicators"]
-    print(f"indicators: {ind['indicators']} × {ind['places']} places in one grid: {ind['together']:.3f} s (median); "
-          f"each alone: " + ", ".join(f"{c} {s:.3f}" for c, s in ind["alone"]), flush=True)
+    if "indicators" not in skip:
+        before = ""
+        if args.before:  # the province's module at that revision, timed beside today's
+            before = str(ROOT / "var" / "bench_province_before.py")
+            Path(before).write_text(subprocess.run(["git", "show", f"{args.before}:qingfeng/federation/province.py"],
+                                                   cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+        report["load_indicators"] = load()
+        report["indicators"] = json.loads(python(args.province, "province", TIMING, str(args.repeat), before)
+                                          .strip().splitlines()[-1])
+        ind = report["indicators"]
+        print(f"indicators (load {report['load_indicators']}): {ind['indicators']} × {ind['places']} places in one grid: "
+              f"{ind['together']:.3f} s (median)" + (f"; before ({args.before}) {ind['before']:.3f} s in the same run, "
+                                                     f"values identical: {ind['identical']} {ind['differ']}"
+                                                     if args.before else "")
+              + "; each alone: " + ", ".join(f"{c} {s:.3f}" for c, s in ind["alone"]), flush=True)
 
-    report["city_baseline"] = json.loads(python(args.city, "city", CITY_TIMING, str(args.repeat)).strip().splitlines()[-1])
-    base = report["city_baseline"]
-    print(f"baseline, the city's own engine: {base['indicators']} × {base['places']} places (the city and its children) "
-          f"in one grid: {base['together']:.3f} s (median); members {base['members']}", flush=True)
+        report["city_baseline"] = json.loads(python(args.city, "city", CITY_TIMING, str(args.repeat)).strip().splitlines()[-1])
+        base = report["city_baseline"]
+        print(f"baseline, the city's own engine: {base['indicators']} × {base['places']} places (the city and its "
+              f"children) in one grid: {base['together']:.3f} s (median); members {base['members']}", flush=True)
 
-    report["disk_province"] = disk(args.province)
-    report["disk_city"] = disk(args.city)
-    per_city = sum(report["disk_province"].values()) / (1 + len(OTHERS))
-    print(f"disk: province {sum(report['disk_province'].values()) / 2**20:.0f} MB in all, {per_city / 2**20:.1f} MB per "
-          f"city; the city's published tables {sum(report['disk_city'].values()) / 2**20:.1f} MB", flush=True)
+    if "disk" not in skip:
+        report["disk_province"] = disk(args.province)
+        report["disk_city"] = disk(args.city)
+        per_city = sum(report["disk_province"].values()) / (1 + len(OTHERS))
+        print(f"disk: province {sum(report['disk_province'].values()) / 2**20:.0f} MB in all, {per_city / 2**20:.1f} MB "
+              f"per city; the city's published tables {sum(report['disk_city'].values()) / 2**20:.1f} MB", flush=True)
 
     if args.writes and args.copy:
         report["lag"] = lag_on_clusters(args.lag_scale, args.writes, args.writers)

@@ -19,7 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -218,7 +219,7 @@ class Context:
     def __init__(self):
         self.kinds = list(ActivityKind.objects.all())
         self.city_codes = list(City.objects.order_by("code").values_list("code", flat=True))
-        self._under: dict[tuple, list[str]] = {}
+        self._nodes: list[tuple[str, str, str]] | None = None
         self._memo: dict = {}
         spans = list(City.objects.values_list("windows_from", "windows_to"))
         los = [lo for lo, _hi in spans if lo is not None]
@@ -250,11 +251,9 @@ class Context:
 
     def codes_under(self, place: Place) -> list[str]:
         """The codes of the place and the published organizations below it (in its city)."""
-        key = (place.city, place.path)
-        if key not in self._under:
-            self._under[key] = list(Node.objects.filter(city=place.city, path__startswith=place.path)
-                                    .values_list("code", flat=True))
-        return self._under[key]
+        if self._nodes is None:  # every published organization, once: (city, path, code)
+            self._nodes = list(Node.objects.values_list("city", "path", "code"))
+        return [code for city, path, code in self._nodes if city == place.city and path.startswith(place.path)]
 
 
 # ---- distinct counts ------------------------------------------------------------------------
@@ -275,79 +274,139 @@ ITEM_COUNTS = {
 }
 
 
-def _scope(place: Place, alias: str, ctx: Context) -> tuple[str, list]:
-    """The items counted under a place: every city's for the province's root; else the place's city, under the
-    place or a published organization below it."""
+def label(place: Place) -> str:
+    """A place's group in the grouped counts: the province, a city's root (by its city alone: every item of the city
+    counts under one of its published codes), or a published organization (by the codes under it)."""
     if place.is_province:
-        return "", []
-    if place.code == place.city:  # a city's root: every item of the city counts under one of its published codes
-        return f" AND {alias}.city = %s", [place.city]
-    codes = ctx.codes_under(place)
-    return (f" AND {alias}.city = %s AND {alias}.code IN ({', '.join(['%s'] * len(codes))})", [place.city, *codes])
+        return "p"
+    return f"c:{place.city}" if place.code == place.city else f"n:{place.pk}"
 
 
-def _when(alias: str, start: dt.date, end: dt.date, snapshot: bool) -> tuple[str, list]:
-    if snapshot:
-        return f" AND {alias}.day <= %s AND {alias}.until > %s", [end, end]
-    return f" AND {alias}.day >= %s AND {alias}.day <= %s", [start, end]
+@dataclass(frozen=True)
+class Question:
+    """One distinct count asked of many places: `kind` "items" (rows of ITEM_COUNTS), "rotation" (专题轮训 trainees,
+    of cadre `levels` if given) or "cadres" (trainees holding one of the `levels` in scope at the end)."""
+
+    kind: str
+    rows: str
+    snapshot: bool
+    start: dt.date
+    end: dt.date
+    dims: tuple[tuple[str, tuple], ...] = ()  # (item column, values)
+    levels: tuple | None = None
 
 
-def _dims(alias: str, filters: dict, columns: dict[str, str]) -> tuple[str, list]:
-    sql, params = "", []
-    for name, values in filters.items():
-        column = columns.get(name)
-        if column is not None and values is not None:
-            sql += f" AND {alias}.{column} IN ({', '.join(['%s'] * len(values))})"
-            params += list(values)
-    return sql, params
-
-
-def _count(sql: str, params: list) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
-
-
-def item_count(indicator: str, place: Place, start: dt.date, end: dt.date, filters: dict, ctx: Context) -> int | None:
+def question(indicator: str, filters: dict, start: dt.date, end: dt.date) -> Question | None:
+    """The distinct count behind an indicator's value; None when a filter is one the published items do not carry
+    (e.g. village_tag): only the city can apply it."""
+    if indicator == "training.rotation_trainees":
+        levels = filters.get("cadre_level")
+        return Question("rotation", indicator, False, start, end, levels=None if levels is None else tuple(levels))
+    if indicator == "training.rotation_coverage":
+        return Question("cadres", "training.rotation_trainees", False, start, end,
+                        levels=tuple(filters.get("cadre_level") or ("市管",)))
     rows, snapshot, columns = ITEM_COUNTS[indicator]
     if any(values is not None and name not in columns for name, values in filters.items()):
-        return None  # a filter the published items do not carry (e.g. village_tag): only the city can apply it
-    t = connection.ops.quote_name(Item._meta.db_table)
-    scope, p1 = _scope(place, "i", ctx)
-    when, p2 = _when("i", start, end, snapshot)
-    dims, p3 = _dims("i", filters, columns)
-    return _count(f"SELECT COUNT(DISTINCT i.key) FROM {t} i WHERE i.indicator = %s{scope}{when}{dims}",
-                  [rows, *p1, *p2, *p3])
+        return None
+    dims = tuple((columns[name], tuple(values)) for name, values in filters.items() if values is not None)
+    return Question("items", rows, snapshot, start, end, dims)
 
 
-def rotation_trainees(place: Place, start: dt.date, end: dt.date, levels, ctx: Context) -> int:
-    """Distinct persons at a 专题轮训 in scope in the period, of the asked cadre levels at the period's end (the
-    level as their city records it; at the province, as any city does)."""
-    t = connection.ops.quote_name(Item._meta.db_table)
-    scope, p1 = _scope(place, "i", ctx)
-    when, p2 = _when("i", start, end, False)
-    sql, params = f"SELECT COUNT(DISTINCT i.key) FROM {t} i WHERE i.indicator = %s{scope}{when}", [
-        "training.rotation_trainees", *p1, *p2]
-    if levels is not None:
-        same_city = "" if place.is_province else " AND l.city = %s"
-        sql += (f" AND i.key IN (SELECT l.key FROM {t} l WHERE l.indicator = 'level' AND l.day <= %s AND l.until > %s "
-                f"AND l.d1 IN ({', '.join(['%s'] * len(levels))}){same_city})")
-        params += [end, end, *levels, *([] if place.is_province else [place.city])]
-    return _count(sql, params)
+def _in(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
-def rotation_trained_cadres(place: Place, start: dt.date, end: dt.date, levels, ctx: Context) -> int:
-    """Persons who attended a 专题轮训 in scope in the period and hold, at its end, a relation in scope with one of
-    the cadre levels (activities.indicators.rotation_trained_cadres, across cities)."""
-    t = connection.ops.quote_name(Item._meta.db_table)
-    scope_i, p1 = _scope(place, "i", ctx)
-    scope_c, p3 = _scope(place, "c", ctx)
-    when, p2 = _when("i", start, end, False)
-    return _count(
-        f"SELECT COUNT(DISTINCT i.key) FROM {t} i WHERE i.indicator = 'training.rotation_trainees'{scope_i}{when} "
-        f"AND i.key IN (SELECT c.key FROM {t} c WHERE c.indicator = 'cadre'{scope_c} AND c.day <= %s AND c.until > %s "
-        f"AND c.d1 IN ({', '.join(['%s'] * len(levels))}))",
-        [*p1, *p2, *p3, end, end, *levels])
+WORK_MEM = "64MB"
+
+
+class Counts:
+    """The distinct counts (COUNT(DISTINCT key) over the published items) of many places at once: one grouped
+    statement per question, every place asking it a group — not a statement per place."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.wanted: dict[Question, dict[str, Place]] = defaultdict(dict)
+        self.got: dict[tuple[Question, str], int] = {}
+
+    def want(self, q: Question, place: Place) -> None:
+        self.wanted[q][label(place)] = place
+
+    def get(self, q: Question, place: Place) -> int:
+        return self.got.get((q, label(place)), 0)
+
+    def load(self) -> None:
+        if not self.wanted:
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            # a province-wide count hashes or sorts every city's persons (tens of thousands of keys): in memory
+            # rather than spilled to disk by the default 4 MB, for these statements only
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            for q, places in self.wanted.items():
+                sql, params = self._sql(q, list(places.values()))
+                cursor.execute(sql, params)
+                for group, n in cursor.fetchall():
+                    self.got[(q, group)] = int(n)
+        self.wanted.clear()
+
+    def _sql(self, q: Question, places: list[Place]) -> tuple[str, list]:
+        if q.kind == "cadres":  # (place, person) of the trainees in scope that are also cadres in scope
+            trainees, p1 = self._scoped(places, lambda a, province: self._items(a, q))
+            cadres, p2 = self._scoped(places, lambda a, province: (
+                f"{a}.indicator = 'cadre' AND {a}.day <= %s AND {a}.until > %s AND {a}.d1 IN ({_in(q.levels)})",
+                [q.end, q.end, *(q.levels or ())]))
+            return f"SELECT x.g, COUNT(*) FROM (({trainees}) INTERSECT ({cadres})) x GROUP BY x.g", [*p1, *p2]
+        rows, params = self._scoped(places, lambda a, province: self._items(a, q, province))
+        # distinct (place, person) pairs first, then counted: hashed, where COUNT(DISTINCT) sorts every group's keys
+        return f"SELECT x.g, COUNT(*) FROM (SELECT DISTINCT g, key FROM ({rows}) a) x GROUP BY x.g", params
+
+    @staticmethod
+    def _items(a: str, q: Question, province: bool = False) -> tuple[str, list]:
+        """The item rows a question counts (alias `a`), before any scope."""
+        t = connection.ops.quote_name(Item._meta.db_table)
+        sql, params = f"{a}.indicator = %s", list[object]([q.rows])
+        if q.snapshot:
+            sql, params = sql + f" AND {a}.day <= %s AND {a}.until > %s", [*params, q.end, q.end]
+        else:
+            sql, params = sql + f" AND {a}.day >= %s AND {a}.day <= %s", [*params, q.start, q.end]
+        for column, values in q.dims:
+            sql, params = sql + f" AND {a}.{column} IN ({_in(values)})", [*params, *values]
+        if q.kind == "rotation" and q.levels is not None:
+            # the level as the person's city records it; at the province, as any city does
+            same_city = "" if province else f" AND l.city = {a}.city"
+            sql += (f" AND {a}.key IN (SELECT l.key FROM {t} l WHERE l.indicator = 'level' AND l.day <= %s AND "
+                    f"l.until > %s AND l.d1 IN ({_in(q.levels)}){same_city})")
+            params += [q.end, q.end, *q.levels]
+        return sql, params
+
+    def _scoped(self, places: list[Place], where) -> tuple[str, list]:
+        """(g, key) of the rows `where(alias, province)` selects, once under each place they count for."""
+        t = connection.ops.quote_name(Item._meta.db_table)
+        parts, params = [], []
+        roots = sorted({p.city or "" for p in places if label(p).startswith("c:")})
+        if any(p.is_province for p in places) and roots and where("i", True) == where("i", False):
+            # the province and its cities' roots from one reading of the rows: each row under both
+            sql, p = where("i", True)
+            parts.append(f"SELECT v.g, i.key FROM {t} i CROSS JOIN LATERAL (VALUES ('p'), ('c:' || i.city)) AS v(g) "
+                         f"WHERE {sql}")
+            params += p
+            roots = []
+        elif any(p.is_province for p in places):
+            sql, p = where("i", True)
+            parts.append(f"SELECT 'p' AS g, i.key FROM {t} i WHERE {sql}")
+            params += p
+        if roots:
+            sql, p = where("i", False)
+            parts.append(f"SELECT 'c:' || i.city AS g, i.key FROM {t} i WHERE {sql} AND i.city IN ({_in(roots)})")
+            params += [*p, *roots]
+        below = [(label(p), p.city, code) for p in places if label(p).startswith("n:")
+                 for code in self.ctx.codes_under(p)]
+        if below:
+            sql, p = where("i", False)
+            values = ", ".join(["(%s::text, %s::text, %s::text)"] * len(below))
+            parts.append(f"SELECT s.g, i.key FROM {t} i JOIN (VALUES {values}) AS s(g, city, code) "
+                         f"ON i.city = s.city AND i.code = s.code WHERE {sql}")
+            params += [*(x for row in below for x in row), *p]
+        return " UNION ALL ".join(parts), params
 
 
 # ---- evaluating -----------------------------------------------------------------------------
@@ -359,19 +418,21 @@ class Reader(facts.Reader):
     org: Place  # type: ignore[assignment]  # the engine's Reader reads only .kind of it
     ctx: Context  # type: ignore[assignment]  # duck-typed: what the engine's Context offers, over published rows
 
+    counts: Counts  # the distinct counts, loaded for the whole grid
+    dues: dict[tuple, list[tuple]]  # what payment_rate reads, loaded for the whole grid
+
     def value(self, key):
         i, filters = key.indicator.id, key.effective_filters()
-        if i in ITEM_COUNTS:
-            return item_count(i, self.org, self.start, self.end, filters, self.ctx)
-        if i == "training.rotation_trainees":
-            return rotation_trainees(self.org, self.start, self.end, filters.get("cadre_level"), self.ctx)
+        if i in ITEM_COUNTS or i == "training.rotation_trainees":
+            q = question(i, filters, self.start, self.end)
+            return None if q is None else self.counts.get(q, self.org)
         if i == "training.rotation_coverage":
-            levels = filters.get("cadre_level") or ("市管",)
-            den = self.pick(self.snap, "mem", None, levels)[0]
-            return round_rate(rotation_trained_cadres(self.org, self.start, self.end, levels, self.ctx), den)
+            q = question(i, filters, self.start, self.end)
+            den = self.pick(self.snap, "mem", None, q.levels)[0] if q is not None else 0
+            return round_rate(self.counts.get(q, self.org), den) if q is not None else None
         if i == "dues.payment_rate":
             return payment_rate(self.org, self.start, self.end, self.pick(self.snap, "mem", MEMBER_CATEGORIES)[0],
-                                self.ctx.city_codes)
+                                self.ctx.city_codes, self.dues)
         if i in WINDOW_IDS:
             names = self.ctx.role_names(ActivityRole.THEME_DAY) if i == "orglife.theme_day_compliance" else filters.get("requirement")
             dm = self.windows(names)
@@ -383,8 +444,29 @@ class Reader(facts.Reader):
         return super().value(key)
 
 
-def payment_rate(place: Place, start: dt.date, end: dt.date, members_at_end: int, city_codes: list[str]):
-    """dues.payment_rate over the published facts (membership.facts.payment_rate's method over a place's rows)."""
+def dues_rows(places: list[Place], start: dt.date, end: dt.date, city_codes: list[str]) -> dict[tuple, list[tuple]]:
+    """What payment_rate reads of these places' facts, in one statement: (grain, metric, day, n) by (city, code) —
+    paid member-months and the monthly member deltas (month grain), the members' daily deltas of the last month."""
+    wanted = {t for p in places for t in targets(p, city_codes)}
+    out: dict[tuple, list[tuple]] = defaultdict(list)
+    if not wanted:
+        return out
+    rows = Fact.objects.filter(city__in={c for c, _code in wanted}, code__in={code for _c, code in wanted}).filter(
+        Q(grain="m", metric=PAID, day__gte=start.replace(day=1), day__lte=end)
+        | Q(grain="m", metric="mem", d1__in=MEMBER_CATEGORIES, day__gte=start.replace(day=1), day__lte=end)
+        | Q(grain="d", metric="mem", d1__in=MEMBER_CATEGORIES, day__gte=start.replace(day=1), day__lte=end))
+    for city, code, grain, metric, day, n in (rows.values_list("city", "code", "grain", "metric", "day")
+                                              .annotate(n=Sum("n")).values_list("city", "code", "grain", "metric", "day", "n")
+                                              .order_by()):
+        if (city, code) in wanted:
+            out[(city, code)].append((grain, metric, day, int(n or 0)))
+    return out
+
+
+def payment_rate(place: Place, start: dt.date, end: dt.date, members_at_end: int, city_codes: list[str],
+                 rows: dict[tuple, list[tuple]]):
+    """dues.payment_rate over the published facts (membership.facts.payment_rate's method over a place's rows,
+    read by dues_rows)."""
     _days, months = period_parts(start, end)
     if months is None:
         return round_rate(0, 0)
@@ -392,15 +474,14 @@ def payment_rate(place: Place, start: dt.date, end: dt.date, members_at_end: int
     tail = end.replace(day=1)
     deltas: dict[dt.date, int] = defaultdict(int)
     held, paid = members_at_end, 0
-    for city, code in targets(place, city_codes):
-        rows = Fact.objects.filter(city=city, code=code)
-        paid += sum(rows.filter(grain="m", metric=PAID, day__gte=first, day__lte=last).values_list("n", flat=True))
-        for day, n in rows.filter(grain="m", metric="mem", d1__in=MEMBER_CATEGORIES, day__gt=first,
-                                  day__lte=last).values_list("day", "n"):
-            deltas[day] += n
-        if last < tail:
-            held -= sum(rows.filter(grain="d", metric="mem", d1__in=MEMBER_CATEGORIES, day__gte=tail,
-                                    day__lte=end).values_list("n", flat=True))
+    for target in targets(place, city_codes):
+        for grain, metric, day, n in rows.get(target, ()):
+            if grain == "m" and metric == PAID and first <= day <= last:
+                paid += n
+            elif grain == "m" and metric == "mem" and first < day <= last:
+                deltas[day] += n
+            elif grain == "d" and metric == "mem" and last < tail and tail <= day <= end:
+                held -= n
     due = 0
     for i in range(month_index(last), month_index(first) - 1, -1):
         due += held
@@ -423,10 +504,23 @@ def parse(keys: list[str] | None, user=None) -> list:
     return parsed
 
 
+def _why_not(key) -> str | None:
+    """Why the province does not answer a key (a msgid), or None."""
+    why = UNAVAILABLE.get(key.indicator.id)
+    if why is None and any(key.indicator.is_free_text(name) for name in key.filters):
+        why = FREE_TEXT_UNAVAILABLE
+    return why
+
+
+COUNTED = {*ITEM_COUNTS, "training.rotation_trainees", "training.rotation_coverage"}
+
+
 def compute_grid(asks: list[tuple], user=None) -> list[Answer]:
-    """Values for many (place, start, end, keys or None) at once — the province's engine.compute_grid."""
+    """Values for many (place, start, end, keys or None) at once — the province's engine.compute_grid: the facts
+    of every place in one statement per 100 (period, metrics), each distinct count in one grouped statement."""
     ctx = Context()
     sums = Sums(ctx.city_codes)
+    counts = Counts(ctx)
     items, plans = [], []
     for place, start, end, keys in asks:
         engine.check_period(start, end)
@@ -441,19 +535,27 @@ def compute_grid(asks: list[tuple], user=None) -> list[Answer]:
             sums.want(place, snapshot_ranges(start - ONE_DAY), facts.before_metrics(ids))
             if facts.before_metrics(ids) else None))
         items.append((place, start, end, parsed))
+        for key in parsed:
+            if key.indicator.id in COUNTED and _why_not(key) is None:
+                q = question(key.indicator.id, key.effective_filters(), start, end)
+                if q is not None:
+                    counts.want(q, place)
     sums.load()
+    counts.load()
     windowed = [p for p, _s, _e, parsed in items
                 if {k.indicator.id for k in parsed} & WINDOW_IDS and p.kind not in REQUIREMENT_KINDS]
     wins = window_rows(windowed, min(i[1] for i in items), max(i[2] for i in items), ctx.city_codes) if windowed else {}
+    dues_asked = [(p, s, e) for p, s, e, parsed in items if any(k.indicator.id == "dues.payment_rate" for k in parsed)]
+    dues = dues_rows([p for p, _s, _e in dues_asked], min(s for _p, s, _e in dues_asked),
+                     max(e for _p, _s, e in dues_asked), ctx.city_codes) if dues_asked else {}
     out = []
     for (place, start, end, parsed), (flow, snap, before) in zip(items, plans, strict=True):
         reader = Reader(place, start, end, ctx, sums.merged(place, flow), sums.merged(place, snap),  # type: ignore[arg-type]
                         wins.get(place.pk, []), None if before is None else sums.merged(place, before))
+        reader.counts, reader.dues = counts, dues
         answer = Answer({})
         for key in parsed:
-            why = UNAVAILABLE.get(key.indicator.id)
-            if why is None and any(key.indicator.is_free_text(name) for name in key.filters):
-                why = FREE_TEXT_UNAVAILABLE
+            why = _why_not(key)
             if why is not None:
                 answer.values[key.text] = None
                 answer.unavailable[key.text] = _(why)

@@ -186,3 +186,43 @@ def test_every_indicator_is_answered_at_the_province_or_said_not_to_be():
     silent = [i.id for i in REGISTRY.values() if facts.reads_records(i) and i.id not in province.ITEM_COUNTS
               and i.id not in province.UNAVAILABLE and i.id not in province.SPECIAL and i.id not in province.WINDOW_IDS]
     assert not silent
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_province_counts_distinct_persons_of_every_place_in_one_statement_per_count(world, key):
+    """The province's distinct counts (province.Counts): one grouped statement per count whatever the number of
+    places, each place's value the city's own. On a city's database the published rows are there to read: its root
+    stands for the province (the sum of its one city), the city's root and the districts below for themselves."""
+    from django.test.utils import CaptureQueriesContext
+
+    from qingfeng.federation import province
+    from qingfeng.indicators import engine
+    from qingfeng.orgs.models import Organization
+
+    rebuild_facts()
+    run("publish", "--depth", "2")
+    reading = ActivityType.objects.get(role=ActivityRole.READING_CLASS)
+    for org, day in ((world.branch_a, dt.date(2021, 3, 3)), (world.branch_o, dt.date(2021, 3, 4))):
+        members = list(org.relations.values_list("person_id", flat=True)[:3])
+        record_activity(user=world.personas["city"], org=org, type=reading, date=day, topic="读书班",
+                        presence={p: "出席" for p in members})
+    keys = ["study.reading_class_trainees", "lecture.lecturers", "grassroots.dispatched",
+            "grassroots.dispatched[role=党组织书记]", "training.rotation_trainees",
+            "training.rotation_trainees[cadre_level=市管]", "training.rotation_coverage"]
+    start, end = dt.date(2020, 5, 12), dt.date(2021, 5, 11)
+    places = [province.root(), *(province.find(code) for code in ("140100", "140105", "140106"))]
+    places += province.children(places[2])  # the organizations published below a district
+
+    def statements(asked) -> tuple[int, list]:
+        with CaptureQueriesContext(connection) as queries:
+            answers = province.compute_grid([(p, start, end, keys) for p in asked])
+        return sum("federation_item" in q["sql"] for q in queries.captured_queries), answers
+
+    one, _answers = statements(places[2:3])
+    every, answers = statements(places)
+    assert len(places) >= 5 and every == one <= len(keys)
+    assert answers[1].values == answers[0].values  # the province of one city is that city
+    assert answers[2].values["study.reading_class_trainees"] > 0
+    for place, answer in zip(places[1:], answers[1:], strict=True):
+        assert answer.values == engine.compute(Organization.objects.get(code=place.code), start, end, keys), place
