@@ -14,7 +14,9 @@ from qingfeng.orgs.models import Organization
 
 
 class OwnFact(models.Model):  # one organization's own contribution, by day
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # No index of its own on org (nor on Fact.org, OrgAncestor.descendant): the key indexes begin with it, and a
+    # rebuild on SQLite makes every index of the new facts inside its switch.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     day = models.DateField()
     metric = models.CharField(max_length=12)
     d1 = models.CharField(max_length=40, blank=True, default="")
@@ -31,7 +33,7 @@ class OwnFact(models.Model):  # one organization's own contribution, by day
 
 
 class Fact(models.Model):  # rolled up to every ancestor
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False)
     grain = models.CharField(max_length=1)  # d day, m month (day = first of month), y year, w compliance window
     day = models.DateField()
     metric = models.CharField(max_length=12)
@@ -52,7 +54,8 @@ class Fact(models.Model):  # rolled up to every ancestor
 
 class OrgAncestor(models.Model):  # (ancestor, descendant) pairs, the organization itself included
     ancestor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
-    descendant = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    descendant = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                                   db_index=False)
     # Compliance windows are not rolled up into requirement branches themselves (computed directly there).
     ancestor_is_branch = models.BooleanField(default=False)
 
