@@ -3,8 +3,11 @@
 Every indicator of spec/indicators.md for the root 140100 and each of the 10 county-level committees
 over period Y (2020-05-12 .. 2021-05-11), on the database named by DATABASE_URL, three ways:
 
-  facts   engine.compute_many: the pre-aggregated facts of the 11 read together (raw records for the
-          distinct-person indicators); also timed as one engine.compute call per organization
+  facts   engine.compute_many: the pre-aggregated facts of the 11 read together (the distinct counts too, from
+          their own rows for the twelve months ending on a day: issue 18); also timed as one engine.compute call
+          per organization
+  previous  the same call with the distinct-person indicators read from the raw records as before issue 18
+          (their declarations patched back, `previous_distinct`): the baseline of the same run
   direct  engine.compute_direct: set-based SQL over the raw tables, subtree by path prefix
   naive   a per-organization ORM loop: for every organization of the subtree, its own records, summed
           in Python (for the indicators that can be summed that way; see NAIVE_SKIP)
@@ -98,6 +101,48 @@ def run_facts(orgs, keys):
 
     got = engine.compute_many(orgs, *Y, keys)
     return {o.code: got[o.pk] for o in orgs}
+
+
+class previous_distinct:
+    """The engine as before issue 18, patched in for a baseline: the distinct counts read from the raw records (no
+    `facts`), 轮训覆盖率's numerator from the records."""
+
+    def __enter__(self):
+        import dataclasses
+
+        from qingfeng.activities.indicators import rotation_trained_cadres
+        from qingfeng.core import distinct
+        from qingfeng.core.indicators import REGISTRY, round_rate
+        from qingfeng.people.facts import MEM
+
+        def coverage(q):
+            levels = q.get("cadre_level") or ("市管",)
+            return round_rate(rotation_trained_cadres(q.ask()).count(), q.snap(MEM, None, levels)[0])
+
+        self.saved = dict(REGISTRY)
+        counted = distinct.distinct_metrics()
+        for i, ind in REGISTRY.items():
+            if ind.reads & counted:
+                if i == "training.rotation_coverage":
+                    REGISTRY[i] = dataclasses.replace(ind, reads=frozenset({MEM}), facts=coverage)
+                else:
+                    REGISTRY[i] = dataclasses.replace(ind, reads=frozenset(), facts=None)
+        return self
+
+    def __exit__(self, *exc):
+        from qingfeng.core.indicators import REGISTRY
+
+        REGISTRY.clear()
+        REGISTRY.update(self.saved)
+
+
+def per_key(orgs, keys, runs: int) -> list[tuple[str, float]]:
+    """Each indicator alone for the 11 in one call, warm median in ms, slowest first."""
+    out = []
+    for k in keys:
+        run_facts(orgs, [k])
+        out.append((k, round(statistics.median(timed(lambda k=k: run_facts(orgs, [k]))[1] for _ in range(runs)) * 1000, 1)))
+    return sorted(out, key=lambda kv: -kv[1])
 
 
 def run_facts_each(orgs, keys):
@@ -250,6 +295,7 @@ def main() -> int:
     parser.add_argument("--json", default=None)
     parser.add_argument("--drill", nargs=2, metavar=("BIG", "SMALL"), default=None,
                         help="only the drill-through paging bench: a large and a small subtree's codes")
+    parser.add_argument("--per-key", action="store_true", help="also time each indicator alone (now and previous)")
     parser.add_argument("--compare", default=None, help="the --json file of a run on the other database: "
                         "the values must be identical")
     args = parser.parse_args()
@@ -279,6 +325,24 @@ def main() -> int:
     warm = [timed(lambda: run_facts(orgs, keys))[1] for _ in range(args.runs)]
     results["facts"] = {"cold_s": round(cold, 3), "warm_s": round(statistics.median(warm), 3), "values": values}
     print(f"facts   cold {cold:8.3f} s   warm {statistics.median(warm):8.3f} s", flush=True)
+    # The previous implementation in the same run, interleaved with the current one (the load changes by the minute).
+    now_again, before = [], []
+    with previous_distinct():
+        pvalues, pcold = timed(lambda: run_facts(orgs, keys))
+    for _ in range(args.runs):
+        now_again.append(timed(lambda: run_facts(orgs, keys))[1])
+        with previous_distinct():
+            before.append(timed(lambda: run_facts(orgs, keys))[1])
+    results["previous"] = {"warm_s": round(statistics.median(before), 3), "same_values": pvalues == values,
+                           "now_interleaved_warm_s": round(statistics.median(now_again), 3)}
+    print(f"previous (distinct counts from the records): warm {statistics.median(before):8.3f} s; now, interleaved: "
+          f"{statistics.median(now_again):8.3f} s; same values: {pvalues == values}", flush=True)
+    if args.per_key:
+        results["per_key_ms"] = per_key(orgs, keys, args.runs)
+        with previous_distinct():
+            results["previous_per_key_ms"] = per_key(orgs, keys, args.runs)
+        print("slowest now:", results["per_key_ms"][:12], flush=True)
+        print("slowest previous:", results["previous_per_key_ms"][:12], flush=True)
     each = [timed(lambda: run_facts_each(orgs, keys)) for _ in range(args.runs)]
     results["facts_each"] = {"warm_s": round(statistics.median(t for _v, t in each), 3),
                              "same_values": all(v == values for v, _t in each)}
@@ -340,7 +404,7 @@ def main() -> int:
                                               indent=1))
     print(json.dumps(info, ensure_ascii=False), flush=True)
     across = results.get("identical_across_databases", {}).get("differences", [])
-    return 0 if same_direct and not mismatches and not across else 1
+    return 0 if same_direct and not mismatches and not across and results["previous"]["same_values"] else 1
 
 
 if __name__ == "__main__":

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterable
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N
 
-from qingfeng.activities.facts import ACT, TEAM
+from qingfeng.activities.facts import (
+    ACT,
+    LECTURERS,
+    READING_TRAINEES,
+    ROTATION_COVERED,
+    ROTATION_TRAINEES,
+    TEAM,
+)
 from qingfeng.activities.models import (
     Activity,
     ActivityRole,
@@ -23,7 +30,7 @@ from qingfeng.activities.models import (
     Requirement,
 )
 from qingfeng.activities.windows import WINDOW_COLUMNS, Window, active_requirements, windows_for_subtree
-from qingfeng.core import metrics
+from qingfeng.core import distinct, metrics
 from qingfeng.core.indicators import (
     FREE_TEXT,
     Ask,
@@ -224,7 +231,10 @@ def held(q: FactsQuestion, role: str | None = None, types: Iterable[str] | None 
 
 def rotation_coverage_facts(q: FactsQuestion):
     levels = q.get("cadre_level") or ROTATION_DEFAULT_LEVELS
-    return round_rate(rotation_trained_cadres(q.ask()).count(), q.snap(MEM, None, levels)[0])
+    trained = distinct.count(q, distinct.FAMILIES[ROTATION_COVERED], f"cadre_level={levels[0]}" if len(levels) == 1 else None)
+    if trained is None:  # several levels, or a period the facts do not keep
+        trained = rotation_trained_cadres(q.ask()).count()
+    return round_rate(trained, q.snap(MEM, None, levels)[0])
 
 
 def first_topic_rate_facts(q: FactsQuestion):
@@ -255,16 +265,19 @@ register(
               facts=lambda q: held(q, ActivityRole.READING_CLASS)[0],
               records=lambda ask: Parts(activity_set(activities(ask, role=ActivityRole.READING_CLASS)))),
     Indicator("study.reading_class_trainees", N("读书班培训人数"), "flow", "study",
+              reads=distinct.reads(READING_TRAINEES), facts=distinct.reader(READING_TRAINEES),
               records=lambda ask: Parts(person_set(present(activities(ask, role=ActivityRole.READING_CLASS))
                                                    .values("person_id")))),
     Indicator("training.rotation_trainees", N("专题轮训人数"), "flow", "study", {"cadre_level": CADRE_LEVELS},
+              reads=distinct.reads(ROTATION_TRAINEES), facts=distinct.reader(ROTATION_TRAINEES, ("cadre_level",)),
               records=rotation_trainees),
     Indicator("training.rotation_coverage", N("领导干部轮训覆盖率"), "rate", "study", {"cadre_level": CADRE_LEVELS},
-              defaults={"cadre_level": ROTATION_DEFAULT_LEVELS}, reads=frozenset({MEM}),
+              defaults={"cadre_level": ROTATION_DEFAULT_LEVELS}, reads=frozenset({MEM}) | distinct.reads(ROTATION_COVERED),
               facts=rotation_coverage_facts, records=rotation_coverage),
     Indicator("lecture.teams", N("宣讲小分队数"), "snapshot", "lecture", reads=frozenset({TEAM}),
               facts=lambda q: q.snap(TEAM)[0], records=lecture_teams),
-    Indicator("lecture.lecturers", N("宣讲员人数"), "snapshot", "lecture", records=lecturers),
+    Indicator("lecture.lecturers", N("宣讲员人数"), "snapshot", "lecture", reads=distinct.reads(LECTURERS),
+              facts=distinct.reader(LECTURERS), records=lecturers),
     Indicator("lecture.events", N("宣讲场次"), "flow", "lecture", {"channel": CHANNELS}, reads=frozenset({ACT}),
               facts=lambda q: held(q, LECTURE, channel=q.get("channel"))[0],
               records=lambda ask: Parts(activity_set(activities(ask, channel=ask.get("channel"), role=LECTURE)))),

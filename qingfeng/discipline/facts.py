@@ -9,7 +9,10 @@ Self-surrender counts distinct persons: read from the records.
 
 from __future__ import annotations
 
-from qingfeng.core import metrics
+from collections import defaultdict
+
+from qingfeng.core import distinct, metrics
+from qingfeng.core.distinct import Family
 from qingfeng.core.metrics import Rows
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 
@@ -29,3 +32,26 @@ def add_rows(rows: Rows, org_id: int | None = None) -> None:
         rows.add(org, day, DISPOSITION, form)
     for org, day in scoped(Recommendation.objects.all()).values_list("org_id", "issued_on"):
         rows.add(org, day, RECOMMENDATION)
+
+
+# ---- distinct persons ----------------------------------------------------------------------
+
+SURRENDERED = "ssr"  # persons of cases marked 主动投案, on the day filed, at the organization handling it
+
+
+def surrender_tracks(org_id: int | None) -> dict[str, list]:
+    qs = Case.objects.filter(self_surrender=True)
+    if org_id is not None:
+        qs = qs.filter(person_id__in=qs.filter(org_id=org_id).values("person_id"))
+    out: dict[str, list] = defaultdict(list)
+    for pid, org, day in qs.order_by().values_list("person_id", "org_id", "filed_on"):
+        out[distinct.person(pid)].append((day, org, ("",)))
+    return out
+
+
+def surrender_homes(identities: set[str]) -> set[int]:
+    return set(Case.objects.filter(self_surrender=True).filter(person_id__in=distinct.person_ids(identities)).order_by()
+               .values_list("org_id", flat=True).distinct())
+
+
+distinct.family(Family(SURRENDERED, surrender_tracks, surrender_homes))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop as N
 from qingfeng.activities.facts import ACT
 from qingfeng.activities.indicators import activities, activity_set, audience, held
 from qingfeng.activities.models import ActivityRole
+from qingfeng.core import distinct
 from qingfeng.core.indicators import (
     Ask,
     Indicator,
@@ -24,7 +25,7 @@ from qingfeng.core.indicators import (
     within,
 )
 from qingfeng.core.masking import mask_id
-from qingfeng.discipline.facts import CASE, DISPOSITION, RECOMMENDATION
+from qingfeng.discipline.facts import CASE, DISPOSITION, RECOMMENDATION, SURRENDERED
 from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.people.indicators import CADRE_LEVELS
 
@@ -83,7 +84,7 @@ register(
               reads=frozenset({CASE}), facts=lambda q: q.flow(CASE, q.get("cadre_level"))[0],
               records=lambda ask: Parts(case_set(cases(ask)))),
     Indicator("discipline.self_surrender", N("主动投案人数"), "flow", "discipline", restricted=True,
-              records=self_surrender),
+              reads=distinct.reads(SURRENDERED), facts=distinct.reader(SURRENDERED), records=self_surrender),
     Indicator("discipline.four_forms", N("运用“四种形态”处理人次"), "flow", "discipline", {"form": FORMS}, True,
               reads=frozenset({DISPOSITION}), facts=lambda q: q.flow(DISPOSITION, q.get("form"))[0],
               records=dispositions),

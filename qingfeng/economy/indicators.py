@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N
 
+from qingfeng.core import distinct
 from qingfeng.core.indicators import (
     Ask,
     Indicator,
@@ -19,7 +20,7 @@ from qingfeng.core.indicators import (
     total,
     within,
 )
-from qingfeng.economy.facts import FUND
+from qingfeng.economy.facts import FUND, VILLAGES
 from qingfeng.economy.models import FundSource, SupportItem
 
 SOURCES = tuple(FundSource.values)
@@ -55,5 +56,5 @@ register(
     Indicator("economy.support_funds", N("集体经济扶持资金(元)"), "flow", "grassroots", {"source": SOURCES},
               reads=frozenset({FUND}), facts=lambda q: q.flow(FUND, q.get("source"))[1], records=funds),
     Indicator("economy.supported_villages", N("获扶持村数"), "flow", "grassroots", {"source": SOURCES},
-              records=villages),
+              reads=distinct.reads(VILLAGES), facts=distinct.reader(VILLAGES, ("source",)), records=villages),
 )

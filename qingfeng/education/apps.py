@@ -12,7 +12,7 @@ class EducationConfig(AppConfig):
         from qingfeng.accounts.access import reach_people_through
         from qingfeng.core.api import mount
 
-        from . import indicators, sheets  # noqa: F401 — its indicators and import sheet
+        from . import facts, indicators, sheets  # noqa: F401 — its fact rows, indicators and import sheet
         from .api import router
 
         mount(router)  # its routes under /api/v1/

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N
 
+from qingfeng.core import distinct
 from qingfeng.core.indicators import (
     Ask,
     Indicator,
@@ -19,6 +20,7 @@ from qingfeng.core.indicators import (
     within,
 )
 from qingfeng.core.masking import mask_id
+from qingfeng.education.facts import TRAINEES
 from qingfeng.education.models import DegreeLevel, DegreeStudy
 
 DEGREES = tuple(DegreeLevel.values)
@@ -45,5 +47,5 @@ def trainees(ask: Ask) -> Parts:
 
 register(
     Indicator("grassroots.degree_trainees", N("学历提升培养人数"), "flow", "grassroots", {"degree": DEGREES},
-              records=trainees),
+              reads=distinct.reads(TRAINEES), facts=distinct.reader(TRAINEES, ("degree",)), records=trainees),
 )

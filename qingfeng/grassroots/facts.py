@@ -6,18 +6,24 @@ qingfeng.grassroots.indicators reads back.
 * "eover" (snapshot): an organization whose term is over and which has not held its next election — from the term's
   anniversary (or its establishment, if later) until the next election or its dissolution.
 
-Dispatched cadres, their teams and the elections held count distinct persons or organizations: read from the
-records, not from here.
+Dispatched cadres, their teams and the elections held count distinct persons, teams or organizations, kept as
+distinct counts (qingfeng.core.distinct), each also per 岗位 (role) or, for elections, per level:
+
+* "dsp" (per calendar period and the rolling twelve months): persons whose assignment started, at the organization
+  sent to; "adj": persons whose assignment ended 调整; "tms": teams (by name) of the assignments that started;
+* "stn" (snapshot): persons on an assignment, from its start until its end;
+* "elc" (per period): organizations that held an election.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from qingfeng.core import metrics
+from qingfeng.core import distinct, metrics
 from qingfeng.core.dates import add_years
+from qingfeng.core.distinct import Family
 from qingfeng.core.metrics import Rows
-from qingfeng.grassroots.models import WeakOrgCase
+from qingfeng.grassroots.models import Assignment, AssignmentEndReason, WeakOrgCase
 from qingfeng.orgs.models import Election, Organization
 
 WEAK_IDENTIFIED, WEAK_RECTIFIED, ELECTION_OVERDUE = "weak_id", "weak_rect", "eover"
@@ -53,3 +59,62 @@ def add_election_rows(rows: Rows, org_id: int | None = None) -> None:
             lo = max(d for d in (add_years(held, years), est) if d is not None)
             hi = min((d for d in (nxt, gone) if d is not None), default=None)
             rows.segment(org, lo, hi, ELECTION_OVERDUE)
+
+
+# ---- distinct persons, teams and organizations ----------------------------------------------------
+
+DISPATCHED, STATIONED, ADJUSTED, TEAMS, ELECTIONS = "dsp", "stn", "adj", "tms", "elc"
+
+
+def assignment_tracks(kind: str):
+    """Tracks of the assignments (all of a person's, or of a team's) of the persons or teams with one at an
+    organization."""
+    def tracks(org_id: int | None) -> dict[str, list]:
+        qs = Assignment.objects.all()
+        if kind == ADJUSTED:
+            qs = qs.filter(end_reason=AssignmentEndReason.ADJUSTED, end_on__isnull=False)
+        if kind == TEAMS:
+            qs = qs.exclude(team="")
+        if org_id is not None:
+            key = "team" if kind == TEAMS else "person_id"
+            qs = qs.filter(**{f"{key}__in": qs.filter(org_id=org_id).values(key)})
+        out: dict[str, list] = defaultdict(list)
+        for pid, org, start, end, role, team in qs.order_by().values_list(
+                "person_id", "org_id", "start_on", "end_on", "role", "team"):
+            dims = distinct.dims({"role": role})
+            if kind == STATIONED:
+                out[distinct.person(pid)].append((start, end, org, dims))
+            elif kind == TEAMS:
+                out[distinct.team(team)].append((start, org, dims))
+            else:
+                out[distinct.person(pid)].append((end if kind == ADJUSTED else start, org, dims))
+        return out
+
+    return tracks
+
+
+def assignment_homes(identities: set[str]) -> set[int]:
+    return set(Assignment.objects.filter(person_id__in=distinct.person_ids(identities)).order_by()
+               .values_list("org_id", flat=True).distinct())
+
+
+def team_homes(identities: set[str]) -> set[int]:
+    return {org for name, org in Assignment.objects.exclude(team="").order_by().values_list("team", "org_id").distinct()
+            if distinct.team(name) in identities}
+
+
+for _kind in (DISPATCHED, ADJUSTED):
+    distinct.family(Family(_kind, assignment_tracks(_kind), assignment_homes, filters=("role",)))
+distinct.family(Family(STATIONED, assignment_tracks(STATIONED), assignment_homes, snapshot=True, filters=("role",)))
+distinct.family(Family(TEAMS, assignment_tracks(TEAMS), team_homes, filters=("role",), identity="t"))
+
+
+def election_tracks(org_id: int | None) -> dict[str, list]:
+    qs = Election.objects.all() if org_id is None else Election.objects.filter(org_id=org_id)
+    out: dict[str, list] = defaultdict(list)
+    for org, held, level in qs.order_by().values_list("org_id", "held_on", "org__level"):
+        out[f"o{org}"].append((held, org, distinct.dims({"level": level})))
+    return out
+
+
+distinct.family(Family(ELECTIONS, election_tracks, lambda identities: set(), filters=("level",), identity="o"))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N
 
+from qingfeng.core import distinct
 from qingfeng.core.dates import add_years
 from qingfeng.core.indicators import (
     Ask,
@@ -24,7 +25,16 @@ from qingfeng.core.indicators import (
     within,
 )
 from qingfeng.core.masking import mask_id
-from qingfeng.grassroots.facts import ELECTION_OVERDUE, WEAK_IDENTIFIED, WEAK_RECTIFIED
+from qingfeng.grassroots.facts import (
+    ADJUSTED,
+    DISPATCHED,
+    ELECTION_OVERDUE,
+    ELECTIONS,
+    STATIONED,
+    TEAMS,
+    WEAK_IDENTIFIED,
+    WEAK_RECTIFIED,
+)
 from qingfeng.grassroots.models import Assignment, AssignmentEndReason, Role, WeakOrgCase
 from qingfeng.orgs.indicators import LEVELS, SECTORS
 from qingfeng.orgs.models import Election, Organization, VillageTag, VillageTagChoice
@@ -129,16 +139,21 @@ register(
     Indicator("grassroots.weak_rectified", N("软弱涣散党组织整顿完成数"), "flow", "grassroots", {"sector": SECTORS},
               reads=frozenset({WEAK_RECTIFIED}), facts=lambda q: q.flow(WEAK_RECTIFIED, q.get("sector"))[0],
               records=lambda ask: Parts(weak_set(weak_cases(ask, "rectified_on")))),
-    Indicator("grassroots.elections", N("完成换届党组织数"), "flow", "grassroots", {"level": LEVELS}, records=elections),
+    Indicator("grassroots.elections", N("完成换届党组织数"), "flow", "grassroots", {"level": LEVELS},
+              reads=distinct.reads(ELECTIONS), facts=distinct.reader(ELECTIONS, ("level",)), records=elections),
     Indicator("grassroots.elections_overdue", N("应换届未换届党组织数"), "snapshot", "grassroots",
               reads=frozenset({ELECTION_OVERDUE}), facts=lambda q: q.snap(ELECTION_OVERDUE)[0],
               records=elections_overdue),
     Indicator("grassroots.dispatched", N("选派(下派)干部人数"), "flow", "grassroots",
               {"role": ROLES, "sector": SECTORS, "level": LEVELS, "village_tag": VILLAGE_TAGS},
+              reads=distinct.reads(DISPATCHED), facts=distinct.reader(DISPATCHED, ("role", "sector", "level", "village_tag")),
               records=lambda ask: Parts(assignment_set(between(assignments(ask), ask, "start_on")))),
     Indicator("grassroots.stationed", N("在岗驻村(社区)力量人数"), "snapshot", "grassroots",
-              {"role": ROLES, "village_tag": VILLAGE_TAGS}, records=stationed),
-    Indicator("grassroots.adjusted", N("调整驻村干部人数"), "flow", "grassroots", {"role": ROLES}, records=adjusted),
+              {"role": ROLES, "village_tag": VILLAGE_TAGS}, reads=distinct.reads(STATIONED),
+              facts=distinct.reader(STATIONED, ("role", "village_tag")), records=stationed),
+    Indicator("grassroots.adjusted", N("调整驻村干部人数"), "flow", "grassroots", {"role": ROLES},
+              reads=distinct.reads(ADJUSTED), facts=distinct.reader(ADJUSTED, ("role",)), records=adjusted),
     Indicator("grassroots.dispatch_teams", N("派出队伍数"), "flow", "grassroots",
-              {"role": ROLES, "village_tag": VILLAGE_TAGS}, records=teams),
+              {"role": ROLES, "village_tag": VILLAGE_TAGS}, reads=distinct.reads(TEAMS),
+              facts=distinct.reader(TEAMS, ("role", "village_tag")), records=teams),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext_noop as N
 
+from qingfeng.core import distinct
 from qingfeng.core.indicators import (
     Ask,
     Indicator,
@@ -18,7 +19,7 @@ from qingfeng.core.indicators import (
     within,
 )
 from qingfeng.core.masking import mask_id
-from qingfeng.honors.facts import COLLECTIVE
+from qingfeng.honors.facts import COLLECTIVE, PERSONS
 from qingfeng.honors.models import GrantorLevel, Honoree
 
 LEVELS = tuple(GrantorLevel.values)
@@ -60,5 +61,5 @@ register(
               reads=frozenset({COLLECTIVE}), facts=lambda q: q.flow(COLLECTIVE, q.get("grantor_level"))[0],
               records=collectives),
     Indicator("honors.persons", N("受表彰个人数"), "flow", "grassroots", {"grantor_level": LEVELS},
-              records=persons),
+              reads=distinct.reads(PERSONS), facts=distinct.reader(PERSONS, ("grantor_level",)), records=persons),
 )

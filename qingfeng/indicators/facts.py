@@ -21,7 +21,7 @@ from django.db.models import Q, Sum
 
 from qingfeng.activities.models import ActivityType
 from qingfeng.activities.windows import active_requirements
-from qingfeng.core import metrics
+from qingfeng.core import distinct, metrics
 from qingfeng.core.indicators import REGISTRY, Ask, Indicator
 from qingfeng.indicators import direct
 from qingfeng.indicators.models import Fact, FactState
@@ -77,12 +77,16 @@ def reads_records(indicator: Indicator, filters: Iterable[str] = ()) -> bool:
     return indicator.facts is None or any(indicator.is_free_text(name) for name in filters)
 
 
-def metrics_for(ids: set[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """(flow metrics, snapshot metrics) these indicators read: only those are fetched."""
-    used: set[str] = set()
+def metrics_for(ids: set[str], start: dt.date | None = None,
+                end: dt.date | None = None) -> tuple[frozenset[str], frozenset[str]]:
+    """(flow metrics, snapshot metrics) these indicators read: only those are fetched (of the distinct counts, only
+    those of the period's kind)."""
+    used: frozenset[str] = frozenset()
     for i in ids:
         used |= REGISTRY[i].reads
-    return frozenset(used & metrics.flows()), frozenset(used & metrics.snapshots())
+    if start is not None and end is not None:
+        used = distinct.needed(used, start, end)
+    return used & metrics.flows(), used & metrics.snapshots()
 
 
 def before_metrics(ids: set[str]) -> frozenset[str]:
@@ -108,7 +112,7 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
     branches: set[int] = set()
     for org, start, end, parsed in items:
         ids = {k.indicator.id for k in parsed if not reads_records(k.indicator, k.filters)}
-        flows, snapshots = metrics_for(ids)
+        flows, snapshots = metrics_for(ids, start, end)
         flows_.append(sums.want(org.pk, flow_ranges(start, end), flows) if flows else [])
         snaps.append(sums.want(org.pk, snapshot_ranges(end), snapshots) if snapshots else [])
         before = before_metrics(ids)

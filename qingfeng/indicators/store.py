@@ -40,6 +40,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from qingfeng.activities.models import Activity, Requirement
+from qingfeng.core import distinct
 from qingfeng.core import metrics as sources
 from qingfeng.core.metrics import EVER, Key, Rows
 from qingfeng.indicators import compliance
@@ -51,8 +52,8 @@ __all__ = ["EVER", "Key", "Rows"]  # re-exported: the accumulator own rows are w
 ONE_DAY = dt.timedelta(days=1)
 # The layout of the store's own rows (ancestors, compliance windows, roll-up grains); raise it when they change.
 # The apps' fact rows need no number: state_key() fingerprints their sources (2: lifecycle metrics and yearly rows;
-# 3: dues collected).
-STORE_LAYOUT = 3
+# 3: dues collected; 4: the distinct counts, rolled up past their previous organization).
+STORE_LAYOUT = 4
 _state_key: list[str] = []
 
 
@@ -68,7 +69,8 @@ def state_key() -> str:
 
 
 def layout_fingerprint() -> str:
-    funcs = [*sources.sql_sources().values(), *sources.row_sources(), compliance.windows_for_branches]
+    funcs = [*sources.sql_sources().values(), *sources.row_sources(), compliance.windows_for_branches,
+             *(f.tracks for f in distinct.FAMILIES.values())]
     digest = hashlib.sha256()
     kinds = sorted([(m, sources.FLOW) for m in sources.flows()] + [(m, sources.SNAPSHOT) for m in sources.snapshots()])
     digest.update(repr(kinds).encode())
@@ -258,12 +260,20 @@ def chunks(items: list, size: int = 500):
         yield items[i:i + size]
 
 
+def pointer_metrics() -> frozenset[str]:
+    """Metrics whose d1 names an organization whose ancestors a row is not rolled up to: transfers in (from the
+    sending organization) and the distinct counts (from the previous organization, qingfeng.core.distinct)."""
+    return distinct.distinct_metrics() | {"xfer"}
+
+
 def roll_up(key: Key, n: int, total: int, tree: Tree | StoredTree, cells: dict) -> None:
     org_id, day, metric, d1, d2, d3 = key
     targets = tree.ancestors(org_id)
-    if metric == "xfer" and d1:
+    if d1 and (metric == "xfer" or metric in distinct.distinct_metrics()):
         excluded = set(tree.ancestors(int(d1)))
         targets = [a for a in targets if a not in excluded]
+    if metric in distinct.distinct_metrics():
+        d1 = d3 = ""  # the previous organization and the identity are not kept rolled up
     for a in targets:
         if metric == "win":
             if tree.is_branch(a):
@@ -296,7 +306,7 @@ def ancestors_current(org: Organization) -> bool:
     return False
 
 
-def move_subtrees(org_ids: Iterable[int]) -> None:
+def move_subtrees(org_ids: Iterable[int], lock: bool = True) -> None:
     """Re-roll what organizations moved in the tree (or whose kind changed) contribute, with their subtrees.
 
     A subtree moves whole, so the roll-ups inside it keep their values; what changes is which ancestors outside
@@ -318,9 +328,10 @@ def move_subtrees(org_ids: Iterable[int]) -> None:
     own_rows: list[tuple] = []
     for chunk in chunks(sorted(moved)):
         own_rows += OwnFact.objects.filter(org_id__in=chunk).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total")
-        own_rows += OwnFact.objects.filter(metric="xfer", d1__in=[str(m) for m in chunk]).exclude(
+        own_rows += OwnFact.objects.filter(metric__in=sorted(pointer_metrics()), d1__in=[str(m) for m in chunk]).exclude(
             org_id__in=moved).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total")
-    senders = {int(r[3]) for r in own_rows if r[2] == "xfer" and r[3]}
+    pointers = pointer_metrics()
+    senders = {int(r[3]) for r in own_rows if r[2] in pointers and r[3]}
     involved = moved | {r[0] for r in own_rows} | senders
     new_tree, old_tree = Tree.for_orgs(involved), StoredTree(involved)
     cells: dict = {}
@@ -332,6 +343,11 @@ def move_subtrees(org_ids: Iterable[int]) -> None:
         OrgAncestor.objects.filter(descendant_id__in=chunk).delete()
     OrgAncestor.objects.bulk_create([OrgAncestor(ancestor_id=a, descendant_id=m, ancestor_is_branch=b)
                                      for m in moved for a, b in wanted_ancestors(new_tree, m)], batch_size=5000)
+    # The distinct counts' rows follow the organizations' order, which the move changed: recompute those of every
+    # identity with rows in the moved organizations or pointing into them.
+    identities = {r[5] for r in own_rows if r[2] in distinct.distinct_metrics()}
+    for org_id in sorted(distinct.homes(identities)):
+        refresh(org_id, lock=lock, cascade=False)
 
 
 def state() -> FactState | None:
@@ -339,21 +355,25 @@ def state() -> FactState | None:
 
 
 @transaction.atomic
-def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None = None) -> None:
+def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None = None, cascade: bool = True) -> set[int]:
     """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
     `days`). Call it inside the writing transaction. All of the organization's own contributions are
     recomputed, so the days only document the change. `lock=False`: the caller holds the fact tables (a
     rebuild's switch), so no other refresh can run and the organization's row need not be locked. `cells`: add
-    the rolled-up differences there (the caller writes them once, for many organizations) instead of writing them."""
+    the rolled-up differences there (the caller writes them once, for many organizations) instead of writing them.
+
+    A distinct count's rows of a person depend on their records elsewhere (qingfeng.core.distinct): when this
+    organization's rows of some identities changed, the other organizations holding rows of them are refreshed too
+    (`cascade`); returns those."""
     st = state()
     if st is None:
-        return  # never built: compute() reads the raw records until `rebuild-facts` runs
+        return set()  # never built: compute() reads the raw records until `rebuild-facts` runs
     orgs = Organization.objects.select_for_update() if lock else Organization.objects.all()
     org = orgs.filter(pk=org_id).first()
     if org is None:
-        return
+        return set()
     if not ancestors_current(org):
-        move_subtrees([org_id])  # moved in the tree (or its kind changed): re-roll its subtree first
+        move_subtrees([org_id], lock=lock)  # moved in the tree (or its kind changed): re-roll its subtree first
     span = (st.windows_from, st.windows_to) if st.windows_from else None
     new = own_rows_for(org, span).data
     old: dict[Key, list[int]] = {}
@@ -365,8 +385,9 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None =
         if a != b:
             deltas[k] = (a[0] - b[0], a[1] - b[1])
     if not deltas:
-        return
-    involved = {org_id} | {int(k[3]) for k in deltas if k[2] == "xfer" and k[3]}
+        return set()
+    pointers = pointer_metrics()
+    involved = {org_id} | {int(k[3]) for k in deltas if k[2] in pointers and k[3]}
     tree = Tree.for_orgs(involved)
     pending: dict = {} if cells is None else cells
     for k, (dn, dt_) in deltas.items():
@@ -376,6 +397,14 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None =
     OwnFact.objects.filter(org_id=org_id).delete()
     OwnFact.objects.bulk_create([OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0], total=v[1])
                                  for k, v in new.items() if v[0] or v[1]], batch_size=5000)
+    counted = distinct.distinct_metrics()
+    identities = {k[5] for k in deltas if k[2] in counted}
+    if not cascade or not identities:
+        return set()
+    others = distinct.homes(identities) - {org_id}
+    for other in sorted(others):
+        refresh(other, lock=lock, cells=cells, cascade=False)
+    return others
 
 
 # Past this many organizations to refresh one by one, one full rebuild costs less (a refresh reads an
@@ -405,9 +434,11 @@ def apply(change) -> None:
     if change.moved:
         move_subtrees(change.moved)
     cells: dict = {}
+    others: set[int] = set()
     for org_id in sorted(orgs):
-        refresh(org_id, *sorted(change.days), cells=cells)
+        others |= refresh(org_id, *sorted(change.days), cells=cells)
     add_cells(cells)  # one write for every organization, in key order
+    log_refreshed(others - orgs, set(), False)  # a rebuild beside replays them too
 
 
 def rebuild_facts(progress=None) -> None:
@@ -503,13 +534,26 @@ def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
     insert_own(rows, into=own)
     step(4, "逐级汇总到上级组织")
     fact, anc = into.fact, into.anc
+    counted = sorted(distinct.distinct_metrics())
+    listed = ", ".join(["%s"] * len(counted))
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
             f"SELECT a.ancestor_id, CASE WHEN o.metric = 'win' THEN 'w' ELSE 'd' END, o.day, o.metric, o.d1, o.d2, "
             f"o.d3, SUM(o.n), SUM(o.total) FROM {own} o JOIN {anc} a ON a.descendant_id = o.org_id "
             f"WHERE o.metric <> 'xfer' AND (o.metric <> 'win' OR a.ancestor_is_branch = %s) "
-            f"GROUP BY a.ancestor_id, o.day, o.metric, o.d1, o.d2, o.d3", (False,))
+            f"{f'AND o.metric NOT IN ({listed}) ' if counted else ''}"
+            f"GROUP BY a.ancestor_id, o.day, o.metric, o.d1, o.d2, o.d3", (False, *counted))
+        if counted:
+            # Distinct counts (qingfeng.core.distinct): not to the ancestors of the previous organization (d1),
+            # without d1 and the identity (d3).
+            cursor.execute(
+                f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
+                f"SELECT a.ancestor_id, 'd', o.day, o.metric, '', o.d2, '', SUM(o.n), SUM(o.total) "
+                f"FROM {own} o JOIN {anc} a ON a.descendant_id = o.org_id WHERE o.metric IN ({listed}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {anc} b WHERE b.descendant_id = CAST(NULLIF(o.d1, '') AS bigint) "
+                f"AND b.ancestor_id = a.ancestor_id) "
+                f"GROUP BY a.ancestor_id, o.day, o.metric, o.d2 HAVING SUM(o.n) <> 0 OR SUM(o.total) <> 0", counted)
         cursor.execute(
             f"INSERT INTO {fact} (org_id, grain, day, metric, d1, d2, d3, n, total) "
             f"SELECT org_id, 'm', {month_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_noop as N
 
+from qingfeng.core import distinct
 from qingfeng.core.indicators import (
     Ask,
     FactsQuestion,
@@ -21,7 +22,7 @@ from qingfeng.core.indicators import (
     within,
 )
 from qingfeng.core.masking import mask_id
-from qingfeng.supervision.facts import CLOSED, DEADLINE, FOUND, OVERDUE
+from qingfeng.supervision.facts import ACCOUNTABLE, CLOSED, DEADLINE, FOUND, OVERDUE
 from qingfeng.supervision.models import Accountability, Finding, FindingSource, ProblemCategory
 
 SOURCES = tuple(FindingSource.values)
@@ -83,5 +84,6 @@ register(
               reads=frozenset({DEADLINE}), facts=on_time_rate_facts, records=on_time_rate),
     Indicator("rectify.overdue", N("逾期未整改数"), "snapshot", "supervision", {"source": SOURCES, "category": CATEGORIES},
               reads=frozenset({OVERDUE}), facts=lambda q: q.snap(OVERDUE, q.get("source"), q.get("category"))[0], records=overdue),
-    Indicator("accountability.persons", N("问责人数"), "flow", "supervision", records=accountability),
+    Indicator("accountability.persons", N("问责人数"), "flow", "supervision", reads=distinct.reads(ACCOUNTABLE),
+              facts=distinct.reader(ACCOUNTABLE), records=accountability),
 )

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from qingfeng.activities.models import Activity, ActivityType, Attendance, Lecturer, LectureTeam
 from qingfeng.burden.models import ReportForm
 from qingfeng.core.dates import add_months, month_start
+from qingfeng.core.distinct import period_end, period_start, rolling_start
 from qingfeng.core.idnumbers import make_id_number
 from qingfeng.core.indicators import REGISTRY
 from qingfeng.core.models import Entry
@@ -229,9 +230,17 @@ def random_key(data) -> str:
 
 
 def period(data, anchors=()) -> tuple[dt.date, dt.date]:
-    """A random period; or one ending a few months after an anchor (an admission, a payment, an attended
+    """A random period; one the facts keep distinct counts for (a month, quarter, half-year, year, or the twelve
+    months ending on a day); or one ending a few months after an anchor (an admission, a payment, an attended
     meeting), where the six-month windows of members.lapsed open and close."""
     draw = data.draw
+    if draw(st.booleans()):
+        day = draw(days)
+        kind = draw(st.sampled_from(["m", "q", "h", "y", "r"]))
+        if kind == "r":
+            return rolling_start(day), day
+        first = period_start(day, kind)
+        return first, period_end(first, kind)
     anchors = [sorted(a) for a in anchors if a]
     if anchors and draw(st.booleans()):
         month = add_months(month_start(draw(st.sampled_from(draw(st.sampled_from(anchors))))), draw(st.integers(0, 8)))
