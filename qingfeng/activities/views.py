@@ -129,11 +129,13 @@ def _field_groups(form) -> dict:
 
 
 def _member_rows(candidates, presence: dict[int, str] | None, listed: set[int] | None = None,
-                 committee: set[int] | frozenset[int] = frozenset()):
+                 committee: set[int] | frozenset[int] = frozenset(), groups: dict[int, int] | None = None):
     """One row per member who may be ticked; rows not `listed` (None: all) are left out of the meeting (hidden,
-    their inputs disabled), so a 支部委员会 records its committee and nobody else as absent."""
+    their inputs disabled), so a 支部委员会 records its committee and a 党小组会 its group, and nobody else as
+    absent. `groups`: the 党小组 of each member (person → group), for the page script."""
     return [{"person": p, "presence": (presence or {}).get(p.pk, Presence.PRESENT),
-             "listed": listed is None or p.pk in listed, "committee": p.pk in committee} for p in candidates]
+             "listed": listed is None or p.pk in listed, "committee": p.pk in committee,
+             "group": (groups or {}).get(p.pk)} for p in candidates]
 
 
 def _committee_of(org, day) -> set[int]:
@@ -145,14 +147,36 @@ def _committee_of(org, day) -> set[int]:
     return set(CommitteeSeat.objects.filter(org=org).on(day).values_list("person_id", flat=True))
 
 
-def _committee_types() -> list[int]:
-    return list(ActivityType.objects.filter(role=ActivityRole.BRANCH_COMMITTEE).values_list("pk", flat=True))
+def _types_of(role: str) -> list[int]:
+    return list(ActivityType.objects.filter(role=role).values_list("pk", flat=True))
 
 
-def _audience(type_, committee: set[int]) -> set[int] | None:
-    """Who a meeting of this type is for: a 支部委员会 its committee (when one is recorded), anything else all."""
+def _groups_of(org) -> tuple[list, dict[int, int]]:
+    """The branch's standing 党小组 and the group of each of their current members (person → group)."""
+    from qingfeng.orgs.models import GroupMembership, PartyGroup
+
+    if org is None:
+        return [], {}
+    groups = list(PartyGroup.objects.filter(org=org).standing())
+    members = dict(GroupMembership.objects.filter(group__in=groups, end_on__isnull=True).values_list(
+        "person_id", "group_id"))
+    return groups, members
+
+
+def _chosen_group(request, groups) -> object | None:
+    """The 党小组 a 党小组会 is recorded for (`group`, one of the branch's)."""
+    value = request.POST.get("group") or request.GET.get("group") or ""
+    return next((g for g in groups if str(g.pk) == value), None)
+
+
+def _audience(type_, committee: set[int], group=None, groups: dict[int, int] | None = None) -> set[int] | None:
+    """Who a meeting of this type is for: a 支部委员会 its committee (when one is recorded), a 党小组会 the chosen
+    group's members (when it has any), anything else all."""
     if type_ is not None and type_.role == ActivityRole.BRANCH_COMMITTEE and committee:
         return committee
+    if type_ is not None and type_.role == ActivityRole.PARTY_GROUP and group is not None:
+        members = {pk for pk, g in (groups or {}).items() if g == group.pk}
+        return members or None
     return None
 
 
@@ -198,12 +222,17 @@ def activity_create(request):
     day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
     candidates = actions.attendance_candidates(org, day or dates.today()) if org else []
     committee = _committee_of(org, day or dates.today())
+    groups, grouped = _groups_of(org)
+    group = _chosen_group(request, groups)
     chosen = form.cleaned_data.get("type") if form.is_bound and hasattr(form, "cleaned_data") else initial.get("type")
-    listed = set(presence) if presence is not None else _audience(chosen, committee)
+    listed = set(presence) if presence is not None else _audience(chosen, committee, group, grouped)
     return render(request, "activities/activity_form.html", {
         "form": form, "org": org, "org_code": code, "org_error": org_error,
-        "members": _member_rows(candidates, presence, listed, committee), "title": _("记录活动"), "submit": _("保存"),
-        "back_url": reverse("activities:list"), "creating": True, "committee_types": _committee_types(),
+        "members": _member_rows(candidates, presence, listed, committee, grouped), "title": _("记录活动"),
+        "submit": _("保存"), "back_url": reverse("activities:list"), "creating": True,
+        "committee_types": _types_of(ActivityRole.BRANCH_COMMITTEE), "group_types": _types_of(ActivityRole.PARTY_GROUP),
+        "party_groups": groups, "chosen_group": group,
+        "group_chosen": getattr(chosen, "role", "") == ActivityRole.PARTY_GROUP,
         "has_committee": bool(committee), "committee_chosen": getattr(chosen, "role", "") == ActivityRole.BRANCH_COMMITTEE,
         **_field_groups(form),
     }, status=400 if request.method == "POST" else 200)

@@ -42,6 +42,23 @@ class SeatOut(Schema):
     start_on: dt.date
 
 
+class GroupMemberOut(Schema):
+    person_id: int = Field(alias="pk")
+    name: str
+
+
+class PartyGroupOut(Schema):
+    id: int
+    name: str = Field(description="小组名称 / group name")
+    leader: str | None = Field(description="组长 / group leader")
+    established_on: dt.date
+    members: list[GroupMemberOut] = Field(description="现有成员 / members today")
+
+    @staticmethod
+    def resolve_leader(obj) -> str | None:
+        return obj.leader.name if obj.leader else None
+
+
 class OrgDetail(OrgOut):
     division_code: str
     term_started_on: dt.date | None
@@ -51,6 +68,7 @@ class OrgDetail(OrgOut):
     village_tags: list[str] = Field(description="村情 / village tags")
     secretary: str | None = Field(description="书记 / secretary")
     committee: list[SeatOut] = Field(description="现任班子成员 / the committee today")
+    groups: list[PartyGroupOut] = Field(description="党小组（党支部）/ the branch's party groups")
 
     @staticmethod
     def resolve_ancestors(obj) -> list:
@@ -65,6 +83,12 @@ class OrgDetail(OrgOut):
         from qingfeng.orgs.models import CommitteeSeat
 
         return CommitteeSeat.objects.filter(org=obj).on(dates.today()).select_related("person").in_order()
+
+    @staticmethod
+    def resolve_groups(obj) -> list:
+        from qingfeng.orgs.models import PartyGroup
+
+        return PartyGroup.objects.filter(org=obj).standing().with_members()
 
     @staticmethod
     def resolve_secretary(obj) -> str | None:

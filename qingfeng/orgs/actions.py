@@ -18,6 +18,7 @@ from qingfeng.orgs.models import PATH_SEP, CommitteeSeat, Election, Organization
 
 if TYPE_CHECKING:
     from qingfeng.accounts.models import User
+    from qingfeng.orgs.models import GroupMembership, PartyGroup
     from qingfeng.people.models import Person
 
 
@@ -311,3 +312,115 @@ def end_seat(seat: CommitteeSeat, end_on: dt.date, *, user: User | None = None) 
     changes.record(orgs=[seat.org_id], days=[end_on])
     return seat
 
+
+# ---- 党小组 (party groups) -----------------------------------------------------------------------
+
+GROUP_NAME_MAX = 50
+
+
+def _group_name(org: Organization, name: str, exclude: int | None = None) -> str:
+    from qingfeng.orgs.models import PartyGroup
+
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": [_("请填写小组名称。")]})
+    if len(name) > GROUP_NAME_MAX:
+        raise ValidationError({"name": [_("小组名称不能超过 %(n)d 个字。") % {"n": GROUP_NAME_MAX}]})
+    same = PartyGroup.objects.filter(org=org, name=name).standing()
+    if (same.exclude(pk=exclude) if exclude is not None else same).exists():
+        raise ValidationError({"name": [_("本支部已有名为“%(name)s”的党小组。") % {"name": name}]})
+    return name
+
+
+@transaction.atomic
+def create_party_group(org: Organization, name: str, *, user: User | None = None) -> PartyGroup:
+    """A branch sets up a 党小组 (its members are set next)."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.core import dates
+    from qingfeng.orgs.models import PartyGroup
+
+    if not org.is_branch:
+        raise ValidationError({"name": [_("只有党支部可以设立党小组。")]})
+    name = _group_name(org, name)
+    with acting_as(user):
+        return PartyGroup.objects.create(org=org, name=name, established_on=dates.today())
+
+
+@transaction.atomic
+def rename_party_group(group: PartyGroup, name: str, *, user: User | None = None) -> PartyGroup:
+    from qingfeng.audit.context import acting_as
+
+    if group.dissolved_on is not None:
+        raise ValidationError({"name": [_("该党小组已撤销。")]})
+    name = _group_name(group.org, name, exclude=group.pk)
+    if name != group.name:
+        with acting_as(user):
+            group.name = name
+            group.save(update_fields=["name"])
+    return group
+
+
+def _leave(memberships: Iterable[GroupMembership], day: dt.date) -> None:
+    """End memberships on `day`; one that began that day was a slip and goes (an end must follow the start)."""
+    for m in memberships:
+        if m.start_on >= day:
+            m.delete()
+        else:
+            m.end_on = day
+            m.save(update_fields=["end_on"])
+
+
+@transaction.atomic
+def set_group_members(group: PartyGroup, persons: Iterable[Person], leader: Person | None = None, *,
+                      user: User | None = None) -> list[Person]:
+    """The group's members from today are exactly these members of its branch, led by `leader` (one of them, or
+    nobody). A person in another group of the branch moves here (one group at a time); a person left out leaves
+    today. History stays in the rows (GroupMembership)."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.core import dates
+    from qingfeng.orgs.models import GroupMembership
+
+    if group.dissolved_on is not None:
+        raise ValidationError({"members": [_("该党小组已撤销。")]})
+    people = {p.pk: p for p in persons}
+    strangers = [p.name for p in people.values() if p.org_id != group.org_id or p.admitted_on is None]
+    if strangers:
+        raise ValidationError({"members": [_("%(names)s 不是本支部的党员。") % {"names": "、".join(strangers)}]})
+    if leader is not None and leader.pk not in people:
+        raise ValidationError({"leader": [_("组长须是本小组成员。")]})
+    today = dates.today()
+    with acting_as(user):
+        open_ = GroupMembership.objects.filter(group__org=group.org, end_on__isnull=True).select_related("group")
+        here = {m.person_id: m for m in open_ if m.group_id == group.pk}
+        _leave([m for pk, m in here.items() if pk not in people], today)
+        _leave([m for m in open_ if m.group_id != group.pk and m.person_id in people], today)  # moved here
+        for pk in people:
+            if pk not in here:
+                GroupMembership.objects.create(group=group, person_id=pk, start_on=today)
+        leader_id = leader.pk if leader is not None else None
+        if group.leader_id != leader_id:
+            group.leader_id = leader_id
+            group.save(update_fields=["leader"])
+    return sorted(people.values(), key=lambda p: (p.name, p.pk))
+
+
+@transaction.atomic
+def dissolve_party_group(group: PartyGroup, *, user: User | None = None) -> PartyGroup:
+    """撤销: the group ends today and so do its memberships (the rows stay)."""
+    from qingfeng.audit.context import acting_as
+    from qingfeng.core import dates
+    from qingfeng.orgs.models import GroupMembership
+
+    today = dates.today()
+    if group.dissolved_on is not None:
+        raise ValidationError({"group": [_("该党小组已撤销。")]})
+    with acting_as(user):
+        _leave(GroupMembership.objects.filter(group=group, end_on__isnull=True), today)
+        if group.established_on >= today:  # set up today by mistake: it never existed
+            group.leader = None
+            group.save(update_fields=["leader"])
+            group.delete()
+            return group
+        group.dissolved_on = today
+        group.save(update_fields=["dissolved_on"])
+    return group

@@ -54,3 +54,27 @@ class SeatForm(forms.Form):
 
 class EndSeatForm(forms.Form):
     end_on = forms.DateField(label=_("离任日期"), widget=DateInput())
+
+
+class GroupMembersForm(forms.Form):
+    """A 党小组's members (ticked from the branch's members) and its 组长 (one of them)."""
+
+    members = forms.TypedMultipleChoiceField(label=_("小组成员"), coerce=int, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    leader = forms.TypedChoiceField(label=_("组长"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {p.pk: p for p in candidates}
+        choices = [(p.pk, p.name) for p in candidates]
+        members = self.fields["members"]
+        leader = self.fields["leader"]
+        assert isinstance(members, forms.TypedMultipleChoiceField) and isinstance(leader, forms.TypedChoiceField)
+        members.choices = choices
+        leader.choices = [("", _("—")), *choices]
+        style_fields(self)
+
+    def chosen(self) -> tuple[list[Person], Person | None]:
+        leader = self.cleaned_data.get("leader")
+        return ([self.candidates[pk] for pk in self.cleaned_data["members"]],
+                self.candidates.get(leader) if leader is not None else None)

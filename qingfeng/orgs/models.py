@@ -280,3 +280,72 @@ class CommitteeSeat(models.Model):  # 班子成员 — a person on an organizati
         if self.post == CommitteePost.MEMBER and self.duty:
             return str(self.get_duty_display())
         return str(self.get_post_display())
+
+
+class PartyGroupQuerySet(models.QuerySet["PartyGroup"]):
+    def standing(self) -> PartyGroupQuerySet:
+        """Groups not dissolved (dissolved_on is the first day a group no longer exists; it is never in the future)."""
+        return self.filter(dissolved_on__isnull=True)
+
+    def with_members(self) -> list[PartyGroup]:
+        """The groups with their 组长, each with `members`: its current members by name (one more query)."""
+        groups = list(self.select_related("leader"))
+        found: dict[int, list[Any]] = {}
+        for m in GroupMembership.objects.filter(group__in=groups, end_on__isnull=True).select_related("person").order_by(
+                "person__name", "person_id"):
+            found.setdefault(m.group_id, []).append(m.person)
+        for g in groups:
+            g.members = found.get(g.pk, [])
+        return groups
+
+
+class PartyGroup(models.Model):  # 党小组 — members of a branch who meet as a group (党小组会), led by its 组长
+    org = models.ForeignKey(Organization, verbose_name=_("党组织"), on_delete=models.PROTECT, related_name="party_groups")
+    name = models.CharField(_("小组名称"), max_length=50)
+    leader = models.ForeignKey("people.Person", verbose_name=_("组长"), on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="groups_led")
+    established_on = models.DateField(_("成立日期"))
+    dissolved_on = models.DateField(_("撤销日期"), null=True, blank=True, help_text=_("第一天不再存在的日期"))
+
+    objects = PartyGroupQuerySet.as_manager()
+    members: list[Any]  # set by PartyGroupQuerySet.with_members
+
+    class Meta:
+        verbose_name = _("党小组")
+        verbose_name_plural = _("党小组")
+        ordering = ["org", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=models.F("established_on")),
+                                   name="partygroup_dissolved_after_established"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org.name} {self.name}"
+
+    def current_members(self) -> models.QuerySet[Any]:
+        """The persons in the group now, by name."""
+        from qingfeng.people.models import Person
+
+        return Person.objects.filter(group_memberships__group=self, group_memberships__end_on__isnull=True).order_by(
+            "name", "pk")
+
+
+class GroupMembership(models.Model):  # 党小组成员 — a member in a 党小组 for a period
+    group = models.ForeignKey(PartyGroup, verbose_name=_("党小组"), on_delete=models.PROTECT, related_name="memberships")
+    person = models.ForeignKey("people.Person", verbose_name=_("姓名"), on_delete=models.PROTECT,
+                               related_name="group_memberships")
+    start_on = models.DateField(_("加入日期"))
+    end_on = models.DateField(_("退出日期"), null=True, blank=True, help_text=_("第一天不再是小组成员的日期"))
+
+    class Meta:
+        verbose_name = _("党小组成员")
+        verbose_name_plural = _("党小组成员")
+        ordering = ["group", "start_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_on__isnull=True) | Q(end_on__gt=models.F("start_on")),
+                                   name="groupmembership_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["group", "end_on"]), models.Index(fields=["person", "end_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.group.name} {self.person}"

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<str:code>/village-tags/", views.village_tags, name="village_tags"),
     path("<str:code>/committee/", views.committee, name="committee"),
     path("<str:code>/committee/<int:pk>/end/", views.committee_end, name="committee_end"),
+    path("<str:code>/groups/", views.party_groups, name="party_groups"),
+    path("<str:code>/groups/<int:pk>/", views.party_group, name="party_group"),
+    path("<str:code>/groups/<int:pk>/dissolve/", views.party_group_dissolve, name="party_group_dissolve"),
 ]

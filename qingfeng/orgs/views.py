@@ -31,10 +31,10 @@ from qingfeng.accounts.access import (
 )
 from qingfeng.core import dates
 from qingfeng.core.http import AuthedRequest
-from qingfeng.core.ledger import Cell, Column, Listing, StyledForm, list_page, within_code
+from qingfeng.core.ledger import Cell, Column, Listing, StyledForm, add_errors, list_page, within_code
 from qingfeng.core.lists import paginate
 from qingfeng.orgs.actions import set_village_tags
-from qingfeng.orgs.models import CommitteeSeat, Organization, VillageTagChoice
+from qingfeng.orgs.models import CommitteeSeat, GroupMembership, Organization, PartyGroup, VillageTagChoice
 from qingfeng.people.models import Person
 
 if TYPE_CHECKING:
@@ -151,6 +151,7 @@ def detail(request: AuthedRequest, code: str) -> HttpResponse:
         "subtree_members": Person.objects.members().within(org).count(), "today": today,
         "village_tags": [VillageTagChoice(t).label for t in org.village_tags.values_list("tag", flat=True)],
         "committee": CommitteeSeat.objects.filter(org=org).on(today).select_related("person").in_order(),
+        "party_groups": PartyGroup.objects.filter(org=org).standing().with_members() if org.is_branch else None,
     }
     if can_write(request.user, WRITERS_PARTY_WORK):
         context["tags_form"] = VillageTagsForm(initial={"tags": list(org.village_tags.values_list("tag", flat=True))})
@@ -296,3 +297,102 @@ def committee_end(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
     return redirect("orgs:committee", org.code)
 
+
+# ---- 党小组 (party groups) -----------------------------------------------------------------------
+
+class GroupNameForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("小组名称"), max_length=50)
+
+
+def _writes(request: AuthedRequest) -> bool:
+    return can_write(request.user, WRITERS_PARTY_WORK) and not request.user.is_read_only
+
+
+def _group_for(org: Organization, pk: int) -> PartyGroup:
+    """A group of this organization (the organization already checked against the user's scope)."""
+    group = PartyGroup.objects.filter(org=org, pk=pk).select_related("leader").first()
+    if group is None:
+        raise Http404
+    return group
+
+
+@login_required
+def party_groups(request: AuthedRequest, code: str) -> HttpResponse:
+    """党小组 of a branch: each with its 组长 and members; a writer sets one up here."""
+    from qingfeng.orgs.actions import create_party_group
+
+    org = get_org_for_user(request.user, code, write=request.method == "POST")
+    form = GroupNameForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                group = create_party_group(org, form.cleaned_data["name"], user=request.user)
+                messages.success(request, _("已设立 %(name)s，请选择小组成员。") % {"name": group.name})
+                return redirect("orgs:party_group", org.code, group.pk)
+            except ValidationError as exc:
+                add_errors(form, exc)
+        status = 400
+    groups = PartyGroup.objects.filter(org=org).standing().with_members()
+    in_groups = {p.pk for g in groups for p in g.members}
+    ungrouped = [p for p in Person.objects.members().filter(org=org).order_by("name", "pk") if p.pk not in in_groups]
+    return render(request, "orgs/groups.html", {
+        "org": org, "groups": groups, "ungrouped": ungrouped, "form": form if _writes(request) else None,
+        "dissolved": PartyGroup.objects.filter(org=org, dissolved_on__isnull=False).order_by("-dissolved_on"),
+    }, status=status)
+
+
+@login_required
+def party_group(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    """One 党小组: its members (chosen from the branch's members) and 组长, its name."""
+    from qingfeng.orgs.actions import rename_party_group, set_group_members
+    from qingfeng.orgs.forms import GroupMembersForm
+
+    org = get_org_for_user(request.user, code, write=request.method == "POST")
+    group = _group_for(org, pk)
+    current = list(group.current_members())
+    candidates = list(Person.objects.members().filter(org=org).order_by("name", "pk"))
+    elsewhere = dict(GroupMembership.objects.filter(group__org=org, end_on__isnull=True).exclude(group=group)
+                     .values_list("person_id", "group__name"))
+    which = request.POST.get("form")
+    members_form = GroupMembersForm(request.POST if which == "members" else None, candidates=candidates,
+                                    initial={"members": [p.pk for p in current], "leader": group.leader_id})
+    name_form = GroupNameForm(request.POST if which == "name" else None, initial={"name": group.name})
+    status = 200
+    if request.method == "POST":
+        form = members_form if which == "members" else name_form
+        if form.is_valid():
+            try:
+                if form is members_form:
+                    chosen, leader = members_form.chosen()
+                    set_group_members(group, chosen, leader, user=request.user)
+                    messages.success(request, _("已保存 %(name)s 的成员。") % {"name": group.name})
+                else:
+                    rename_party_group(group, name_form.cleaned_data["name"], user=request.user)
+                    messages.success(request, _("已改名为 %(name)s。") % {"name": group.name})
+                return redirect("orgs:party_group", org.code, group.pk)
+            except ValidationError as exc:
+                add_errors(form, exc)
+        status = 400
+    rows = [{"person": p, "checked": str(p.pk) in [str(v) for v in (members_form["members"].value() or [])],
+             "elsewhere": elsewhere.get(p.pk, "")} for p in candidates]
+    return render(request, "orgs/group.html", {
+        "org": org, "group": group, "current": current, "rows": rows, "members_form": members_form,
+        "name_form": name_form, "writes": _writes(request) and group.dissolved_on is None,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def party_group_dissolve(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    """撤销 a 党小组: it ends today with its memberships."""
+    from qingfeng.orgs.actions import dissolve_party_group
+
+    org = get_org_for_user(request.user, code, write=True)
+    group = _group_for(org, pk)
+    try:
+        dissolve_party_group(group, user=request.user)
+        messages.success(request, _("已撤销 %(name)s。") % {"name": group.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("orgs:party_groups", org.code)

@@ -42,3 +42,33 @@ ROWS = [
         own=lambda w: reverse("orgs:committee_end", args=[w.branch_a.code, w.seat_own.pk]),
         sibling=lambda w: reverse("orgs:committee_end", args=[w.branch_o.code, w.seat_sibling.pk])),
 ]
+
+
+def _groups(world):
+    """A 党小组 in branch A (own) and one in branch O (sibling), each with a member."""
+    from qingfeng.orgs.models import GroupMembership, PartyGroup
+
+    world.group_own = PartyGroup.objects.create(org=world.branch_a, name="第一党小组", established_on=dt.date(2024, 1, 1))
+    world.group_sibling = PartyGroup.objects.create(org=world.branch_o, name="第一党小组",
+                                                    established_on=dt.date(2024, 1, 1))
+    GroupMembership.objects.create(group=world.group_own, person=world.members_a[0], start_on=dt.date(2024, 1, 1))
+    GroupMembership.objects.create(group=world.group_sibling, person=world.members_o[0], start_on=dt.date(2024, 1, 1))
+
+
+def _group_url(name):
+    return {"own": lambda w: reverse(name, args=[w.branch_a.code, w.group_own.pk]),
+            "sibling": lambda w: reverse(name, args=[w.branch_o.code, w.group_sibling.pk])}
+
+
+GROUP_ROWS = [
+    Row("orgs:party_groups", READ, setup=_groups, own=lambda w: reverse("orgs:party_groups", args=[w.branch_a.code]),
+        sibling=lambda w: reverse("orgs:party_groups", args=[w.branch_o.code])),
+    Row("orgs:party_groups", WRITE, method="POST", data={"name": "新党小组"},
+        own=lambda w: reverse("orgs:party_groups", args=[w.branch_a.code]),
+        sibling=lambda w: reverse("orgs:party_groups", args=[w.branch_o.code])),
+    Row("orgs:party_group", READ, setup=_groups, **_group_url("orgs:party_group")),
+    Row("orgs:party_group", WRITE, method="POST", setup=_groups, data={"form": "name", "name": "改名党小组"},
+        **_group_url("orgs:party_group")),
+    Row("orgs:party_group_dissolve", WRITE, method="POST", setup=_groups, **_group_url("orgs:party_group_dissolve")),
+]
+ROWS += GROUP_ROWS

@@ -30,18 +30,26 @@
       .replace("{p}", present).replace("{l}", leave).replace("{a}", absent);
   }
 
-  // A 支部委员会 is for the committee: its members alone are listed (the others are left out, not recorded
-  // absent); any other meeting lists every member. Only on a new record: an edit keeps whom it was recorded for.
+  // A 支部委员会 is for the committee and a 党小组会 for the chosen group: their members alone are listed (the
+  // others are left out, not recorded absent); any other meeting lists every member. Only on a new record: an
+  // edit keeps whom it was recorded for.
   function listForType(form) {
     const box = form.querySelector("[data-committee-types]");
     const select = form.querySelector("[data-activity-type]");
     if (!box || !select) return;
     const committeeMeeting = box.dataset.committeeTypes.split(" ").includes(select.value);
+    const groupMeeting = (box.dataset.groupTypes || "").split(" ").includes(select.value);
     const hasCommittee = box.querySelector("[data-member][data-committee]") !== null;
     const note = box.querySelector("[data-committee-note]");
     if (note) note.hidden = !committeeMeeting;
+    const picker = box.querySelector("[data-group-picker]");
+    if (picker) picker.hidden = !groupMeeting;
+    const chosen = picker ? picker.querySelector("[data-party-group]").value : "";
+    const group = groupMeeting && chosen && box.querySelector(`[data-member][data-group="${chosen}"]`) ? chosen : "";
     box.querySelectorAll("[data-member]").forEach((row) => {
-      const listed = !committeeMeeting || !hasCommittee || row.hasAttribute("data-committee");
+      let listed = true;
+      if (committeeMeeting) listed = !hasCommittee || row.hasAttribute("data-committee");
+      else if (group) listed = row.dataset.group === group;
       row.hidden = !listed;
       row.querySelectorAll("input").forEach((input) => { input.disabled = !listed; });
     });
@@ -53,6 +61,7 @@
     form.addEventListener("change", (event) => {
       const target = event.target;
       if (target.matches("[data-activity-type]")) { showForType(form); listForType(form); }
+      if (target.matches("[data-party-group]")) listForType(form);
       const row = target.closest("[data-member]");
       if (row) {
         // 请假 and 出席 exclude each other; ticking 出席 again clears 请假.

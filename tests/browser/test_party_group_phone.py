@@ -1,0 +1,47 @@
+"""A branch secretary on a 360×740 phone records a 党小组会: choosing the type and the group lists the group's members,
+ticked; the meeting is recorded for them and nobody else. Nothing scrolls sideways."""
+
+from django.urls import reverse
+
+from qingfeng.activities.models import Activity, Attendance
+from qingfeng.orgs.actions import create_party_group, set_group_members
+from tests.browser.test_phone import NARROW
+from tests.browser.test_workbench import shot
+
+
+def test_the_secretary_records_a_group_meeting_on_a_phone(world, new_page, login, live_server):
+    a = world.members_a
+    first = create_party_group(world.branch_a, "第一党小组", user=world.clerk)
+    set_group_members(first, a[:3], a[0], user=world.clerk)
+    second = create_party_group(world.branch_a, "第二党小组", user=world.clerk)
+    set_group_members(second, a[3:7], a[3], user=world.clerk)
+    page = new_page(viewport=NARROW)
+    login(page, "clerk")
+
+    # the groups on the organization's page, and their own page, fit the phone
+    page.goto(live_server.url + reverse("orgs:party_groups", args=[world.branch_a.code]))
+    assert page.locator("[data-group]").count() == 2
+    shot(page, "7-party-groups")
+    page.get_by_role("link", name="第二党小组").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-candidate] input:checked").count() == 4
+    shot(page, "8-party-group")
+
+    page.goto(f"{live_server.url}{reverse('activities:create')}?org={world.branch_a.code}")
+    assert page.locator("[data-group-picker]").is_hidden()
+    page.select_option("#id_type", label="党小组会")
+    assert page.locator("[data-group-picker]").is_visible()
+    assert page.locator("[data-member]:visible").count() == 8  # no group chosen yet: everyone
+    page.select_option("[data-party-group]", label="第二党小组")
+    assert page.locator("[data-member]:visible").count() == 4
+    assert page.locator("[data-present]:visible:checked").count() == 4
+    assert "出席 4" in page.locator("[data-attendance-summary]").inner_text()
+    # one of them on leave
+    page.locator(f'[data-member="{a[6].pk}"] [data-leave]').check()
+    page.fill("#id_topic", "学习党章第二章")
+    shot(page, "9-group-meeting")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/activities/HD*/")
+    activity = Activity.objects.get(topic="学习党章第二章")
+    assert sorted(Attendance.objects.filter(activity=activity).values_list("person__name", "presence")) == [
+        ("甲3", "出席"), ("甲4", "出席"), ("甲5", "出席"), ("甲6", "请假")]
