@@ -6,18 +6,22 @@ access checks, the warnings engine and the template — no network, no browser),
   card   /cockpit/warnings/?org=140100&to=2021-05-11 (htmx): the 12 most urgent and the count per colour
   page   /indicators/warnings/?org=140100&on=2021-05-11: the first page of 50, the counts per kind and colour
 
-each two ways, in the same run:
+each several ways, in the same run:
 
-  now        as served: indicators.warnings.warning_list (plain rows; Warning objects only for those shown)
-  previous   baseline: the implementation before this change, kept below as `previous_warnings_for` (every
-             Warning built, then counted and paginated as the views did), patched in for the same requests
+  now        as served: indicators.warnings.warning_list (plain rows; Warning objects only for those shown; sizes
+             counted from the "size" facts, only the elections that warn read)
+  before     baseline: the warning list before issue 18.2's second part, kept below as `before_warning_list`
+             (sizes from one grouped count of every member of the subtree, every election read)
+  previous   older baseline (with --previous-runs > 0): the implementation before the warning list, kept below as
+             `previous_warnings_for` (every Warning built, then counted and paginated as the views did)
 
+each patched in for the same requests
 "cold" is the first request on a fresh database connection; "warm" the median of the following ones. The
-responses of the two ways must be the same page. `--compare` also checks, without timing, that the full lists
+responses of every way must be the same page. `--compare` also checks, without timing, that the full lists
 (kind, severity, organization, message, URL, due, order) of the root and two counties are identical.
 
 Usage:  DATABASE_URL=postgres://…/bench QINGFENG_VAR=/tmp/bench .venv/bin/python bench/warnings.py
-        [--org 140100] [--on 2021-05-11] [--runs 5] [--previous-runs 1] [--compare 140100 140105 140107]
+        [--org 140100] [--on 2021-05-11] [--runs 5] [--previous-runs 0] [--compare 140100 140105 140107]
         [--json FILE]
 """
 
@@ -53,6 +57,7 @@ from qingfeng.core.dates import add_years  # noqa: E402
 from qingfeng.entities.indicators import entities_at  # noqa: E402
 from qingfeng.entities.models import CoverageMode  # noqa: E402
 from qingfeng.indicators import compliance, direct, store  # noqa: E402
+from qingfeng.indicators import warnings as engine  # noqa: E402
 from qingfeng.indicators.warnings import (  # noqa: E402
     BRANCH_MAX,
     BRANCH_MIN_FULL,
@@ -253,6 +258,39 @@ class _CountingList(list):
         return out
 
 
+# ---- the implementation before issue 18.2's second part (main at 5ec2942), as a warning list ----------------
+# Sizes from one grouped count of every member of the subtree, every election of the subtree read.
+
+def before_elections(org: Organization, on: dt.date) -> list[tuple]:
+    orgs = direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on", "dissolved_on")
+    latest: dict[int, tuple] = {}
+    for row in Election.objects.filter(org__in=orgs.values("pk"), held_on__lte=on).order_by(
+            "org_id", "held_on", "id").values_list("org_id", "pk", "org__path", "held_on", "term_years"):
+        latest[row[0]] = row
+    out = []
+    for org_id, pk, path, held_on, term_years in latest.values():
+        ends = add_years(held_on, term_years)
+        if ends <= on:
+            out.append(engine._row("elections", RED, org_id, path, ends, engine._election_message, pk, ends, True))
+        elif ends - on <= ELECTION_NOTICE:
+            out.append(engine._row("elections", YELLOW, org_id, path, ends, engine._election_message, pk, ends, False))
+    return out
+
+
+def before_warning_list(org: Organization, on: dt.date, user=None, kinds=None):
+    wanted = set(kinds) if kinds else set(KINDS)
+    parts: list = []
+    if "meetings" in wanted:
+        parts.append(engine._Meetings(org, on))
+    for kind, rows in (("findings", engine._findings), ("elections", before_elections), ("service", engine._service),
+                       ("coverage", engine._coverage)):
+        if kind in wanted:
+            parts.append(engine._Rows(rows(org, on)))
+    if wanted & {"oversize", "setup"}:
+        parts.append(engine._Rows(engine._size(org, on, wanted)))
+    return engine.WarningList(parts)
+
+
 # ---- measuring -----------------------------------------------------------------------------
 
 def request_once(client, url: str, **headers) -> tuple[float, int, str]:
@@ -337,7 +375,7 @@ def main() -> int:
     parser.add_argument("--org", default="140100")
     parser.add_argument("--on", default=str(ON))
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--previous-runs", type=int, default=1)
+    parser.add_argument("--previous-runs", type=int, default=0)
     parser.add_argument("--compare", nargs="*", default=None, help="organization codes whose full lists to compare")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
@@ -348,7 +386,6 @@ def main() -> int:
     from qingfeng.accounts.models import User
     from qingfeng.core.schema import migrate_quietly
     from qingfeng.indicators import views
-    from qingfeng.indicators import warnings as engine
 
     migrate_quietly(call_command)
     on = dt.date.fromisoformat(args.on)
@@ -360,29 +397,30 @@ def main() -> int:
     print(f"database {connection.vendor}, {orgs} organizations; as leader, on {on}", flush=True)
     result: dict = {"database": connection.vendor, "organizations": orgs, "org": args.org, "on": str(on)}
     same_pages = True
+    ways = {"before": (before_warning_list, args.runs)}
+    if args.previous_runs > 0:
+        ways["previous"] = (previous_warnings_for_list, args.previous_runs)
     for name, (url, headers) in urls.items():
         now = measure(client, url, args.runs, **headers)
-        if args.previous_runs <= 0:  # now only
-            result[name] = {"url": url, "now": {k: v for k, v in now.items() if k != "page"}}
-            print(f"{name}: now cold {now['cold_ms']} ms, warm {now['warm_ms']} ms (min {now['min_ms']}), "
-                  f"{now['queries']} queries", flush=True)
-            continue
-        original = engine.warning_list
-        engine.warning_list = previous_warnings_for_list  # dashboard imports it at call time
-        views.warning_list = previous_warnings_for_list
-        try:
-            previous = measure(client, url, max(args.previous_runs, 1), **headers)
-        finally:
-            engine.warning_list = views.warning_list = original
-        same = body(now["page"]) == body(previous["page"])
-        same_pages &= same
-        result[name] = {"url": url, "now": {k: v for k, v in now.items() if k != "page"},
-                        "previous": {k: v for k, v in previous.items() if k != "page"},
-                        "ratio_previous_over_now": round(previous["warm_ms"] / now["warm_ms"], 1) if now["warm_ms"] else None,
-                        "same_response": same}
-        print(f"{name}: now cold {now['cold_ms']} ms, warm {now['warm_ms']} ms (min {now['min_ms']}), "
-              f"{now['queries']} queries; previous cold {previous['cold_ms']} ms, warm {previous['warm_ms']} ms, "
-              f"{previous['queries']} queries; same response: {same}", flush=True)
+        result[name] = {"url": url, "now": {k: v for k, v in now.items() if k != "page"}}
+        line = (f"{name}: now cold {now['cold_ms']} ms, warm {now['warm_ms']} ms (min {now['min_ms']}), "
+                f"{now['queries']} queries")
+        for way, (implementation, runs) in ways.items():
+            original = engine.warning_list
+            engine.warning_list = implementation  # dashboard imports it at call time
+            views.warning_list = implementation
+            try:
+                other = measure(client, url, max(runs, 1), **headers)
+            finally:
+                engine.warning_list = views.warning_list = original
+            same = body(now["page"]) == body(other["page"])
+            same_pages &= same
+            result[name][way] = {k: v for k, v in other.items() if k != "page"}
+            result[name][f"ratio_{way}_over_now"] = round(other["warm_ms"] / now["warm_ms"], 1) if now["warm_ms"] else None
+            result[name][f"same_response_{way}"] = same
+            line += (f"; {way} cold {other['cold_ms']} ms, warm {other['warm_ms']} ms, {other['queries']} queries, "
+                     f"same response: {same}")
+        print(line, flush=True)
     if args.compare is not None:
         result["compare"] = compare(args.compare or ["140100", "140105", "140107"], on)
         same_pages &= all(c["identical_but_order_of_ties"] and c["identical_to_previous_from_records"]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "qingfeng.core.memo.RequestMemoMiddleware",  # what a GET page reads several times is read once
     "qingfeng.core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qingfeng.core.busy.SessionMiddleware",  # Django's, but a busy database never fails a committed write

@@ -33,14 +33,14 @@ def code_version() -> str:
 
 def facts_version() -> str | None:
     """None while the facts have never been built (every figure is then read from the records)."""
-    from qingfeng.indicators.models import FactLog, FactState
-    from qingfeng.indicators.store import state_key
+    from qingfeng.indicators import store
+    from qingfeng.indicators.models import FactLog
 
-    state = FactState.objects.filter(key=state_key()).values_list("built_at", flat=True).first()
+    state = store.state()  # the page's figures read the same (once per request: core.memo)
     if state is None:
         return None
     log = FactLog.objects.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))
-    return f"{state.isoformat()}/{log['n']}/{log['hi']}/{log['s']}"
+    return f"{state.built_at.isoformat()}/{log['n']}/{log['hi']}/{log['s']}"
 
 
 def _csrf_secret(request: HttpRequest) -> str:

@@ -10,7 +10,9 @@ its event, a snapshot as +1 on the first day a thing holds and −1 on the first
   in SQL, a refresh reads it for one organization;
 * a row emitter (`row_source`): a function `(rows, org_id=None)` adding rows to a `Rows`;
 * a person resolver (`people_source`): the organizations whose own rows depend on some persons (a change
-  announced with `people=` refreshes them).
+  announced with `people=` refreshes them);
+* a dependents resolver (`dependents`): the organizations whose own rows read those of a subtree (a change to an
+  organization refreshes them too).
 
 The kernel holds only the vocabulary and the registry: declaring never imports the derived layer.
 """
@@ -80,10 +82,12 @@ def level_at(pieces: list[tuple[dt.date | None, str]], day: dt.date | None) -> s
 SqlSource = Callable[[int | None], object]  # → a values() queryset with o, dd, k1, k2, k3, c, s
 RowSource = Callable[..., None]  # (rows: Rows, org_id: int | None = None)
 PeopleSource = Callable[[set[int]], set[int]]
+DependentsSource = Callable[[set[int], set[int]], set[int]]  # (changed orgs, moved orgs) → orgs to refresh along
 
 _sql: dict[str, SqlSource] = {}
 _rows: list[RowSource] = []
 _people: list[PeopleSource] = []
+_dependents: list[DependentsSource] = []
 _kinds: dict[str, str] = {}
 
 FLOW, SNAPSHOT = "flow", "snapshot"
@@ -133,6 +137,21 @@ def people_source(func: PeopleSource) -> PeopleSource:
     if func not in _people:
         _people.append(func)
     return func
+
+
+def dependents(func: DependentsSource) -> DependentsSource:
+    """Register a function naming further organizations whose own rows depend on those a write changed (`orgs`) or
+    moved (`moved`) — rows read from a subtree: the store refreshes them along."""
+    if func not in _dependents:
+        _dependents.append(func)
+    return func
+
+
+def dependents_of(orgs: set[int], moved: set[int]) -> set[int]:
+    out: set[int] = set()
+    for func in _dependents:
+        out |= func(orgs, moved)
+    return out
 
 
 def sql_sources() -> dict[str, SqlSource]:

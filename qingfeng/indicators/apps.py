@@ -6,7 +6,7 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         from qingfeng.core import changes
-        from qingfeng.indicators import facts, jobs, store  # noqa: F401 — facts registers its own-row sources, jobs the rebuild
+        from qingfeng.indicators import facts, jobs, sizes, store  # noqa: F401 — facts and sizes register own-row sources, jobs the rebuild
 
         # Every write announces what it changed (qingfeng.core.changes); the facts follow in the same transaction.
         # A large write's persons are looked up for their organizations only once the facts exist (changes.drain).

@@ -42,6 +42,7 @@ from django.utils import timezone
 from qingfeng.activities.models import Activity, Requirement
 from qingfeng.core import distinct
 from qingfeng.core import metrics as sources
+from qingfeng.core.memo import per_request
 from qingfeng.core.metrics import EVER, Key, Rows
 from qingfeng.indicators import compliance
 from qingfeng.indicators.models import Fact, FactLog, FactState, OrgAncestor, OwnFact
@@ -350,6 +351,7 @@ def move_subtrees(org_ids: Iterable[int], lock: bool = True) -> None:
         refresh(org_id, lock=lock, cascade=False)
 
 
+@per_request  # read by every part of a page (figures, warnings, the ETag): once per GET request
 def state() -> FactState | None:
     return FactState.objects.filter(key=state_key()).first()
 
@@ -423,6 +425,7 @@ def apply(change) -> None:
     if not change.resolved:  # a large write's slices name the persons' organizations themselves (changes.drain)
         for chunk in chunks(sorted(change.people)):
             orgs |= sources.organizations_of_people(chunk)
+    orgs |= sources.dependents_of(orgs, set(change.moved))  # rows read from a subtree (indicators.sizes)
     log_refreshed(orgs, set(change.moved), change.requirements)
     if state() is None:
         return

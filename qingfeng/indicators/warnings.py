@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy
 from qingfeng.core.dates import add_years
 from qingfeng.entities.indicators import entities_at
 from qingfeng.entities.models import CoverageMode
-from qingfeng.indicators import compliance, direct
+from qingfeng.indicators import compliance, direct, sizes
+from qingfeng.indicators.sizes import BRANCH_MAX, BRANCH_MIN_FULL, COMMITTEE_MIN  # noqa: F401 — the rules' numbers
 from qingfeng.orgs.models import BRANCH_KINDS, REQUIREMENT_KINDS, Election, Kind, Organization
 from qingfeng.people.indicators import full_on_q
 from qingfeng.people.models import Relation
@@ -38,9 +39,6 @@ from qingfeng.supervision.models import Finding
 RED, YELLOW = "red", "yellow"
 SOON = dt.timedelta(days=7)
 ELECTION_NOTICE = dt.timedelta(days=90)
-BRANCH_MAX = 50  # 党支部党员人数一般不超过50人
-BRANCH_MIN_FULL = 3  # 正式党员3人以上的成立党支部
-COMMITTEE_MIN = 100  # 党员100人以上的设立党的基层委员会
 
 KINDS = {
     "meetings": gettext_lazy("应开未开"),
@@ -138,14 +136,18 @@ class WarningList:
 
         total: dict[int, Counter] = {c.pk: Counter() for c in children}
         for part in self.parts:
-            for pk, tally in part.counts_below(child_of, children).items() if isinstance(part, _Meetings) else \
-                    part.counts_below(child_of).items():
+            for pk, tally in part.counts_below(child_of, children).items() if isinstance(part, _Meetings | _Sizes) \
+                    else part.counts_below(child_of).items():
                 total[pk].update(tally)
         return total
 
     def rows(self, n: int | None = None) -> list[tuple]:
-        """The first n rows (all: None), merged from the parts' first n."""
-        merged = heapq.merge(*(part.first(n) for part in self.parts), key=SORT_KEY)
+        """The first n rows (all: None), merged from the parts' first n. Warnings without a due day come after every
+        dated one: when the dated ones fill the n, the parts listing only undated ones are not read."""
+        parts = self.parts
+        if n is not None and sum(c for (kind, _s), c in self.counts().items() if kind not in UNDATED) >= n:
+            parts = [part for part in parts if not getattr(part, "undated", False)]
+        merged = heapq.merge(*(part.first(n) for part in parts), key=SORT_KEY)
         return list(merged if n is None else itertools.islice(merged, n))
 
     def __getitem__(self, index):
@@ -360,56 +362,76 @@ class _Meetings:
                 out.setdefault(org_id, Counter())[("meetings", severity)] += n - met
         return out
 
-    def _take(self, parent_id: int, wanted: Q, need: dict) -> list[tuple]:
+    def _take(self, root_id: int, wanted: Q, need: dict) -> list[tuple]:
         """Unmet-window facts (WINDOW_FIELDS) under the organization, among them, for each sort key, the first
         need[key] in path order. The children in path order hold the rows in path order, each child's subtree
         together (the paths of a subtree share their prefix), so a child is entered only for keys still
-        needed, and only as far as needed."""
+        needed, and only as far as needed. The tree is walked a level at a time: every organization entered on a
+        level is read together (a handful of queries per level, not per organization)."""
         from qingfeng.indicators.models import Fact, OwnFact
 
-        children = sorted(Organization.objects.filter(parent_id=parent_id).values_list("id", "path", "kind"),
-                          key=itemgetter(1))
-        branches = [c[0] for c in children if c[2] in REQUIREMENT_KINDS]
-        others = [c[0] for c in children if c[2] not in REQUIREMENT_KINDS]
         unmet = OwnFact.objects.filter(metric="win", total=0).filter(wanted).order_by()
-        # The organization's own windows (none unless it is a branch) and its branches' subtrees, read whole.
-        block: dict[int, list[tuple]] = {parent_id: [], **{b: [] for b in branches}}
-        for row in unmet.filter(org_id__in=[parent_id, *branches]).values_list(*WINDOW_FIELDS):
-            block[row[1]].append(row)
-        paths = {c[0]: c[1] for c in children}
-        for b in set(Organization.objects.filter(parent_id__in=branches).values_list("parent_id", flat=True)):
-            block[b] += unmet.filter(org__path__startswith=paths[b]).exclude(org_id=b).values_list(*WINDOW_FIELDS)
-        counts: dict[int, Counter] = {c: Counter() for c in others}
-        if others:
-            for org_id, ws, type_id, cadence, n, met in Fact.objects.filter(
-                    org_id__in=others, metric="win", grain="w").filter(wanted).values_list(
-                    "org_id", "day", "d1", "d2", "n", "total"):
-                key = self.key_of.get((ws, type_id, cadence))
-                if key is not None:
-                    counts[org_id][key] += n - met
-        left = dict(need)
         out: list[tuple] = []
-
-        def take(rows):
-            out.extend(rows)
-            for r in rows:
-                key = self.key_of.get((r[6], r[4], r[5]))
-                if key in left:
-                    left[key] -= 1
-
-        take(block[parent_id])
-        for org_id, _path, kind in children:
-            if all(v <= 0 for v in left.values()):
-                break
-            if kind in REQUIREMENT_KINDS:
-                take(block[org_id])
-                continue
-            sub = {k: min(c, left[k]) for k, c in counts[org_id].items() if c > 0 and left.get(k, 0) > 0}
-            if sub:
-                out.extend(self._take(org_id, wanted, sub))
-                for k, c in sub.items():
-                    left[k] -= c
+        frontier: list[tuple[int, dict]] = [(root_id, dict(need))]
+        while frontier:
+            entered = [org_id for org_id, _need in frontier]
+            children: dict[int, list[tuple]] = {org_id: [] for org_id in entered}
+            for row in Organization.objects.filter(parent_id__in=entered).order_by().values_list(
+                    "id", "path", "kind", "parent_id"):
+                children[row[3]].append(row)
+            for rows in children.values():
+                rows.sort(key=itemgetter(1))
+            every = [c for rows in children.values() for c in rows]
+            branches = [c[0] for c in every if c[2] in REQUIREMENT_KINDS]
+            others = [c[0] for c in every if c[2] not in REQUIREMENT_KINDS]
+            paths = {c[0]: c[1] for c in every}
+            # The entered organizations' own windows (none unless a branch) and their branches' subtrees, read whole.
+            block: dict[int, list[tuple]] = {org_id: [] for org_id in [*entered, *branches]}
+            for ids in _chunks([*entered, *branches]):
+                for row in unmet.filter(org_id__in=ids).values_list(*WINDOW_FIELDS):
+                    block[row[1]].append(row)
+            with_children = set()
+            for ids in _chunks(branches):
+                with_children |= set(Organization.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True))
+            for b in with_children:
+                block[b] += unmet.filter(org__path__startswith=paths[b]).exclude(org_id=b).values_list(*WINDOW_FIELDS)
+            counts: dict[int, Counter] = {c: Counter() for c in others}
+            for ids in _chunks(others):
+                for org_id, ws, type_id, cadence, n, met in Fact.objects.filter(
+                        org_id__in=ids, metric="win", grain="w").filter(wanted).values_list(
+                        "org_id", "day", "d1", "d2", "n", "total"):
+                    key = self.key_of.get((ws, type_id, cadence))
+                    if key is not None:
+                        counts[org_id][key] += n - met
+            deeper: list[tuple[int, dict]] = []
+            for parent_id, need_here in frontier:
+                left = dict(need_here)
+                self._took(block[parent_id], out, left)
+                for org_id, _path, kind, _parent in children[parent_id]:
+                    if all(v <= 0 for v in left.values()):
+                        break
+                    if kind in REQUIREMENT_KINDS:
+                        self._took(block[org_id], out, left)
+                        continue
+                    sub = {k: min(c, left[k]) for k, c in counts[org_id].items() if c > 0 and left.get(k, 0) > 0}
+                    if sub:
+                        deeper.append((org_id, sub))
+                        for k, c in sub.items():
+                            left[k] -= c
+            frontier = deeper
         return out
+
+    def _took(self, rows: list[tuple], out: list[tuple], left: dict) -> None:
+        out.extend(rows)
+        for r in rows:
+            key = self.key_of.get((r[6], r[4], r[5]))
+            if key in left:
+                left[key] -= 1
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
 
 
 # ---- findings, elections, 办实事, coverage ------------------------------------------------
@@ -442,13 +464,22 @@ def _election_message(urls, pk, ends, red):
 
 
 def _elections(org: Organization, on: dt.date) -> list[tuple]:
+    """The latest election of each active organization whose term has ended or ends within ELECTION_NOTICE: only
+    those are read (a term of t years ending by then was held on or before that day t years earlier, and no later
+    election was held by `on`), not every election of the subtree."""
     orgs = direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on", "dissolved_on")
-    latest: dict[int, tuple] = {}
-    for row in Election.objects.filter(org__in=orgs.values("pk"), held_on__lte=on).order_by(
-            "org_id", "held_on", "id").values_list("org_id", "pk", "org__path", "held_on", "term_years"):
-        latest[row[0]] = row
+    notice_end = on + ELECTION_NOTICE
+    terms = [t for t, _label in Election._meta.get_field("term_years").choices]
+    # held on or before the anniversary (a day more for 29 February), or of a term length not in the choices
+    old_enough = ~Q(term_years__in=terms)
+    for t in terms:
+        old_enough |= Q(term_years=t, held_on__lte=add_years(notice_end, -t) + dt.timedelta(days=1))
+    renewed = Election.objects.filter(org_id=OuterRef("org_id"), held_on__gt=OuterRef("held_on"), held_on__lte=on)
+    latest = Election.objects.filter(org__in=orgs.values("pk"), held_on__lte=on).filter(old_enough).filter(
+        ~Exists(renewed)).order_by("org_id", "held_on", "id").values_list("org_id", "pk", "org__path", "held_on",
+                                                                          "term_years")
     out = []
-    for org_id, pk, path, held_on, term_years in latest.values():
+    for org_id, pk, path, held_on, term_years in latest:
         ends = add_years(held_on, term_years)
         if ends <= on:
             out.append(_row("elections", RED, org_id, path, ends, _election_message, pk, ends, True))
@@ -488,11 +519,12 @@ def _coverage(org: Organization, on: dt.date) -> list[tuple]:
 
 # ---- size: oversize branches, kind not fitting the size ----------------------------------
 
-def member_counts(org: Organization, on: dt.date) -> tuple[dict[int, int], dict[int, int]]:
+def member_counts(org: Organization, on: dt.date, org_ids=None) -> tuple[dict[int, int], dict[int, int]]:
     """Members (正式 and 预备) and 正式党员 holding a relation to each organization of the subtree on `on`
-    (organizations with members only): one grouped count."""
-    qs = direct.active_on(Relation.objects.filter(org__path__startswith=org.path, person__admitted_on__lte=on), on,
-                          "start_on", "end_on")
+    (organizations with members only): one grouped count. `org_ids`: of these organizations only."""
+    relations = Relation.objects.filter(org__path__startswith=org.path) if org_ids is None else \
+        Relation.objects.filter(org_id__in=list(org_ids))
+    qs = direct.active_on(relations.filter(person__admitted_on__lte=on), on, "start_on", "end_on")
     members: dict[int, int] = {}
     full: dict[int, int] = {}
     for org_id, n, n_full in qs.order_by().values("org_id").annotate(
@@ -541,6 +573,88 @@ def _size(org: Organization, on: dt.date, kinds: set[str]) -> list[tuple]:
     return out
 
 
+UNDATED = {"coverage", "oversize", "setup"}  # kinds whose warnings have no due day: listed after every dated one
+RULE_KINDS = {sizes.OVERSIZE: "oversize", sizes.FEW_FULL: "setup", sizes.COMMITTEE: "setup"}
+
+
+class _Sizes:
+    """The size warnings of a subtree, counted from the rolled-up "size" facts (indicators.sizes: an organization
+    breaking a rule on a day is one snapshot row); the rows themselves — always after the dated warnings — read from
+    the organizations' own "size" facts, in path order, only when a page reaches them, their numbers counted for
+    those organizations alone. Without facts, or for more rows than ROWS_MAX, every row is computed from the
+    records (`_size`)."""
+
+    undated = True
+    ROWS_MAX = 1000
+
+    def __init__(self, org: Organization, on: dt.date, kinds: set[str]):
+        from qingfeng.indicators import store
+
+        self.org, self.on, self.kinds = org, on, kinds
+        self.rules = [r for r in sizes.SIZE_RULES if RULE_KINDS[r] in kinds]
+        self.all: _Rows | None = None
+        if store.state() is None:
+            self.all = _Rows(_size(org, on, kinds))
+            self.counts = self.all.counts
+            return
+        self.counts = self._tally([org.pk])[org.pk]
+
+    def _tally(self, org_ids: list[int]) -> dict[int, Counter]:
+        from qingfeng.indicators import store
+
+        sums = store.Sums()
+        keys = {pk: sums.want(pk, store.snapshot_ranges(self.on), frozenset({sizes.SIZE})) for pk in org_ids}
+        sums.load()
+        out: dict[int, Counter] = {}
+        for pk, wanted in keys.items():
+            tally = out[pk] = Counter()
+            for rule, _d2, _d3, n, _total in sums.merged(pk, wanted).get(sizes.SIZE, []):
+                if rule in self.rules and n:
+                    tally[(RULE_KINDS[rule], YELLOW)] += n
+        return out
+
+    def first(self, n: int | None) -> list[tuple]:
+        from django.db.models import Sum
+
+        from qingfeng.indicators.models import OwnFact
+
+        if self.all is None and (n is None or n > self.ROWS_MAX):
+            self.all = _Rows(_size(self.org, self.on, self.kinds))
+        if self.all is not None:
+            return self.all.first(n)
+        if not n or not sum(self.counts.values()):
+            return []
+        # At most one row per rule and organization: the first n + 2 by path hold the first n in order.
+        breaking = list(OwnFact.objects.filter(metric=sizes.SIZE, d1__in=self.rules, org__path__startswith=self.org.path,
+                                               day__lte=self.on).values("org_id", "org__path", "org__code", "d1")
+                        .annotate(s=Sum("n")).filter(s__gt=0).order_by("org__path")
+                        .values_list("org_id", "org__path", "org__code", "d1")[:n + len(sizes.SIZE_RULES) - 1])
+        breaking.sort(key=lambda r: (r[1], sizes.SIZE_RULES.index(r[3])))
+        breaking = breaking[:n]
+        members, full = member_counts(self.org, self.on, org_ids={r[0] for r in breaking if r[3] != sizes.COMMITTEE})
+        out = []
+        for pk, path, code, rule in breaking:
+            if rule == sizes.OVERSIZE:
+                out.append(_row("oversize", YELLOW, pk, path, None, _oversize_message, code, members[pk]))
+            elif rule == sizes.FEW_FULL:
+                out.append(_row("setup", YELLOW, pk, path, None, _few_full_message, code, full.get(pk, 0)))
+            else:
+                out.append(_row("setup", YELLOW, pk, path, None, _committee_message, code, _subtree_members(path, self.on)))
+        return sorted(out, key=SORT_KEY)
+
+    def counts_below(self, child_of, children: list[Organization]) -> dict[int, Counter]:
+        if self.all is not None:
+            return self.all.counts_below(child_of)
+        return self._tally([c.pk for c in children])
+
+
+def _subtree_members(path: str, on: dt.date) -> int:
+    """Members holding a relation on `on` to an active organization of the subtree (the 党委-size rule's count)."""
+    active = direct.active_on(Organization.objects.filter(path__startswith=path), on, "established_on", "dissolved_on")
+    return direct.active_on(Relation.objects.filter(org__in=active.values("pk"), person__admitted_on__lte=on), on,
+                            "start_on", "end_on").count()
+
+
 # ---- together --------------------------------------------------------------------------
 
 def warning_list(org: Organization, on: dt.date, user=None, kinds=None) -> WarningList:
@@ -554,7 +668,7 @@ def warning_list(org: Organization, on: dt.date, user=None, kinds=None) -> Warni
         if kind in wanted:
             parts.append(_Rows(rows(org, on)))
     if wanted & {"oversize", "setup"}:
-        parts.append(_Rows(_size(org, on, wanted)))
+        parts.append(_Sizes(org, on, wanted))
     return WarningList(parts)
 
 
