@@ -313,7 +313,7 @@ def main() -> int:
     from qingfeng.people.models import Person
 
     RATES.update(i for i, ind in REGISTRY.items() if ind.is_rate)
-    keys = list(REGISTRY)
+    keys = [i for i, ind in REGISTRY.items() if not ind.required]  # every indicator answerable without a filter
     orgs = subject_orgs()
     info.update({"organizations": Organization.objects.count(), "persons": Person.objects.count(),
                  "own_rows": OwnFact.objects.count(), "fact_rows": Fact.objects.count(),
