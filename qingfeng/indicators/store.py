@@ -513,12 +513,7 @@ def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
             progress(label, i, BUILD_STEPS)
 
     step(0, "组织树")
-    tree = Tree(Organization.objects.values_list("pk", "code", "path", "kind").iterator(chunk_size=20000))
-    with connection.cursor() as cursor:
-        pairs = [(a, pk, tree.is_branch(a)) for pk in tree.path for a in tree.ancestors(pk)]
-        for i in range(0, len(pairs), 10000):
-            cursor.executemany(f"INSERT INTO {into.anc} (ancestor_id, descendant_id, ancestor_is_branch) "
-                               f"VALUES (%s, %s, %s)", pairs[i:i + 10000])
+    tree = _build_ancestors(into)
     own = into.own
     step(1, "汇总台账记录")
     with connection.cursor() as cursor:
@@ -536,7 +531,30 @@ def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
     add_windows(rows, branches, span)
     insert_own(rows, into=own)
     step(4, "逐级汇总到上级组织")
-    fact, anc = into.fact, into.anc
+    _roll_up_own(into)
+    cells: dict = {}
+    for k, v in rows.items():
+        if k[2] == "xfer":
+            roll_up(k, v[0], v[1], tree, cells)
+    upsert_add(cells, into=into.fact)
+    step(5, "切换到新的事实")
+    return span
+
+
+def _build_ancestors(into: Tables) -> Tree:
+    """The closure of the tree (every ancestor of every organization, itself included) into `into`'s table."""
+    tree = Tree(Organization.objects.values_list("pk", "code", "path", "kind").iterator(chunk_size=20000))
+    with connection.cursor() as cursor:
+        pairs = [(a, pk, tree.is_branch(a)) for pk in tree.path for a in tree.ancestors(pk)]
+        for i in range(0, len(pairs), 10000):
+            cursor.executemany(f"INSERT INTO {into.anc} (ancestor_id, descendant_id, ancestor_is_branch) "
+                               f"VALUES (%s, %s, %s)", pairs[i:i + 10000])
+    return tree
+
+
+def _roll_up_own(into: Tables) -> None:
+    """Every organization's own rows summed into its ancestors' daily rows, then into months and years."""
+    own, fact, anc = into.own, into.fact, into.anc
     counted = sorted(distinct.distinct_metrics())
     listed = ", ".join(["%s"] * len(counted))
     with connection.cursor() as cursor:
@@ -567,13 +585,6 @@ def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
             f"SELECT org_id, 'y', {year_sql('day')}, metric, d1, d2, d3, SUM(n), SUM(total) FROM {fact} "
             f"WHERE grain = 'm' AND metric <> 'xfer' GROUP BY org_id, {year_sql('day')}, metric, d1, d2, d3 "
             f"ORDER BY org_id, metric, {year_sql('day')}")
-    cells: dict = {}
-    for k, v in rows.items():
-        if k[2] == "xfer":
-            roll_up(k, v[0], v[1], tree, cells)
-    upsert_add(cells, into=fact)
-    step(5, "切换到新的事实")
-    return span
 
 
 # ---- the log of refreshed organizations, and the rebuild beside the live facts -------------------
@@ -749,41 +760,8 @@ def rebuild_beside(progress=None) -> None:
         try:
             _create_shadows()
             with _reading_transactions() as mode:
-                with transaction.atomic():
-                    with connection.cursor() as cursor:
-                        if connection.vendor == "postgresql":
-                            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-                            cursor.execute("SELECT pg_current_snapshot()::text")
-                        else:  # the first read starts the snapshot
-                            cursor.execute(f"SELECT CAST(COALESCE(MAX(id), 0) AS text) FROM {table(FactLog)}")
-                        snapshot = cursor.fetchone()[0]
-                    span = build(shadow(), progress)
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"INSERT INTO {shadow().name(FactState)} (key, built_at, windows_from, windows_to) "
-                                       f"VALUES (%s, %s, %s, %s)", (state_key(), timezone.now(), *(span or (None, None))))
-                handled: set[int] = set()
-                pending = None
-                attempts = SWITCH_ATTEMPTS if connection.vendor == "postgresql" else 1
-                for attempt in range(attempts):
-                    if progress:
-                        progress("补上重建期间的写入", BUILD_STEPS - 1, BUILD_STEPS)
-                    catch_up(snapshot, handled)
-                    if connection.vendor == "sqlite":
-                        if progress:
-                            progress("写入新的事实表", BUILD_STEPS - 1, BUILD_STEPS)
-                        _fill_next(mode)
-                    if progress:
-                        progress("换用新的事实", BUILD_STEPS - 1, BUILD_STEPS)
-                    try:
-                        pending = switch(snapshot, handled, mode,
-                                         wait_ms=SWITCH_WAIT_MS if attempt < attempts - 1 else None)
-                        break
-                    except OperationalError:
-                        # The fact tables stayed in use past the wait (a long read, a write), or a deadlock: the
-                        # switch rolled back whole, the shadows are intact, those queued behind it went on.
-                        if attempt == attempts - 1:
-                            raise
-                        time.sleep(random.uniform(0.2, 1.0))  # noqa: S311 — jitter, not a secret
+                snapshot = _build_shadows(progress)
+                pending = _catch_up_and_switch(snapshot, mode, progress)
         finally:
             _drop_shadows()
         if pending:
@@ -793,6 +771,50 @@ def rebuild_beside(progress=None) -> None:
         progress("完成", BUILD_STEPS, BUILD_STEPS)
     analyze()
     tell(None)
+
+
+def _build_shadows(progress=None) -> str:
+    """Every fact into the shadow tables from one snapshot of the records; returns the snapshot (PostgreSQL's
+    pg_snapshot, SQLite's last FactLog id) the catch-up compares the log with."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                cursor.execute("SELECT pg_current_snapshot()::text")
+            else:  # the first read starts the snapshot
+                cursor.execute(f"SELECT CAST(COALESCE(MAX(id), 0) AS text) FROM {table(FactLog)}")
+            snapshot = cursor.fetchone()[0]
+        span = build(shadow(), progress)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {shadow().name(FactState)} (key, built_at, windows_from, windows_to) "
+                           f"VALUES (%s, %s, %s, %s)", (state_key(), timezone.now(), *(span or (None, None))))
+    return snapshot
+
+
+def _catch_up_and_switch(snapshot: str, mode: str | None, progress=None) -> int | None:
+    """Catch-up rounds, then the switch; on PostgreSQL a switch that waited too long for the tables rolls back whole
+    and is tried again after another round. Returns the PendingChange left for after the switch."""
+    handled: set[int] = set()
+    attempts = SWITCH_ATTEMPTS if connection.vendor == "postgresql" else 1
+    for attempt in range(attempts):
+        if progress:
+            progress("补上重建期间的写入", BUILD_STEPS - 1, BUILD_STEPS)
+        catch_up(snapshot, handled)
+        if connection.vendor == "sqlite":
+            if progress:
+                progress("写入新的事实表", BUILD_STEPS - 1, BUILD_STEPS)
+            _fill_next(mode)
+        if progress:
+            progress("换用新的事实", BUILD_STEPS - 1, BUILD_STEPS)
+        try:
+            return switch(snapshot, handled, mode, wait_ms=SWITCH_WAIT_MS if attempt < attempts - 1 else None)
+        except OperationalError:
+            # The fact tables stayed in use past the wait (a long read, a write), or a deadlock: the switch rolled
+            # back whole, the shadows are intact, those queued behind it went on.
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0.2, 1.0))  # noqa: S311 — jitter, not a secret
+    return None
 
 
 def missed_writes(cursor, snapshot: str, handled: set[int]) -> list[tuple]:
@@ -837,7 +859,6 @@ def switch(snapshot: str, handled: set[int], mode: str | None, wait_ms: int | No
     from qingfeng.core import changes
 
     models_ = (OrgAncestor, OwnFact, Fact)  # the order a refresh touches them in: no deadlock with one waiting
-    q = connection.ops.quote_name
     pg = connection.vendor == "postgresql"
     live = LIVE if pg else Tables("main")  # on SQLite's rebuild connection the unqualified names are the shadows
     if not pg:
@@ -845,35 +866,9 @@ def switch(snapshot: str, handled: set[int], mode: str | None, wait_ms: int | No
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if pg:
-                if wait_ms is not None:
-                    cursor.execute(f"SET LOCAL lock_timeout = '{int(wait_ms)}ms'")
-                cursor.execute("SELECT current_schema()")
-                schema = cursor.fetchone()[0]
-                names = {m: (_index_names(cursor, m._meta.db_table),
-                             _index_names(cursor, m._meta.db_table, SHADOW_SCHEMA)) for m in models_}
-                cursor.execute(f"LOCK TABLE {', '.join(LIVE.name(m) for m in models_)} IN ACCESS EXCLUSIVE MODE")
-                if wait_ms is not None:
-                    cursor.execute("SET LOCAL lock_timeout = DEFAULT")
-                for model in models_:
-                    cursor.execute(f"DROP TABLE {LIVE.name(model)}")
-                    cursor.execute(f"ALTER TABLE {shadow().name(model)} SET SCHEMA {q(schema)}")
-                    old, new = names[model]
-                    for shape, name in new.items():
-                        if shape in old and old[shape] != name:
-                            cursor.execute(f"ALTER INDEX {q(name)} RENAME TO {q(old[shape])}")
+                _swap_postgresql(cursor, models_, wait_ms)
             else:
-                for model in models_:
-                    # The filled copies take the live tables' names; their indexes are made now, under the names the
-                    # migrations gave them (SQLite cannot rename an index): the switch's one cost that grows with
-                    # the facts (about 2 s for small's 1.8 M rows on an idle core).
-                    name = model._meta.db_table
-                    cursor.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                                   "AND sql IS NOT NULL", (name,))
-                    indexes = [r[0] for r in cursor.fetchall()]
-                    cursor.execute(f"DROP TABLE {live.name(model)}")
-                    cursor.execute(f"ALTER TABLE {q('main')}.{q(name + NEXT)} RENAME TO {q(name)}")
-                    for sql in indexes:
-                        cursor.execute(re.sub(r"^CREATE (UNIQUE )?INDEX ", lambda m: f"CREATE {m[1] or ''}INDEX main.", sql))
+                _swap_sqlite(cursor, models_, live)
             missed = missed_writes(cursor, snapshot, handled)
             columns = "key, built_at, windows_from, windows_to"
             cursor.execute(f"DELETE FROM {live.name(FactState)}")
@@ -898,6 +893,43 @@ def switch(snapshot: str, handled: set[int], mode: str | None, wait_ms: int | No
         if not pg:
             connection.transaction_mode = "DEFERRED"
     return pending
+
+
+def _swap_postgresql(cursor, models_: tuple, wait_ms: int | None) -> None:
+    """Inside the switch: the live tables dropped and the shadows moved into their schema under their index names."""
+    q = connection.ops.quote_name
+    if wait_ms is not None:
+        cursor.execute(f"SET LOCAL lock_timeout = '{int(wait_ms)}ms'")
+    cursor.execute("SELECT current_schema()")
+    schema = cursor.fetchone()[0]
+    names = {m: (_index_names(cursor, m._meta.db_table),
+                 _index_names(cursor, m._meta.db_table, SHADOW_SCHEMA)) for m in models_}
+    cursor.execute(f"LOCK TABLE {', '.join(LIVE.name(m) for m in models_)} IN ACCESS EXCLUSIVE MODE")
+    if wait_ms is not None:
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+    for model in models_:
+        cursor.execute(f"DROP TABLE {LIVE.name(model)}")
+        cursor.execute(f"ALTER TABLE {shadow().name(model)} SET SCHEMA {q(schema)}")
+        old, new = names[model]
+        for shape, name in new.items():
+            if shape in old and old[shape] != name:
+                cursor.execute(f"ALTER INDEX {q(name)} RENAME TO {q(old[shape])}")
+
+
+def _swap_sqlite(cursor, models_: tuple, live: Tables) -> None:
+    """Inside the switch: the filled copies take the live tables' names; their indexes are made now, under the names
+    the migrations gave them (SQLite cannot rename an index): the switch's one cost that grows with the facts (about
+    2 s for small's 1.8 M rows on an idle core)."""
+    q = connection.ops.quote_name
+    for model in models_:
+        name = model._meta.db_table
+        cursor.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                       "AND sql IS NOT NULL", (name,))
+        indexes = [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {live.name(model)}")
+        cursor.execute(f"ALTER TABLE {q('main')}.{q(name + NEXT)} RENAME TO {q(name)}")
+        for sql in indexes:
+            cursor.execute(re.sub(r"^CREATE (UNIQUE )?INDEX ", lambda m: f"CREATE {m[1] or ''}INDEX main.", sql))
 
 
 @transaction.atomic

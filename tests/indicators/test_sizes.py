@@ -33,10 +33,13 @@ def from_records(where, on) -> list[tuple]:
         store.state = original
 
 
+_SEQUENCE = {"甲": 0, "乙": 100, "丙": 200, "丁": 300, "戊": 400}  # distinct ID numbers for every prefix, the same on every run
+
+
 def join(at, n: int, admitted: dt.date, prefix: str, full: bool = True) -> list[Person]:
     out = []
     for i in range(n):
-        person = Person(name=f"{prefix}{i}", id_number=make_id_number("140105", D(1980, 1, 1), (hash(prefix) + i) % 1000),
+        person = Person(name=f"{prefix}{i}", id_number=make_id_number("140105", D(1980, 1, 1), 500 + _SEQUENCE[prefix] + i),
                         gender="男", birth_date=D(1980, 1, 1), admitted_on=admitted, org=at, admitting_org=at,
                         category=Category.FULL if full else Category.PROBATIONARY,
                         full_on=admitted + dt.timedelta(days=365) if full else None)
