@@ -282,8 +282,13 @@ class Parts:
             return self.rate_value()
         if self.records is not None:
             return self.records.value()
+        numerator, denominator = self.rate()
+        return round_rate(numerator.value(), denominator.value())
+
+    def rate(self) -> tuple[RecordSet, RecordSet]:
+        """A rate's numerator and denominator (what a Parts without `records` holds)."""
         assert self.numerator is not None and self.denominator is not None
-        return round_rate(self.numerator.value(), self.denominator.value())
+        return self.numerator, self.denominator
 
 
 _WINDOW: ContextVar[_Window | None] = ContextVar("record_window", default=None)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[M], per_page: int = 50) -> tuple[Page[M], str]:
-    """The requested page of `queryset`, and the query string without `page` for the links."""
+def paginate(request: HttpRequest, queryset: QuerySet[Any, T] | Sequence[T], per_page: int = 50) -> tuple[Page[T], str]:
+    """The requested page of `queryset` (or of a sequence built on demand, like the warnings), and the query string
+    without `page` for the links."""
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

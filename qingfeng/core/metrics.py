@@ -22,6 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 EVER = dt.date(1900, 1, 1)  # "since before any period"
 
@@ -79,7 +83,7 @@ def level_at(pieces: list[tuple[dt.date | None, str]], day: dt.date | None) -> s
     return current
 
 
-SqlSource = Callable[[int | None], object]  # → a values() queryset with o, dd, k1, k2, k3, c, s
+SqlSource = Callable[[int | None], "QuerySet[Any, dict[str, Any]]"]  # → a values() queryset: o, dd, k1, k2, k3, c, s
 RowSource = Callable[..., None]  # (rows: Rows, org_id: int | None = None)
 PeopleSource = Callable[[set[int]], set[int]]
 DependentsSource = Callable[[set[int], set[int]], set[int]]  # (changed orgs, moved orgs) → orgs to refresh along

@@ -240,10 +240,13 @@ class _Stream:
             [python, "-m", "qingfeng.imports.reader", str(path), json.dumps(lim)],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.errors, close_fds=True, bufsize=PIPE_BYTES,
             env={**os.environ, "RUST_BACKTRACE": "0"})
+        if self.proc.stdout is None:  # stdout=PIPE always gives one
+            raise RuntimeError("the reader's pipe is missing")
+        self._stdout = self.proc.stdout
         try:  # a larger pipe: the child writes whole batches without waiting for the parent at every 64 KiB
             import fcntl
 
-            fcntl.fcntl(self.proc.stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+            fcntl.fcntl(self._stdout.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
         except OSError:
             pass
         self.current = 0  # the sheet whose messages come next
@@ -251,14 +254,14 @@ class _Stream:
         self._finalizer = weakref.finalize(self, _end, self.proc, self.errors)
 
     def _message(self):
-        head = self.proc.stdout.read(4)
+        head = self._stdout.read(4)
         if len(head) < 4:
             self._died()
         (size,) = struct.unpack(">I", head)
         if size > MAX_MESSAGE:
             self.close()
             raise FileRejected(message("crashed", {"reason": "message too large"}))
-        body = self.proc.stdout.read(size)
+        body = self._stdout.read(size)
         if len(body) < size:
             self._died()
         try:
@@ -503,7 +506,10 @@ CELL = re.compile(rb"([A-Za-z]{1,3})([0-9]{1,7})")
 
 
 def _position(ref: bytes) -> tuple[int, int]:
-    letters, digits = CELL.fullmatch(ref).groups()
+    cell = CELL.fullmatch(ref)
+    if cell is None:
+        raise ValueError(ref)
+    letters, digits = cell.groups()
     column = 0
     for ch in letters.upper():
         column = column * 26 + ch - 64
@@ -540,12 +546,13 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = rel.get("Target") or ""
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target
         targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
-    parts = {}
+    parts: dict[str, str] = {}
     for element in book.iter():
         if element.tag.rsplit("}", 1)[-1] == "sheet":
             rid = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-            if element.get("name") is not None and rid in targets:
-                parts[element.get("name")] = targets[rid]
+            name = element.get("name")
+            if name is not None and rid in targets:
+                parts[name] = targets[rid]
     return parts
 
 
@@ -632,7 +639,8 @@ def _xlsx_sheet(workbook, name: str, lim: dict):
         raise Refusal("unreadable_xlsx") from exc
     if rows > lim["max_rows"] + 1 or cols > lim["max_columns"] or rows * cols > lim["max_cells"]:
         raise Refusal("sheet_range", sheet=name, rows=rows, cols=cols)
-    batch, seen = [], {}
+    batch: list = []
+    seen: dict[str, str] = {}
     for row in sheet.iter_rows():
         # One object per distinct short text in a batch (codes, dates, enumerations repeat in every row): pickled
         # once, unpickled once — less to send and fewer strings for the parent to make.

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qingfeng.core import sheets as S
 from qingfeng.core.exports import XLSX, attachment
+from qingfeng.core.http import signed_in
 from qingfeng.files.uploads import upload_limit
 from qingfeng.imports import mapping, wizard
 from qingfeng.imports.actions import ImportResult, check_file, write_steps
@@ -66,17 +67,18 @@ def start(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         upload = request.FILES.get("file")
+        size = upload.size or 0 if upload is not None else 0
         if upload is None:
             error = _("请选择要导入的文件。")
-        elif Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
+        elif Path(upload.name or "").suffix.lower() not in ALLOWED_SUFFIXES:
             error = _("只接受 .xlsx 工作簿、以工作表命名的 .csv 文件或装有 .csv 文件的 .zip 压缩包。")
-        elif upload.size > max_bytes():
+        elif size > max_bytes():
             error = _("文件过大：%(size)d MB，上限为 %(limit)d MB。请拆分后分批导入。") % {
-                "size": upload.size // 1024 // 1024, "limit": max_bytes() // 1024 // 1024}
+                "size": size // 1024 // 1024, "limit": max_bytes() // 1024 // 1024}
         else:
             job = store_and_check(request.user, upload)
             return redirect("imports:preview", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = ImportJob.objects.filter(user=signed_in(request))[:10]
     return render(request, "imports/start.html", {
         "sheets": sheets_for(request.user), "jobs": jobs, "error": error,
         "limit_mb": max_bytes() // 1024 // 1024,
@@ -155,7 +157,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run(request: HttpRequest, pk: int) -> HttpResponse:
+def run(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Confirm: validate again (the database may have changed) and write, streaming the progress."""
     require_importer(request.user)
     job = get_job_for_user(request.user, pk)

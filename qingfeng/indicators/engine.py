@@ -51,7 +51,9 @@ class Drill:
 
 
 def split_outside_brackets(text: str, sep: str = ",") -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in text:
         if ch == "[":
             depth += 1
@@ -215,6 +217,7 @@ def drill(key: str, org, start: dt.date, end: dt.date, user=None) -> Drill:
     if p.records is not None:
         return Drill(model=p.records.model, columns=p.records.columns, rows=[list(r) for r in p.records.rows()],
                      value=p.value(), key=parsed.text)
-    return Drill(model=p.denominator.model, columns=p.denominator.columns,
-                 numerator=[list(r) for r in p.numerator.rows()], denominator=[list(r) for r in p.denominator.rows()],
+    numerator, denominator = p.rate()
+    return Drill(model=denominator.model, columns=denominator.columns,
+                 numerator=[list(r) for r in numerator.rows()], denominator=[list(r) for r in denominator.rows()],
                  value=p.value(), key=parsed.text, is_rate=True)

@@ -279,7 +279,7 @@ def roll_up(key: Key, n: int, total: int, tree: Tree | StoredTree, cells: dict) 
         if metric == "win":
             if tree.is_branch(a):
                 continue
-            grains = (("w", day),)
+            grains: tuple[tuple[str, dt.date], ...] = (("w", day),)
         else:
             grains = (("d", day), ("m", month_of(day)), ("y", year_of(day)))
         for grain, when in grains:
@@ -518,7 +518,7 @@ def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
     step(1, "汇总台账记录")
     with connection.cursor() as cursor:
         for metric, source in sources.sql_sources().items():
-            sub, sub_params = source().query.sql_with_params()
+            sub, sub_params = source(None).query.sql_with_params()
             cursor.execute(f"INSERT INTO {own} (org_id, day, metric, d1, d2, d3, n, total) "
                            f"SELECT o, dd, %s, k1, k2, k3, c, s FROM ({sub}) sub", (metric, *sub_params))
     rows = Rows()
@@ -701,7 +701,7 @@ def _fill_next(mode: str | None) -> None:
             create = cursor.fetchone()[0]
             cursor.execute(f"SELECT MIN(id), MAX(id) FROM {shadow().name(model)}")
             lo, hi = cursor.fetchone()
-        connection.transaction_mode = mode
+        _transaction_mode(mode)
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {q('main')}.{q(name + NEXT)}")
@@ -711,7 +711,7 @@ def _fill_next(mode: str | None) -> None:
                     cursor.execute(f"INSERT INTO {q('main')}.{q(name + NEXT)} SELECT * FROM {shadow().name(model)} "
                                    f"WHERE id >= %s AND id < %s", (start, start + FILL_ROWS))
         finally:
-            connection.transaction_mode = "DEFERRED"
+            _transaction_mode("DEFERRED")
 
 
 @contextlib.contextmanager
@@ -729,18 +729,23 @@ def _one_rebuild() -> Iterator[None]:
             cursor.execute("SELECT pg_advisory_unlock(%s)", (REBUILD_LOCK,))
 
 
+def _transaction_mode(mode: str | None) -> None:
+    """SQLite: how this connection's next transactions begin (DEFERRED, IMMEDIATE)."""
+    connection.transaction_mode = mode  # type: ignore[attr-defined]  # an attribute of SQLite's DatabaseWrapper only
+
+
 @contextlib.contextmanager
 def _reading_transactions() -> Iterator[str | None]:
     """SQLite: the rebuild's own transactions begin DEFERRED — they write the TEMP tables only, so they never take
     the main database's write lock (WAL: its reads see one snapshot and wait for nobody). Yields the mode to restore."""
     mode = getattr(connection, "transaction_mode", None)
     if connection.vendor == "sqlite":
-        connection.transaction_mode = "DEFERRED"
+        _transaction_mode("DEFERRED")
     try:
         yield mode
     finally:
         if connection.vendor == "sqlite":
-            connection.transaction_mode = mode
+            _transaction_mode(mode)
 
 
 def rebuild_beside(progress=None) -> None:
@@ -862,7 +867,7 @@ def switch(snapshot: str, handled: set[int], mode: str | None, wait_ms: int | No
     pg = connection.vendor == "postgresql"
     live = LIVE if pg else Tables("main")  # on SQLite's rebuild connection the unqualified names are the shadows
     if not pg:
-        connection.transaction_mode = mode  # BEGIN IMMEDIATE: the write lock, waiting for the write holding it
+        _transaction_mode(mode)  # BEGIN IMMEDIATE: the write lock, waiting for the write holding it
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             if pg:
@@ -891,7 +896,7 @@ def switch(snapshot: str, handled: set[int], mode: str | None, wait_ms: int | No
                 cursor.execute(f"DELETE FROM {table(FactLog)} WHERE id <= %s", (max([int(snapshot), *done]),))
     finally:
         if not pg:
-            connection.transaction_mode = "DEFERRED"
+            _transaction_mode("DEFERRED")
     return pending
 
 
@@ -1070,7 +1075,7 @@ class Sums:
 def covered_windows(st: FactState | None, requirements, start: dt.date, end: dt.date) -> dict[tuple, dt.date] | None:
     """The compliance windows of these requirements lying in [start, end], as the facts key them — (type id,
     cadence, first day) → last day — or None when the facts do not hold them (not built, or outside their span)."""
-    if st is None or st.windows_from is None:
+    if st is None or st.windows_from is None or st.windows_to is None:
         return None
     wanted = {}
     for r in requirements:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from django import forms
 from django.contrib import messages
@@ -40,7 +41,7 @@ class ScopeForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError(_("开始日期不能晚于结束日期。"))
         return data
@@ -100,7 +101,10 @@ class _Line:
         return text
 
 
-def _csv_lines(sheets: list[tuple[str, list[str], object]], language: str):
+Sheets = list[tuple[str, list[str], Iterable[Sequence[object]]]]  # (title, columns, rows) of a table download
+
+
+def _csv_lines(sheets: Sheets, language: str):
     from qingfeng.core.spreadsheet import csv_writer
 
     writer = csv_writer(_Line())
@@ -114,7 +118,7 @@ def _csv_lines(sheets: list[tuple[str, list[str], object]], language: str):
                 yield writer.writerow([plain(v) for v in r])
 
 
-def table_response(fmt: str, filename: str, sheets: list[tuple[str, list[str], object]]) -> HttpResponseBase:
+def table_response(fmt: str, filename: str, sheets: Sheets) -> HttpResponseBase:
     """An .xlsx (one sheet per part) or .csv (parts one after another) download, streamed: the rows are read in
     chunks as they are written (a drill-through of hundreds of thousands of records is never held whole)."""
     if fmt == "csv":
@@ -193,7 +197,7 @@ def drill(request):
         record(request.user, AuditAction.READ, model="indicators.drill", object_id=key.text[:60],
                summary=f"{key.text} {org.code} {start}..{end}")
     blocks = ([("records", _("记录"), parts.records)] if parts.records is not None
-              else [("numerator", _("分子"), parts.numerator), ("denominator", _("分母"), parts.denominator)])
+              else list(zip(("numerator", "denominator"), (_("分子"), _("分母")), parts.rate(), strict=True)))
     fmt = request.GET.get("export")
     if fmt in ("xlsx", "csv"):
         audit_export(request.user, "indicators.drill", f"{key.text} {org.code} {start}..{end}")
@@ -278,7 +282,7 @@ def _shown(column: str, value: object) -> object:
     return value
 
 
-def _linked(columns: list[str], row: list) -> list[tuple[object, str]]:
+def _linked(columns: list[str], row: Sequence[object]) -> list[tuple[object, str]]:
     """(value, link) per cell: the record's code links to the record, an organization's code to the organization."""
     from django.urls import NoReverseMatch, reverse
 

@@ -17,8 +17,10 @@ import datetime as dt
 import heapq
 import itertools
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import overload
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -106,7 +108,7 @@ class _Rows:
         return out
 
 
-class WarningList:
+class WarningList(Sequence["Warning"]):
     """Every warning of a subtree, sorted (red first, then by due date, organization path, kind), built on
     demand: len(), counts() and slicing cost only what is shown. Pages and Paginator take it as a list.
 
@@ -150,7 +152,13 @@ class WarningList:
         merged = heapq.merge(*(part.first(n) for part in parts), key=SORT_KEY)
         return list(merged if n is None else itertools.islice(merged, n))
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: int) -> Warning: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Warning]: ...
+
+    def __getitem__(self, index: int | slice) -> Warning | list[Warning]:
         if isinstance(index, slice):
             start, stop, step = index.indices(len(self))
             if step == 1 and (index.start or 0) >= 0 and (index.stop is None or index.stop >= 0):
@@ -162,7 +170,7 @@ class WarningList:
             raise IndexError(index)
         return self.build(self.rows(index + 1)[index:])[0]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Warning]:
         rows, step = self.rows(), 5000
         for i in range(0, len(rows), step):
             yield from self.build(rows[i:i + step])
@@ -229,7 +237,8 @@ def _facts_cover(start: dt.date, end: dt.date) -> bool:
     from qingfeng.indicators import store
 
     st = store.state()
-    return st is not None and st.windows_from is not None and st.windows_from <= start and end <= st.windows_to
+    return (st is not None and st.windows_from is not None and st.windows_to is not None
+            and st.windows_from <= start and end <= st.windows_to)
 
 
 class _WindowEnds(dict):
@@ -325,6 +334,7 @@ class _Meetings:
             self.all = _Rows(_meetings(self.org, self.on))
         if self.all is not None:
             return self.all.first(n)
+        assert n is not None  # every row (None) was read just above
         need: dict[tuple[bool, dt.date], int] = {}
         left = n
         for key in sorted(self.per_key):
@@ -469,7 +479,7 @@ def _elections(org: Organization, on: dt.date) -> list[tuple]:
     election was held by `on`), not every election of the subtree."""
     orgs = direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on", "dissolved_on")
     notice_end = on + ELECTION_NOTICE
-    terms = [t for t, _label in Election._meta.get_field("term_years").choices]
+    terms = [int(t) for t, _label in Election._meta.get_field("term_years").choices or ()]
     # held on or before the anniversary (a day more for 29 February), or of a term length not in the choices
     old_enough = ~Q(term_years__in=terms)
     for t in terms:

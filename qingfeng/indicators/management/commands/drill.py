@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise usage_error(str(exc)) from exc
         is_rate = result.is_rate
         if options["format"] == "json":
-            body = {"key": result.key, "value": result.value, "model": result.model, "columns": result.columns}
+            body: dict[str, object] = {"key": result.key, "value": result.value, "model": result.model, "columns": result.columns}
             if is_rate:
                 body["numerator"] = [[plain(v) for v in r] for r in result.numerator]
                 body["denominator"] = [[plain(v) for v in r] for r in result.denominator]
