@@ -1,6 +1,7 @@
 """党小组: a branch secretary sets up groups with their members and 组长 on the organization's pages; a 党小组会
 starts its attendance from the group; the API shows the groups under the organization."""
 
+import datetime as dt
 import re
 
 from django.urls import reverse
@@ -105,3 +106,159 @@ def test_a_group_meeting_lists_the_group(world, client_for):
     activity = Activity.objects.get(topic="学习党章")
     assert sorted(Attendance.objects.filter(activity=activity).values_list("person__name", "presence")) == [
         ("甲2", "出席"), ("甲3", "出席"), ("甲4", "请假")]
+
+
+# ---- a 党小组会 records its group ------------------------------------------------------------------------------
+
+def history(world):
+    """Two groups of branch A with a history (days before the test's day): 甲0 and 甲1 were the first group until
+    SWITCH, when 甲1 moved to the second group, set up that day with 甲2; the third group was set up on LATE."""
+    a = world.members_a
+    first = PartyGroup.objects.create(org=world.branch_a, name="第一党小组", established_on=START)
+    second = PartyGroup.objects.create(org=world.branch_a, name="第二党小组", established_on=SWITCH)
+    third = PartyGroup.objects.create(org=world.branch_a, name="第三党小组", established_on=LATE)
+    GroupMembership.objects.create(group=first, person=a[0], start_on=START)
+    GroupMembership.objects.create(group=first, person=a[1], start_on=START, end_on=SWITCH)
+    GroupMembership.objects.create(group=second, person=a[1], start_on=SWITCH)
+    GroupMembership.objects.create(group=second, person=a[2], start_on=SWITCH)
+    GroupMembership.objects.create(group=third, person=a[3], start_on=LATE)
+    return first, second, third
+
+
+START, SWITCH, LATE = TODAY - dt.timedelta(days=120), TODAY - dt.timedelta(days=40), TODAY - dt.timedelta(days=10)
+BEFORE, AFTER = SWITCH - dt.timedelta(days=20), SWITCH + dt.timedelta(days=5)  # two meeting days
+
+
+def listed(html):
+    """The names of the members a new meeting is for (the rows not hidden), by person id."""
+    return sorted(int(pk) for pk in re.findall(r'<li [^>]*data-member="(\d+)"(?![^>]*hidden)', html))
+
+
+def offered(html):
+    return re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', html.split("data-party-group")[1].split("</select>")[0])
+
+
+def meeting(world, group, day, members, **extra):
+    kind = ActivityType.objects.get(role="party_group")
+    return {"org": world.branch_a.code, "type": kind.pk, "date": day.isoformat(), "topic": "学习党章", "channel": "线下",
+            "group": group.pk if group else "", "member": [p.pk for p in members], "present": [p.pk for p in members],
+            **extra}
+
+
+def test_the_members_offered_are_the_groups_members_on_the_meetings_day(world, client_for):
+    a = world.members_a
+    first, second, third = history(world)
+    kind = ActivityType.objects.get(role="party_group")
+    clerk = client_for(world.clerk)
+    url = reverse("activities:create")
+    query = {"org": world.branch_a.code, "type": kind.pk}
+    before = clerk.get(url, {**query, "group": first.pk, "date": BEFORE.isoformat()}).content.decode()
+    assert listed(before) == sorted([a[0].pk, a[1].pk])  # 甲1 was still in the first group
+    assert [name for _pk, name in offered(before)] == ["第一党小组"]  # the others were set up later
+    after = clerk.get(url, {**query, "group": first.pk, "date": AFTER.isoformat()}).content.decode()
+    assert listed(after) == [a[0].pk]
+    assert [name for _pk, name in offered(after)] == ["第一党小组", "第二党小组"]
+    # the page fetches the card again when the date changes (htmx): the card alone, for that day
+    card = clerk.get(url, {**query, "group": second.pk, "date": AFTER.isoformat()}, headers={"HX-Request": "true"})
+    body = card.content.decode()
+    assert card.status_code == 200 and "<html" not in body and "data-attendance" in body
+    assert listed(body) == sorted([a[1].pk, a[2].pk])
+    assert f'<option value="{second.pk}" selected>' in body
+    # the day's date field asks for the card again on a change
+    page = clerk.get(url, query).content.decode()
+    date_input = re.search(r'<input[^>]*name="date"[^>]*>', page).group(0)
+    assert 'hx-get="/activities/new/"' in date_input or f'hx-get="{url}"' in date_input
+    # a group set up after the day is refused with the reason, and nothing is written
+    response = clerk.post(url, meeting(world, third, AFTER, [a[3]]))
+    assert response.status_code == 400
+    assert f"第三党小组 成立于 {LATE.isoformat()}，晚于活动日期" in response.content.decode()
+    assert not Activity.objects.exists()
+    # on the day itself it is taken, with the members of that day
+    assert clerk.post(url, meeting(world, first, BEFORE, a[:2])).status_code == 302
+    activity = Activity.objects.get()
+    assert activity.party_group == first and activity.date == BEFORE
+
+
+def test_a_group_meeting_shows_its_group_in_the_page_and_the_api_and_it_can_be_changed(world, client_for, client):
+    a = world.members_a
+    first, second, _third = history(world)
+    clerk = client_for(world.clerk)
+    assert clerk.post(reverse("activities:create"), meeting(world, second, AFTER, [a[1], a[2]])).status_code == 302
+    activity = Activity.objects.get()
+    assert activity.party_group == second
+    detail = clerk.get(reverse("activities:detail", args=[activity.code])).content.decode()
+    link = reverse("orgs:party_group", args=[world.branch_a.code, second.pk])
+    assert re.search(rf'<a href="{link}" data-party-group>第二党小组</a>', detail)
+    api = client.get(f"/api/v1/activities/{activity.code}", headers=bearer(world.clerk)).json()
+    assert api["party_group"] == {"id": second.pk, "name": "第二党小组"}
+    listing = client.get("/api/v1/activities", headers=bearer(world.clerk)).json()
+    assert listing["results"][0]["party_group"]["name"] == "第二党小组"
+    # the edit page offers the groups of the meeting's day, the recorded one chosen; another is saved
+    edit_url = reverse("activities:edit", args=[activity.code])
+    edit = clerk.get(edit_url).content.decode()
+    assert (str(second.pk), "第二党小组") in offered(edit) and f'<option value="{second.pk}" selected>' in edit
+    data = meeting(world, first, AFTER, [a[1], a[2]])
+    data.pop("org")
+    assert clerk.post(edit_url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.party_group == first
+    assert sorted(activity.attendance.values_list("person__name", flat=True)) == ["甲1", "甲2"]  # attendance kept
+    # another type records no group: refused with the reason, nothing changed
+    committee = ActivityType.objects.get(role="branch_committee")
+    response = clerk.post(edit_url, {**data, "type": committee.pk})
+    assert response.status_code == 400 and "只有党小组会记录党小组" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.party_group == first and activity.type.role == "party_group"
+    # without a group it stays a 党小组会, recorded for no group
+    assert clerk.post(edit_url, {**data, "group": ""}).status_code == 302
+    activity.refresh_from_db()
+    assert activity.party_group is None
+
+
+def test_a_group_of_another_organization_is_refused(world, client_for, client):
+    a = world.members_a
+    history(world)
+    theirs = PartyGroup.objects.create(org=world.branch_b, name="乙党小组", established_on=START)
+    clerk = client_for(world.clerk)
+    response = clerk.post(reverse("activities:create"), meeting(world, theirs, AFTER, a[:2]))
+    body = response.content.decode()
+    assert response.status_code == 400 and "所选党小组不是第一党支部的党小组" in body
+    assert "乙党小组" not in body  # nothing told about another organization's group
+    assert not Activity.objects.exists()
+    # nor an id that is no group at all
+    response = clerk.post(reverse("activities:create"), {**meeting(world, None, AFTER, a[:2]), "group": "99999"})
+    assert response.status_code == 400 and "所选党小组不是第一党支部的党小组" in response.content.decode()
+    # the API refuses it too, and writes nothing
+    kind = ActivityType.objects.get(role="party_group")
+    response = client.post("/api/v1/activities", content_type="application/json", headers=bearer(world.clerk), data={
+        "org": world.branch_a.code, "type": kind.name, "date": AFTER.isoformat(), "topic": "学习党章",
+        "party_group": theirs.pk, "attendance": [{"person": a[0].pk}]})
+    assert response.status_code == 400 and "不是“第一党支部”的党小组" in response.json()["message_zh"]
+    assert not Activity.objects.exists()
+    # and a meeting already recorded keeps its group when the edit names a group of another organization
+    first = PartyGroup.objects.get(name="第一党小组")
+    response = client.post("/api/v1/activities", content_type="application/json", headers=bearer(world.clerk), data={
+        "org": world.branch_a.code, "type": kind.name, "date": AFTER.isoformat(), "topic": "学习党章",
+        "party_group": first.pk, "attendance": [{"person": a[0].pk}]})
+    assert response.status_code == 201 and response.json()["party_group"]["id"] == first.pk
+    activity = Activity.objects.get()
+    data = meeting(world, theirs, AFTER, [a[0]])
+    data.pop("org")
+    response = clerk.post(reverse("activities:edit", args=[activity.code]), data)
+    assert response.status_code == 400 and "所选党小组不是第一党支部的党小组" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.party_group == first
+
+
+def test_a_group_set_up_today_with_a_meeting_is_not_dissolved_the_same_day(world, client_for):
+    a = world.members_a
+    clerk = client_for(world.clerk)
+    create(clerk, world, "第一党小组")
+    group = PartyGroup.objects.get()
+    set_members(clerk, world, group, a[:3], leader=a[0])
+    assert clerk.post(reverse("activities:create"), meeting(world, group, TODAY, a[:3])).status_code == 302
+    response = clerk.post(reverse("orgs:party_group_dissolve", args=[world.branch_a.code, group.pk]), follow=True)
+    assert "第一党小组 今天设立，已记录党小组会，今天不能撤销" in response.content.decode()
+    assert PartyGroup.objects.filter(pk=group.pk).standing().exists()
+    assert GroupMembership.objects.filter(group=group, end_on__isnull=True).count() == 3
+    assert Activity.objects.get().party_group == group

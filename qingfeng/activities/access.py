@@ -27,8 +27,8 @@ def visible_activities(user):
 
 
 def get_activity_for_user(user, code: str, write: bool = False) -> Activity:
-    activity = get_in_scope(visible_activities(user).select_related("org", "type", "lecture_team"), user, "org",
-                            code=code)
+    activity = get_in_scope(visible_activities(user).select_related("org", "type", "lecture_team", "party_group"), user,
+                            "org", code=code)
     if write:
         require_write(user, WRITERS_ACTIVITIES)
     return activity

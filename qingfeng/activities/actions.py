@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from types import EllipsisType
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -26,7 +27,7 @@ from qingfeng.core.entries import log_entries
 from qingfeng.core.ledger import audit, diff, ledger_action
 from qingfeng.files.actions import attach_files
 from qingfeng.files.models import FileKind
-from qingfeng.orgs.models import Organization
+from qingfeng.orgs.models import Organization, PartyGroup
 from qingfeng.people.models import Person, Relation
 
 
@@ -78,6 +79,28 @@ def _check_fields(user, org: Organization, type_: ActivityType, day: dt.date, au
         raise ValidationError(errors)
 
 
+def foreign_group_message(org: Organization) -> str:
+    return _("所选党小组不是%(org)s的党小组。") % {"org": org.name}
+
+
+def group_problems(org: Organization, type_: ActivityType, group: PartyGroup | None, day: dt.date) -> dict[str, list[str]]:
+    """A 党小组会 records the 党小组 that met: one of the organization's groups, existing on the meeting's day; no
+    other type records a group."""
+    if group is None:
+        return {}
+    if type_.role != ActivityRole.PARTY_GROUP:
+        return {"party_group": [_("只有党小组会记录党小组。")]}
+    if group.org_id != org.pk:
+        return {"party_group": [foreign_group_message(org)]}
+    if not group.existed_on(day):
+        if group.established_on > day:
+            return {"party_group": [_("%(name)s 成立于 %(date)s，晚于活动日期。") % {
+                "name": group.name, "date": group.established_on.isoformat()}]}
+        return {"party_group": [_("%(name)s 已于 %(date)s 撤销，早于活动日期。") % {
+            "name": group.name, "date": group.dissolved_on.isoformat() if group.dissolved_on else ""}]}
+    return {}
+
+
 def _check_presence(org: Organization, day: dt.date, presence: dict[int, str], extra_ids=()) -> dict[int, str]:
     allowed = set(attendance_candidates(org, day).values_list("pk", flat=True)) | set(extra_ids)
     unknown = [pk for pk in presence if pk not in allowed]
@@ -93,18 +116,21 @@ def _check_presence(org: Organization, day: dt.date, presence: dict[int, str], e
 def record_activity(*, user, org: Organization, type: ActivityType, date: dt.date, topic: str,  # noqa: A002
                     channel: str = Channel.OFFLINE, audience: int | None = None, first_topic: bool = False,
                     lecture_team: LectureTeam | None = None, minutes: str = "", presence: dict[int, str] | None = None,
-                    files=(), file_kind: str = FileKind.MINUTES, via: str = "page", campaign: str = "") -> Activity:
-    """Record one activity with its attendance (person id → 出席/请假/缺席)."""
+                    files=(), file_kind: str = FileKind.MINUTES, via: str = "page", campaign: str = "",
+                    party_group: PartyGroup | None = None) -> Activity:
+    """Record one activity with its attendance (person id → 出席/请假/缺席); a 党小组会 with the group that met."""
     topic = (topic or "").strip()
     if not topic:
         raise ValidationError({"topic": [_("请填写活动主题。")]})
     campaign = clean_campaign(campaign)
     _check_fields(user, org, type, date, audience, first_topic, lecture_team)
+    if problems := group_problems(org, type, party_group, date):
+        raise ValidationError(problems)
     presence = _check_presence(org, date, presence or {})
     activity = Activity.objects.create(
         code=new_code("HD", date, Activity), type=type, org=org, date=date, topic=topic[:300], channel=channel,
         audience=audience, first_topic=first_topic, lecture_team=lecture_team, minutes=minutes or "",
-        campaign=campaign, entered_via=via, created_by=user if getattr(user, "is_authenticated", False) else None,
+        campaign=campaign, party_group=party_group, entered_via=via, created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     rows = Attendance.objects.bulk_create(
         [Attendance(activity=activity, person_id=pk, presence=value) for pk, value in presence.items()])
@@ -147,19 +173,25 @@ def _presence_counts(presence: dict[int, str]) -> dict[str, int]:
 def update_activity(activity: Activity, *, user, date: dt.date, topic: str, channel: str, audience: int | None,
                     first_topic: bool, lecture_team: LectureTeam | None, minutes: str,
                     presence: dict[int, str] | None = None, type: ActivityType | None = None,  # noqa: A002
-                    files=(), campaign: str | None = None) -> Activity:
-    """Change an activity (and its attendance, when given); `campaign` None keeps its 专题."""
-    activity = Activity.objects.select_for_update().select_related("org", "type").get(pk=activity.pk)
+                    files=(), campaign: str | None = None,
+                    party_group: PartyGroup | None | EllipsisType = ...) -> Activity:
+    """Change an activity (and its attendance, when given); `campaign` None keeps its 专题, `party_group` ... keeps
+    its 党小组 (dropped when the activity is no longer a 党小组会)."""
+    activity = Activity.objects.select_for_update().select_related("org", "type", "party_group").get(pk=activity.pk)
     type_ = type or activity.type
     topic = (topic or "").strip()
     if not topic:
         raise ValidationError({"topic": [_("请填写活动主题。")]})
     campaign = activity.campaign if campaign is None else clean_campaign(campaign)
+    if party_group is ...:
+        party_group = activity.party_group if type_.role == ActivityRole.PARTY_GROUP else None
     _check_fields(user, activity.org, type_, date, audience, first_topic, lecture_team)
+    if problems := group_problems(activity.org, type_, party_group, date):
+        raise ValidationError(problems)
     old_date = activity.date
     before, _after = diff(activity, {"type": type_, "date": date, "topic": topic[:300], "channel": channel,
                                      "audience": audience, "first_topic": first_topic, "lecture_team": lecture_team,
-                                     "minutes": minutes or "", "campaign": campaign})
+                                     "minutes": minutes or "", "campaign": campaign, "party_group": party_group})
     attendance_changed = False
     attended_changed: set[int] = set()  # members whose attended (出席) months may have changed
     if presence is not None:

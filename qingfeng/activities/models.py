@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qingfeng.core.models import Source
-from qingfeng.orgs.models import Organization
+from qingfeng.orgs.models import Organization, PartyGroup
 from qingfeng.people.models import Person
 
 
@@ -202,6 +203,10 @@ class Activity(models.Model):  # 活动: a meeting, class, lecture, supervision 
     first_topic = models.BooleanField(_("第一议题"), default=False)
     lecture_team = models.ForeignKey(
         LectureTeam, verbose_name=_("宣讲小分队"), null=True, blank=True, on_delete=models.PROTECT, related_name="lectures"
+    )
+    # 党小组会: the 党小组 that met (one of the organization's groups, existing on the day); empty for other types
+    party_group = models.ForeignKey(
+        PartyGroup, verbose_name=pgettext_lazy("一个党小组", "党小组"), null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
     )
     minutes = models.TextField(_("会议记录"), blank=True)
     # 专题: the campaign the activity belongs to (党史学习教育 …); free text, empty = none.

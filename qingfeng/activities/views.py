@@ -4,6 +4,7 @@ and the lecture teams. One function view per user action."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,9 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from qingfeng.accounts import access
@@ -151,22 +154,51 @@ def _types_of(role: str) -> list[int]:
     return list(ActivityType.objects.filter(role=role).values_list("pk", flat=True))
 
 
-def _groups_of(org) -> tuple[list, dict[int, int]]:
-    """The branch's standing 党小组 and the group of each of their current members (person → group)."""
+def _groups_of(org, day: dt.date) -> tuple[list, dict[int, int]]:
+    """The branch's 党小组 on the meeting's day and the group each of their members was in that day (person →
+    group): a member who moved since is offered with the group they met in, a group set up later is not offered."""
     from qingfeng.orgs.models import GroupMembership, PartyGroup
 
     if org is None:
         return [], {}
-    groups = list(PartyGroup.objects.filter(org=org).standing())
-    members = dict(GroupMembership.objects.filter(group__in=groups, end_on__isnull=True).values_list(
-        "person_id", "group_id"))
+    groups = list(PartyGroup.objects.filter(org=org).on(day))
+    members = dict(GroupMembership.objects.filter(group__in=groups).on(day).values_list("person_id", "group_id"))
     return groups, members
 
 
-def _chosen_group(request, groups) -> object | None:
-    """The 党小组 a 党小组会 is recorded for (`group`, one of the branch's)."""
-    value = request.POST.get("group") or request.GET.get("group") or ""
-    return next((g for g in groups if str(g.pk) == value), None)
+def _chosen_group(request, org):
+    """The 党小组 chosen so far (`group` of the query or the posted form), if it is the organization's; whether it
+    existed on the day is for `_attendance_card`."""
+    from qingfeng.orgs.models import PartyGroup
+
+    value = (request.POST.get("group") or request.GET.get("group") or "").strip()
+    if org is None or not value.isdigit():
+        return None
+    return PartyGroup.objects.filter(pk=value, org=org).first()
+
+
+def _posted_group(request, org):
+    """The 党小组 a posted 党小组会 records (`group`): one of the organization's, else a reason and nothing written
+    (whether a group of another organization exists is not told)."""
+    from qingfeng.orgs.models import PartyGroup
+
+    value = (request.POST.get("group") or "").strip()
+    if not value:
+        return None
+    group = PartyGroup.objects.filter(pk=value, org=org).first() if value.isdigit() else None
+    if group is None:
+        raise ValidationError({"party_group": [actions.foreign_group_message(org)]})
+    return group
+
+
+def _reoffer_on_date(form) -> None:
+    """A new meeting's date changes whom it is for (the members, the committee and the groups of that day): the
+    attendance card is fetched again for the new date (htmx), with the type and group chosen so far."""
+    form.fields["date"].widget.attrs.update({
+        "hx-get": reverse("activities:create"), "hx-trigger": "change", "hx-target": "[data-attendance]",
+        "hx-swap": "outerHTML", "hx-sync": "this:replace",
+        "hx-include": "[data-activity-form] [name=org], [data-activity-form] [name=type], [data-activity-form] [name=group]",
+    })
 
 
 def _audience(type_, committee: set[int], group=None, groups: dict[int, int] | None = None) -> set[int] | None:
@@ -180,18 +212,28 @@ def _audience(type_, committee: set[int], group=None, groups: dict[int, int] | N
     return None
 
 
-@login_required
-def activity_create(request):
-    user = request.user
-    access.require_write(user, WRITERS_ACTIVITIES)
-    code = request.POST.get("org") or request.GET.get("org") or (user.org.code if user.org_id else "")
-    org, org_error = None, ""
-    if code:
-        try:
-            org = writable_org(user, code, WRITERS_ACTIVITIES)
-        except ValidationError as exc:
-            org_error = exc.messages[0]
-    initial: dict[str, object] = {"date": dates.today()}
+def _attendance_card(org, day: dt.date, chosen, presence: dict[int, str] | None, group=None) -> dict:
+    """What the attendance card of a new meeting shows for `org` on `day`: the members who may be ticked, and among
+    them whom a meeting of the `chosen` type is for (the committee of that day, the members of the chosen 党小组 that
+    day, else everyone); `presence` (a posted form) keeps what was ticked."""
+    candidates = actions.attendance_candidates(org, day) if org else []
+    committee = _committee_of(org, day)
+    groups, grouped = _groups_of(org, day)
+    group = next((g for g in groups if group is not None and g.pk == group.pk), None)
+    listed = set(presence) if presence is not None else _audience(chosen, committee, group, grouped)
+    role = getattr(chosen, "role", "")
+    return {
+        "members": _member_rows(candidates, presence, listed, committee, grouped),
+        "committee_types": _types_of(ActivityRole.BRANCH_COMMITTEE), "group_types": _types_of(ActivityRole.PARTY_GROUP),
+        "party_groups": groups, "chosen_group": group, "group_chosen": role == ActivityRole.PARTY_GROUP,
+        "group_members": sum(1 for g in grouped.values() if group is not None and g == group.pk),
+        "has_committee": bool(committee), "committee_chosen": role == ActivityRole.BRANCH_COMMITTEE,
+    }
+
+
+def _create_initial(request) -> dict[str, Any]:
+    """A new record's type and date as the query gives them (a link, or the card fetched again)."""
+    initial: dict[str, Any] = {"date": dates.today()}
     if request.GET.get("type"):
         initial["type"] = ActivityType.objects.filter(pk=request.GET["type"]).first() if request.GET["type"].isdigit() else None
     if request.GET.get("date"):
@@ -199,43 +241,57 @@ def activity_create(request):
             initial["date"] = dt.date.fromisoformat(request.GET["date"])
         except ValueError:
             pass
+    return initial
+
+
+def _errors_of(exc: ValidationError, key: str) -> str:
+    return " ".join(exc.message_dict[key]) if hasattr(exc, "error_dict") and key in exc.error_dict else ""
+
+
+@login_required
+def activity_create(request):
+    user = request.user
+    access.require_write(user, WRITERS_ACTIVITIES)
+    code = request.POST.get("org") or request.GET.get("org") or (user.org.code if user.org_id else "")
+    org, org_error, group_error = None, "", ""
+    if code:
+        try:
+            org = writable_org(user, code, WRITERS_ACTIVITIES)
+        except ValidationError as exc:
+            org_error = exc.messages[0]
+    initial = _create_initial(request)
     form = ActivityForm(request.POST or None, request.FILES or None, user=user, teams=visible_lecture_teams(user),
                         initial=initial)
     presence = None
     if request.method == "POST" and org is not None:
         try:
             presence = _presence_from_post(request.POST)
+            group = _posted_group(request, org)
             if form.is_valid():
                 data = form.cleaned_data
                 activity = actions.record_activity(
                     user=user, org=org, type=data["type"], date=data["date"], topic=data["topic"],
                     channel=data["channel"], audience=data["audience"], first_topic=data["first_topic"],
                     lecture_team=data["lecture_team"], minutes=data["minutes"], presence=presence, files=data["files"],
-                    campaign=data["campaign"],
+                    campaign=data["campaign"], party_group=group,
                 )
                 messages.success(request, _("已记录：%(activity)s") % {"activity": activity})
                 return redirect("activities:detail", activity.code)
         except ValidationError as exc:
             add_errors(form, exc)
-            if hasattr(exc, "error_dict") and "attendance" in exc.error_dict:
-                org_error = " ".join(exc.message_dict["attendance"])
-    day = form.cleaned_data.get("date") if form.is_bound and hasattr(form, "cleaned_data") else None
-    candidates = actions.attendance_candidates(org, day or dates.today()) if org else []
-    committee = _committee_of(org, day or dates.today())
-    groups, grouped = _groups_of(org)
-    group = _chosen_group(request, groups)
-    chosen = form.cleaned_data.get("type") if form.is_bound and hasattr(form, "cleaned_data") else initial.get("type")
-    listed = set(presence) if presence is not None else _audience(chosen, committee, group, grouped)
-    return render(request, "activities/activity_form.html", {
-        "form": form, "org": org, "org_code": code, "org_error": org_error,
-        "members": _member_rows(candidates, presence, listed, committee, grouped), "title": _("记录活动"),
-        "submit": _("保存"), "back_url": reverse("activities:list"), "creating": True,
-        "committee_types": _types_of(ActivityRole.BRANCH_COMMITTEE), "group_types": _types_of(ActivityRole.PARTY_GROUP),
-        "party_groups": groups, "chosen_group": group,
-        "group_chosen": getattr(chosen, "role", "") == ActivityRole.PARTY_GROUP,
-        "has_committee": bool(committee), "committee_chosen": getattr(chosen, "role", "") == ActivityRole.BRANCH_COMMITTEE,
-        **_field_groups(form),
-    }, status=400 if request.method == "POST" else 200)
+            org_error, group_error = _errors_of(exc, "attendance") or org_error, _errors_of(exc, "party_group")
+    bound = form.is_bound and hasattr(form, "cleaned_data")
+    day = (form.cleaned_data.get("date") if bound else None) or initial["date"]
+    chosen = form.cleaned_data.get("type") if bound else initial.get("type")
+    context = {
+        "form": form, "org": org, "org_code": code, "org_error": org_error, "group_error": group_error,
+        "title": _("记录活动"), "submit": _("保存"), "back_url": reverse("activities:list"), "creating": True,
+        **_attendance_card(org, day, chosen, presence, _chosen_group(request, org)), **_field_groups(form),
+    }
+    if request.htmx and request.method == "GET":
+        return render(request, "activities/_attendance.html", context)
+    _reoffer_on_date(form)
+    return render(request, "activities/activity_form.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -251,33 +307,41 @@ def activity_edit(request, code):
     form = ActivityForm(request.POST or None, request.FILES or None, user=user, teams=visible_lecture_teams(user),
                         initial=initial)
     presence = existing
-    org_error = ""
+    org_error = group_error = ""
+    group = activity.party_group
     if request.method == "POST":
         try:
             presence = _presence_from_post(request.POST)
+            group = _posted_group(request, activity.org)
             if form.is_valid():
                 data = form.cleaned_data
                 actions.update_activity(
                     activity, user=user, type=data["type"], date=data["date"], topic=data["topic"],
                     channel=data["channel"], audience=data["audience"], first_topic=data["first_topic"],
                     lecture_team=data["lecture_team"], minutes=data["minutes"], presence=presence,
-                    files=data["files"], campaign=data["campaign"])
+                    files=data["files"], campaign=data["campaign"], party_group=group)
                 messages.success(request, _("已保存修改。"))
                 return redirect("activities:detail", activity.code)
         except ValidationError as exc:
             add_errors(form, exc)
-            if hasattr(exc, "error_dict") and "attendance" in exc.error_dict:
-                org_error = " ".join(exc.message_dict["attendance"])
+            org_error, group_error = _errors_of(exc, "attendance"), _errors_of(exc, "party_group")
     from qingfeng.people.models import Person
 
     candidates = list(actions.attendance_candidates(activity.org, activity.date))
     known = {p.pk for p in candidates}
     candidates += list(Person.objects.filter(pk__in=[pk for pk in existing if pk not in known]).order_by("name"))
+    groups, grouped = _groups_of(activity.org, activity.date)
+    if activity.party_group is not None and activity.party_group not in groups:
+        groups.append(activity.party_group)
     return render(request, "activities/activity_form.html", {
         "form": form, "org": activity.org, "org_code": activity.org.code, "org_error": org_error,
+        "group_error": group_error,
         # the members the meeting was recorded for; all of them when it was recorded with nobody
         "members": _member_rows(candidates, presence, set(presence) if presence else None,
-                                _committee_of(activity.org, activity.date)),
+                                _committee_of(activity.org, activity.date), grouped),
+        "group_types": _types_of(ActivityRole.PARTY_GROUP), "party_groups": groups, "chosen_group": group,
+        "group_chosen": getattr(form.cleaned_data.get("type") if form.is_bound and hasattr(form, "cleaned_data")
+                                else activity.type, "role", "") == ActivityRole.PARTY_GROUP,
         "title": _("修改活动：%(topic)s") % {"topic": activity.topic},
         "submit": _("保存修改"), "back_url": reverse("activities:detail", args=[activity.code]), "creating": False,
         **_field_groups(form),
@@ -307,6 +371,9 @@ def activity_detail(request, code):
     fields: list[tuple[str, object]] = [(_("活动编号"), activity.code), (_("活动类型"), activity.type.label), (_("组织"), str(activity.org)),
               (_("日期"), activity.date.isoformat()), (_("主题"), activity.topic),
               (_("形式"), activity.get_channel_display())]
+    if (group := activity.party_group) is not None:
+        fields.append((pgettext("一个党小组", "党小组"), format_html('<a href="{}" data-party-group>{}</a>', reverse(
+            "orgs:party_group", args=[activity.org.code, group.pk]), group.name)))
     if activity.campaign:
         fields.append((_("专题"), activity.campaign))
     if activity.type.role == ActivityRole.FIRST_TOPIC:

@@ -25,6 +25,11 @@ class ActivityTypeOut(Schema):
     needs_audience: bool
 
 
+class PartyGroupRef(Schema):
+    id: int
+    name: str
+
+
 class ActivityOut(Schema):
     code: str
     type: str = Field(alias="type.name")
@@ -37,6 +42,7 @@ class ActivityOut(Schema):
     audience: int | None
     first_topic: bool
     lecture_team: str | None = Field(None, alias="lecture_team.code")
+    party_group: PartyGroupRef | None = Field(None, description="党小组会的党小组 / the party group that met (党小组会)")
     present: int = Field(description="出席人数 / present")
     absent: int = Field(description="缺席人数 / absent")
     on_leave: int = Field(description="请假人数 / on leave")
@@ -73,7 +79,7 @@ ActivityPage = page_schema(ActivityOut, "ActivityPage")
 
 
 def with_counts(qs):
-    return qs.select_related("type", "org", "lecture_team").annotate(
+    return qs.select_related("type", "org", "lecture_team", "party_group").annotate(
         present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
         absent=Count("attendance", filter=Q(attendance__presence=Presence.ABSENT)),
         on_leave=Count("attendance", filter=Q(attendance__presence=Presence.LEAVE)),
@@ -133,6 +139,9 @@ class ActivityIn(Schema):
     audience: int | None = Field(None, ge=0, le=10_000_000)
     first_topic: bool = False
     lecture_team: str | None = Field(None, max_length=32, description="宣讲小分队编码 / lecture team code")
+    party_group: int | None = Field(None, ge=1, le=2**63 - 1,
+                                    description="党小组会的党小组 id（本组织的党小组）/ the party group that met (a 党小组会; "
+                                                "one of the organization's groups)")
     minutes: str = Field("", max_length=20_000)
     attendance: list[AttendanceIn] = Field(default_factory=list, max_length=5000,
                                            description="参加人员 / who attended, was on leave or absent")
@@ -157,12 +166,20 @@ def create_activity(request, payload: ActivityIn):
         except Http404 as exc:
             raise bad_request(f"宣讲小分队“{payload.lecture_team}”不存在或不在您的管理范围内。",
                               f"Lecture team “{payload.lecture_team}” does not exist or is outside your scope.") from exc
+    group = None
+    if payload.party_group is not None:
+        from qingfeng.orgs.models import PartyGroup
+
+        group = PartyGroup.objects.filter(pk=payload.party_group, org=org).first()
+        if group is None:
+            raise bad_request(f"党小组 {payload.party_group} 不是“{org.name}”的党小组。",
+                              f"Party group {payload.party_group} is not a group of “{org.name}”.")
     presence: dict[int, str] = {row.person: row.presence for row in payload.attendance}
     if len(presence) != len(payload.attendance):
         raise bad_request("参加人员有重复。", "A person is listed twice in the attendance.")
     activity = actions.record_activity(
         user=user, org=org, type=kind, date=payload.date, topic=payload.topic, channel=payload.channel,
         audience=payload.audience, first_topic=payload.first_topic, lecture_team=team, minutes=payload.minutes,
-        presence=presence, via=Source.API, campaign=payload.campaign,
+        presence=presence, via=Source.API, campaign=payload.campaign, party_group=group,
     )
     return 201, with_counts(visible_activities(user).filter(pk=activity.pk)).get()

@@ -414,6 +414,8 @@ def dissolve_party_group(group: PartyGroup, *, user: User | None = None) -> Part
     today = dates.today()
     if group.dissolved_on is not None:
         raise ValidationError({"group": [_("该党小组已撤销。")]})
+    if group.established_on >= today and group.meetings.exists():  # it cannot vanish: meetings name it
+        raise ValidationError({"group": [_("%(name)s 今天设立，已记录党小组会，今天不能撤销。") % {"name": group.name}]})
     with acting_as(user):
         _leave(GroupMembership.objects.filter(group=group, end_on__isnull=True), today)
         if group.established_on >= today:  # set up today by mistake: it never existed

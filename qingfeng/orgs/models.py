@@ -287,6 +287,11 @@ class PartyGroupQuerySet(models.QuerySet["PartyGroup"]):
         """Groups not dissolved (dissolved_on is the first day a group no longer exists; it is never in the future)."""
         return self.filter(dissolved_on__isnull=True)
 
+    def on(self, day: dt.date) -> PartyGroupQuerySet:
+        """Groups that existed on `day`: set up on or before it, not yet dissolved (dissolved_on is the first day
+        no longer)."""
+        return self.filter(established_on__lte=day).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+
     def with_members(self) -> list[PartyGroup]:
         """The groups with their 组长, each with `members`: its current members by name (one more query)."""
         groups = list(self.select_related("leader"))
@@ -322,6 +327,9 @@ class PartyGroup(models.Model):  # 党小组 — members of a branch who meet as
     def __str__(self) -> str:
         return f"{self.org.name} {self.name}"
 
+    def existed_on(self, day: dt.date) -> bool:
+        return self.established_on <= day and (self.dissolved_on is None or self.dissolved_on > day)
+
     def current_members(self) -> models.QuerySet[Any]:
         """The persons in the group now, by name."""
         from qingfeng.people.models import Person
@@ -330,12 +338,20 @@ class PartyGroup(models.Model):  # 党小组 — members of a branch who meet as
             "name", "pk")
 
 
+class GroupMembershipQuerySet(models.QuerySet["GroupMembership"]):
+    def on(self, day: dt.date) -> GroupMembershipQuerySet:
+        """Memberships held on `day` (an end date is the first day no longer a member)."""
+        return self.filter(start_on__lte=day).filter(Q(end_on__isnull=True) | Q(end_on__gt=day))
+
+
 class GroupMembership(models.Model):  # 党小组成员 — a member in a 党小组 for a period
     group = models.ForeignKey(PartyGroup, verbose_name=_("党小组"), on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey("people.Person", verbose_name=_("姓名"), on_delete=models.PROTECT,
                                related_name="group_memberships")
     start_on = models.DateField(_("加入日期"))
     end_on = models.DateField(_("退出日期"), null=True, blank=True, help_text=_("第一天不再是小组成员的日期"))
+
+    objects = GroupMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("党小组成员")

@@ -1,12 +1,15 @@
 """A branch secretary on a 360×740 phone records a 党小组会: choosing the type and the group lists the group's members,
-ticked; the meeting is recorded for them and nobody else. Nothing scrolls sideways."""
+ticked (those of the meeting's day, fetched again when the date changes); the meeting is recorded for them and
+nobody else. Nothing scrolls sideways."""
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from qingfeng.activities.models import Activity, Attendance
 from qingfeng.orgs.actions import create_party_group, set_group_members
 from tests.browser.test_phone import NARROW
 from tests.browser.test_workbench import shot
+from tests.test_party_groups import BEFORE, history
 
 
 def test_the_secretary_records_a_group_meeting_on_a_phone(world, new_page, login, live_server):
@@ -45,3 +48,28 @@ def test_the_secretary_records_a_group_meeting_on_a_phone(world, new_page, login
     activity = Activity.objects.get(topic="学习党章第二章")
     assert sorted(Attendance.objects.filter(activity=activity).values_list("person__name", "presence")) == [
         ("甲3", "出席"), ("甲4", "出席"), ("甲5", "出席"), ("甲6", "请假")]
+
+
+def test_changing_the_meetings_date_offers_the_groups_members_of_that_day(world, new_page, login, live_server):
+    first, _second, _third = history(world)
+    page = new_page(viewport=NARROW)
+    login(page, "clerk")
+    page.goto(f"{live_server.url}{reverse('activities:create')}?org={world.branch_a.code}")
+    page.select_option("#id_type", label="党小组会")
+    page.select_option("[data-party-group]", label="第一党小组")
+    expect(page.locator("[data-member]:visible")).to_have_count(1)  # today: 甲0 alone
+    # the meeting was held before 甲1 moved to the second group, which did not exist yet
+    page.fill("#id_date", BEFORE.isoformat())
+    expect(page.locator("[data-member]:visible")).to_have_count(2)
+    expect(page.locator("[data-party-group] option")).to_have_text(["全体党员", "第一党小组"])
+    expect(page.locator("[data-party-group]")).to_have_value(str(first.pk))
+    expect(page.locator("[data-attendance-summary]")).to_have_text("出席 2 · 请假 0 · 缺席 0")
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    page.fill("#id_topic", "学习党章第三章")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url("**/activities/HD*/")
+    activity = Activity.objects.get(topic="学习党章第三章")
+    assert activity.party_group == first and activity.date == BEFORE
+    assert sorted(Attendance.objects.filter(activity=activity).values_list("person__name", "presence")) == [
+        ("甲0", "出席"), ("甲1", "出席")]
+    assert page.get_by_text("第一党小组").is_visible()  # on the meeting's page

@@ -56,3 +56,54 @@ ROWS = [
     Row("activities:team_dissolve", WRITE, method="POST", writers=WRITERS_STUDY,
         data=lambda w, t: {"on": TODAY.isoformat()}, **_url("activities:team_dissolve", "team")),
 ]
+
+
+def _group_meetings(w):
+    """A 党小组会 of each side's branch, recorded for one of its 党小组 (w.group_meeting_own, w.group_meeting_sibling)."""
+    import datetime as dt
+
+    from qingfeng.activities.models import Activity, ActivityType, Attendance
+    from qingfeng.orgs.models import GroupMembership, PartyGroup
+
+    kind = ActivityType.objects.get(role="party_group")
+    for side, branch, member in (("own", w.branch_a, w.members_a[0]), ("sibling", w.branch_o, w.members_o[0])):
+        group = PartyGroup.objects.create(org=branch, name=f"{side}党小组", established_on=dt.date(2024, 1, 1))
+        GroupMembership.objects.create(group=group, person=member, start_on=dt.date(2024, 1, 1))
+        meeting = Activity.objects.create(code=f"HD-GROUP-{side}", type=kind, org=branch, date=TODAY,
+                                          topic="党小组学习", party_group=group)
+        Attendance.objects.create(activity=meeting, person=member)
+        setattr(w, f"party_group_{side}", group)
+        setattr(w, f"group_meeting_{side}", meeting)
+
+
+def _group_edit(w, target):
+    from qingfeng.activities.models import ActivityType
+
+    side = "own" if target == "own" else "sibling"
+    group, member = getattr(w, f"party_group_{side}"), (w.members_a if side == "own" else w.members_o)[0]
+    return {"type": ActivityType.objects.get(role="party_group").pk, "date": TODAY.isoformat(), "topic": "党小组学习",
+            "channel": "线下", "group": group.pk, "member": [member.pk], "present": [member.pk]}
+
+
+def _meeting_url(name):
+    return {"own": lambda w: reverse(name, args=["HD-GROUP-own"]),
+            "sibling": lambda w: reverse(name, args=["HD-GROUP-sibling"]), "setup": _group_meetings}
+
+
+def _attendance_card(w):
+    """The attendance card of a new 党小组会, fetched again for another day (htmx)."""
+    from qingfeng.activities.models import ActivityType
+
+    kind = ActivityType.objects.get(role="party_group")
+    return (reverse("activities:create") + f"?org={w.branch_a.code}&type={kind.pk}&group={w.party_group_own.pk}"
+            f"&date={TODAY.isoformat()}")
+
+
+ROWS += [
+    Row("activities:create", WRITE, page=_attendance_card, setup=_group_meetings, writers=ACTIVITY_WRITERS,
+        headers={"HX-Request": "true"}),
+    Row("activities:detail", READ, **_meeting_url("activities:detail")),
+    Row("activities:edit", WRITE, writers=ACTIVITY_WRITERS, **_meeting_url("activities:edit")),
+    Row("activities:edit", WRITE, method="POST", writers=ACTIVITY_WRITERS, data=_group_edit,
+        **_meeting_url("activities:edit")),
+]

@@ -45,7 +45,11 @@
     const picker = box.querySelector("[data-group-picker]");
     if (picker) picker.hidden = !groupMeeting;
     const chosen = picker ? picker.querySelector("[data-party-group]").value : "";
+    // the chosen group's members on the meeting's day (the card is fetched again when the day changes); a group
+    // with none that day lists everyone, and says so
     const group = groupMeeting && chosen && box.querySelector(`[data-member][data-group="${chosen}"]`) ? chosen : "";
+    const empty = box.querySelector("[data-group-empty]");
+    if (empty) empty.hidden = !(groupMeeting && chosen && !group);
     box.querySelectorAll("[data-member]").forEach((row) => {
       let listed = true;
       if (committeeMeeting) listed = !hasCommittee || row.hasAttribute("data-committee");
@@ -54,6 +58,12 @@
       row.querySelectorAll("input").forEach((input) => { input.disabled = !listed; });
     });
   }
+
+  // A new meeting's attendance card comes again from the server when its date changes (htmx, the members,
+  // committee and groups of that day): list it for the type and group chosen, and count it.
+  document.addEventListener("htmx:afterSettle", () => {
+    document.querySelectorAll("[data-activity-form]").forEach((form) => { listForType(form); summarize(form); });
+  });
 
   document.querySelectorAll("[data-activity-form]").forEach((form) => {
     showForType(form);
