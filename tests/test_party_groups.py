@@ -262,3 +262,15 @@ def test_a_group_set_up_today_with_a_meeting_is_not_dissolved_the_same_day(world
     assert PartyGroup.objects.filter(pk=group.pk).standing().exists()
     assert GroupMembership.objects.filter(group=group, end_on__isnull=True).count() == 3
     assert Activity.objects.get().party_group == group
+
+
+def test_english_pages_count_a_groups_people_in_english(world, client_for):
+    a = world.members_a
+    clerk = client_for(world.clerk)
+    create(clerk, world, "第一党小组")
+    set_members(clerk, world, PartyGroup.objects.get(), a[:3], leader=a[0])
+    clerk.cookies["django_language"] = "en"
+    for url in (reverse("orgs:party_groups", args=[world.branch_a.code]),
+                reverse("orgs:detail", args=[world.branch_a.code])):
+        body = clerk.get(url).content.decode()
+        assert "3 people" in body and "3 person" not in body and "3 人" not in body
