@@ -177,7 +177,7 @@ def update_activity(activity: Activity, *, user, date: dt.date, topic: str, chan
                     party_group: PartyGroup | None | EllipsisType = ...) -> Activity:
     """Change an activity (and its attendance, when given); `campaign` None keeps its 专题, `party_group` ... keeps
     its 党小组 (dropped when the activity is no longer a 党小组会)."""
-    activity = Activity.objects.select_for_update().select_related("org", "type", "party_group").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update().select_related("org", "type").get(pk=activity.pk)
     type_ = type or activity.type
     topic = (topic or "").strip()
     if not topic:
