@@ -18,7 +18,7 @@ BRANCH_KEYS = ["members.total", "activities.count", "orglife.compliance", "recti
 
 @panel(20, "cockpit/_home.html")
 def headline(request) -> dict | None:
-    from qingfeng.indicators.engine import compute_grid
+    from qingfeng.indicators.engine import REGISTRY, compute_grid
     from qingfeng.orgs.models import Organization
 
     user = request.user
@@ -38,7 +38,7 @@ def headline(request) -> dict | None:
         blocks.append({
             "org": org,
             "figures": [{"key": k, "label": figures.label(k), "display": figures.fmt(got[k], k),
-                         "url": figures.drill_url(k, org, start, day), "flow": figures.indicator(k).kind != "snapshot"}
+                         "url": figures.drill_url(k, org, start, day), "flow": REGISTRY[figures.base_id(k)].kind != "snapshot"}
                         for k in keys],
             "cockpit": f"{reverse('cockpit:cockpit')}?org={org.code}",
         })

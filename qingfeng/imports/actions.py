@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from qingfeng.core.jobs import Progress
 from qingfeng.imports.engine import Importer, Problem
 from qingfeng.imports.mapping import SheetMap
 from qingfeng.imports.reader import FileRejected, close, finish, read_path
@@ -15,7 +18,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     notices: list[Problem] = field(default_factory=list)
-    summary: dict[str, dict] = field(default_factory=dict)
+    summary: dict[str, dict[str, int]] = field(default_factory=dict)
     written: bool = False
 
     @property
@@ -27,7 +30,7 @@ class ImportResult:
         return sum(c["create"] + c["update"] for c in self.summary.values())
 
 
-def check_file(path: Path, user, maps: list[SheetMap] | None = None) -> tuple[ImportResult, Importer | None]:
+def check_file(path: Path, user: Any, maps: list[SheetMap] | None = None) -> tuple[ImportResult, Importer | None]:
     """Validate everything; nothing is written. With `maps` the sheets are read through those column mappings
     (the user's own workbook, imports.mapping) instead of as templates."""
     importer = Importer(user)
@@ -46,7 +49,7 @@ def check_file(path: Path, user, maps: list[SheetMap] | None = None) -> tuple[Im
     return result, importer
 
 
-def run_import(path: Path, user, *, dry_run: bool = False, progress=None,
+def run_import(path: Path, user: Any, *, dry_run: bool = False, progress: Progress | None = None,
                maps: list[SheetMap] | None = None) -> ImportResult:
     """Validate the whole file and, when there is no error (and not a dry run), write it in one transaction."""
     result, importer = check_file(path, user, maps)
@@ -58,7 +61,7 @@ def run_import(path: Path, user, *, dry_run: bool = False, progress=None,
     return result
 
 
-def write_steps(importer: Importer):
+def write_steps(importer: Importer) -> Iterator[tuple[str, int, int]]:
     """Write a validated import in one transaction, yielding (sheet, rows done, rows in total) after each
     batch — for a page that shows the progress. Closing the generator early rolls everything back."""
     yield from importer.write_steps()

@@ -769,7 +769,7 @@ class Importer:
 
     # ---- the summary -------------------------------------------------------------------
 
-    def summary(self) -> dict[str, dict]:
+    def summary(self) -> dict[str, dict[str, int]]:
         return {name: plan.counts for name, plan in sorted(self.plans.items(), key=lambda kv: kv[1].sheet.order)}
 
     def changes(self) -> int:
@@ -777,14 +777,14 @@ class Importer:
 
     # ---- pass 3: the write --------------------------------------------------------------
 
-    def write(self, progress=None) -> dict[str, dict]:
+    def write(self, progress: Callable[[str, int, int], None] | None = None) -> dict[str, dict[str, int]]:
         """Write the validated plan in one transaction; progress(sheet, done, total) after each batch."""
         for event in self.write_steps():
             if progress:
                 progress(*event)
         return self.summary()
 
-    def write_steps(self):
+    def write_steps(self) -> Iterator[tuple[str, int, int]]:
         """The write as a generator of progress events, inside one transaction: an interruption
         (an exception, or the generator closed early) rolls everything back. Once the records are committed
         (`self.committed`), the facts of what they changed are brought up to date in short transactions of their

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qingfeng.core import jobs
+from qingfeng.core.models import Job
 
 # Confirmed imports writing more rows than this run in the background; smaller ones stream in the request.
 JOB_ROWS = 2000
@@ -24,7 +26,7 @@ def step_text(label: str) -> str:
     return _("正在写入“%(sheet)s”") % {"sheet": label}
 
 
-def may_import(user) -> bool:
+def may_import(user: Any) -> bool:
     from qingfeng.imports.views import require_importer
 
     try:
@@ -35,7 +37,7 @@ def may_import(user) -> bool:
 
 
 @jobs.register("import", title=gettext_lazy("导入"), allowed=may_import, needs_params=True)
-def run_import(job, progress):
+def run_import(job: Job, progress: jobs.Progress) -> tuple[str, dict[str, Any]]:
     from qingfeng.audit.models import AuditAction, record
     from qingfeng.imports.actions import check_file, write_steps
     from qingfeng.imports.models import ImportJob, JobStatus

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,14 +22,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qingfeng.core import sheets as S
 from qingfeng.core.exports import XLSX, attachment
-from qingfeng.core.http import signed_in
+from qingfeng.core.http import AuthedRequest, signed_in
 from qingfeng.files.uploads import upload_limit
 from qingfeng.imports import mapping, wizard
 from qingfeng.imports.actions import ImportResult, check_file, write_steps
-from qingfeng.imports.engine import REFRESH_LABEL
+from qingfeng.imports.engine import REFRESH_LABEL, Problem
 from qingfeng.imports.models import ImportJob, JobStatus
 from qingfeng.imports.reader import FileRejected, max_bytes
 from qingfeng.imports.workbooks import template_bytes
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 logger = logging.getLogger(__name__)
 ALLOWED_SUFFIXES = (".xlsx", ".csv", ".zip")
@@ -38,12 +44,12 @@ def uploads_dir() -> Path:
     return Path(settings.VAR_DIR) / "uploads"
 
 
-def require_importer(user) -> None:
+def require_importer(user: User) -> None:
     if user.is_read_only:
         raise PermissionDenied
 
 
-def get_job_for_user(user, pk) -> ImportJob:
+def get_job_for_user(user: User, pk: int | str) -> ImportJob:
     """An upload is visible to the person who uploaded it, and to nobody else (404)."""
     try:
         return ImportJob.objects.get(pk=int(pk), user=user)
@@ -51,18 +57,18 @@ def get_job_for_user(user, pk) -> ImportJob:
         raise Http404 from exc
 
 
-def sheets_for(user) -> list[S.Sheet]:
+def sheets_for(user: User) -> list[S.Sheet]:
     return [s for s in S.all_sheets() if user.sees_discipline or not s.restricted]
 
 
-def _problem_rows(problems) -> list[list]:
+def _problem_rows(problems: Iterable[Problem]) -> list[list[object]]:
     return [[p.sheet, p.row or "", p.column, p.message] for p in problems]
 
 
 @upload_limit(max_bytes)  # the import limit instead of the attachment limit, checked as the body arrives
 @login_required
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthedRequest) -> HttpResponse:
     require_importer(request.user)
     error = ""
     if request.method == "POST":
@@ -85,17 +91,17 @@ def start(request: HttpRequest) -> HttpResponse:
     }, status=400 if error else 200)
 
 
-def store_and_check(user, upload) -> ImportJob:
+def store_and_check(user: User, upload: UploadedFile[bytes]) -> ImportJob:
     """Keep the upload under VAR_DIR/uploads (never under static), validate it whole, remember the outcome."""
     folder = uploads_dir() / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     # The stored name keeps the original's base name: a .csv file's name is its sheet's name.
-    safe = Path(upload.name).name.replace("\x00", "")[:200] or "upload.xlsx"
+    safe = Path(upload.name or "").name.replace("\x00", "")[:200] or "upload.xlsx"
     target = folder / safe
     with open(target, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    job = ImportJob(user=user, file_name=safe, stored_path=str(target), size=upload.size)
+    job = ImportJob(user=user, file_name=safe, stored_path=str(target), size=upload.size or 0)
     try:
         heads = mapping.read_heads(target)
     except FileRejected:
@@ -119,7 +125,7 @@ def record_check(job: ImportJob, result: ImportResult) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
+def mapping_page(request: AuthedRequest, pk: int) -> HttpResponse:
     """列对应: how each sheet of a workbook of one's own reads as a ledger — proposed, editable, with its first rows
     as they will be read; then the same whole-file check as a template."""
     require_importer(request.user)
@@ -146,7 +152,7 @@ def mapping_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def preview(request: HttpRequest, pk: int) -> HttpResponse:
+def preview(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
     if job.status == JobStatus.MAPPING:
         return redirect("imports:mapping", pk=job.pk)
@@ -157,7 +163,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+def run(request: AuthedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Confirm: validate again (the database may have changed) and write, streaming the progress."""
     require_importer(request.user)
     job = get_job_for_user(request.user, pk)
@@ -186,7 +192,7 @@ def _step_html(text: str, done: int, total: int) -> str:
     return render_to_string("imports/_step.html", {"text": text, "percent": percent})
 
 
-def _stream(job: ImportJob, user, head: str, tail: str):
+def _stream(job: ImportJob, user: User, head: str, tail: str) -> Iterator[str]:
     from qingfeng.audit.models import AuditAction, record
 
     yield head + " " * 1024  # enough for the browser to start drawing
@@ -234,7 +240,7 @@ def _stream(job: ImportJob, user, head: str, tail: str):
 
 
 @login_required
-def result(request: HttpRequest, pk: int) -> HttpResponse:
+def result(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
     if job.status not in (JobStatus.DONE, JobStatus.FAILED):
         return redirect("imports:preview", pk=job.pk)
@@ -242,7 +248,7 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template(request: HttpRequest, sheet: str) -> HttpResponse:
+def template(request: AuthedRequest, sheet: str) -> HttpResponse:
     allowed = {s.name for s in sheets_for(request.user)}
     if sheet not in allowed:
         raise Http404
@@ -250,6 +256,6 @@ def template(request: HttpRequest, sheet: str) -> HttpResponse:
 
 
 @login_required
-def template_all(request: HttpRequest) -> HttpResponse:
+def template_all(request: AuthedRequest) -> HttpResponse:
     names = [s.name for s in sheets_for(request.user)]
     return attachment(template_bytes(names), "导入模板-全部.xlsx", XLSX)

@@ -62,7 +62,7 @@ def template_bytes(names: list[str]) -> bytes:
         info.column_dimensions["A"].width = 100
     choices = wb.create_sheet(CHOICES_SHEET)
     choices.sheet_state = "hidden"
-    lists: dict[tuple, str] = {}
+    lists: dict[tuple[str, ...], str] = {}
     for name in names:
         sheet = S.sheet(name)
         ws = wb.create_sheet(name, index=len(wb.sheetnames) - 1)

@@ -7,7 +7,7 @@ what it changed through qingfeng.core.changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from qingfeng.core import sheets as S
@@ -17,6 +17,7 @@ from qingfeng.core.sheets import Context, SheetPlan, chunks
 
 IMPORT = "import"
 Step = Iterator[tuple[str, int, int]]
+Columns = list[tuple[int, str, str | None]]  # (position, model attribute, ids map or None): columns_of
 
 
 class Writing(Context, Protocol):
@@ -61,7 +62,7 @@ def target(col: S.Col) -> str | None:
     return col.ref or col.table or None
 
 
-def columns_of(plan: SheetPlan) -> list[tuple[int, str, str | None]]:
+def columns_of(plan: SheetPlan) -> Columns:
     """(position, model attribute, ids map or None) of the columns written, for the columns present."""
     out = []
     for col in plan.sheet.columns:
@@ -103,7 +104,7 @@ def write_records(ctx: Writing, plan: SheetPlan) -> Step:
         yield ctx.step(plan.sheet.name, len(changes))
 
 
-def touch(ctx: Writing, plan: SheetPlan, model: Any, columns: list, rows: list) -> None:
+def touch(ctx: Writing, plan: SheetPlan, model: Any, columns: Columns, rows: Sequence[Sequence[Any]]) -> None:
     """Announce what written rows concern beyond their own organization: the persons they name (facts derived per
     member), and — for rows owned through another record (attendance: its activity; a lecturer: the team) — that
     record, whose organization finish() announces."""
@@ -117,7 +118,7 @@ def touch(ctx: Writing, plan: SheetPlan, model: Any, columns: list, rows: list) 
             ctx.owners[model._meta.get_field(owner).related_model].update(row[k] for row in rows)
 
 
-def _set(ctx: Context, obj: Any, columns: list[tuple[int, str, str | None]], v: list[Any]) -> None:
+def _set(ctx: Context, obj: Any, columns: Columns, v: list[Any]) -> None:
     ids = ctx.ids
     for i, attr, kind in columns:
         value = v[i]
@@ -126,7 +127,7 @@ def _set(ctx: Context, obj: Any, columns: list[tuple[int, str, str | None]], v: 
         setattr(obj, attr, value)
 
 
-def _create(ctx: Context, plan: SheetPlan, model: Any, names: set[str], columns: list, chunk: list) -> list[Any]:
+def _create(ctx: Context, plan: SheetPlan, model: Any, names: set[str], columns: Columns, chunk: list[list[Any]]) -> list[Any]:
     objs = []
     for v in chunk:
         obj = model()
@@ -146,7 +147,7 @@ def _create(ctx: Context, plan: SheetPlan, model: Any, names: set[str], columns:
     return objs
 
 
-def _insert_tuples(ctx: Writing, plan: SheetPlan, model: Any, columns: list) -> Step:
+def _insert_tuples(ctx: Writing, plan: SheetPlan, model: Any, columns: Columns) -> Step:
     """The largest ledgers (attendance: millions of rows a year in a city) as tuples, not instances."""
     table = Table(model, [attr for _i, attr, _k in columns])
     ids = ctx.ids

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -9,10 +11,13 @@ from django.utils.translation import gettext as _
 from qingfeng.activities.models import Cadence, Requirement
 from qingfeng.core import changes
 
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
 
 @transaction.atomic
 def update_requirement(requirement: Requirement, *, cadence: str, min_full_members: int, is_active: bool,
-                       user=None) -> Requirement:
+                       user: User | None = None) -> Requirement:
     """Change one requirement (系统管理员 only); the compliance facts follow in the same transaction."""
     if user is not None and not getattr(user, "is_platform_admin", False):
         raise PermissionDenied

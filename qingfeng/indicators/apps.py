@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class IndicatorsConfig(AppConfig):
     name = "qingfeng.indicators"
 
-    def ready(self):
+    def ready(self) -> None:
         from qingfeng.core import changes
         from qingfeng.indicators import facts, jobs, sizes, store  # noqa: F401 — facts and sizes register own-row sources, jobs the rebuild
 

@@ -10,10 +10,13 @@ windows the fact store keeps are offered to the declarations here (`stored_windo
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from typing import cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_noop as N
 
+from qingfeng.activities.models import Requirement
 from qingfeng.activities.windows import WINDOW_COLUMNS
 from qingfeng.core import metrics
 from qingfeng.core.indicators import (
@@ -21,6 +24,7 @@ from qingfeng.core.indicators import (
     Ask,
     Parts,
     RecordSet,
+    Value,
     active_on,
     round_rate,
     stream,
@@ -124,8 +128,8 @@ COLUMN_HEADINGS = [
 ]
 
 
-def fact_window_set(qs: QuerySet, names: dict, ends: dict) -> RecordSet:
-    def rows():
+def fact_window_set(qs: QuerySet[OwnFact], names: dict[str, str], ends: store.WindowEnds) -> RecordSet:
+    def rows() -> Iterator[list[object]]:
         for code, name, type_id, cadence, day, met in stream(qs.order_by("org__path", "day", "d1").values_list(
                 "org__code", "org__name", "d1", "d2", "day", "total")):
             yield [code, name, names.get(type_id, type_id), day, ends[(type_id, cadence, day)], "是" if met else "否"]
@@ -134,12 +138,15 @@ def fact_window_set(qs: QuerySet, names: dict, ends: dict) -> RecordSet:
 
 
 @window_store
-def stored_windows(ask: Ask, requirements: list) -> tuple[RecordSet, RecordSet, RecordSet] | None:
+def stored_windows(ask: Ask, models: list[Model]) -> tuple[RecordSet, RecordSet, RecordSet] | None:
     """The due, met and missed windows of these requirements in the asked subtree, from the compliance facts (one
     row per branch and due window, with its met flag) when they cover the period. None when they do not (not built,
     or outside their span), or for an organization's own records only."""
     if ask.exact:
         return None
+    # The kernel's WindowStore names them Model (it cannot import a ledger); its one caller,
+    # activities.indicators, passes the active Requirements.
+    requirements = cast("list[Requirement]", models)
     ends = store.covered_windows(store.state(), requirements, ask.start, ask.end)
     if ends is None:
         return None
@@ -160,5 +167,5 @@ def parts(indicator_id: str, ask: Ask) -> Parts:
     return indicator.records(ask)
 
 
-def value(indicator_id: str, ask: Ask):
+def value(indicator_id: str, ask: Ask) -> Value:
     return parts(indicator_id, ask).value()

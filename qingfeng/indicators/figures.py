@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext
+
+from qingfeng.core.indicators import Indicator, Value
+
+if TYPE_CHECKING:
+    from qingfeng.orgs.models import Organization
 
 
 def base_id(key: str) -> str:
     return key.split("[", 1)[0].strip()
 
 
-def indicator(key: str):
+def indicator(key: str) -> Indicator | None:
     """The registry entry behind a key (filters stripped), or None for an unknown id."""
     from qingfeng.indicators.engine import REGISTRY
 
@@ -73,7 +79,7 @@ def label(key: str) -> str:
     return f"{name} ({text})" if english else f"{name}（{text}）"
 
 
-def fmt(value, key: str) -> str:
+def fmt(value: Value, key: str) -> str:
     """A value as a reader sees it: integers plain, rates with one decimal and %, no value as —."""
     if value is None:
         return "—"
@@ -93,7 +99,7 @@ def _drill_base(_prefix: str) -> str | None:
         return None
 
 
-def drill_url(key: str, org, start: dt.date, end: dt.date) -> str | None:
+def drill_url(key: str, org: Organization, start: dt.date, end: dt.date) -> str | None:
     """The drill-through page for one value (indicators:drill), or None while that page does not exist.
 
     The period goes both as from/to (the names of the CLI and of the cockpit) and as start/end (the names

@@ -10,13 +10,18 @@ numerator and denominator of a rate, are still counted."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-from qingfeng.core.indicators import Parts, RecordSet
+from qingfeng.core.indicators import Parts, RecordSet, Value
 from qingfeng.indicators import engine
 
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+    from qingfeng.orgs.models import Organization
 
-def figure_and_sizes(key: engine.Key, parts: Parts, org, start: dt.date, end: dt.date,
-                     user=None) -> tuple[object, dict[str, int]]:
+
+def figure_and_sizes(key: engine.Key, parts: Parts, org: Organization, start: dt.date, end: dt.date,
+                     user: User | None = None) -> tuple[Value, dict[str, int]]:
     """The value behind a drill-through and the number of rows of each of its record sets ("records", or
     "numerator" and "denominator")."""
     value = engine.compute(org, start, end, [key.text], user=user)[key.text]
@@ -26,7 +31,7 @@ def figure_and_sizes(key: engine.Key, parts: Parts, org, start: dt.date, end: dt
     return value, {"numerator": parts.numerator.size(), "denominator": parts.denominator.size()}
 
 
-def _size(rs: RecordSet, value: object) -> int:
+def _size(rs: RecordSet, value: Value) -> int:
     if rs.count is None and isinstance(value, int) and not isinstance(value, bool):
         return value  # its rows are its value's units
     return rs.size()

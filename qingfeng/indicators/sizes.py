@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from qingfeng.core import metrics
 from qingfeng.core.metrics import Rows
@@ -36,6 +36,9 @@ metrics.declare(metrics.SNAPSHOT, SIZE)
 OPEN = dt.date.max
 Events = dict[dt.date, list[int]]  # day → [change of members, change of 正式党员]
 REL_FIELDS = ("org_id", "start_on", "end_on", "person__admitted_on", "person__full_on", "person__category")
+# a row of REL_FIELDS and of ORG_FIELDS
+RelRow = tuple[int, dt.date | None, dt.date | None, dt.date | None, dt.date | None, str]
+OrgRow = tuple[int, str, str, dt.date | None, dt.date | None, str]
 ORG_FIELDS = ("id", "path", "kind", "established_on", "dissolved_on", "code")
 
 
@@ -46,7 +49,7 @@ def _add(events: Events, lo: dt.date, hi: dt.date, i: int) -> None:
             events.setdefault(hi, [0, 0])[i] -= 1
 
 
-def member_events(relations: Iterable[tuple], active: dict[int, tuple[dt.date, dt.date]]) -> dict[int, Events]:
+def member_events(relations: Iterable[RelRow], active: dict[int, tuple[dt.date, dt.date]]) -> dict[int, Events]:
     """Per organization, the days its members (admitted, holding a relation) and 正式党员 change, counted only while
     the organization is active (an inactive one warns of nothing and counts in no subtree)."""
     out: dict[int, Events] = defaultdict(dict)
@@ -63,7 +66,7 @@ def member_events(relations: Iterable[tuple], active: dict[int, tuple[dt.date, d
     return out
 
 
-def _spans(events: Events, holds) -> list[tuple[dt.date, dt.date]]:
+def _spans(events: Events, holds: Callable[[int, int], bool]) -> list[tuple[dt.date, dt.date]]:
     """[lo, hi) where holds(members, full) is true, from the events of a step function starting at 0."""
     spans: list[list[dt.date]] = []
     members = full = 0
@@ -86,7 +89,7 @@ def _segment(rows: Rows, org_id: int, rule: str, spans: list[tuple[dt.date, dt.d
             rows.segment(org_id, None if lo == metrics.EVER else lo, None if hi == OPEN else hi, SIZE, rule)
 
 
-def add_org_rows(rows: Rows, org: tuple, own: Events, subtree: list[Events] | None) -> None:
+def add_org_rows(rows: Rows, org: OrgRow, own: Events, subtree: list[Events] | None) -> None:
     """The "size" rows of one organization (ORG_FIELDS), from its own members' events and, for a 党支部 or 党总支,
     those of every organization of its subtree (itself included)."""
     org_id, _path, kind, est, dis, _code = org
@@ -107,7 +110,7 @@ def add_org_rows(rows: Rows, org: tuple, own: Events, subtree: list[Events] | No
 
 @metrics.row_source
 def add_size_rows(rows: Rows, org_id: int | None = None) -> None:
-    relations: Iterable[tuple]
+    relations: Iterable[RelRow]
     if org_id is None:
         orgs = list(Organization.objects.order_by().values_list(*ORG_FIELDS))
         relations = Relation.objects.order_by().values_list(*REL_FIELDS).iterator(chunk_size=20000)

@@ -48,6 +48,9 @@ from qingfeng.indicators import compliance
 from qingfeng.indicators.models import Fact, FactLog, FactState, OrgAncestor, OwnFact
 from qingfeng.orgs.models import PATH_SEP, REQUIREMENT_KINDS, Organization
 
+# The compliance windows as the facts key them: (type id, cadence, first day) → last day.
+WindowEnds = dict[tuple[str, str, dt.date], dt.date]
+
 __all__ = ["EVER", "Key", "Rows"]  # re-exported: the accumulator own rows are written into
 
 ONE_DAY = dt.timedelta(days=1)
@@ -1072,12 +1075,13 @@ class Sums:
 
 
 
-def covered_windows(st: FactState | None, requirements, start: dt.date, end: dt.date) -> dict[tuple, dt.date] | None:
+def covered_windows(st: FactState | None, requirements: Iterable[Requirement], start: dt.date,
+                    end: dt.date) -> WindowEnds | None:
     """The compliance windows of these requirements lying in [start, end], as the facts key them — (type id,
     cadence, first day) → last day — or None when the facts do not hold them (not built, or outside their span)."""
     if st is None or st.windows_from is None or st.windows_to is None:
         return None
-    wanted = {}
+    wanted: WindowEnds = {}
     for r in requirements:
         for ws, we in compliance.window_starts(r.cadence, start, end):
             if ws < st.windows_from or we > st.windows_to:

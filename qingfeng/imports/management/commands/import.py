@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+    from qingfeng.imports.mapping import SheetMap
 
 
 class Command(BaseCommand):
     help = "导入工作簿（.xlsx）或 CSV 文件夹；先校验整个文件，无误后在一个事务中写入。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="an .xlsx workbook, a .csv file named <sheet>.csv, or a folder of them")
         parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
         parser.add_argument("--user", help="import as this user (default: the administrator)")
@@ -21,7 +26,7 @@ class Command(BaseCommand):
                                  "each column; a JSON file gives a saved mapping")
         parser.add_argument("--save-map", metavar="FILE", help="write the mapping used to this JSON file")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         from qingfeng.accounts.models import Role, User
         from qingfeng.imports.actions import run_import
 
@@ -44,9 +49,9 @@ class Command(BaseCommand):
 
         from qingfeng.imports.engine import REFRESH_LABEL
 
-        last: list = [None, 0]
+        last: list[Any] = [None, 0]  # [the label shown last, rows done when it was shown]
 
-        def progress(label, done, total):
+        def progress(label: str, done: int, total: int) -> None:
             # One line per ~5 % so a long import shows it is alive (stderr, not the summary).
             if label != last[0]:
                 last[:] = [label, 0]
@@ -77,7 +82,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"导入完成：新增或更新 {result.changes} 行。")
 
-    def mapping(self, options, path: Path, user):
+    def mapping(self, options: dict[str, Any], path: Path, user: User) -> list[SheetMap] | None:
         """The column mappings to read the file through (None: the templates' contract), printed as used."""
         import json
 

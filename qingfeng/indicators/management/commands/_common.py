@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from qingfeng.orgs.models import Organization
@@ -14,13 +15,13 @@ def usage_error(message: str) -> CommandError:
     return CommandError(message, returncode=2)
 
 
-def add_scope_arguments(parser) -> None:
+def add_scope_arguments(parser: CommandParser) -> None:
     parser.add_argument("--org", required=True, help="组织编码 of the subtree's root")
     parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
     parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
 
 
-def scope_from(options) -> tuple[Organization, dt.date, dt.date]:
+def scope_from(options: dict[str, Any]) -> tuple[Organization, dt.date, dt.date]:
     try:
         org = Organization.objects.get(code=options["org"].strip())
     except Organization.DoesNotExist as exc:

@@ -4,30 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from qingfeng.core.spreadsheet import csv_writer
 from qingfeng.indicators.engine import IndicatorError, drill
 from qingfeng.indicators.management.commands._common import add_scope_arguments, scope_from, usage_error
 
 
-def plain(value):
+def plain(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
 
 
 class Command(BaseCommand):
-    requires_system_checks: list = []  # reading values needs no URL or admin checks
+    requires_system_checks: list[str] = []  # reading values needs no URL or admin checks
     help = "Lists the records behind one indicator value (for a rate: numerator and denominator)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("key", help="indicator id, with filters if any")
         add_scope_arguments(parser)
         parser.add_argument("--format", choices=["json", "csv"], default="json")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         org, start, end = scope_from(options)
         try:
             result = drill(options["key"], org, start, end)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -12,12 +13,12 @@ from qingfeng.indicators.store import rebuild_facts
 
 class Command(BaseCommand):
     help = "Rebuilds the indicator facts from the raw records; safe to run at any time."
-    requires_system_checks: list = []
+    requires_system_checks: list[str] = []
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         began = time.perf_counter()
 
-        def progress(label, done, total):
+        def progress(label: str, done: int, total: int) -> None:
             self.stderr.write(f"[{done}/{total}] {label} ({time.perf_counter() - began:.1f} s)")
 
         rebuild_facts(progress=progress)
