@@ -7,12 +7,25 @@ records (direct.py) otherwise; both give identical values (tests/indicators/test
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from qingfeng.core.indicators import FREE_TEXT, REGISTRY, SECTIONS, Indicator
+from qingfeng.core.indicators import FREE_TEXT, REGISTRY, SECTIONS, Indicator, Value
 from qingfeng.indicators import direct
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from qingfeng.accounts.models import User
+    from qingfeng.orgs.models import Organization
+
+    Viewer = User | AnonymousUser | None  # who asks: restricted indicators are shown to some users only
+
+# A question of compute_grid: (organization, start, end, the keys asked or None for every one the user may see).
+GridAsk = tuple["Organization", dt.date, dt.date, "list[str] | None"]
 
 __all__ = ["REGISTRY", "SECTIONS", "Indicator", "IndicatorError", "IndicatorForbidden", "Key", "Drill", "parse_keys",
            "parse_key", "compute", "compute_grid", "compute_many", "drill", "records", "visible_ids"]
@@ -42,9 +55,9 @@ class Key:
 class Drill:
     model: str
     columns: list[str]
-    rows: list[list] = field(default_factory=list)
-    numerator: list[list] = field(default_factory=list)
-    denominator: list[list] = field(default_factory=list)
+    rows: list[list[object]] = field(default_factory=list)
+    numerator: list[list[object]] = field(default_factory=list)
+    denominator: list[list[object]] = field(default_factory=list)
     value: int | float | None = None
     key: str = ""
     is_rate: bool = False
@@ -139,20 +152,20 @@ def parse_keys(text: str) -> list[str]:
     return keys
 
 
-def may_see(indicator: Indicator, user) -> bool:
+def may_see(indicator: Indicator, user: Viewer) -> bool:
     return not indicator.restricted or user is None or bool(getattr(user, "sees_discipline", False))
 
 
-def visible_ids(user=None) -> list[str]:
+def visible_ids(user: Viewer = None) -> list[str]:
     return [i for i, ind in REGISTRY.items() if may_see(ind, user)]
 
 
-def answerable_ids(user=None) -> list[str]:
+def answerable_ids(user: Viewer = None) -> list[str]:
     """The ids a key can name alone ("every indicator"): those the user may see that need no filter given."""
     return [i for i in visible_ids(user) if not REGISTRY[i].required]
 
 
-def _parsed(keys: list[str] | None, user) -> list[Key]:
+def _parsed(keys: list[str] | None, user: Viewer) -> list[Key]:
     parsed = [parse_key(k) for k in keys] if keys is not None else [parse_key(k) for k in answerable_ids(user)]
     for key in parsed:
         if not may_see(key.indicator, user):
@@ -165,7 +178,8 @@ def check_period(start: dt.date, end: dt.date) -> None:
         raise IndicatorError(_("开始日期 %(start)s 晚于结束日期 %(end)s。") % {"start": start, "end": end})
 
 
-def compute(org, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict:
+def compute(org: Organization, start: dt.date, end: dt.date, keys: list[str] | None = None,
+            user: Viewer = None) -> dict[str, Value]:
     """{key: value} for the keys as asked, in order (None: every unfiltered indicator the user may see)."""
     check_period(start, end)
     parsed = _parsed(keys, user)
@@ -174,13 +188,14 @@ def compute(org, start: dt.date, end: dt.date, keys: list[str] | None = None, us
     return facts.compute_keys(org, start, end, parsed)
 
 
-def compute_grid(asks: list[tuple], user=None) -> list[dict]:
+def compute_grid(asks: Sequence[GridAsk], user: Viewer = None) -> list[dict[str, Value]]:
     """Values for many questions at once: each ask is (org, start, end, keys or None); the answer for each is
     the dict compute() would give. The facts behind all of them are read in a few queries, so a page
     showing many organizations or months costs little more than one showing one."""
     from qingfeng.indicators import facts
 
-    items, parsed = [], {}
+    items: list[facts.Item] = []
+    parsed: dict[tuple[str, ...] | None, list[Key]] = {}
     for org, start, end, keys in asks:
         check_period(start, end)
         asked = None if keys is None else tuple(keys)
@@ -190,20 +205,22 @@ def compute_grid(asks: list[tuple], user=None) -> list[dict]:
     return facts.compute_grid(items)
 
 
-def compute_many(orgs, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict[int, dict]:
+def compute_many(orgs: Iterable[Organization], start: dt.date, end: dt.date, keys: list[str] | None = None,
+                 user: Viewer = None) -> dict[int, dict[str, Value]]:
     """{org.pk: {key: value}} for several organizations over one period."""
-    orgs = list(orgs)
-    return {o.pk: v for o, v in zip(orgs, compute_grid([(o, start, end, keys) for o in orgs], user), strict=True)}
+    listed = list(orgs)
+    return {o.pk: v for o, v in zip(listed, compute_grid([(o, start, end, keys) for o in listed], user), strict=True)}
 
 
-def compute_direct(org, start: dt.date, end: dt.date, keys: list[str] | None = None, user=None) -> dict:
+def compute_direct(org: Organization, start: dt.date, end: dt.date, keys: list[str] | None = None,
+                   user: Viewer = None) -> dict[str, Value]:
     """The same values straight from the raw records (the reference the facts are checked against)."""
     check_period(start, end)
     return {k.text: direct.value(k.indicator.id, direct.Ask(org, start, end, k.effective_filters()))
             for k in _parsed(keys, user)}
 
 
-def records(key: str, org, start: dt.date, end: dt.date, user=None) -> tuple[Key, direct.Parts]:
+def records(key: str, org: Organization, start: dt.date, end: dt.date, user: Viewer = None) -> tuple[Key, direct.Parts]:
     """The record sets behind one value, not yet read: a page lists one page of them (RecordSet.slice), an
     export streams them (RecordSet.rows)."""
     check_period(start, end)
@@ -211,7 +228,7 @@ def records(key: str, org, start: dt.date, end: dt.date, user=None) -> tuple[Key
     return parsed, direct.parts(parsed.indicator.id, direct.Ask(org, start, end, parsed.effective_filters()))
 
 
-def drill(key: str, org, start: dt.date, end: dt.date, user=None) -> Drill:
+def drill(key: str, org: Organization, start: dt.date, end: dt.date, user: Viewer = None) -> Drill:
     """The records behind one value (for a rate: the numerator's and the denominator's), every row read."""
     parsed, p = records(key, org, start, end, user)
     if p.records is not None:

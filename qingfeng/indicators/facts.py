@@ -15,19 +15,23 @@ Nothing here names an indicator: what an id means is declared by its app.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.db.models import Q, Sum
 
-from qingfeng.activities.models import ActivityType
+from qingfeng.activities.models import ActivityType, Requirement
 from qingfeng.activities.windows import active_requirements
 from qingfeng.core import distinct, metrics
-from qingfeng.core.indicators import REGISTRY, Ask, Indicator
+from qingfeng.core.indicators import REGISTRY, Ask, DimValues, Indicator, MonthlyRow, Value
 from qingfeng.indicators import direct
 from qingfeng.indicators.models import Fact, FactState
 from qingfeng.indicators.store import (
     ONE_DAY,
+    Merged,
+    SumKey,
     Sums,
+    WindowRow,
     branch_window_rows,
     covered_windows,
     flow_ranges,
@@ -37,25 +41,33 @@ from qingfeng.indicators.store import (
 )
 from qingfeng.orgs.models import REQUIREMENT_KINDS, Organization
 
+if TYPE_CHECKING:
+    from qingfeng.indicators.engine import Key
+
+T = TypeVar("T")
+# One question of a computation: (organization, start, end, the parsed keys asked).
+Item = tuple[Organization, dt.date, dt.date, list["Key"]]
+
 
 class Context:
     """What every Reader of one computation shares: the facts' state, activity types and requirements."""
 
     def __init__(self, st: FactState | None):
         self.state = st
-        self._memo: dict = {}
+        self._memo: dict[Hashable, object] = {}
 
-    def memo(self, key, compute):
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         if key not in self._memo:
             self._memo[key] = compute()
-        return self._memo[key]
+        return cast(T, self._memo[key])  # what compute() gave for this key: one key, one kind of value
 
     def types(self) -> dict[str, str]:
         """Activity types by name → their key in the facts (the type's id)."""
         return self.memo("types", lambda: {name: str(pk) for pk, name in ActivityType.objects.values_list("pk", "name")})
 
-    def requirements(self, names) -> list:
-        return self.memo(("requirements", None if names is None else tuple(names)), lambda: active_requirements(names))
+    def requirements(self, names: Iterable[str] | None) -> list[Requirement]:
+        asked = None if names is None else tuple(names)
+        return self.memo(("requirements", asked), lambda: active_requirements(asked))
 
     def role_ids(self, role: str) -> set[str]:
         """The id (as the facts key it) of the activity type holding `role`."""
@@ -101,13 +113,13 @@ def reads_windows(ids: set[str]) -> bool:
     return any(metrics.WINDOWS in REGISTRY[i].reads for i in ids)
 
 
-def readers(items: list[tuple], ctx: Context) -> list[Reader]:
+def readers(items: list[Item], ctx: Context) -> list[Reader]:
     """A Reader for each (organization, start, end, parsed keys), all loaded in a handful of queries; each
     reads only the metrics its indicators use."""
     sums = Sums()
-    flows_: list[list[tuple]] = []
-    snaps: list[list[tuple]] = []
-    befores: list[list[tuple] | None] = []
+    flows_: list[list[SumKey]] = []
+    snaps: list[list[SumKey]] = []
+    befores: list[list[SumKey] | None] = []
     windowed: set[int] = set()
     branches: set[int] = set()
     for org, start, end, parsed in items:
@@ -121,7 +133,7 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
             (branches if org.kind in REQUIREMENT_KINDS else windowed).add(org.pk)
     sums.load()
     lo, hi = min(i[1] for i in items), max(i[2] for i in items)
-    wins: dict[int, list[tuple]] = {}
+    wins: dict[int, list[WindowRow]] = {}
     if windowed:
         wins = window_rows(windowed, lo, hi)
     if branches:
@@ -131,7 +143,7 @@ def readers(items: list[tuple], ctx: Context) -> list[Reader]:
             for n, (org, start, end, _parsed) in enumerate(items)]
 
 
-def _merged(sums: Sums, org_id: int, wanted: list[tuple] | None) -> dict | None:
+def _merged(sums: Sums, org_id: int, wanted: list[SumKey] | None) -> Merged | None:
     return None if wanted is None else sums.merged(org_id, wanted)
 
 
@@ -146,20 +158,21 @@ class Question:
     def get(self, name: str) -> tuple[str, ...] | None:
         return self.filters.get(name)
 
-    def flow(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def flow(self, metric: str, d1: DimValues = None, d2: DimValues = None, d3: DimValues = None) -> tuple[int, int]:
         return self.reader.pick(self.reader.flow, metric, d1, d2, d3)
 
-    def snap(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def snap(self, metric: str, d1: DimValues = None, d2: DimValues = None, d3: DimValues = None) -> tuple[int, int]:
         return self.reader.pick(self.reader.snap, metric, d1, d2, d3)
 
-    def before(self, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def before(self, metric: str, d1: DimValues = None, d2: DimValues = None,
+               d3: DimValues = None) -> tuple[int, int]:
         return self.reader.pick(self.reader.before or {}, metric, d1, d2, d3)
 
-    def windows(self, requirements) -> tuple[int, int] | None:
-        return self.reader.windows(requirements)
+    def windows(self, names: Iterable[str] | None) -> tuple[int, int] | None:
+        return self.reader.windows(names)
 
     def monthly(self, metric_names: Iterable[str], first: dt.date, last: dt.date,
-                days_from: dt.date | None = None) -> list[tuple]:
+                days_from: dt.date | None = None) -> list[MonthlyRow]:
         return self.reader.monthly(metric_names, first, last, days_from)
 
     def type_keys(self, names: Iterable[str] | None = None, role: str | None = None) -> set[str] | None:
@@ -172,13 +185,13 @@ class Question:
             return self.reader.ctx.supervision_types()
         return self.reader.ctx.role_names(role)
 
-    def memo(self, key, compute):
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         return self.reader.ctx.memo(key, compute)
 
     def ask(self) -> Ask:
         return Ask(self.org, self.start, self.end, dict(self.filters))
 
-    def from_records(self):
+    def from_records(self) -> Value:
         return self.reader.from_records(self)
 
 
@@ -186,17 +199,18 @@ class Reader:
     """The rolled-up facts of one organization and period (loaded by `readers`), and the indicators' values from
     them."""
 
-    def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: dict, snap: dict,
-                 win_rows: list[tuple], before: dict | None):
+    def __init__(self, org: Organization, start: dt.date, end: dt.date, ctx: Context, flow: Merged, snap: Merged,
+                 win_rows: list[WindowRow], before: Merged | None):
         self.org, self.start, self.end, self.ctx = org, start, end, ctx
         self.flow, self.snap, self.win_rows, self.before = flow, snap, win_rows, before
 
-    def type_ids(self, names) -> set[str]:
+    def type_ids(self, names: Iterable[str]) -> set[str]:
         t = self.ctx.types()
         return {t[n] for n in names if n in t}
 
     @staticmethod
-    def pick(source: dict, metric: str, d1=None, d2=None, d3=None) -> tuple[int, int]:
+    def pick(source: Merged, metric: str, d1: DimValues = None, d2: DimValues = None,
+             d3: DimValues = None) -> tuple[int, int]:
         n = total = 0
         for a, b, c, x, y in source.get(metric, ()):
             if (d1 is None or a in d1) and (d2 is None or b in d2) and (d3 is None or c in d3):
@@ -204,7 +218,7 @@ class Reader:
                 total += y
         return n, total
 
-    def windows(self, names) -> tuple[int, int] | None:
+    def windows(self, names: Iterable[str] | None) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
         wanted = covered_windows(self.ctx.state, self.ctx.requirements(names), self.start, self.end)
         if wanted is None:
@@ -217,7 +231,7 @@ class Reader:
         return due, met
 
     def monthly(self, metric_names: Iterable[str], first: dt.date, last: dt.date,
-                days_from: dt.date | None = None) -> list[tuple]:
+                days_from: dt.date | None = None) -> list[MonthlyRow]:
         """Rows (grain, metric, day, d1, n, total) of this organization's facts: month grain for months first ..
         last, day grain from `days_from` to the period's end when given."""
         wanted = Q(grain="m", metric__in=list(metric_names), day__gte=first, day__lte=last)
@@ -226,10 +240,10 @@ class Reader:
         return list(Fact.objects.filter(org=self.org).filter(wanted).values_list("grain", "metric", "day", "d1")
                     .annotate(n=Sum("n"), s=Sum("total")).order_by())
 
-    def from_records(self, question: Question):
+    def from_records(self, question: Question) -> Value:
         return direct.value(question.indicator.id, question.ask())
 
-    def value(self, key) -> int | float | None:
+    def value(self, key: Key) -> Value:
         """The value of one parsed key: its indicator's declared reader of the facts."""
         indicator = key.indicator
         if indicator.facts is None:
@@ -237,7 +251,7 @@ class Reader:
         return indicator.facts(Question(self, indicator, key.effective_filters()))
 
 
-def compute_grid(items: list[tuple]) -> list[dict]:
+def compute_grid(items: list[Item]) -> list[dict[str, Value]]:
     """Values for many (organization, start, end, parsed keys) at once: the facts of all of them are read in
     a handful of queries; the distinct-person indicators and everything before the facts are built come from the
     raw records."""
@@ -247,7 +261,7 @@ def compute_grid(items: list[tuple]) -> list[dict]:
     loaded = dict(zip(from_facts, readers([items[n] for n in from_facts], ctx), strict=True)) if from_facts else {}
     out = []
     for n, (org, start, end, parsed) in enumerate(items):
-        values: dict = {}
+        values: dict[str, Value] = {}
         for key in parsed:
             if n in loaded and not reads_records(key.indicator, key.filters):
                 values[key.text] = loaded[n].value(key)
@@ -257,6 +271,6 @@ def compute_grid(items: list[tuple]) -> list[dict]:
     return out
 
 
-def compute_keys(org: Organization, start: dt.date, end: dt.date, parsed) -> dict:
+def compute_keys(org: Organization, start: dt.date, end: dt.date, parsed: list[Key]) -> dict[str, Value]:
     """Values for parsed keys: from the facts when they have been built, else from the raw records."""
     return compute_grid([(org, start, end, parsed)])[0]

@@ -984,13 +984,17 @@ def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.d
     return days, (first, last)
 
 
-Range = tuple  # (grain, first day or None for "since ever", last day)
+Range = tuple[str, dt.date | None, dt.date]  # (grain, first day or None for "since ever", last day)
+SumKey = tuple[str, dt.date | None, dt.date, frozenset[str]]  # a Range and the metrics read over it
+Cell = tuple[str, str, str, int, int]  # (d1, d2, d3, n, total)
+Merged = dict[str, list[Cell]]  # metric → its cells
+WindowRow = tuple[str, str, dt.date, int, int]  # a compliance window: (d1 type, d2 cadence, first day, due, met)
 
 
 def flow_ranges(start: dt.date, end: dt.date) -> list[Range]:
     """A flow over [start, end]: whole months at month grain, the days of partial edge months at day grain."""
     days, months = period_parts(start, end)
-    ranges = [("d", lo, hi) for lo, hi in days]
+    ranges: list[Range] = [("d", lo, hi) for lo, hi in days]
     if months:
         ranges.append(("m", months[0], months[1]))
     return ranges
@@ -1017,11 +1021,11 @@ class Sums:
     CHUNK = 200
     ORGS = 100
 
-    def __init__(self):
-        self.wanted: dict[tuple, set[int]] = defaultdict(set)
-        self.got: dict[tuple, dict] = {}
+    def __init__(self) -> None:
+        self.wanted: dict[SumKey, set[int]] = defaultdict(set)
+        self.got: dict[tuple[SumKey, int], dict[tuple[str, str, str, str], list[int]]] = {}
 
-    def want(self, org_id: int, ranges: list[Range], metrics: frozenset[str]) -> list[tuple]:
+    def want(self, org_id: int, ranges: list[Range], metrics: frozenset[str]) -> list[SumKey]:
         keys = []
         for grain, lo, hi in ranges:
             key = (grain, lo, hi, metrics)
@@ -1037,9 +1041,10 @@ class Sums:
             self._load(specs[i:i + self.CHUNK], i)
         self.wanted.clear()
 
-    def _load(self, specs, offset: int) -> None:
+    def _load(self, specs: list[tuple[SumKey, list[int]]], offset: int) -> None:
         t = table(Fact)
-        selects, params = [], []
+        selects: list[str] = []
+        params: list[str | int | dt.date] = []
         for i, ((grain, lo, hi, metrics), org_ids) in enumerate(specs):
             orgs, names = org_ids, sorted(metrics)  # org_ids: sorted by load()
             where = (f"org_id IN ({', '.join(['%s'] * len(orgs))}) AND metric IN ({', '.join(['%s'] * len(names))}) "
@@ -1057,9 +1062,9 @@ class Sums:
                 # SUM of a bigint is numeric on PostgreSQL: back to int
                 self.got.setdefault((keys[part - offset], org_id), {})[(metric, d1, d2, d3)] = [int(n or 0), int(total or 0)]
 
-    def merged(self, org_id: int, keys: list[tuple]) -> dict[str, list[tuple]]:
+    def merged(self, org_id: int, keys: list[SumKey]) -> Merged:
         """The sums over several ranges, indexed by metric: {metric: [(d1, d2, d3, n, total)]}."""
-        cells: dict[tuple, list[int]] = {}
+        cells: dict[tuple[str, str, str, str], list[int]] = {}
         for key in keys:
             for k, (n, total) in self.got.get((key, org_id), {}).items():
                 cell = cells.get(k)
@@ -1068,7 +1073,7 @@ class Sums:
                 else:
                     cell[0] += n
                     cell[1] += total
-        out: dict[str, list[tuple]] = defaultdict(list)
+        out: Merged = defaultdict(list)
         for (metric, d1, d2, d3), (n, total) in cells.items():
             out[metric].append((d1, d2, d3, n, total))
         return out
@@ -1091,7 +1096,7 @@ def covered_windows(st: FactState | None, requirements: Iterable[Requirement], s
 
 
 
-def branch_window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int, list[tuple]]:
+def branch_window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int, list[WindowRow]]:
     """The compliance windows (d1 type, d2 cadence, first day, due, met) of these branches: the own rows of each and
     of the organizations below it (windows are not rolled up into branches), as the direct computation lists them —
     for thousands of branches (a form's row per branch) in a few queries."""
@@ -1100,7 +1105,7 @@ def branch_window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int,
         for ancestor, descendant in OrgAncestor.objects.filter(ancestor_id__in=chunk).values_list(
                 "ancestor_id", "descendant_id"):
             above[descendant].append(ancestor)
-    cells: dict[tuple, list[int]] = {}
+    cells: dict[tuple[int, str, str, dt.date], list[int]] = {}
     for chunk in chunks(sorted(above)):
         for org_id, d1, d2, day, n, total in OwnFact.objects.filter(
                 org_id__in=chunk, metric="win", day__gte=lo, day__lte=hi).values_list(
@@ -1109,15 +1114,15 @@ def branch_window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int,
                 cell = cells.setdefault((branch, d1, d2, day), [0, 0])
                 cell[0] += n
                 cell[1] += total
-    out: dict[int, list[tuple]] = defaultdict(list)
+    out: dict[int, list[WindowRow]] = defaultdict(list)
     for (branch, d1, d2, day), (n, total) in cells.items():
         out[branch].append((d1, d2, day, n, total))
     return out
 
 
-def window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int, list[tuple]]:
+def window_rows(org_ids: set[int], lo: dt.date, hi: dt.date) -> dict[int, list[WindowRow]]:
     """The rolled-up compliance windows (d1 type, d2 cadence, first day, due, met) of these organizations."""
-    out: dict[int, list[tuple]] = defaultdict(list)
+    out: dict[int, list[WindowRow]] = defaultdict(list)
     for org_id, d1, d2, day, n, total in Fact.objects.filter(
             org_id__in=org_ids, grain="w", metric="win", day__gte=lo, day__lte=hi).values_list(
             "org_id", "d1", "d2", "day", "n", "total"):
