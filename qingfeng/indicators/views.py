@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -19,11 +20,15 @@ from django.utils.translation import gettext_lazy
 from qingfeng.accounts import access
 from qingfeng.activities.models import Cadence, Requirement
 from qingfeng.core import dates
+from qingfeng.core.http import AuthedRequest
 from qingfeng.core.indicators import REGISTRY, SECTIONS
 from qingfeng.core.lists import paginate
 from qingfeng.indicators import actions, direct, engine
-from qingfeng.indicators.warnings import KINDS, RED, warning_list
+from qingfeng.indicators.warnings import KINDS, RED, WarningList, warning_list
 from qingfeng.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
 
 DRILL_PAGE_ROWS = 200
 
@@ -40,7 +45,7 @@ class ScopeForm(forms.Form):
     start = forms.DateField(label=gettext_lazy("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=gettext_lazy("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise ValidationError(_("开始日期不能晚于结束日期。"))
@@ -62,7 +67,7 @@ class RequirementForm(forms.Form):
     is_active = forms.BooleanField(label=gettext_lazy("启用"), required=False)
 
 
-def default_org(user) -> Organization:
+def default_org(user: User) -> Organization:
     root = access.scope_root(user)
     if root is not None:
         return root
@@ -72,21 +77,21 @@ def default_org(user) -> Organization:
     return org
 
 
-def scope_org(user, code: str | None) -> Organization:
+def scope_org(user: User, code: str | None) -> Organization:
     """The asked organization, through the access layer (outside the user's subtree: 404)."""
     if code:
         return access.get_org_for_user(user, code.strip())
     return default_org(user)
 
 
-def period_of(form) -> tuple[dt.date, dt.date]:
+def period_of(form: ScopeForm) -> tuple[dt.date, dt.date]:
     today = dates.today()
     start = form.cleaned_data.get("start") if form.is_valid() else None
     end = form.cleaned_data.get("end") if form.is_valid() else None
     return start or dt.date(today.year, 1, 1), end or today
 
 
-def plain(v):
+def plain(v: object) -> object:
     if v is None:
         return ""
     if isinstance(v, dt.date):
@@ -104,7 +109,7 @@ class _Line:
 Sheets = list[tuple[str, list[str], Iterable[Sequence[object]]]]  # (title, columns, rows) of a table download
 
 
-def _csv_lines(sheets: Sheets, language: str):
+def _csv_lines(sheets: Sheets, language: str) -> Iterator[str]:
     from qingfeng.core.spreadsheet import csv_writer
 
     writer = csv_writer(_Line())
@@ -146,14 +151,14 @@ def table_response(fmt: str, filename: str, sheets: Sheets) -> HttpResponseBase:
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def audit_export(user, model: str, summary: str) -> None:
+def audit_export(user: User, model: str, summary: str) -> None:
     from qingfeng.audit.models import AuditAction, record
 
     record(user, AuditAction.EXPORT, model=model, summary=summary)
 
 
 @login_required
-def index(request):
+def index(request: AuthedRequest) -> HttpResponse:
     """Every indicator the user may see, for a subtree and a period, each linked to its records."""
     form = ScopeForm(request.GET or None)
     org = scope_org(request.user, request.GET.get("org"))
@@ -171,7 +176,7 @@ def index(request):
 
 
 @login_required
-def drill(request):
+def drill(request: AuthedRequest) -> HttpResponseBase:
     """The records behind one value: for a rate, the numerator's and the denominator's. The indicator is picked by
     name (grouped as the catalogue); every record is reached page by page, each row linked to its record."""
     form = ScopeForm(request.GET or None)
@@ -231,7 +236,7 @@ def drill(request):
     return render(request, "indicators/drill.html", context)
 
 
-def _page_number(text, total: int) -> int:
+def _page_number(text: str | None, total: int) -> int:
     try:
         number = int(text or 1)
     except ValueError:
@@ -239,7 +244,7 @@ def _page_number(text, total: int) -> int:
     return min(max(number, 1), max(1, -(-total // DRILL_PAGE_ROWS)))
 
 
-def _picker(user, key_text: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+def _picker(user: User, key_text: str) -> list[tuple[str, list[tuple[str, str, bool]]]]:
     """The indicators the user may see, by section, as (section name, [(key, name, selected)]); a filtered key
     being shown is an option of its own, named in words."""
     from qingfeng.indicators.figures import base_id, label
@@ -300,7 +305,7 @@ def _linked(columns: list[str], row: Sequence[object]) -> list[tuple[object, str
 
 
 @login_required
-def warnings_page(request):
+def warnings_page(request: AuthedRequest) -> HttpResponseBase:
     form = WarningFilter(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     org = scope_org(request.user, data.get("org"))
@@ -333,7 +338,7 @@ def warnings_page(request):
 BELOW_MAX = 40  # organizations directly below whose warnings are counted one by one (a street's branches)
 
 
-def _warnings_below(found, org, on) -> list[tuple]:
+def _warnings_below(found: WarningList, org: Organization, on: dt.date) -> list[tuple[Organization, int, int]]:
     """(organization, red, yellow) for each organization directly below that has warnings, the most red first:
     where in the subtree the warnings are. Counted from what the subtree's list already read (its rows and the
     children's rolled-up window facts), not by a list per child."""
@@ -354,7 +359,7 @@ def _warnings_below(found, org, on) -> list[tuple]:
 
 
 @login_required
-def requirements(request):
+def requirements(request: AuthedRequest) -> HttpResponse:
     """The organizational-life requirements: everyone reads them; 系统管理员 changes them."""
     may_edit = request.user.is_platform_admin
     rows = list(Requirement.objects.select_related("activity_type").order_by("activity_type__sort", "id"))

@@ -17,10 +17,10 @@ import datetime as dt
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -37,6 +37,9 @@ from qingfeng.people.indicators import full_on_q
 from qingfeng.people.models import Relation
 from qingfeng.service.models import ServiceItem
 from qingfeng.supervision.models import Finding
+
+if TYPE_CHECKING:
+    from qingfeng.indicators.engine import Viewer
 
 RED, YELLOW = "red", "yellow"
 SOON = dt.timedelta(days=7)
@@ -70,19 +73,26 @@ class Warning:  # noqa: A001 — the contract's name; never confused with the bu
 # A row: (severity is not red, due or date.max, organization path, kind, severity, organization id, due,
 # maker, args). The first four are the sort key; maker(*args) gives (message, url) when the warning is built.
 SORT_KEY = itemgetter(0, 1, 2, 3)
+Maker = Callable[..., tuple[str, str]]  # maker(urls, *args) → (message, url)
+Row = tuple[bool, dt.date, str, str, str, int, dt.date | None, Maker, tuple[object, ...]]
+Tally = Counter[tuple[str, str]]  # how many warnings of each (kind, severity)
+ChildOf = Callable[[str], int | None]  # the child of the subtree's root holding a path, if any
+DueKey = tuple[bool, dt.date]  # (not red, last day of the window): a meeting warning's sort key
+# An unmet-window fact as WINDOW_FIELDS reads it: (id, organization id, path, code, type id, cadence, first day).
+WindowFact = tuple[int, int, str, str, str, str, dt.date]
 
 
-def _row(kind: str, severity: str, org_id: int, path: str, due: dt.date | None, maker, *args) -> tuple:
+def _row(kind: str, severity: str, org_id: int, path: str, due: dt.date | None, maker: Maker, *args: object) -> Row:
     return (severity != RED, due or dt.date.max, path, kind, severity, org_id, due, maker, args)
 
 
 class _Urls:
     """reverse() once per (name, argument): a branch's calendar is the link of all its missed windows."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.cache: dict[tuple[str, object], str] = {}
 
-    def __call__(self, name: str, arg) -> str:
+    def __call__(self, name: str, arg: object) -> str:
         url = self.cache.get((name, arg))
         if url is None:
             url = self.cache[(name, arg)] = reverse(name, args=[arg])
@@ -92,15 +102,15 @@ class _Urls:
 class _Rows:
     """The rows of one kind, all read: sorted by the sort key, in the kind's own order among equals."""
 
-    def __init__(self, rows: list[tuple]):
+    def __init__(self, rows: list[Row]):
         self.rows = sorted(rows, key=SORT_KEY)
-        self.counts = Counter((r[3], r[4]) for r in self.rows)
+        self.counts: Tally = Counter((r[3], r[4]) for r in self.rows)
 
-    def first(self, n: int | None) -> list[tuple]:
+    def first(self, n: int | None) -> list[Row]:
         return self.rows if n is None else self.rows[:n]
 
-    def counts_below(self, child_of) -> dict[int, Counter]:
-        out: dict[int, Counter] = {}
+    def counts_below(self, child_of: ChildOf) -> dict[int, Tally]:
+        out: dict[int, Tally] = {}
         for r in self.rows:
             child = child_of(r[2])
             if child is not None:
@@ -114,21 +124,21 @@ class WarningList(Sequence["Warning"]):
 
     Its parts are the kinds (no two kinds share a sort key), each giving its first n rows in order."""
 
-    def __init__(self, parts: list):
+    def __init__(self, parts: list[_Rows | _Meetings | _Sizes]):
         self.parts = parts
         self.urls = _Urls()
 
     def __len__(self) -> int:
         return sum(self.counts().values())
 
-    def counts(self) -> Counter:
+    def counts(self) -> Tally:
         """How many warnings of each (kind, severity)."""
-        total: Counter = Counter()
+        total: Tally = Counter()
         for part in self.parts:
             total.update(part.counts)
         return total
 
-    def counts_below(self, org: Organization, children: list[Organization]) -> dict[int, Counter]:
+    def counts_below(self, org: Organization, children: list[Organization]) -> dict[int, Tally]:
         """How many warnings of each (kind, severity) in the subtree of each of these children of `org` — what
         warning_list(child).counts() gives, from the rows and facts already read for `org`."""
         by_code = {c.code: c.pk for c in children}
@@ -136,14 +146,14 @@ class WarningList(Sequence["Warning"]):
         def child_of(path: str) -> int | None:
             return by_code.get(path[len(org.path):].split("/", 1)[0]) if path.startswith(org.path) else None
 
-        total: dict[int, Counter] = {c.pk: Counter() for c in children}
+        total: dict[int, Tally] = {c.pk: Counter() for c in children}
         for part in self.parts:
             for pk, tally in part.counts_below(child_of, children).items() if isinstance(part, _Meetings | _Sizes) \
                     else part.counts_below(child_of).items():
                 total[pk].update(tally)
         return total
 
-    def rows(self, n: int | None = None) -> list[tuple]:
+    def rows(self, n: int | None = None) -> list[Row]:
         """The first n rows (all: None), merged from the parts' first n. Warnings without a due day come after every
         dated one: when the dated ones fill the n, the parts listing only undated ones are not read."""
         parts = self.parts
@@ -175,7 +185,7 @@ class WarningList(Sequence["Warning"]):
         for i in range(0, len(rows), step):
             yield from self.build(rows[i:i + step])
 
-    def build(self, rows: list[tuple]) -> list[Warning]:
+    def build(self, rows: list[Row]) -> list[Warning]:
         orgs = Organization.objects.in_bulk({r[5] for r in rows})
         out = []
         for _red, _due, _path, kind, severity, org_id, due, maker, args in rows:
@@ -186,7 +196,7 @@ class WarningList(Sequence["Warning"]):
 
 # ---- meetings (应开未开) ----------------------------------------------------------------
 
-def _window_ends(on: dt.date):
+def _window_ends(on: dt.date) -> Q:
     """Per cadence, a filter on window starts keeping every window that can warn on `on`.
 
     A row's window is the first calendar window starting on or after its day, so its end grows with its
@@ -206,7 +216,8 @@ def _window_ends(on: dt.date):
     return q
 
 
-def _meeting_message(urls, code, requirement, ws, we, red):
+def _meeting_message(urls: _Urls, code: str, requirement: str, ws: dt.date, we: dt.date,
+                     red: bool) -> tuple[str, str]:
     from qingfeng.activities.models import ActivityType
 
     requirement = ActivityType.display_name(requirement)
@@ -241,7 +252,7 @@ def _facts_cover(start: dt.date, end: dt.date) -> bool:
             and st.windows_from <= start and end <= st.windows_to)
 
 
-class _WindowEnds(dict):
+class _WindowEnds(dict[tuple[str, dt.date], dt.date]):
     """The last day of the window a compliance fact's day stands for (see compliance.window_starts)."""
 
     def __missing__(self, key: tuple[str, dt.date]) -> dt.date:
@@ -253,7 +264,7 @@ class _WindowEnds(dict):
 WINDOW_FIELDS = ("id", "org_id", "org__path", "org__code", "d1", "d2", "day")
 
 
-def _window_rows(facts_rows: list[tuple], on: dt.date, ends: _WindowEnds) -> list[tuple]:
+def _window_rows(facts_rows: list[WindowFact], on: dt.date, ends: _WindowEnds) -> list[Row]:
     """Rows of unmet-window facts (WINDOW_FIELDS) that warn on `on`, in requirement order (as computed from
     the records): a branch's windows ending the same day follow the order of the requirements."""
     from qingfeng.activities.models import ActivityType, Requirement
@@ -272,7 +283,7 @@ def _window_rows(facts_rows: list[tuple], on: dt.date, ends: _WindowEnds) -> lis
     return out
 
 
-def _meetings(org: Organization, on: dt.date) -> list[tuple]:
+def _meetings(org: Organization, on: dt.date) -> list[Row]:
     """Every meeting warning of the subtree: from the compliance facts (one row per branch and window) when
     they cover the span; otherwise computed from the records."""
     from qingfeng.indicators.models import OwnFact
@@ -317,8 +328,8 @@ class _Meetings:
         # Unmet windows that warn, by sort key (not red, last day) — rows of one key are ordered by path —
         # and the key of each (window start, type, cadence) fact.
         self.counts = Counter()
-        self.per_key: Counter = Counter()
-        self.key_of: dict[tuple[dt.date, str, str], tuple[bool, dt.date]] = {}
+        self.per_key: Counter[DueKey] = Counter()
+        self.key_of: dict[tuple[dt.date, str, str], DueKey] = {}
         for ws, type_id, cadence, n, met in Fact.objects.filter(
                 org_id=org.pk, metric="win", grain="w", day__gte=start, day__lte=min(end, on),
                 d2__in=list(compliance.CADENCE_MONTHS)).order_by().values_list("day", "d1", "d2", "n", "total"):
@@ -329,13 +340,13 @@ class _Meetings:
                 self.per_key[key] += n - met
                 self.counts[("meetings", severity)] += n - met
 
-    def first(self, n: int | None) -> list[tuple]:
+    def first(self, n: int | None) -> list[Row]:
         if self.all is None and (n is None or n > self.DEFERRED_MAX):
             self.all = _Rows(_meetings(self.org, self.on))
         if self.all is not None:
             return self.all.first(n)
         assert n is not None  # every row (None) was read just above
-        need: dict[tuple[bool, dt.date], int] = {}
+        need: dict[DueKey, int] = {}
         left = n
         for key in sorted(self.per_key):
             if left <= 0:
@@ -351,7 +362,7 @@ class _Meetings:
         found = _window_rows(self._take(self.org.pk, wanted, need), self.on, self.ends)
         return sorted(found, key=SORT_KEY)[:n]
 
-    def counts_below(self, child_of, children: list[Organization]) -> dict[int, Counter]:
+    def counts_below(self, child_of: ChildOf, children: list[Organization]) -> dict[int, Tally]:
         """Per child: from the rows when all were read; else from each child's rolled-up window facts (one query),
         a branch child's own windows counted as warning_list(branch) counts them."""
         from qingfeng.indicators.models import Fact
@@ -359,7 +370,7 @@ class _Meetings:
         if self.all is not None:
             return self.all.counts_below(child_of)
         start, end = _meeting_span(self.on)
-        out: dict[int, Counter] = {}
+        out: dict[int, Tally] = {}
         for c in children:
             if c.kind in REQUIREMENT_KINDS:
                 out[c.pk] = _Meetings(c, self.on).counts
@@ -372,7 +383,7 @@ class _Meetings:
                 out.setdefault(org_id, Counter())[("meetings", severity)] += n - met
         return out
 
-    def _take(self, root_id: int, wanted: Q, need: dict) -> list[tuple]:
+    def _take(self, root_id: int, wanted: Q, need: dict[DueKey, int]) -> list[WindowFact]:
         """Unmet-window facts (WINDOW_FIELDS) under the organization, among them, for each sort key, the first
         need[key] in path order. The children in path order hold the rows in path order, each child's subtree
         together (the paths of a subtree share their prefix), so a child is entered only for keys still
@@ -381,11 +392,11 @@ class _Meetings:
         from qingfeng.indicators.models import Fact, OwnFact
 
         unmet = OwnFact.objects.filter(metric="win", total=0).filter(wanted).order_by()
-        out: list[tuple] = []
-        frontier: list[tuple[int, dict]] = [(root_id, dict(need))]
+        out: list[WindowFact] = []
+        frontier: list[tuple[int, dict[DueKey, int]]] = [(root_id, dict(need))]
         while frontier:
             entered = [org_id for org_id, _need in frontier]
-            children: dict[int, list[tuple]] = {org_id: [] for org_id in entered}
+            children: dict[int, list[tuple[int, str, str, int]]] = {org_id: [] for org_id in entered}
             for row in Organization.objects.filter(parent_id__in=entered).order_by().values_list(
                     "id", "path", "kind", "parent_id"):
                 children[row[3]].append(row)
@@ -396,7 +407,7 @@ class _Meetings:
             others = [c[0] for c in every if c[2] not in REQUIREMENT_KINDS]
             paths = {c[0]: c[1] for c in every}
             # The entered organizations' own windows (none unless a branch) and their branches' subtrees, read whole.
-            block: dict[int, list[tuple]] = {org_id: [] for org_id in [*entered, *branches]}
+            block: dict[int, list[WindowFact]] = {org_id: [] for org_id in [*entered, *branches]}
             for ids in _chunks([*entered, *branches]):
                 for row in unmet.filter(org_id__in=ids).values_list(*WINDOW_FIELDS):
                     block[row[1]].append(row)
@@ -405,7 +416,7 @@ class _Meetings:
                 with_children |= set(Organization.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True))
             for b in with_children:
                 block[b] += unmet.filter(org__path__startswith=paths[b]).exclude(org_id=b).values_list(*WINDOW_FIELDS)
-            counts: dict[int, Counter] = {c: Counter() for c in others}
+            counts: dict[int, Counter[DueKey]] = {c: Counter() for c in others}
             for ids in _chunks(others):
                 for org_id, ws, type_id, cadence, n, met in Fact.objects.filter(
                         org_id__in=ids, metric="win", grain="w").filter(wanted).values_list(
@@ -413,7 +424,7 @@ class _Meetings:
                     key = self.key_of.get((ws, type_id, cadence))
                     if key is not None:
                         counts[org_id][key] += n - met
-            deeper: list[tuple[int, dict]] = []
+            deeper: list[tuple[int, dict[DueKey, int]]] = []
             for parent_id, need_here in frontier:
                 left = dict(need_here)
                 self._took(block[parent_id], out, left)
@@ -431,7 +442,7 @@ class _Meetings:
             frontier = deeper
         return out
 
-    def _took(self, rows: list[tuple], out: list[tuple], left: dict) -> None:
+    def _took(self, rows: list[WindowFact], out: list[WindowFact], left: dict[DueKey, int]) -> None:
         out.extend(rows)
         for r in rows:
             key = self.key_of.get((r[6], r[4], r[5]))
@@ -439,14 +450,14 @@ class _Meetings:
                 left[key] -= 1
 
 
-def _chunks(ids: list[int], size: int = 500):
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
 
 
 # ---- findings, elections, 办实事, coverage ------------------------------------------------
 
-def _finding_message(urls, code, deadline, red):
+def _finding_message(urls: _Urls, code: str, deadline: dt.date, red: bool) -> tuple[str, str]:
     if red:
         message = _("问题 %(code)s 已超过整改期限 %(date)s") % {"code": code, "date": deadline}
     else:
@@ -454,7 +465,7 @@ def _finding_message(urls, code, deadline, red):
     return message, urls("supervision:detail", code)
 
 
-def _findings(org: Organization, on: dt.date) -> list[tuple]:
+def _findings(org: Organization, on: dt.date) -> list[Row]:
     qs = Finding.objects.filter(org__path__startswith=org.path, deadline__lte=on + SOON, found_on__lte=on).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=on))
     out = []
@@ -465,7 +476,7 @@ def _findings(org: Organization, on: dt.date) -> list[tuple]:
     return out
 
 
-def _election_message(urls, pk, ends, red):
+def _election_message(urls: _Urls, pk: int, ends: dt.date, red: bool) -> tuple[str, str]:
     if red:
         message = _("本届任期已于 %(date)s 届满，尚未换届") % {"date": ends}
     else:
@@ -473,7 +484,7 @@ def _election_message(urls, pk, ends, red):
     return message, urls("grassroots:election_detail", pk)
 
 
-def _elections(org: Organization, on: dt.date) -> list[tuple]:
+def _elections(org: Organization, on: dt.date) -> list[Row]:
     """The latest election of each active organization whose term has ended or ends within ELECTION_NOTICE: only
     those are read (a term of t years ending by then was held on or before that day t years earlier, and no later
     election was held by `on`), not every election of the subtree."""
@@ -498,12 +509,12 @@ def _elections(org: Organization, on: dt.date) -> list[tuple]:
     return out
 
 
-def _service_message(urls, code, name, planned_on):
+def _service_message(urls: _Urls, code: str, name: str, planned_on: dt.date) -> tuple[str, str]:
     return (_("办实事“%(name)s”计划 %(date)s 完成，尚未办结") % {"name": name, "date": planned_on},
             urls("service:detail", code))
 
 
-def _service(org: Organization, on: dt.date) -> list[tuple]:
+def _service(org: Organization, on: dt.date) -> list[Row]:
     qs = ServiceItem.objects.filter(org__path__startswith=org.path, planned_on__lt=on, committed_on__lte=on).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gt=on))
     return [_row("service", RED, org_id, path, planned_on, _service_message, code, name, planned_on)
@@ -511,12 +522,12 @@ def _service(org: Organization, on: dt.date) -> list[tuple]:
                 "org_id", "org__path", "code", "name", "planned_on")]
 
 
-def _coverage_message(urls, type_, name, credit_code):
+def _coverage_message(urls: _Urls, type_: str, name: str, credit_code: str) -> tuple[str, str]:
     return (_("%(type)s“%(name)s”尚未实现党的组织和工作覆盖") % {"type": type_, "name": name},
             urls("entities:detail", credit_code))
 
 
-def _coverage(org: Organization, on: dt.date) -> list[tuple]:
+def _coverage(org: Organization, on: dt.date) -> list[Row]:
     ask = direct.Ask(org, on, on)
     out = []
     for type_ in ("非公有制企业", "社会组织"):
@@ -529,7 +540,8 @@ def _coverage(org: Organization, on: dt.date) -> list[tuple]:
 
 # ---- size: oversize branches, kind not fitting the size ----------------------------------
 
-def member_counts(org: Organization, on: dt.date, org_ids=None) -> tuple[dict[int, int], dict[int, int]]:
+def member_counts(org: Organization, on: dt.date,
+                  org_ids: Iterable[int] | None = None) -> tuple[dict[int, int], dict[int, int]]:
     """Members (正式 and 预备) and 正式党员 holding a relation to each organization of the subtree on `on`
     (organizations with members only): one grouped count. `org_ids`: of these organizations only."""
     relations = Relation.objects.filter(org__path__startswith=org.path) if org_ids is None else \
@@ -544,19 +556,19 @@ def member_counts(org: Organization, on: dt.date, org_ids=None) -> tuple[dict[in
     return members, full
 
 
-def _oversize_message(urls, code, n):
+def _oversize_message(urls: _Urls, code: str, n: int) -> tuple[str, str]:
     return _("支部党员 %(n)s 人，超过50人，宜分设支部或设立党总支") % {"n": n}, urls("orgs:detail", code)
 
 
-def _few_full_message(urls, code, n):
+def _few_full_message(urls: _Urls, code: str, n: int) -> tuple[str, str]:
     return _("正式党员不足3人（%(n)s 人），宜与邻近单位成立联合党支部") % {"n": n}, urls("orgs:detail", code)
 
 
-def _committee_message(urls, code, n):
+def _committee_message(urls: _Urls, code: str, n: int) -> tuple[str, str]:
     return _("党员 %(n)s 人，达到100人，宜设立党的基层委员会") % {"n": n}, urls("orgs:detail", code)
 
 
-def _size(org: Organization, on: dt.date, kinds: set[str]) -> list[tuple]:
+def _size(org: Organization, on: dt.date, kinds: set[str]) -> list[Row]:
     members, full = member_counts(org, on)
     orgs = list(direct.active_on(Organization.objects.filter(path__startswith=org.path), on, "established_on",
                                  "dissolved_on").order_by().values_list("id", "code", "kind", "path"))
@@ -609,21 +621,22 @@ class _Sizes:
             return
         self.counts = self._tally([org.pk])[org.pk]
 
-    def _tally(self, org_ids: list[int]) -> dict[int, Counter]:
+    def _tally(self, org_ids: list[int]) -> dict[int, Tally]:
         from qingfeng.indicators import store
 
         sums = store.Sums()
         keys = {pk: sums.want(pk, store.snapshot_ranges(self.on), frozenset({sizes.SIZE})) for pk in org_ids}
         sums.load()
-        out: dict[int, Counter] = {}
+        out: dict[int, Tally] = {}
         for pk, wanted in keys.items():
-            tally = out[pk] = Counter()
+            tally: Tally = Counter()
+            out[pk] = tally
             for rule, _d2, _d3, n, _total in sums.merged(pk, wanted).get(sizes.SIZE, []):
                 if rule in self.rules and n:
                     tally[(RULE_KINDS[rule], YELLOW)] += n
         return out
 
-    def first(self, n: int | None) -> list[tuple]:
+    def first(self, n: int | None) -> list[Row]:
         from django.db.models import Sum
 
         from qingfeng.indicators.models import OwnFact
@@ -652,7 +665,7 @@ class _Sizes:
                 out.append(_row("setup", YELLOW, pk, path, None, _committee_message, code, _subtree_members(path, self.on)))
         return sorted(out, key=SORT_KEY)
 
-    def counts_below(self, child_of, children: list[Organization]) -> dict[int, Counter]:
+    def counts_below(self, child_of: ChildOf, children: list[Organization]) -> dict[int, Tally]:
         if self.all is not None:
             return self.all.counts_below(child_of)
         return self._tally([c.pk for c in children])
@@ -667,10 +680,11 @@ def _subtree_members(path: str, on: dt.date) -> int:
 
 # ---- together --------------------------------------------------------------------------
 
-def warning_list(org: Organization, on: dt.date, user=None, kinds=None) -> WarningList:
+def warning_list(org: Organization, on: dt.date, user: Viewer = None,
+                 kinds: Iterable[str] | None = None) -> WarningList:
     """Every warning for the subtree of `org` on day `on` (red first, then by due date), built on demand."""
     wanted = set(kinds) if kinds else set(KINDS)
-    parts: list = []
+    parts: list[_Rows | _Meetings | _Sizes] = []
     if "meetings" in wanted:
         parts.append(_Meetings(org, on))
     for kind, rows in (("findings", _findings), ("elections", _elections), ("service", _service),
@@ -682,6 +696,7 @@ def warning_list(org: Organization, on: dt.date, user=None, kinds=None) -> Warni
     return WarningList(parts)
 
 
-def warnings_for(org: Organization, on: dt.date, user=None, kinds=None) -> list[Warning]:
+def warnings_for(org: Organization, on: dt.date, user: Viewer = None,
+                 kinds: Iterable[str] | None = None) -> list[Warning]:
     """Every warning for the subtree of `org` on day `on` (red first, then by due date)."""
     return list(warning_list(org, on, user=user, kinds=kinds))
