@@ -33,10 +33,12 @@ import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import OperationalError, connection, transaction
-from django.db.models import Max, Min
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Max, Min, Model
 from django.utils import timezone
 
 from qingfeng.activities.models import Activity, Requirement
@@ -48,6 +50,14 @@ from qingfeng.indicators import compliance
 from qingfeng.indicators.models import Fact, FactLog, FactState, OrgAncestor, OwnFact
 from qingfeng.orgs.models import PATH_SEP, REQUIREMENT_KINDS, Organization
 
+if TYPE_CHECKING:
+    from qingfeng.core.changes import Change
+
+T = TypeVar("T")
+Progress = Callable[[str, int, int], None]  # progress(label, steps done, steps in all) of a rebuild
+# A rolled-up cell's key: (org_id, grain, day, metric, d1, d2, d3); its (n, total) to add.
+CellKey = tuple[int, str, dt.date, str, str, str, str]
+Cells = dict[CellKey, list[int]]
 # The compliance windows as the facts key them: (type id, cadence, first day) → last day.
 WindowEnds = dict[tuple[str, str, dt.date], dt.date]
 
@@ -116,7 +126,7 @@ def add_windows(rows: Rows, branches: list[Organization], span: tuple[dt.date, d
 
 
 
-def own_rows_for(org: Organization, span) -> Rows:
+def own_rows_for(org: Organization, span: tuple[dt.date, dt.date] | None) -> Rows:
     rows = Rows()
     add_sql_sources(rows, org.pk)
     add_row_sources(rows, org.pk)
@@ -130,15 +140,15 @@ def own_rows_for(org: Organization, span) -> Rows:
 # Told which rolled-up cells a write changed — the (org_id, grain, day, metric, d1, d2, d3) keys — or None when
 # every cell may have (a rebuild). qingfeng.federation keeps its published copy of the facts by it (issue 22):
 # whatever replaces upsert_add or the rebuild must keep telling.
-cell_listeners: list = []
+cell_listeners: list[Callable[[Iterable[CellKey] | None], None]] = []
 
 
-def tell(keys) -> None:
+def tell(keys: Iterable[CellKey] | None) -> None:
     for listener in cell_listeners:
         listener(keys)
 
 
-def table(model) -> str:
+def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -162,7 +172,7 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def upsert_add(cells: dict[tuple, list[int]], into: str | None = None) -> None:
+def upsert_add(cells: Cells, into: str | None = None) -> None:
     """Add (n, total) to rolled-up rows keyed (org, grain, day, metric, d1, d2, d3), creating them if needed."""
     if not cells:
         return
@@ -179,7 +189,7 @@ def upsert_add(cells: dict[tuple, list[int]], into: str | None = None) -> None:
         tell(cells.keys())
 
 
-def add_cells(cells: dict[tuple, list[int]]) -> None:
+def add_cells(cells: Cells) -> None:
     """upsert_add into the live facts, then delete the rows among those it touched that came to zero (point
     deletes by key: an ancestor such as the city has millions of rows, none of them scanned)."""
     upsert_add(cells)
@@ -259,7 +269,7 @@ class StoredTree:
         return self.branch.get(org_id, False)
 
 
-def chunks(items: list, size: int = 500):
+def chunks(items: list[T], size: int = 500) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
@@ -270,7 +280,7 @@ def pointer_metrics() -> frozenset[str]:
     return distinct.distinct_metrics() | {"xfer"}
 
 
-def roll_up(key: Key, n: int, total: int, tree: Tree | StoredTree, cells: dict) -> None:
+def roll_up(key: Key, n: int, total: int, tree: Tree | StoredTree, cells: Cells) -> None:
     org_id, day, metric, d1, d2, d3 = key
     targets = tree.ancestors(org_id)
     if d1 and (metric == "xfer" or metric in distinct.distinct_metrics()):
@@ -329,7 +339,7 @@ def move_subtrees(org_ids: Iterable[int], lock: bool = True) -> None:
     moved = {m for m in members if {(a, old_tree.is_branch(a)) for a in old_tree.ancestors(m)} != wanted_ancestors(new_tree, m)}
     if not moved:
         return
-    own_rows: list[tuple] = []
+    own_rows: list[tuple[int, dt.date, str, str, str, str, int, int]] = []
     for chunk in chunks(sorted(moved)):
         own_rows += OwnFact.objects.filter(org_id__in=chunk).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total")
         own_rows += OwnFact.objects.filter(metric__in=sorted(pointer_metrics()), d1__in=[str(m) for m in chunk]).exclude(
@@ -338,7 +348,7 @@ def move_subtrees(org_ids: Iterable[int], lock: bool = True) -> None:
     senders = {int(r[3]) for r in own_rows if r[2] in pointers and r[3]}
     involved = moved | {r[0] for r in own_rows} | senders
     new_tree, old_tree = Tree.for_orgs(involved), StoredTree(involved)
-    cells: dict = {}
+    cells: Cells = {}
     for r in own_rows:
         roll_up(r[:6], -r[6], -r[7], old_tree, cells)
         roll_up(r[:6], r[6], r[7], new_tree, cells)
@@ -360,7 +370,7 @@ def state() -> FactState | None:
 
 
 @transaction.atomic
-def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None = None, cascade: bool = True) -> set[int]:
+def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None = None, cascade: bool = True) -> set[int]:
     """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
     `days`). Call it inside the writing transaction. All of the organization's own contributions are
     recomputed, so the days only document the change. `lock=False`: the caller holds the fact tables (a
@@ -379,7 +389,7 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None =
         return set()
     if not ancestors_current(org):
         move_subtrees([org_id], lock=lock)  # moved in the tree (or its kind changed): re-roll its subtree first
-    span = (st.windows_from, st.windows_to) if st.windows_from else None
+    span = (st.windows_from, st.windows_to) if st.windows_from and st.windows_to else None  # written together
     new = own_rows_for(org, span).data
     old: dict[Key, list[int]] = {}
     for r in OwnFact.objects.filter(org_id=org_id).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total"):
@@ -394,7 +404,7 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None =
     pointers = pointer_metrics()
     involved = {org_id} | {int(k[3]) for k in deltas if k[2] in pointers and k[3]}
     tree = Tree.for_orgs(involved)
-    pending: dict = {} if cells is None else cells
+    pending: Cells = {} if cells is None else cells
     for k, (dn, dt_) in deltas.items():
         roll_up(k, dn, dt_, tree, pending)
     if cells is None:
@@ -417,7 +427,7 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: dict | None =
 REFRESH_LIMIT = 3000
 
 
-def apply(change) -> None:
+def apply(change: Change) -> None:
     """The facts' subscription to qingfeng.core.changes: bring every fact a write touched up to date, inside the
     write's transaction. A bulk load (`everything`) builds them; otherwise nothing is done while they have never been
     built (compute() reads the records until `rebuild-facts` runs)."""
@@ -439,7 +449,7 @@ def apply(change) -> None:
         return
     if change.moved:
         move_subtrees(change.moved)
-    cells: dict = {}
+    cells: Cells = {}
     others: set[int] = set()
     for org_id in sorted(orgs):
         others |= refresh(org_id, *sorted(change.days), cells=cells)
@@ -447,7 +457,7 @@ def apply(change) -> None:
     log_refreshed(others - orgs, set(), False)  # a rebuild beside replays them too
 
 
-def rebuild_facts(progress=None) -> None:
+def rebuild_facts(progress: Progress | None = None) -> None:
     """Rebuild every fact from the raw records. Idempotent; run after imports and the demo generator.
     `progress(label, done, total)` hears of each step.
 
@@ -488,7 +498,7 @@ class Tables:
     def __init__(self, schema: str = ""):
         self.schema = schema
 
-    def name(self, model) -> str:
+    def name(self, model: type[Model]) -> str:
         name = connection.ops.quote_name(model._meta.db_table)
         return f"{connection.ops.quote_name(self.schema)}.{name}" if self.schema else name
 
@@ -509,7 +519,7 @@ LIVE = Tables()
 BUILD_STEPS = 6
 
 
-def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
+def build(into: Tables, progress: Progress | None = None) -> tuple[dt.date, dt.date] | None:
     """Write every fact from the records into empty tables; returns the compliance windows' span."""
     def step(i: int, label: str) -> None:
         if progress:
@@ -535,7 +545,7 @@ def build(into: Tables, progress=None) -> tuple[dt.date, dt.date] | None:
     insert_own(rows, into=own)
     step(4, "逐级汇总到上级组织")
     _roll_up_own(into)
-    cells: dict = {}
+    cells: Cells = {}
     for k, v in rows.items():
         if k[2] == "xfer":
             roll_up(k, v[0], v[1], tree, cells)
@@ -611,7 +621,7 @@ def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
             cursor.execute(f"DELETE FROM {log} WHERE at < %s", (now - dt.timedelta(days=2),))
 
 
-def _index_names(cursor, table_name: str, schema: str | None = None) -> dict[str, str]:
+def _index_names(cursor: CursorWrapper, table_name: str, schema: str | None = None) -> dict[str, str]:
     """{definition with the names taken out: index name} of a PostgreSQL table (of the current schema, or `schema`)."""
     cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = COALESCE(%s, current_schema()) "
                    "AND tablename = %s", (schema, table_name))
@@ -646,7 +656,7 @@ SWITCH_ATTEMPTS = 60
 
 
 @contextlib.contextmanager
-def shadow_path():
+def shadow_path() -> Iterator[None]:
     """Inside a transaction of the rebuild: the unqualified fact tables are the shadows (PostgreSQL: SET LOCAL, till
     the transaction ends; SQLite: the TEMP tables already are, for the rebuild's connection)."""
     if connection.vendor == "postgresql":
@@ -751,7 +761,7 @@ def _reading_transactions() -> Iterator[str | None]:
             _transaction_mode(mode)
 
 
-def rebuild_beside(progress=None) -> None:
+def rebuild_beside(progress: Progress | None = None) -> None:
     """Build the facts into shadow tables from one snapshot of the records — no lock on the live facts (nor, on
     SQLite, the write lock), so reads answer and writes refresh them meanwhile; then bring the shadows up to date
     with the writes the snapshot did not see (FactLog: on PostgreSQL the rows whose transaction is not visible in the
@@ -781,7 +791,7 @@ def rebuild_beside(progress=None) -> None:
     tell(None)
 
 
-def _build_shadows(progress=None) -> str:
+def _build_shadows(progress: Progress | None = None) -> str:
     """Every fact into the shadow tables from one snapshot of the records; returns the snapshot (PostgreSQL's
     pg_snapshot, SQLite's last FactLog id) the catch-up compares the log with."""
     with transaction.atomic():
@@ -791,7 +801,7 @@ def _build_shadows(progress=None) -> str:
                 cursor.execute("SELECT pg_current_snapshot()::text")
             else:  # the first read starts the snapshot
                 cursor.execute(f"SELECT CAST(COALESCE(MAX(id), 0) AS text) FROM {table(FactLog)}")
-            snapshot = cursor.fetchone()[0]
+            snapshot: str = cursor.fetchone()[0]  # text, as both queries cast it
         span = build(shadow(), progress)
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {shadow().name(FactState)} (key, built_at, windows_from, windows_to) "
@@ -799,7 +809,7 @@ def _build_shadows(progress=None) -> str:
     return snapshot
 
 
-def _catch_up_and_switch(snapshot: str, mode: str | None, progress=None) -> int | None:
+def _catch_up_and_switch(snapshot: str, mode: str | None, progress: Progress | None = None) -> int | None:
     """Catch-up rounds, then the switch; on PostgreSQL a switch that waited too long for the tables rolls back whole
     and is tried again after another round. Returns the PendingChange left for after the switch."""
     handled: set[int] = set()
@@ -825,7 +835,7 @@ def _catch_up_and_switch(snapshot: str, mode: str | None, progress=None) -> int 
     return None
 
 
-def missed_writes(cursor, snapshot: str, handled: set[int]) -> list[tuple]:
+def missed_writes(cursor: CursorWrapper, snapshot: str, handled: set[int]) -> list[tuple[int, int, str]]:
     """The logged writes the snapshot did not see and no catch-up round has replayed: (id, org_id, kind)."""
     if connection.vendor == "postgresql":
         cursor.execute(f"SELECT id, org_id, kind FROM {table(FactLog)} WHERE NOT pg_visible_in_snapshot("
@@ -833,7 +843,8 @@ def missed_writes(cursor, snapshot: str, handled: set[int]) -> list[tuple]:
     else:  # one writer at a time: ids follow commit order, so what was handled is everything up to its last id
         cursor.execute(f"SELECT id, org_id, kind FROM {table(FactLog)} WHERE id > %s",
                        (max(handled | {int(snapshot)}),))
-    return cursor.fetchall()
+    rows: list[tuple[int, int, str]] = cursor.fetchall()
+    return rows
 
 
 def catch_up(snapshot: str, handled: set[int]) -> None:
@@ -903,7 +914,7 @@ def switch(snapshot: str, handled: set[int], mode: str | None, wait_ms: int | No
     return pending
 
 
-def _swap_postgresql(cursor, models_: tuple, wait_ms: int | None) -> None:
+def _swap_postgresql(cursor: CursorWrapper, models_: tuple[type[Model], ...], wait_ms: int | None) -> None:
     """Inside the switch: the live tables dropped and the shadows moved into their schema under their index names."""
     q = connection.ops.quote_name
     if wait_ms is not None:
@@ -924,7 +935,7 @@ def _swap_postgresql(cursor, models_: tuple, wait_ms: int | None) -> None:
                 cursor.execute(f"ALTER INDEX {q(name)} RENAME TO {q(old[shape])}")
 
 
-def _swap_sqlite(cursor, models_: tuple, live: Tables) -> None:
+def _swap_sqlite(cursor: CursorWrapper, models_: tuple[type[Model], ...], live: Tables) -> None:
     """Inside the switch: the filled copies take the live tables' names; their indexes are made now, under the names
     the migrations gave them (SQLite cannot rename an index): the switch's one cost that grows with the facts (about
     2 s for small's 1.8 M rows on an idle core)."""
