@@ -209,7 +209,7 @@ class Importer:
         return False
 
     def read_sheet(self, sheet: S.Sheet, raw: RawSheet) -> None:
-        rows: Iterator[Any] = iter(raw.rows)  # type: ignore[call-overload]
+        rows: Iterator[Any] = iter(raw.rows)
         m = self.where.get(sheet.name)
         header = self._header(sheet, rows) if m is None else self._mapped_header(sheet, rows, m)
         if header is None:

@@ -217,7 +217,7 @@ def read_heads(path: Path) -> dict[str, list[list[Any]]]:
 
     raw = read_path(Path(path))
     try:
-        return {sheet.name: [list(r) for r in islice(sheet.rows, HEAD_ROWS)]  # type: ignore[call-overload]
+        return {sheet.name: [list(r) for r in islice(sheet.rows, HEAD_ROWS)]
                 for sheet in raw
                 if sheet.name not in S.IGNORED_SHEETS}
     finally:

@@ -40,10 +40,16 @@ import sys
 import tempfile
 import weakref
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypedDict
 
 from qingfeng.core.spreadsheet import csv_unescape
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+    from python_calamine import CalamineWorkbook
 
 # A spreadsheet compresses about 5–15×; a ratio far beyond that is a bomb, not a ledger.
 MAX_RATIO = 200
@@ -66,6 +72,30 @@ PIPE_BYTES = 1024 * 1024  # Linux's default pipe-max-size
 HEAD_BYTES = 64 * 1024  # of a worksheet, unpacked, to find its <dimension>
 
 
+# What a cell of a sheet can hold as the child sends it (_PlainValues lets nothing else through).
+CellValue = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+# A message of the child: ("sheets", [(name, source)]), ("rows", [[cell, …]]), ("end",), ("done",) or
+# ("refused", code, parameters) — unpickled data, read by its first item.
+Message = tuple[Any, ...]
+
+
+class Limits(TypedDict):
+    """What the child enforces (limits()), sent to it as JSON."""
+
+    max_rows: int
+    max_columns: int
+    max_cells: int
+    max_parts: int
+    max_shared_strings: int
+    max_sheet_part: int
+    max_shared_strings_part: int
+    max_other_part: int
+    max_unpacked: int
+    memory_mb: int
+    cpu_seconds: int
+    skip: list[str]
+
+
 class FileRejected(ValueError):
     """The file as a whole cannot be read; the message says why, in Chinese."""
 
@@ -73,7 +103,7 @@ class FileRejected(ValueError):
 @dataclass
 class RawSheet:
     name: str
-    rows: object  # an iterable of lists of raw cell values, from Excel row 1 on (streamed from the child)
+    rows: Iterable[list[CellValue]]  # the raw cell values of each row, from Excel row 1 on (streamed from the child)
     source: str  # file name, for messages
     keep: object = None  # what must stay open while the rows are read
 
@@ -94,7 +124,7 @@ def max_unpacked_bytes() -> int:
     return _setting("QINGFENG_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024)
 
 
-def limits() -> dict:
+def limits() -> Limits:
     """What the child enforces; settings may lower (or raise) each."""
     from qingfeng.core.sheets import IGNORED_SHEETS
 
@@ -122,7 +152,7 @@ def _n(n: int) -> str:
     return f"{n:,}"
 
 
-def message(code: str, p: dict) -> str:
+def message(code: str, p: dict[str, Any]) -> str:
     """The Chinese (or English) reason for a refusal the child reported as (code, parameters)."""
     from django.utils.translation import gettext as _
 
@@ -195,21 +225,21 @@ def read_path(path: Path) -> list[RawSheet]:
     return [RawSheet(name, stream.rows(i), source, keep=stream) for i, (name, source) in enumerate(names)]
 
 
-def _stream_of(sheets) -> _Stream | None:
+def _stream_of(sheets: Iterable[RawSheet] | None) -> _Stream | None:
     for sheet in sheets or ():
         if isinstance(sheet.keep, _Stream):
             return sheet.keep
     return None
 
 
-def finish(sheets) -> None:
+def finish(sheets: Iterable[RawSheet] | None) -> None:
     """Wait for the end of the file: a refusal in a part nobody iterated (a sheet the import ignores) counts too."""
     stream = _stream_of(sheets)
     if stream is not None:
         stream.finish()
 
 
-def close(sheets) -> None:
+def close(sheets: Iterable[RawSheet] | None) -> None:
     stream = _stream_of(sheets)
     if stream is not None:
         stream.close()
@@ -220,7 +250,7 @@ class _PlainValues(pickle.Unpickler):
 
     ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
 
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:  # typeshed's Unpickler.find_class answers Any
         if (module, name) in self.ALLOWED:
             return getattr(dt, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
@@ -229,7 +259,7 @@ class _PlainValues(pickle.Unpickler):
 class _Stream:
     """The child and its pipe: messages are read in order; sheet i's rows after sheet i-1's."""
 
-    def __init__(self, path: Path, lim: dict):
+    def __init__(self, path: Path, lim: Limits):
         self.limits = lim
         self.errors = tempfile.TemporaryFile()  # the child's stderr, for the log (a Rust abort prints there)
         from django.conf import settings
@@ -253,7 +283,7 @@ class _Stream:
         self.done = False
         self._finalizer = weakref.finalize(self, _end, self.proc, self.errors)
 
-    def _message(self):
+    def _message(self) -> Message:
         head = self._stdout.read(4)
         if len(head) < 4:
             self._died()
@@ -265,7 +295,7 @@ class _Stream:
         if len(body) < size:
             self._died()
         try:
-            msg = _PlainValues(io.BytesIO(body)).load()
+            msg: Message = _PlainValues(io.BytesIO(body)).load()
         except Exception as exc:  # noqa: BLE001 — anything but plain values means the child is not itself
             self.close()
             raise FileRejected(message("crashed", {"reason": "bad message"})) from exc
@@ -274,10 +304,10 @@ class _Stream:
             raise FileRejected(message(msg[1], {**msg[2], "limits": self._named_limits()}))
         return msg
 
-    def _named_limits(self) -> dict:
+    def _named_limits(self) -> dict[str, int]:
         return {"rows": self.limits["max_rows"], "cols": self.limits["max_columns"], "cells": self.limits["max_cells"]}
 
-    def _died(self):
+    def _died(self) -> NoReturn:
         """The pipe ended before the child said it was done: say why in Chinese."""
         import logging
 
@@ -298,9 +328,10 @@ class _Stream:
         if msg[0] != "sheets":
             self.close()
             raise FileRejected(message("crashed", {"reason": "protocol"}))
-        return msg[1]
+        names: list[tuple[str, str]] = msg[1]
+        return names
 
-    def rows(self, index: int):
+    def rows(self, index: int) -> Iterator[list[CellValue]]:
         while self.current < index:  # skip what is left of earlier sheets
             if self._message()[0] == "end":
                 self.current += 1
@@ -324,7 +355,7 @@ class _Stream:
         self._finalizer()
 
 
-def _end(proc, errors) -> None:
+def _end(proc: subprocess.Popen[bytes], errors: IO[bytes]) -> None:
     if proc.poll() is None:
         proc.kill()
     proc.wait()
@@ -336,18 +367,18 @@ def _end(proc, errors) -> None:
 # ---- the child -------------------------------------------------------------------------------
 
 class Refusal(Exception):
-    def __init__(self, code: str, **params):
+    def __init__(self, code: str, **params: object):
         super().__init__(code)
         self.code, self.params = code, params
 
 
-def _send(out, msg) -> None:
+def _send(out: IO[bytes], msg: Message) -> None:
     body = pickle.dumps(msg, protocol=5)
     out.write(struct.pack(">I", len(body)))
     out.write(body)
 
 
-def _limit_resources(lim: dict) -> None:
+def _limit_resources(lim: Limits) -> None:
     memory = lim["memory_mb"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (lim["cpu_seconds"], lim["cpu_seconds"] + 5))
@@ -355,7 +386,8 @@ def _limit_resources(lim: dict) -> None:
 
 
 def child_main(argv: list[str]) -> int:
-    path, lim = Path(argv[0]), json.loads(argv[1])
+    path = Path(argv[0])
+    lim: Limits = json.loads(argv[1])  # as limits() made it
     _limit_resources(lim)
     out = sys.stdout.buffer
     try:
@@ -375,7 +407,7 @@ def child_main(argv: list[str]) -> int:
     return 1
 
 
-def _messages(path: Path, lim: dict):
+def _messages(path: Path, lim: Limits) -> Iterator[Message]:
     if path.is_dir():
         yield from _csv_folder(path, lim)
     elif path.suffix.lower() == ".csv":
@@ -391,13 +423,13 @@ def _messages(path: Path, lim: dict):
 
 # -- CSV
 
-def _csv_sheet(binary, source: str, lim: dict):
+def _csv_sheet(binary: IO[bytes], source: str, lim: Limits) -> Iterator[Message]:
     """One CSV file's rows, streamed: the limits apply while reading."""
     csv.field_size_limit(CSV_FIELD)
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     line_no = [0]
 
-    def lines():
+    def lines() -> Iterator[str]:
         while True:
             line = text.readline(MAX_CSV_LINE)
             if not line:
@@ -410,7 +442,8 @@ def _csv_sheet(binary, source: str, lim: dict):
             yield line
 
     max_rows, max_columns = lim["max_rows"] + 1, lim["max_columns"]
-    batch, count = [], 0
+    batch: list[list[str]] = []
+    count = 0
     try:
         for row in csv.reader(lines()):
             count += 1
@@ -432,7 +465,7 @@ def _csv_sheet(binary, source: str, lim: dict):
     yield ("end",)
 
 
-def _csv_folder(folder: Path, lim: dict):
+def _csv_folder(folder: Path, lim: Limits) -> Iterator[Message]:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
     if not files:
         raise Refusal("no_csv_in_folder")
@@ -445,22 +478,23 @@ def _csv_folder(folder: Path, lim: dict):
 class _Capped(io.RawIOBase):
     """A part of a zip read with its unpacked size counted, whatever the directory declared."""
 
-    def __init__(self, raw, name: str, limit: int):
+    def __init__(self, raw: IO[bytes], name: str, limit: int):
         self.raw, self.name_in_zip, self.limit, self.seen = raw, name, limit, 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        data = self.raw.read(len(buffer))
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)  # a bytearray or a memoryview of one: written through
+        data = self.raw.read(len(view))
         self.seen += len(data)
         if self.seen > self.limit:
             raise Refusal("part_too_big", part=self.name_in_zip, size=self.seen, limit=self.limit)
-        buffer[:len(data)] = data
+        view[:len(data)] = data
         return len(data)
 
 
-def _check_zip(archive: zipfile.ZipFile, lim: dict, cap) -> None:
+def _check_zip(archive: zipfile.ZipFile, lim: Limits, cap: Callable[[str], int]) -> None:
     """The directory's declarations: parts, each part's unpacked size, ratios, the total."""
     infos = archive.infolist()
     if len(infos) > lim["max_parts"]:
@@ -476,7 +510,7 @@ def _check_zip(archive: zipfile.ZipFile, lim: dict, cap) -> None:
         raise Refusal("unpacked_total", size=total, limit=lim["max_unpacked"])
 
 
-def _csv_zip(path: Path, lim: dict):
+def _csv_zip(path: Path, lim: Limits) -> Iterator[Message]:
     """A .zip of <sheet>.csv files: the web page's way of uploading a folder."""
     try:
         archive = zipfile.ZipFile(path)
@@ -516,7 +550,7 @@ def _position(ref: bytes) -> tuple[int, int]:
     return int(digits), column
 
 
-def _part_cap(lim: dict):
+def _part_cap(lim: Limits) -> Callable[[str], int]:
     def cap(name: str) -> int:
         lower = name.lower()
         if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
@@ -556,7 +590,7 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _check_dimension(archive: zipfile.ZipFile, sheet: str, part: str, lim: dict) -> None:
+def _check_dimension(archive: zipfile.ZipFile, sheet: str, part: str, lim: Limits) -> None:
     try:
         with archive.open(part) as f:
             head = f.read(HEAD_BYTES)
@@ -573,7 +607,7 @@ def _check_dimension(archive: zipfile.ZipFile, sheet: str, part: str, lim: dict)
         raise Refusal("declared_range", sheet=sheet, ref=ref, rows=rows, cols=cols)
 
 
-def _check_shared_strings(archive: zipfile.ZipFile, lim: dict) -> None:
+def _check_shared_strings(archive: zipfile.ZipFile, lim: Limits) -> None:
     """Count the shared strings while unpacking them (python-calamine keeps every one in memory)."""
     try:
         info = archive.getinfo("xl/sharedStrings.xml")
@@ -595,7 +629,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, lim: dict) -> None:
                 raise Refusal("shared_strings", limit=lim["max_shared_strings"])
 
 
-def _xlsx(path: Path, lim: dict):
+def _xlsx(path: Path, lim: Limits) -> Iterator[Message]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -629,7 +663,7 @@ def _xlsx(path: Path, lim: dict):
             yield from _xlsx_sheet(workbook, name, lim)
 
 
-def _xlsx_sheet(workbook, name: str, lim: dict):
+def _xlsx_sheet(workbook: CalamineWorkbook, name: str, lim: Limits) -> Iterator[Message]:
     try:
         sheet = workbook.get_sheet_by_name(name)
         rows, cols = sheet.height, sheet.width
@@ -639,7 +673,7 @@ def _xlsx_sheet(workbook, name: str, lim: dict):
         raise Refusal("unreadable_xlsx") from exc
     if rows > lim["max_rows"] + 1 or cols > lim["max_columns"] or rows * cols > lim["max_cells"]:
         raise Refusal("sheet_range", sheet=name, rows=rows, cols=cols)
-    batch: list = []
+    batch: list[list[CellValue]] = []
     seen: dict[str, str] = {}
     for row in sheet.iter_rows():
         # One object per distinct short text in a batch (codes, dates, enumerations repeat in every row): pickled
