@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from operator import mul
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -36,11 +37,17 @@ from qingfeng.core.ledger import person_not_available
 from qingfeng.core.sheets import Month, OrgRef, PersonRef, Row, SheetPlan, chunks
 from qingfeng.imports import writer
 from qingfeng.imports.mapping import SheetMap
-from qingfeng.imports.reader import RawSheet
+from qingfeng.imports.reader import CellValue, RawSheet
 from qingfeng.imports.values import FORMS as DATE_FORMS
 from qingfeng.imports.values import compact_name, loose_date
 
+if TYPE_CHECKING:
+    from qingfeng.accounts.models import User
+
 T = TypeVar("T")
+# A cell read: (its logical value — text, a number, a date, a Month, a flag or None —, the problem or None).
+Parsed = tuple[Any, str | None]
+Parser = Callable[[CellValue], Parsed]
 MAX_PROBLEMS = 5000
 FAST_KINDS = {S.FREE, S.TEXT, S.ENUM, S.CODE, S.DATE, S.ID, S.PHONE, S.NAME}
 CODE_RE = re.compile(r"^[A-Za-z0-9-]+$")
@@ -67,7 +74,7 @@ class Problem:
         return f"{where}：{self.message}"
 
 
-def _cell_text(value) -> str:
+def _cell_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
@@ -77,7 +84,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _empty_row(cells) -> bool:
+def _empty_row(cells: Sequence[CellValue]) -> bool:
     for v in cells:  # stops at the first real value, usually the first cell
         if v and (type(v) is not str or v.strip()):
             return False
@@ -87,7 +94,7 @@ def _empty_row(cells) -> bool:
 class Importer:
     """One import: the validation, the plan and the write; the Context (core.sheets) each sheet's rules see."""
 
-    def __init__(self, user, today: dt.date | None = None):
+    def __init__(self, user: User, today: dt.date | None = None):
         from django.utils import timezone
 
         from qingfeng.accounts.access import scope_root
@@ -110,7 +117,7 @@ class Importer:
         self.dates: dict[str, dt.date] = {}
         self.codes: dict[str, str] = {}
         self._memo: dict[str, Any] = {}
-        self._codes_cache: dict[tuple, set] = {}
+        self._codes_cache: dict[tuple[str, tuple[str, ...]], set[Any]] = {}
         self.done, self.total = 0, 1
         self.committed = False  # the records are written; the facts may still be catching up (write_steps)
         self.owners: dict[Any, set[int]] = defaultdict(set)
@@ -136,7 +143,7 @@ class Importer:
     def memo(self, key: str, make: Callable[[], T]) -> T:
         if key not in self._memo:
             self._memo[key] = make()
-        return self._memo[key]
+        return cast(T, self._memo[key])  # what make() gave for this key: one key, one kind of value
 
     # ---- pass 1: cells ------------------------------------------------------------------
 
@@ -209,7 +216,7 @@ class Importer:
         return False
 
     def read_sheet(self, sheet: S.Sheet, raw: RawSheet) -> None:
-        rows: Iterator[Any] = iter(raw.rows)
+        rows: Iterator[list[CellValue]] = iter(raw.rows)
         m = self.where.get(sheet.name)
         header = self._header(sheet, rows) if m is None else self._mapped_header(sheet, rows, m)
         if header is None:
@@ -221,7 +228,7 @@ class Importer:
         self._read_rows(plan, rows, start, positions)
         self.rows_total += len(plan.rows)
 
-    def _header(self, sheet: S.Sheet, rows: Iterator) -> tuple[int, dict[str, int]] | None:
+    def _header(self, sheet: S.Sheet, rows: Iterator[list[CellValue]]) -> tuple[int, dict[str, int]] | None:
         """(row number, header → position) from the first non-empty row (leading empty rows are tolerated)."""
         start, header_row = 0, None
         for cells in rows:
@@ -248,7 +255,7 @@ class Importer:
             self.error(sheet.name, start, header, _("缺少必填列“%(col)s”（表头须与模板一致）") % {"col": header})
         return None if missing else (start, positions)
 
-    def _mapped_header(self, sheet: S.Sheet, rows: Iterator, m: SheetMap) -> tuple[int, dict[str, int]] | None:
+    def _mapped_header(self, sheet: S.Sheet, rows: Iterator[list[CellValue]], m: SheetMap) -> tuple[int, dict[str, int]] | None:
         """(header row, declared column → position) of a sheet read through its mapping."""
         for _row in islice(rows, m.header_row):
             pass
@@ -264,7 +271,7 @@ class Importer:
             return None
         return m.header_row, positions
 
-    def _read_rows(self, plan: SheetPlan, rows: Iterator, start: int, positions: dict[str, int]) -> None:
+    def _read_rows(self, plan: SheetPlan, rows: Iterator[list[CellValue]], start: int, positions: dict[str, int]) -> None:
         sheet, name = plan.sheet, plan.sheet.name
         m = self.where.get(name)
         by_name = m.by_name if m is not None else set()
@@ -276,11 +283,11 @@ class Importer:
         derived = [(sheet.index[c.header], c) for c in sheet.columns if m is not None and c.derive and c.header not in positions]
         key_idx = [sheet.index[h] for h in sheet.key]
         single_key = key_idx[0] if len(key_idx) == 1 else None
-        keys_seen: dict = {}
+        keys_seen: dict[Any, int] = {}
         for rownum, cells in enumerate(rows, start=start + 1):
             if _empty_row(cells):
                 continue
-            values: list = [None] * width
+            values: list[Any] = [None] * width
             bad = None
             ncells = len(cells)
             for idx, header, pos, parse in columns:
@@ -308,17 +315,18 @@ class Importer:
                 continue
             plan.rows.append((rownum, values))
 
-    def _derive(self, sheet: S.Sheet, rownum: int, values: list, derived: list) -> bool:
+    def _derive(self, sheet: S.Sheet, rownum: int, values: list[Any], derived: list[tuple[int, S.Col]]) -> bool:
         """Columns a workbook of one's own does not have, from the rest of the row (Col.derive)."""
         ok = True
         for idx, col in derived:
+            assert col.derive is not None  # _read_rows lists only the columns that have one
             values[idx], problem = col.derive(Row(values, sheet.index, self.today, self.user))
             if problem:
                 self.error(sheet.name, rownum, col.header, problem)
                 ok = False
         return ok
 
-    def parser(self, col: S.Col):
+    def parser(self, col: S.Col) -> Parser:
         """A function raw cell → (value, problem) for one column: the frequent cases answered from a cache of
         values already seen in the file (codes, enumerations, dates repeat) or with the fewest checks."""
         slow = self.cell
@@ -327,7 +335,7 @@ class Importer:
         if kind in (S.CODE, S.ENUM, S.DATE, S.NAME) and not (kind == S.ENUM and col.choices == S.YES_NO):
             seen: dict[str, object] = {}
 
-            def cached(raw):
+            def cached(raw: CellValue) -> Parsed:
                 if type(raw) is str:
                     value = seen.get(raw)
                     if value is not None:
@@ -340,7 +348,7 @@ class Importer:
 
             return cached
         if kind == S.FREE:
-            def free(raw):
+            def free(raw: CellValue) -> Parsed:
                 if type(raw) is str:
                     text = raw.strip()
                     if text and len(text) <= max_length:
@@ -349,7 +357,7 @@ class Importer:
 
             return free
         if kind == S.ID:
-            def id_number(raw):
+            def id_number(raw: CellValue) -> Parsed:
                 if type(raw) is str and len(raw) == 18 and id_valid(raw):
                     return raw, None
                 return slow(col, raw)
@@ -357,31 +365,31 @@ class Importer:
             return id_number
         return lambda raw: slow(col, raw)
 
-    def loose_parser(self, col: S.Col, by_name: bool):
+    def loose_parser(self, col: S.Col, by_name: bool) -> Parser:
         """A parser for a column of the user's own workbook: dates, allowed values and organizations written the
         ways people write them (imports.values); everything else as in a template."""
         strict = self.parser(col)
         if by_name:
-            def read(raw):
+            def read(raw: CellValue) -> Parsed:
                 return self._org_by_name(col, raw)
         elif col.kind == S.DATE:
-            def read(raw):
+            def read(raw: CellValue) -> Parsed:
                 return self._loose_date(col, raw)
         elif col.kind == S.ENUM and col.aliases:
             aliases = dict(col.aliases)
 
-            def read(raw):
+            def read(raw: CellValue) -> Parsed:
                 if type(raw) is str:
                     raw = aliases.get(raw.translate(FULLWIDTH).strip(), raw)
                 return strict(raw)
         elif col.kind == S.PHONE:
-            def read(raw):
+            def read(raw: CellValue) -> Parsed:
                 return strict(PHONE_NOISE.sub("", raw) if type(raw) is str else raw)
         else:
             return strict
-        seen: dict[Any, Any] = {}
+        seen: dict[str, Parsed] = {}
 
-        def cached(raw):
+        def cached(raw: CellValue) -> Parsed:
             if type(raw) is str:
                 if raw not in seen:
                     seen[raw] = read(raw)
@@ -390,7 +398,7 @@ class Importer:
 
         return cached
 
-    def _loose_date(self, col: S.Col, raw):
+    def _loose_date(self, col: S.Col, raw: CellValue) -> Parsed:
         text = raw.translate(FULLWIDTH).strip() if isinstance(raw, str) else raw
         if text is None or text == "":
             return self._empty(col)
@@ -401,7 +409,7 @@ class Importer:
             return None, _("“%(v)s”只写了年月，%(col)s须写到日") % {"v": _cell_text(raw), "col": col.header}
         return value, None
 
-    def _org_by_name(self, col: S.Col, raw):
+    def _org_by_name(self, col: S.Col, raw: CellValue) -> Parsed:
         """An organization named in the user's subtree → its code; a name shared by several is refused, listing
         them with their parents."""
         text = _cell_text(raw).translate(FULLWIDTH).strip() if raw is not None else ""
@@ -436,7 +444,7 @@ class Importer:
         orgs = Organization.objects.all() if self.root is None else Organization.objects.within(self.root)
         return orgs.filter(code=code).exists()
 
-    def cell(self, col: S.Col, raw):
+    def cell(self, col: S.Col, raw: CellValue) -> Parsed:
         """(logical value, problem) for one cell."""
         if type(raw) is str and col.kind in FAST_KINDS:
             value = self._text_fast(col, raw)
@@ -456,7 +464,7 @@ class Importer:
             return None, _("长度超过%(n)d个字符") % {"n": col.max_length}
         return self._typed(col, text)
 
-    def _text_fast(self, col: S.Col, raw: str):
+    def _text_fast(self, col: S.Col, raw: str) -> object:
         """The common case — a text cell of a code, an enumeration, a date or free text — without the checks for
         numbers and Excel types; _MISS when the cell needs them."""
         kind = col.kind
@@ -485,12 +493,12 @@ class Importer:
         return _MISS
 
     @staticmethod
-    def _empty(col: S.Col):
+    def _empty(col: S.Col) -> Parsed:
         if col.required:
             return None, _("必填项为空")
         return (None if col.kind in (S.DATE, S.INT, S.CODE) else ""), None
 
-    def _date(self, col: S.Col, raw):
+    def _date(self, col: S.Col, raw: CellValue) -> Parsed:
         if isinstance(raw, dt.datetime):
             return raw.date(), None
         if isinstance(raw, dt.date):
@@ -508,7 +516,7 @@ class Importer:
             return None, _("日期“%(v)s”不存在") % {"v": text}
 
     @staticmethod
-    def _as_text(col: S.Col, raw) -> tuple[str | None, str | None]:
+    def _as_text(col: S.Col, raw: CellValue) -> tuple[str | None, str | None]:
         """A non-date cell as text, or the reason its type cannot stand for the column's value."""
         if isinstance(raw, str):
             return raw, None
@@ -528,7 +536,7 @@ class Importer:
             return str(int(raw)), None
         return str(raw), None
 
-    def _typed(self, col: S.Col, text: str):
+    def _typed(self, col: S.Col, text: str) -> Parsed:
         """(value, problem) for the stripped, non-empty text of a cell."""
         kind = col.kind
         if kind == S.INT:
@@ -552,7 +560,7 @@ class Importer:
         problem = col.validate(text) if col.validate else None
         return (None, problem) if problem else (text, None)
 
-    def check_row(self, sheet: S.Sheet, rownum: int, values: list, bad=frozenset()) -> bool:
+    def check_row(self, sheet: S.Sheet, rownum: int, values: list[Any], bad: AbstractSet[str] = frozenset()) -> bool:
         """Rules within one row: the declared date order, then the sheet's own rules."""
         ok = True
         index = sheet.index
@@ -571,7 +579,7 @@ class Importer:
 
     # ---- pass 2: what the database knows ------------------------------------------------
 
-    def _codes(self, sheet_name: str, headers: tuple[str, ...]) -> set:
+    def _codes(self, sheet_name: str, headers: tuple[str, ...]) -> set[Any]:
         """The values of these columns in the file's rows of a sheet."""
         if (sheet_name, headers) not in self._codes_cache:
             plan = self.plans.get(sheet_name)
@@ -579,8 +587,8 @@ class Importer:
             self._codes_cache[(sheet_name, headers)] = {v[i] for _n, v in plan.rows for i in idx if v[i]} if plan else set()
         return self._codes_cache[(sheet_name, headers)]
 
-    def _column_values(self, wanted: Callable[[S.Col], bool]) -> set:
-        values: set = set()
+    def _column_values(self, wanted: Callable[[S.Col], bool]) -> set[Any]:
+        values: set[Any] = set()
         for plan in self.plans.values():
             values |= self._codes(plan.sheet.name, tuple(c.header for c in plan.sheet.columns if wanted(c)))
         return values
@@ -645,7 +653,7 @@ class Importer:
                     if v[sheet.index["公民身份号码"]]:  # a row may name no person (表彰 of a collective)
                         self._name_person(sheet, n, v[sheet.index["公民身份号码"]], v[sheet.index["姓名"]], names)
 
-    def _name_person(self, sheet: S.Sheet, n: int, number: str, name: str, names: dict) -> None:
+    def _name_person(self, sheet: S.Sheet, n: int, number: str, name: str, names: dict[str, tuple[str, int]]) -> None:
         if number in names:
             if names[number][0] != name:
                 self.error(sheet.name, n, "姓名", _("同一公民身份号码在本文件中写了两个姓名：“%(a)s”和“%(b)s”") % {
@@ -714,12 +722,12 @@ class Importer:
             else:
                 plan.unchanged += 1
 
-    def _existing(self, plan: SheetPlan, good: list) -> dict[tuple, dict[str, Any]]:
+    def _existing(self, plan: SheetPlan, good: list[tuple[int, list[Any]]]) -> dict[tuple[Any, ...], dict[str, Any]]:
         """The records the rows' keys name: key → {"id", "scope" (organization path), header → value}."""
         sheet = plan.sheet
         lookups = sheet.lookups
         anchor = sheet.key[0]
-        existing = {}
+        existing: dict[tuple[Any, ...], dict[str, Any]] = {}
         for chunk in chunks(sorted({v[sheet.index[anchor]] for _n, v in good})):
             rows = sheet.get_model()._default_manager.filter(**{lookups[anchor] + "__in": chunk}).values(
                 "id", sheet.scope_path, *lookups.values())
@@ -733,7 +741,7 @@ class Importer:
                 old.update(current.get(old["id"], dict.fromkeys(sheet.ledger.computed)))
         return existing
 
-    def check_references(self, sheet: S.Sheet, n: int, v: list) -> bool:
+    def check_references(self, sheet: S.Sheet, n: int, v: list[Any]) -> bool:
         ok = True
         for col in sheet.columns:
             value = v[sheet.index[col.header]]
@@ -745,7 +753,7 @@ class Importer:
                 ok = False
         return ok
 
-    def _check_reference(self, sheet: S.Sheet, n: int, v: list, col: S.Col, value) -> bool:
+    def _check_reference(self, sheet: S.Sheet, n: int, v: list[Any], col: S.Col, value: Any) -> bool:
         if col.org:
             ref = self.org_ref(sheet.name, n, col.header, value)
             if ref and sheet.lifetime and sheet.lifetime[0] == col.header:
@@ -805,7 +813,8 @@ class Importer:
         self.done += n
         return label, min(self.done, self.total), self.total
 
-    def touched(self, orgs=(), days=(), people=(), moved=()) -> None:
+    def touched(self, orgs: Iterable[int | None] = (), days: Iterable[dt.date | None] = (),
+                people: Iterable[int | None] = (), moved: Iterable[int | None] = ()) -> None:
         changes.record(orgs=orgs, days=days, people=people, moved=moved)
 
 
@@ -833,7 +842,7 @@ def _people_numbered(numbers: set[str]) -> Iterator[tuple[int, str, str, str | N
 
 
 @contextmanager
-def sqlite_cache(kib: int = 256 * 1024):
+def sqlite_cache(kib: int = 256 * 1024) -> Iterator[None]:
     """A larger page cache for the import's connection on SQLite: hundreds of thousands of rows touch
     many index pages; the default 2 MB cache spills them over and over."""
     from django.db import connection
