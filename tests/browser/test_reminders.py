@@ -8,7 +8,8 @@ from tests.clock import TODAY
 
 def test_bell_and_inbox_on_a_phone(world, new_page, login, live_server):
     expected = inbox_for(world.clerk, TODAY)
-    assert expected.count > 0 and expected.month
+    assert expected.count > 0
+    groups = {"overdue": expected.overdue, "week": expected.week, "month": expected.month}
     page = new_page(viewport=PHONE)
     login(page, "clerk")
     bell = page.locator("[data-testid=bell]")
@@ -22,6 +23,8 @@ def test_bell_and_inbox_on_a_phone(world, new_page, login, live_server):
         assert group.locator("[data-testid=group-count]").inner_text() == str(len(items))
         assert group.locator("[data-item]").count() == len(items)
     theme = f"主题党日（{TODAY.year}年{TODAY.month}月）尚未召开"
+    # the month's 主题党日 is due this month, or this week on the month's last days
+    (theme_group,) = [key for key, items in groups.items() if any(theme in item.title for item in items)]
     row = page.locator("[data-item]", has_text=theme)
     row.get_by_role("link", name="去办理").click()
     page.wait_for_url("**/activities/new/**")
@@ -32,7 +35,7 @@ def test_bell_and_inbox_on_a_phone(world, new_page, login, live_server):
     page.locator("[data-testid=bell]").click()
     page.wait_for_url("**/inbox/")
     assert page.locator("[data-item]", has_text=theme).count() == 0
-    assert page.locator("[data-group=month] [data-item]").count() == len(expected.month) - 1
+    assert page.locator(f"[data-group={theme_group}] [data-item]").count() == len(groups[theme_group]) - 1
     # hiding an item: it leaves the list and the bell
     first = page.locator("[data-group=overdue] [data-item]").first if expected.overdue else \
         page.locator("[data-group=week] [data-item]").first
