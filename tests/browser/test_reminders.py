@@ -45,8 +45,9 @@ def test_bell_and_inbox_on_a_phone(world, new_page, login, live_server):
     assert page.locator(f'[data-item="{hidden_key}"]').count() == 0
     assert "已隐藏" in page.locator(".alert-success").inner_text()
     count = page.locator("[data-testid=bell-count]")
-    if expected.count > 1:
-        assert count.inner_text() == str(expected.count - 1)
+    left = expected.count - 1 - (theme_group != "month")  # the hidden item, and the 主题党日 held if the bell counted it
+    if left > 0:
+        assert count.inner_text() == str(left)
     else:
         page.wait_for_selector("#qf-bell-count[data-bell-loaded]", state="attached")
         assert count.count() == 0
