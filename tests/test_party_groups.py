@@ -18,8 +18,9 @@ def create(client, world, name, status=302):
     return response
 
 
-def set_members(client, world, group, members, leader=None, status=302):
-    data = {"form": "members", "members": [p.pk for p in members], "leader": leader.pk if leader else ""}
+def set_members(client, world, group, members, leader=None, status=302, on=None):
+    data = {"form": "members", "members": [p.pk for p in members], "leader": leader.pk if leader else "",
+            "on": on.isoformat() if on else ""}
     response = client.post(reverse("orgs:party_group", args=[world.branch_a.code, group.pk]), data)
     assert response.status_code == status, response.content.decode()[-2000:]
     return response
@@ -274,3 +275,69 @@ def test_english_pages_count_a_groups_people_in_english(world, client_for):
                 reverse("orgs:detail", args=[world.branch_a.code])):
         body = clerk.get(url).content.decode()
         assert "3 people" in body and "3 person" not in body and "3 人" not in body
+
+
+# ---- a group entered after the fact -----------------------------------------------------------------------------
+
+def test_a_group_entered_late_carries_its_real_days_so_its_earlier_meetings_can_name_it(world, client_for):
+    """A secretary enters a 党小组 set up months ago, with its members from that day and a later change: the meeting
+    pages of the days between offer it with the members of each day."""
+    a = world.members_a
+    clerk = client_for(world.clerk)
+    page = clerk.get(reverse("orgs:party_groups", args=[world.branch_a.code])).content.decode()
+    assert re.search(rf'name="established_on"[^>]*value="{TODAY.isoformat()}"', page)  # today by default
+    response = clerk.post(reverse("orgs:party_groups", args=[world.branch_a.code]),
+                          {"name": "第一党小组", "established_on": START.isoformat()})
+    assert response.status_code == 302
+    group = PartyGroup.objects.get()
+    assert group.established_on == START
+    set_members(clerk, world, group, a[:3], leader=a[0], on=START)
+    set_members(clerk, world, group, [a[0], a[2]], leader=a[0], on=SWITCH)  # 甲1 left on SWITCH
+    kind = ActivityType.objects.get(role="party_group")
+    query = {"org": world.branch_a.code, "type": kind.pk, "group": group.pk}
+    before = clerk.get(reverse("activities:create"), {**query, "date": BEFORE.isoformat()}).content.decode()
+    assert listed(before) == sorted(p.pk for p in a[:3])
+    assert [name for _pk, name in offered(before)] == ["第一党小组"]
+    after = clerk.get(reverse("activities:create"), {**query, "date": AFTER.isoformat()}).content.decode()
+    assert listed(after) == sorted([a[0].pk, a[2].pk])
+    assert clerk.post(reverse("activities:create"), meeting(world, group, BEFORE, a[:3])).status_code == 302
+    assert Activity.objects.get().party_group == group
+
+
+def test_days_a_group_change_cannot_take_are_refused_with_the_reason(world, client_for):
+    a = world.members_a
+    clerk = client_for(world.clerk)
+    url = reverse("orgs:party_groups", args=[world.branch_a.code])
+    tomorrow = TODAY + dt.timedelta(days=1)
+    response = clerk.post(url, {"name": "第一党小组", "established_on": tomorrow.isoformat()})
+    assert response.status_code == 400 and f"日期不能晚于今天（{TODAY.isoformat()}）" in response.content.decode()
+    world.branch_a.established_on = START
+    world.branch_a.save(update_fields=["established_on"])
+    response = clerk.post(url, {"name": "第一党小组", "established_on": (START - dt.timedelta(days=1)).isoformat()})
+    assert response.status_code == 400 and f"不能早于本支部的成立日期（{START.isoformat()}）" in response.content.decode()
+    assert not PartyGroup.objects.exists()
+    clerk.post(url, {"name": "第一党小组", "established_on": START.isoformat()})
+    clerk.post(url, {"name": "第二党小组", "established_on": START.isoformat()})
+    first, second = PartyGroup.objects.order_by("name")
+    assert (first.name, second.name) == ("第一党小组", "第二党小组")
+    set_members(clerk, world, first, a[:3], on=START)
+    set_members(clerk, world, first, [a[0], a[2]], on=SWITCH)  # 甲1 left the first group on SWITCH
+    set_members(clerk, world, second, [a[1]], on=AFTER)  # and joined the second on AFTER
+    rows = sorted(GroupMembership.objects.values_list("group__name", "person__name", "start_on", "end_on"))
+    # before the group was set up
+    body = set_members(clerk, world, first, a[:3], on=START - dt.timedelta(days=1), status=400).content.decode()
+    assert f"变动日期不能早于本小组的成立日期（{START.isoformat()}）" in body
+    # 甲1 back in the first group for days they were already counted in it
+    body = set_members(clerk, world, first, a[:3], on=SWITCH - dt.timedelta(days=5), status=400).content.decode()
+    assert f"甲1 在 {START.isoformat()} 至 {SWITCH.isoformat()} 已在第一党小组" in body
+    # moving 甲1 back before the day they joined the second group would undo that change
+    body = set_members(clerk, world, first, a[:3], on=AFTER - dt.timedelta(days=2), status=400).content.decode()
+    assert f"甲1 自 {AFTER.isoformat()} 起在第二党小组，变动日期不能早于该日" in body
+    # in the future
+    body = set_members(clerk, world, first, [a[0]], on=tomorrow, status=400).content.decode()
+    assert "日期不能晚于今天" in body
+    assert sorted(GroupMembership.objects.values_list("group__name", "person__name", "start_on", "end_on")) == rows
+    # on the day itself, the move is taken
+    set_members(clerk, world, first, a[:3], on=AFTER)
+    assert sorted(first.current_members().values_list("name", flat=True)) == ["甲0", "甲1", "甲2"]
+    assert GroupMembership.objects.filter(group=second, person=a[1]).count() == 0  # joined that day: a slip, gone

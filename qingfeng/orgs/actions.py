@@ -332,18 +332,34 @@ def _group_name(org: Organization, name: str, exclude: int | None = None) -> str
     return name
 
 
-@transaction.atomic
-def create_party_group(org: Organization, name: str, *, user: User | None = None) -> PartyGroup:
-    """A branch sets up a 党小组 (its members are set next)."""
-    from qingfeng.audit.context import acting_as
+def _group_day(field: str, day: dt.date | None, since: dt.date | None, since_message: str) -> dt.date:
+    """The day a group change takes effect: today unless given, never after today nor before `since`."""
     from qingfeng.core import dates
+
+    today = dates.today()
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError({field: [_("日期不能晚于今天（%(today)s）。") % {"today": today.isoformat()}]})
+    if since is not None and day < since:
+        raise ValidationError({field: [since_message % {"day": since.isoformat()}]})
+    return day
+
+
+@transaction.atomic
+def create_party_group(org: Organization, name: str, *, established_on: dt.date | None = None,
+                       user: User | None = None) -> PartyGroup:
+    """A branch sets up a 党小组 (its members are set next), today or on an earlier day it was in fact set up —
+    so the meetings it held before it was entered can name it."""
+    from qingfeng.audit.context import acting_as
     from qingfeng.orgs.models import PartyGroup
 
     if not org.is_branch:
         raise ValidationError({"name": [_("只有党支部可以设立党小组。")]})
     name = _group_name(org, name)
+    day = _group_day("established_on", established_on, org.established_on, _("党小组不能早于本支部的成立日期（%(day)s）。"))
     with acting_as(user):
-        return PartyGroup.objects.create(org=org, name=name, established_on=dates.today())
+        return PartyGroup.objects.create(org=org, name=name, established_on=day)
 
 
 @transaction.atomic
@@ -370,14 +386,36 @@ def _leave(memberships: Iterable[GroupMembership], day: dt.date) -> None:
             m.save(update_fields=["end_on"])
 
 
+def _membership_problems(group: PartyGroup, people: dict[int, Person], day: dt.date) -> list[str]:
+    """Why the members cannot change on `day`: a change may not reach back over one already made (an open
+    membership that began after `day`), nor give someone a second group for days they were in one."""
+    from qingfeng.orgs.models import GroupMembership
+
+    rows = GroupMembership.objects.filter(group__org=group.org).select_related("person", "group")
+    problems = []
+    for m in rows.filter(end_on__isnull=True, start_on__gt=day):
+        moves = m.group_id != group.pk and m.person_id in people
+        leaves = m.group_id == group.pk and m.person_id not in people
+        if moves or leaves:
+            problems.append(_("%(name)s 自 %(start)s 起在%(group)s，变动日期不能早于该日。") % {
+                "name": m.person.name, "start": m.start_on.isoformat(), "group": m.group.name})
+    staying = set(rows.filter(group=group, end_on__isnull=True).values_list("person_id", flat=True))
+    joining = [pk for pk in people if pk not in staying]
+    for m in rows.filter(person_id__in=joining, end_on__gt=day):
+        problems.append(_("%(name)s 在 %(start)s 至 %(end)s 已在%(group)s，不能自 %(day)s 起加入。") % {
+            "name": m.person.name, "start": m.start_on.isoformat(), "end": m.end_on.isoformat() if m.end_on else "",
+            "group": m.group.name, "day": day.isoformat()})
+    return problems
+
+
 @transaction.atomic
 def set_group_members(group: PartyGroup, persons: Iterable[Person], leader: Person | None = None, *,
-                      user: User | None = None) -> list[Person]:
-    """The group's members from today are exactly these members of its branch, led by `leader` (one of them, or
-    nobody). A person in another group of the branch moves here (one group at a time); a person left out leaves
-    today. History stays in the rows (GroupMembership)."""
+                      on: dt.date | None = None, user: User | None = None) -> list[Person]:
+    """The group's members from `on` (today unless given; not before the group was set up) are exactly these
+    members of its branch, led by `leader` (one of them, or nobody). A person in another group of the branch moves
+    here (one group at a time); a person left out leaves on that day. History stays in the rows
+    (GroupMembership)."""
     from qingfeng.audit.context import acting_as
-    from qingfeng.core import dates
     from qingfeng.orgs.models import GroupMembership
 
     if group.dissolved_on is not None:
@@ -388,15 +426,18 @@ def set_group_members(group: PartyGroup, persons: Iterable[Person], leader: Pers
         raise ValidationError({"members": [_("%(names)s 不是本支部的党员。") % {"names": "、".join(strangers)}]})
     if leader is not None and leader.pk not in people:
         raise ValidationError({"leader": [_("组长须是本小组成员。")]})
-    today = dates.today()
+    day = _group_day("on", on, group.established_on, _("变动日期不能早于本小组的成立日期（%(day)s）。"))
+    problems = _membership_problems(group, people, day)
+    if problems:
+        raise ValidationError({"on": problems})
     with acting_as(user):
         open_ = GroupMembership.objects.filter(group__org=group.org, end_on__isnull=True).select_related("group")
         here = {m.person_id: m for m in open_ if m.group_id == group.pk}
-        _leave([m for pk, m in here.items() if pk not in people], today)
-        _leave([m for m in open_ if m.group_id != group.pk and m.person_id in people], today)  # moved here
+        _leave([m for pk, m in here.items() if pk not in people], day)
+        _leave([m for m in open_ if m.group_id != group.pk and m.person_id in people], day)  # moved here
         for pk in people:
             if pk not in here:
-                GroupMembership.objects.create(group=group, person_id=pk, start_on=today)
+                GroupMembership.objects.create(group=group, person_id=pk, start_on=day)
         leader_id = leader.pk if leader is not None else None
         if group.leader_id != leader_id:
             group.leader_id = leader_id

@@ -62,6 +62,8 @@ class GroupMembersForm(forms.Form):
     members = forms.TypedMultipleChoiceField(label=_("小组成员"), coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     leader = forms.TypedChoiceField(label=_("组长"), coerce=int, required=False, empty_value=None)
+    on = forms.DateField(label=_("变动日期"), required=False, widget=DateInput(),
+                         help_text=_("成员自该日起为所选党员；补录以前的变动时填写，默认今天。"))
 
     def __init__(self, *args: Any, candidates: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,3 +80,15 @@ class GroupMembersForm(forms.Form):
         leader = self.cleaned_data.get("leader")
         return ([self.candidates[pk] for pk in self.cleaned_data["members"]],
                 self.candidates.get(leader) if leader is not None else None)
+
+
+class GroupCreateForm(forms.Form):
+    """设立党小组: its name and the day it was set up (today unless it was set up before it was entered)."""
+
+    name = forms.CharField(label=_("小组名称"), max_length=50)
+    established_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput(),
+                                     help_text=_("默认今天；补录已有的党小组时填写其成立日期。"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)

@@ -320,14 +320,16 @@ def _group_for(org: Organization, pk: int) -> PartyGroup:
 def party_groups(request: AuthedRequest, code: str) -> HttpResponse:
     """党小组 of a branch: each with its 组长 and members; a writer sets one up here."""
     from qingfeng.orgs.actions import create_party_group
+    from qingfeng.orgs.forms import GroupCreateForm
 
     org = get_org_for_user(request.user, code, write=request.method == "POST")
-    form = GroupNameForm(request.POST or None)
+    form = GroupCreateForm(request.POST or None, initial={"established_on": dates.today()})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                group = create_party_group(org, form.cleaned_data["name"], user=request.user)
+                group = create_party_group(org, form.cleaned_data["name"],
+                                           established_on=form.cleaned_data["established_on"], user=request.user)
                 messages.success(request, _("已设立 %(name)s，请选择小组成员。") % {"name": group.name})
                 return redirect("orgs:party_group", org.code, group.pk)
             except ValidationError as exc:
@@ -356,7 +358,8 @@ def party_group(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
                      .values_list("person_id", "group__name"))
     which = request.POST.get("form")
     members_form = GroupMembersForm(request.POST if which == "members" else None, candidates=candidates,
-                                    initial={"members": [p.pk for p in current], "leader": group.leader_id})
+                                    initial={"members": [p.pk for p in current], "leader": group.leader_id,
+                                             "on": dates.today()})
     name_form = GroupNameForm(request.POST if which == "name" else None, initial={"name": group.name})
     status = 200
     if request.method == "POST":
@@ -365,7 +368,7 @@ def party_group(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
             try:
                 if form is members_form:
                     chosen, leader = members_form.chosen()
-                    set_group_members(group, chosen, leader, user=request.user)
+                    set_group_members(group, chosen, leader, on=members_form.cleaned_data["on"], user=request.user)
                     messages.success(request, _("已保存 %(name)s 的成员。") % {"name": group.name})
                 else:
                     rename_party_group(group, name_form.cleaned_data["name"], user=request.user)
