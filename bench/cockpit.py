@@ -5,14 +5,17 @@ test client, signed in as the demo's `leader` (the time is the server's: URL rou
 indicator value, the assessment of the 10 districts with their month-earlier scores, 12 monthly trend points
 and the template — no network, no browser). Two ways, in the same run:
 
-  facts    as served: engine.compute_grid reads the pre-aggregated facts of every figure in a few queries
+  facts    as served to the first person asking: engine.compute_grid reads the pre-aggregated facts of every
+           figure in a few queries (the shared figures emptied before each request)
+  shared   as served to the next person asking the same question of the same facts (here the demo's `city`
+           user after the leader): the figures built for the first, from cockpit.caching.shared (issue 18.5)
   direct   baseline: every value computed by engine.compute_direct (set-based SQL over the raw tables)
 
 The warnings card is a separate request the page makes after loading (htmx); it is measured on its own
 ("panel"), once (bench/warnings.py measures it against the previous implementation).
 
 "cold" is the first request on a fresh database connection; "warm" the median of the following ones. The
-page's figures must be the same both ways. The data set is the demo city (`qingfeng demo --scale city`),
+page's figures must be the same every way. The data set is the demo city (`qingfeng demo --scale city`),
 built first when the database is empty.
 
 Usage:  DATABASE_URL=postgres://…/bench QINGFENG_VAR=/tmp/bench .venv/bin/python bench/cockpit.py
@@ -38,6 +41,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -59,7 +63,10 @@ def ensure_data(scale: str) -> None:
         call_command("demo", scale=scale, no_serve=True, quiet_progress=True)
 
 
-def request_once(client: Client, url: str, **headers) -> tuple[float, int, str]:
+def request_once(client: Client, url: str, fresh: bool = True, **headers) -> tuple[float, int, str]:
+    """One request; `fresh`: the figures built for it (the shared figures of cockpit.caching.shared emptied)."""
+    if fresh:
+        cache.clear()
     connection.close()  # each measured request starts like a fresh worker's: no cached connection state
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
@@ -73,10 +80,10 @@ def figures(page: str) -> dict[str, str]:
     return dict(re.findall(r'data-figure="([^"]+)">([^<]+)<', page))
 
 
-def measure(client: Client, url: str, runs: int) -> dict:
+def measure(client: Client, url: str, runs: int, fresh: bool = True) -> dict:
     times, counts, page = [], [], ""
     for _ in range(runs):
-        ms, n, page = request_once(client, url)
+        ms, n, page = request_once(client, url, fresh)
         times.append(ms)
         counts.append(n)
     return {"cold_ms": round(times[0], 1), "warm_ms": round(statistics.median(times[1:] or times), 1),
@@ -106,6 +113,11 @@ def main() -> int:
     print(f"database {connection.vendor}, {orgs} organizations; GET {url} as leader", flush=True)
 
     facts = measure(client, url, args.runs)
+    # another person asking the same question of the same facts: the figures the leader's request built, shared
+    request_once(client, url)
+    other = Client()
+    other.force_login(User.objects.get(username="city"))
+    shared = measure(other, url, args.runs, fresh=False)
     original = engine.compute_grid
 
     def grid_direct(asks, user=None):
@@ -116,7 +128,7 @@ def main() -> int:
         direct = measure(client, url, max(args.direct_runs, 1))
     finally:
         engine.compute_grid = original
-    same = figures(facts["page"]) == figures(direct["page"])
+    same = figures(facts["page"]) == figures(direct["page"]) == figures(shared["page"])
     panel = None
     if not args.no_panel:
         ms, n, _page = request_once(client, f"/cockpit/warnings/?org=140100&from={Y[0]}&to={Y[1]}", HX_Request="true")
@@ -126,12 +138,15 @@ def main() -> int:
         "database": connection.vendor, "organizations": orgs, "url": url,
         "facts": {k: v for k, v in facts.items() if k != "page"},
         "direct": {k: v for k, v in direct.items() if k != "page"},
+        "shared": {k: v for k, v in shared.items() if k != "page"},
         "ratio_direct_over_facts": round(direct["warm_ms"] / facts["warm_ms"], 1) if facts["warm_ms"] else None,
         "figures_identical": same, "target_ms": TARGET_MS, "meets_target": facts["warm_ms"] <= TARGET_MS,
         "warnings_panel": panel,
     }
     print(f"facts : cold {facts['cold_ms']} ms, warm {facts['warm_ms']} ms (min {facts['min_ms']}), "
           f"{facts['queries']} queries")
+    print(f"shared: first {shared['cold_ms']} ms, warm {shared['warm_ms']} ms (min {shared['min_ms']}), "
+          f"{shared['queries']} queries (another person, the figures built for the leader's request)")
     print(f"direct: cold {direct['cold_ms']} ms, warm {direct['warm_ms']} ms, {direct['queries']} queries")
     print(f"direct / facts = {result['ratio_direct_over_facts']}×; figures identical: {same}; "
           f"target {TARGET_MS} ms {'met' if result['meets_target'] else 'NOT met'}")

@@ -36,6 +36,15 @@ def _fresh_name_caches():
 
 
 @pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """The figures pages share (cockpit.caching.shared) start empty in every test: another test's database could
+    have reached the same facts' version."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from qingfeng.core.memo import per_request
 
 
 @functools.cache
@@ -31,6 +36,7 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@per_request  # the ETag and the shared figures of one page read it once
 def facts_version() -> str | None:
     """None while the facts have never been built (every figure is then read from the records)."""
     from qingfeng.indicators import store
@@ -41,6 +47,29 @@ def facts_version() -> str | None:
         return None
     log = FactLog.objects.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))
     return f"{state.built_at.isoformat()}/{log['n']}/{log['hi']}/{log['s']}"
+
+
+T = TypeVar("T")
+SHARED_SECONDS = 15 * 60  # an entry nobody asks for again goes; a changed version never matches an old entry
+
+
+def shared(make: Callable[[], T], *question: object) -> T:
+    """What `make` builds from the facts for a question (organization, period, what the viewer may see …), built
+    once and shared by every request asking the same question of the same facts: the key holds the facts' version,
+    the code's, the language and the reference day, so an entry is never read after a write that could change it.
+    Without built facts there is no version, and it is built each time."""
+    from qingfeng.core import dates
+
+    version = facts_version()
+    if version is None:
+        return make()
+    text = repr((version, code_version(), get_language(), dates.today(), question))
+    key = "qingfeng:shared:" + hashlib.sha256(text.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, SHARED_SECONDS)
+    return found
 
 
 def _csrf_secret(request: HttpRequest) -> str:

@@ -4,6 +4,7 @@ answers 304 to an API client holding its content."""
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -54,3 +55,33 @@ def test_the_catalogue_answers_304_to_a_client_holding_it(city, client):
                             headers={**bearer(city.discipline_user), "If-None-Match": first["ETag"]})
     assert discipline.status_code == 200 and discipline["ETag"] != first["ETag"]
     assert len(discipline.json()) > len(first.json())
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_leaders_asking_the_same_question_share_the_figures_until_a_write_changes_them(city):
+    """A second person opening the same cockpit is answered from the figures built for the first (no fact read),
+    never from figures older than the last write, and never with what the first may see and they may not."""
+    url = reverse("cockpit:cockpit")
+    leader, organizer, discipline = signed_in(city.leader), signed_in(city.city_user), signed_in(city.discipline_user)
+    first = leader.get(url, PERIOD).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = organizer.get(url, PERIOD).content.decode()
+    assert not any('"indicators_fact"' in q["sql"] for q in queries)  # the figures were shared
+    assert shown(second, "activities.count") == shown(first, "activities.count")
+    assert shown(second, "members.total") == shown(first, "members.total")
+    # discipline figures are built for those who see them, not taken from a leader's page without them
+    assert shown(first, "discipline.cases_filed") is None
+    assert shown(discipline.get(url, PERIOD).content.decode(), "discipline.cases_filed") is not None
+    before = int(shown(first, "activities.count"))
+    record_activity(user=city.clerk, org=city.branch_a, type=ActivityType.objects.get(name="党课"),
+                    date=scene.START.replace(month=4, day=2), topic="新的党课")
+    assert int(shown(organizer.get(url, PERIOD).content.decode(), "activities.count")) == before + 1
+    assert int(shown(leader.get(url, PERIOD).content.decode(), "activities.count")) == before + 1
+    # another language is built in that language
+    organizer.cookies["django_language"] = "en"
+    assert "全部问题" not in organizer.get(url, PERIOD).content.decode()
