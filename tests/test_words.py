@@ -184,7 +184,7 @@ def test_pages_say_which_day_they_show_and_default_to_the_one_clock(world, clien
 
 def test_every_word_marked_for_translation_later_has_its_english():
     """Column headers and messages marked N("…") (gettext_noop) are translated where they are shown; each is in the
-    English catalogue (makemessages takes them: qingfeng/core/management/commands/makemessages.py), so a drill's
+    English catalogue (tools/i18n extracts them with --keyword=N; a bare makemessages does not), so a drill's
     window columns read 'Window start', not 窗口开始."""
     import pathlib
     import re
