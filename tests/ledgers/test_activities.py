@@ -248,9 +248,11 @@ def test_recording_a_fifty_member_meeting_costs_no_more_queries_than_an_eight_me
         assert response.status_code == 302
         return len(queries)
 
-    small = post(world.members_a)
+    # each counted twice, the fewer kept: a cache a process refills now and then (names read once a minute, on
+    # first use) is not the meeting's cost, and it falls on one post or another depending on the tests before
+    small = min(post(world.members_a), post(world.members_a))
     world.members_a += [member(f"丁{i}", world.branch_a) for i in range(42)]
-    large = post(world.members_a)
+    large = min(post(world.members_a), post(world.members_a))
     assert large == small
     latest = Activity.objects.order_by("-id").first()
     assert Attendance.objects.filter(activity=latest).count() == 50
