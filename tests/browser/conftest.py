@@ -32,7 +32,21 @@ def new_page(browser, live_server):
         context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale=locale)
         context.set_default_timeout(15000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        goto = page.goto
+
+        def settled_goto(url, **options):
+            """Go to the next page only once this one has nothing in flight (the bell's count after loading, a
+            download): the live server's threads share the tests' one SQLite connection, and a request still running
+            beside the next page's broke that page's session save (a 400 for a page that is fine)."""
+            try:
+                page.wait_for_load_state("networkidle", timeout=10000)
+            except Exception:  # noqa: BLE001 — a page that never settles is the test's own failure, reported there
+                pass
+            return goto(url, **options)
+
+        page.goto = settled_goto
+        return page
 
     yield make
     for context in contexts:
