@@ -17,6 +17,7 @@ from qingfeng.accounts import access
 from qingfeng.burden import actions as register
 from qingfeng.burden.access import get_report_form_for_user
 from qingfeng.burden.models import ReportForm, RetireReason
+from qingfeng.core import changes
 from qingfeng.core.dates import today
 from qingfeng.core.ledger import ledger_action, writable_org
 from qingfeng.forms import filler
@@ -142,7 +143,8 @@ def record_filling(template: Template, *, version: Version, user, org: Organizat
     # The day counted is the platform's day (core.dates.today); a demo history gives its own moments.
     on = today() if at is None else timezone.localtime(at).date()
     at = at or timezone.now()
-    # The answer reads the records; it changes none, so there is nothing to announce through core.changes.
-    return Filling.objects.create(template=template, version=version, org=org, start=start, end=end,
-                                  user=user if signed_in else None, user_org_id=user.org_id if signed_in else None,
-                                  on=on, at=at, channel=channel)
+    filling = Filling.objects.create(template=template, version=version, org=org, start=start, end=end,
+                                     user=user if signed_in else None, user_org_id=user.org_id if signed_in else None,
+                                     on=on, at=at, channel=channel)
+    changes.record(orgs=[filling.user_org_id], days=[on])  # burden.forms_answered counts it (forms.facts)
+    return filling

@@ -8,4 +8,4 @@ class FormsConfig(AppConfig):
     verbose_name = _("一表通")
 
     def ready(self):
-        from . import indicators  # noqa: F401 — declares its indicators (qingfeng.core.indicators)
+        from . import facts, indicators  # noqa: F401 — declares its fact rows and its indicators (qingfeng.core.indicators)

@@ -1,11 +1,12 @@
-"""The indicator of 一表通: forms the platform filled (spec/forms.md), declared with qingfeng.core.indicators. A few
-rows a day: read where they are kept (no facts)."""
+"""The indicator of 一表通: forms the platform filled (spec/forms.md), declared with qingfeng.core.indicators: its value
+from the facts (qingfeng.forms.facts), its direct computation from the records, which is also its drill-through."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_noop as N
 
 from qingfeng.core.indicators import Ask, Indicator, Parts, RecordSet, between, register, stream, within
+from qingfeng.forms.facts import FILLED
 from qingfeng.forms.models import Filling
 
 COLUMNS = ["生成日期", "报表编号", "报表名称", "填报组织编码", "开始日期", "结束日期", "用户组织编码", "渠道"]
@@ -24,5 +25,6 @@ def fillings(ask: Ask) -> Parts:
 
 
 register(
-    Indicator("burden.forms_answered", N("系统生成报表份数"), "flow", "burden", records=fillings),
+    Indicator("burden.forms_answered", N("系统生成报表份数"), "flow", "burden", reads=frozenset({FILLED}),
+              facts=lambda q: q.flow(FILLED)[0], records=fillings),
 )

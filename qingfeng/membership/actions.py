@@ -33,8 +33,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _event(candidate: Candidate, step: str, on: dt.date | None, user=None, note: str = "") -> None:
+    """History of a step, and its announcement: every step changes the candidacy's facts ("app", "dev", "late")."""
     CandidateEvent.objects.create(candidate=candidate, step=step, on=on, note=note,
                                   actor=user if getattr(user, "is_authenticated", False) else None)
+    changes.record(orgs=[candidate.org_id], days=[on])
 
 
 @transaction.atomic

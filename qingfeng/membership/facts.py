@@ -14,7 +14,13 @@ qingfeng.membership.indicators.
   (membership.warnings.lapsing_members). That only changes on first days of months, so per person it is
   a few [start, end) segments, owned by the person's *current* organization (Person.within).
 
-Both rest on what `members.total` already assumes: a person holds at most one relation on any day. The
+* "app" (a flow): a candidacy (入党申请) on the day applied, at the branch that received it — `development.applications`;
+* "dev" (a snapshot): a candidacy from the day applied until 转正 or its end, d1 the stages it is in on each day
+  (letters of STAGE_LETTERS, cut where a milestone's date falls) — `development.in_progress[stage=…]`;
+* "late" (a snapshot): a step of a candidacy in progress, in its current stage, from the first day it is late
+  (membership.rules.late_steps) onwards — `development.late_steps`, as the warnings list them.
+
+The dues rows rest on what `members.total` already assumes: a person holds at most one relation on any day. The
 raw-record computation in membership.indicators stays the reference and serves drill-through.
 """
 
@@ -33,10 +39,14 @@ from qingfeng.membership import rules
 from qingfeng.people.facts import MEM
 
 PAID, LAPSE, DUES = "paid", "lapse", "dues"
+APPLIED, DEVELOPING, LATE = "app", "dev", "late"
 MEMBER_CATEGORIES = ("正式党员", "预备党员")
 
-metrics.declare(metrics.FLOW, PAID, DUES)
-metrics.declare(metrics.SNAPSHOT, LAPSE)
+metrics.declare(metrics.FLOW, PAID, DUES, APPLIED)
+metrics.declare(metrics.SNAPSHOT, LAPSE, DEVELOPING, LATE)
+
+# The stages of development on a day, as "dev" keys them in d1 (qingfeng.membership.indicators names them).
+STAGE_LETTERS = {"applicant": "A", "activist": "B", "candidate": "C", "probationary": "P"}
 
 
 def table(model) -> str:
@@ -84,6 +94,7 @@ def add_rows(rows: Rows, org_id: int | None = None) -> None:
     """The lifecycle's own rows of one organization (or of all) into `rows` (a qingfeng.core.metrics.Rows)."""
     add_paid(rows, org_id)
     add_lapse(rows, org_id)
+    add_development(rows, org_id)
 
 
 @metrics.sql_source(DUES)
@@ -184,6 +195,58 @@ def add_lapse(rows, org_id: int | None = None, chunk: int = 20000) -> None:
                     continue  # the query asks for admitted members only
                 for lo, hi in lapse_segments(admitted_on, _months(paid_months), _months(attended_months)):
                     rows.segment(org, month_of_index(lo), None if hi is None else month_of_index(hi), LAPSE)
+
+
+CANDIDATE_FIELDS = ("org_id", "stage", "applied_on", "talked_on", "activist_on", "candidate_on", "vote_on", "approved_on",
+                    "extension_months", "full_vote_on", "full_approved_on", "closed_on")
+
+
+def stages_on(day: dt.date, activist: dt.date | None, candidate: dt.date | None, vote: dt.date | None,
+              approved: dt.date | None) -> str:
+    """The letters of the stages a candidacy in progress is in on `day`, from its milestones' dates (the same
+    tests as the direct computation's filter, membership.indicators._stage_at_q)."""
+    def by(d: dt.date | None) -> bool:
+        return d is not None and d <= day
+
+    held = []
+    if not by(activist):
+        held.append("A")
+    if by(activist) and not by(candidate):
+        held.append("B")
+    if by(candidate) and not (by(vote) and by(approved)):
+        held.append("C")
+    if by(approved):
+        held.append("P")
+    return "".join(held)
+
+
+def add_development(rows, org_id: int | None = None) -> None:
+    """"app", "dev" and "late" rows of the candidacies received by one organization (or all)."""
+    from qingfeng.membership.models import Candidate
+
+    qs = Candidate.objects.all() if org_id is None else Candidate.objects.filter(org_id=org_id)
+    for (org, stage, applied, talked, activist, candidate, vote, approved, extension, full_vote, full_approved,
+         closed) in qs.order_by().values_list(*CANDIDATE_FIELDS).iterator(chunk_size=5000):
+        rows.add(org, applied, APPLIED)
+        ends = [d for d in (full_approved, closed) if d is not None]
+        end = min(ends) if ends else None
+        if end is None or applied < end:
+            cuts = sorted({d for d in (activist, candidate, vote, approved) if d is not None and applied < d
+                           and (end is None or d < end)})
+            bounds = [applied, *cuts, end]
+            for lo, hi in zip(bounds, bounds[1:], strict=False):
+                assert lo is not None
+                rows.segment(org, lo, hi, DEVELOPING, stages_on(lo, activist, candidate, vote, approved))
+        if stage in STAGE_LETTERS:  # in progress now: its late steps, from the first day each is late
+            for _kind, _deadline, late_from in rules.late_steps(stage, applied, talked, vote, approved, extension,
+                                                                 full_vote, full_approved):
+                rows.segment(org, late_from, None, LATE)
+
+
+def stage_keys(letters: set[str]) -> list[str]:
+    """Every d1 of "dev" holding one of these stage letters."""
+    combos = ["".join(c for c, bit in zip("ABCP", f"{mask:04b}", strict=True) if bit == "1") for mask in range(1, 16)]
+    return [c for c in combos if letters & set(c)]
 
 
 # ---- reading -----------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Indicators of the member lifecycle (ids documented in docs/indicators-lifecycle.md), declared with
-qingfeng.core.indicators: each with its direct computation from the records, which is also its drill-through, and —
-for dues and lapses — its value from the facts (qingfeng.membership.facts). Development reads the records: small
-sets of distinct persons."""
+qingfeng.core.indicators: each with its direct computation from the records, which is also its drill-through, and
+its value from the facts (qingfeng.membership.facts): candidacies, late steps, dues and lapses."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from qingfeng.core.dates import iter_months, month_end
 from qingfeng.core.indicators import Ask, FactsQuestion, Indicator, Parts, RecordSet, register, stream
 from qingfeng.core.masking import mask_id
 from qingfeng.membership import facts
-from qingfeng.membership.facts import DUES, LAPSE
+from qingfeng.membership.facts import APPLIED, DEVELOPING, DUES, LAPSE, LATE, STAGE_LETTERS, stage_keys
 from qingfeng.membership.models import Candidate, DuesPayment, Stage
 from qingfeng.people.facts import MEM
 
@@ -169,12 +168,19 @@ def _stage_at_q(day: dt.date, stage_names) -> Q:
     return q
 
 
+def in_progress_facts(q: FactsQuestion) -> int:
+    stages = q.get("stage")
+    keys = None if not stages else stage_keys({STAGE_LETTERS[STAGE_NAMES[name]] for name in stages})
+    return q.snap(DEVELOPING, keys)[0]
+
+
 register(
-    Indicator("development.applications", N("入党申请人数"), "flow", "orgs", records=applications),
+    Indicator("development.applications", N("入党申请人数"), "flow", "orgs", reads=frozenset({APPLIED}),
+              facts=lambda q: q.flow(APPLIED)[0], records=applications),
     Indicator("development.in_progress", N("发展程序中人数"), "snapshot", "orgs", {"stage": tuple(STAGE_NAMES)},
-              records=in_progress),
-    Indicator("development.late_steps", N("发展程序逾期环节数"), "snapshot", "orgs",
-              records=lambda ask: Parts(_late_set(ask))),
+              reads=frozenset({DEVELOPING}), facts=in_progress_facts, records=in_progress),
+    Indicator("development.late_steps", N("发展程序逾期环节数"), "snapshot", "orgs", reads=frozenset({LATE}),
+              facts=lambda q: q.snap(LATE)[0], records=lambda ask: Parts(_late_set(ask))),
     Indicator("dues.collected", N("党费收缴额（元）"), "flow", "orgs", reads=frozenset({DUES}),
               facts=lambda q: yuan(q.flow(DUES)[1]), records=collected),  # fen summed, then rounded to yuan
     Indicator("dues.payment_rate", N("党费按月交纳率"), "rate", "orgs", reads=frozenset({MEM}),

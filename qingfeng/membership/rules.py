@@ -120,6 +120,31 @@ def full_approval_deadline(probation_ends_on: dt.date) -> dt.date:
     return add_months(probation_ends_on, FULL_APPROVAL_WITHIN_MONTHS)
 
 
+ONE_DAY = dt.timedelta(days=1)
+
+
+def late_steps(stage: str, applied_on: dt.date, talked_on: dt.date | None, vote_on: dt.date | None,
+               approved_on: dt.date | None, extension_months: int | None, full_vote_on: dt.date | None,
+               full_approved_on: dt.date | None) -> list[tuple[str, dt.date, dt.date]]:
+    """The steps of a candidacy in progress, in its current stage, that fall late if still not taken:
+    (kind, deadline, the first day it counts as late). The warnings and the "late" facts both read this."""
+    out: list[tuple[str, dt.date, dt.date]] = []
+    if stage == "applicant" and talked_on is None:
+        deadline = talk_deadline(applied_on)
+        out.append(("talk_late", deadline, deadline + ONE_DAY))
+    elif stage == "candidate" and vote_on is not None and approved_on is None:
+        deadline = approval_deadline(vote_on)
+        out.append(("approval_late", deadline, deadline + ONE_DAY))
+    elif stage == "probationary" and vote_on is not None:
+        ends = probation_end(vote_on, extension_months)
+        if full_vote_on is None:
+            out.append(("probation_due", ends, ends))  # due on the day the probation ends
+        if full_approved_on is None:
+            deadline = full_approval_deadline(ends)
+            out.append(("full_approval_late", deadline, deadline + ONE_DAY))
+    return out
+
+
 def full_vote_problem(probation_ends_on: dt.date, full_vote_on: dt.date) -> str | None:
     if full_vote_on < probation_ends_on:
         return _("预备期 %(date)s 才满，不能提前讨论转正。") % {"date": probation_ends_on}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from qingfeng.core.dates import add_months, month_start
 from qingfeng.membership import rules
-from qingfeng.membership.models import Candidate, DuesPayment, Stage
+from qingfeng.membership.models import Candidate, DuesPayment
 from qingfeng.orgs.models import Organization
 
 
@@ -28,22 +28,19 @@ class LifecycleWarning:
 def development_warnings(org: Organization, on: dt.date) -> list[LifecycleWarning]:
     found: list[LifecycleWarning] = []
     qs = Candidate.objects.within(org).in_progress().select_related("person", "org")
+    messages = {
+        "talk_late": ("red", _("%(name)s 递交申请超过一个月仍未谈话")),
+        "approval_late": ("red", _("%(name)s 支部大会通过超过三个月未审批")),
+        "probation_due": ("yellow", _("%(name)s 预备期已满，尚未讨论转正")),
+        "full_approval_late": ("red", _("%(name)s 预备期满超过三个月未审批转正")),
+    }
     for c in qs:
-        url = reverse("membership:candidate", args=[c.pk])
-        if c.stage == Stage.APPLICANT and c.talked_on is None:
-            deadline = rules.talk_deadline(c.applied_on)
-            if on > deadline:
-                found.append(LifecycleWarning("talk_late", "red", c.org, _("%(name)s 递交申请超过一个月仍未谈话") % {"name": c.person.name}, url, deadline))
-        if c.stage == Stage.CANDIDATE and c.vote_on and c.approved_on is None:
-            deadline = rules.approval_deadline(c.vote_on)
-            if on > deadline:
-                found.append(LifecycleWarning("approval_late", "red", c.org, _("%(name)s 支部大会通过超过三个月未审批") % {"name": c.person.name}, url, deadline))
-        if c.stage == Stage.PROBATIONARY:
-            ends = c.probation_ends_on
-            if c.full_vote_on is None and on >= ends:
-                found.append(LifecycleWarning("probation_due", "yellow", c.org, _("%(name)s 预备期已满，尚未讨论转正") % {"name": c.person.name}, url, ends))
-            if c.full_approved_on is None and on > rules.full_approval_deadline(ends):
-                found.append(LifecycleWarning("full_approval_late", "red", c.org, _("%(name)s 预备期满超过三个月未审批转正") % {"name": c.person.name}, url, rules.full_approval_deadline(ends)))
+        for kind, deadline, late_from in rules.late_steps(c.stage, c.applied_on, c.talked_on, c.vote_on, c.approved_on,
+                                                          c.extension_months, c.full_vote_on, c.full_approved_on):
+            if on >= late_from:
+                severity, message = messages[kind]
+                found.append(LifecycleWarning(kind, severity, c.org, message % {"name": c.person.name},
+                                              reverse("membership:candidate", args=[c.pk]), deadline))
     return found
 
 

@@ -23,10 +23,11 @@ from qingfeng.discipline.models import Case, Disposition, Recommendation
 from qingfeng.economy.models import SupportItem
 from qingfeng.education.models import DegreeStudy
 from qingfeng.entities.models import CoverageChange, Entity
+from qingfeng.forms.models import Filling, Template, Version
 from qingfeng.grassroots.models import Assignment, WeakOrgCase
 from qingfeng.honors.models import Commendation, Honoree
 from qingfeng.indicators import engine, store
-from qingfeng.membership.models import DuesPayment
+from qingfeng.membership.models import Candidate, DuesPayment
 from qingfeng.orgs.actions import save_organization
 from qingfeng.orgs.models import Election, Organization, VillageTag
 from qingfeng.people.models import CadreLevelRecord, Person, Relation
@@ -65,6 +66,7 @@ def build(data, world, orgs, persons, touched):
             Attendance.objects.create(activity=a, person=p, presence=draw(st.sampled_from(["出席", "请假", "缺席"])))
         touched.add(org.pk)
     lifecycle(data, orgs, persons, types, touched)
+    development(data, orgs, persons, touched)
     second_round(data, orgs, persons, touched)
     for _ in range(draw(st.integers(0, 3))):
         org = draw(st.sampled_from(orgs))
@@ -154,6 +156,41 @@ def second_round(data, orgs, persons, touched):
         org = draw(st.sampled_from(orgs))
         DegreeStudy.objects.get_or_create(person=draw(st.sampled_from(persons)), enrolled_on=draw(days),
                                           defaults={"org": org, "level": draw(st.sampled_from(["大专", "本科"]))})
+        touched.add(org.pk)
+
+
+def development(data, orgs, persons, touched):
+    """Candidacies with milestones in any order or missing (imports write dates, not stages), in any current stage —
+    for development.applications, .in_progress[stage] and .late_steps — and forms the platform filled for users of
+    these organizations (burden.forms_answered)."""
+    draw = data.draw
+    for _ in range(draw(st.integers(0, 5))):
+        org = draw(st.sampled_from(orgs))
+        applied = draw(days)
+
+        def after(lo=applied):
+            return draw(st.one_of(st.none(), st.dates(min_value=lo, max_value=HI + dt.timedelta(days=400))))
+
+        Candidate.objects.create(
+            person=draw(st.sampled_from(persons)), org=org, applied_on=applied, talked_on=after(),
+            activist_on=after(), candidate_on=after(), vote_on=after(), approved_on=after(),
+            extension_months=draw(st.sampled_from([None, 6, 12])), full_vote_on=after(), full_approved_on=after(),
+            closed_on=after(),
+            stage=draw(st.sampled_from(["applicant", "activist", "candidate", "probationary", "full", "closed"])))
+        touched.add(org.pk)
+    for _ in range(draw(st.integers(0, 3))):
+        org = draw(st.sampled_from(orgs))
+        form = ReportForm.objects.create(code=f"B{next(_codes)}", name="b", org=org, enabled_on=LO)
+        version = Version.objects.create(template=Template.objects.create(form=form), number=1, filename="b.xlsx",
+                                         content=b"", sha256="")
+        for _ in range(draw(st.integers(1, 3))):
+            user_org = draw(st.sampled_from([*orgs, None]))
+            day = draw(days)
+            Filling.objects.create(template=version.template, version=version, org=org, start=LO, end=day,
+                                   user_org=user_org, on=day, at=dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC),
+                                   channel="page")
+            if user_org is not None:
+                touched.add(user_org.pk)
         touched.add(org.pk)
 
 
@@ -304,6 +341,16 @@ def test_facts_equal_direct_computation(world, data):
                 asks.append((org, *period(data, anchors), lifecycle_keys))
             for (org, start, end, _keys), got in zip(asks, engine.compute_grid(asks), strict=True):
                 assert got == engine.compute_direct(org, start, end, lifecycle_keys), (org.code, start, end)
+            # development by stage, where candidacies' milestones cut their stages
+            stage_keys = [f"development.in_progress[stage={name}]" for name in ("申请人", "入党积极分子", "发展对象", "预备党员")]
+            stage_keys += ["development.in_progress[stage=申请人|预备党员]", "development.late_steps"]
+            milestones = set(Candidate.objects.values_list("vote_on", flat=True)) | set(
+                Candidate.objects.values_list("approved_on", flat=True)) | set(
+                Candidate.objects.values_list("candidate_on", flat=True))
+            asks = [(data.draw(st.sampled_from([world.city, world.community, extra])), *period(data, [milestones - {None}]),
+                     stage_keys) for _ in range(4)]
+            for (org, start, end, _keys), got in zip(asks, engine.compute_grid(asks), strict=True):
+                assert got == engine.compute_direct(org, start, end, stage_keys), (org.code, start, end)
             raise Rollback
     except Rollback:
         pass
