@@ -416,7 +416,7 @@ def set_group_members(group: PartyGroup, persons: Iterable[Person], leader: Pers
     here (one group at a time); a person left out leaves on that day. History stays in the rows
     (GroupMembership)."""
     from qingfeng.audit.context import acting_as
-    from qingfeng.orgs.models import GroupMembership
+    from qingfeng.orgs.models import GroupMembership, PartyGroup
 
     if group.dissolved_on is not None:
         raise ValidationError({"members": [_("该党小组已撤销。")]})
@@ -427,6 +427,9 @@ def set_group_members(group: PartyGroup, persons: Iterable[Person], leader: Pers
     if leader is not None and leader.pk not in people:
         raise ValidationError({"leader": [_("组长须是本小组成员。")]})
     day = _group_day("on", on, group.established_on, _("变动日期不能早于本小组的成立日期（%(day)s）。"))
+    # Two people saving the branch's groups at once check and write one after the other (PostgreSQL: the branch's
+    # group rows locked; SQLite: one writer already), so neither can give a person two groups for the same days.
+    list(PartyGroup.objects.select_for_update().filter(org_id=group.org_id).order_by("pk").values_list("pk", flat=True))
     problems = _membership_problems(group, people, day)
     if problems:
         raise ValidationError({"on": problems})
