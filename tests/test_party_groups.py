@@ -2,8 +2,12 @@
 starts its attendance from the group; the API shows the groups under the organization."""
 
 import datetime as dt
+import os
 import re
+import threading
+import time
 
+import pytest
 from django.urls import reverse
 
 from qingfeng.activities.models import Activity, ActivityType, Attendance
@@ -341,3 +345,53 @@ def test_days_a_group_change_cannot_take_are_refused_with_the_reason(world, clie
     set_members(clerk, world, first, a[:3], on=AFTER)
     assert sorted(first.current_members().values_list("name", flat=True)) == ["甲0", "甲1", "甲2"]
     assert GroupMembership.objects.filter(group=second, person=a[1]).count() == 0  # joined that day: a slip, gone
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="SQLite lets one writer in at a time: saves cannot overlap")
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_a_branchs_groups_at_once_cannot_give_a_person_two_groups(world):
+    """One secretary puts 甲0 in the first group from June while another, at the same moment, puts them in the second
+    from January: the second save waits for the first and is refused with the reason — never two groups at once."""
+    from django.core.exceptions import ValidationError
+    from django.db import connections, transaction
+
+    from qingfeng.orgs.actions import create_party_group, set_group_members
+
+    person = world.members_a[0]
+    first = create_party_group(world.branch_a, "第一党小组", established_on=dt.date(2025, 1, 1))
+    second = create_party_group(world.branch_a, "第二党小组", established_on=dt.date(2025, 1, 1))
+    written, go = threading.Event(), threading.Event()
+    out: dict[str, object] = {}
+
+    def from_june():
+        try:
+            with transaction.atomic():
+                set_group_members(first, [person], on=dt.date(2026, 6, 1))
+                written.set()
+                go.wait(10)  # still uncommitted while the other save starts
+        finally:
+            connections.close_all()
+
+    def from_january():
+        try:
+            set_group_members(second, [person], on=dt.date(2026, 1, 1))
+            out["second"] = "saved"
+        except ValidationError as exc:
+            out["second"] = " ".join(exc.messages)
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=from_june)
+    a.start()
+    assert written.wait(10)
+    b = threading.Thread(target=from_january)
+    b.start()
+    time.sleep(0.5)
+    go.set()
+    a.join(10)
+    b.join(10)
+    assert "起在第一党小组" in str(out["second"]), out
+    held = sorted((m.group.name, m.start_on, m.end_on)
+                  for m in GroupMembership.objects.filter(person=person).select_related("group"))
+    assert held == [("第一党小组", dt.date(2026, 6, 1), None)]
