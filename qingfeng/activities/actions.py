@@ -8,7 +8,6 @@ import secrets
 from types import EllipsisType
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from qingfeng.activities.models import (
@@ -31,12 +30,18 @@ from qingfeng.orgs.models import Organization, PartyGroup
 from qingfeng.people.models import Person, Relation
 
 
+def candidate_ids(org: Organization, day: dt.date) -> set[int]:
+    """The members who can be ticked for a meeting of `org` on `day`: those whose relation held there that day, and
+    its current members (a member who joined yesterday still attends today). Two indexed reads, not one OR over
+    both: PostgreSQL answers "org = … OR id IN (…)" by a scan of every person of the city (164 ms on the demo city,
+    against under a millisecond; a meeting's page and its save both ask)."""
+    ids = set(Relation.objects.filter(org=org).holding_on(day).values_list("person_id", flat=True))
+    return ids | set(Person.objects.filter(org=org, admitted_on__isnull=False).values_list("pk", flat=True))
+
+
 def attendance_candidates(org: Organization, day: dt.date):
-    """The members who can be ticked for a meeting of `org` on `day`: those whose relation held there
-    that day, and its current members (a member who joined yesterday still attends today)."""
-    held = Relation.objects.filter(org=org).holding_on(day).values("person")
-    return (Person.objects.filter(Q(org=org, admitted_on__isnull=False) | Q(pk__in=held))
-            .distinct().order_by("name", "id"))
+    """candidate_ids as persons, by name."""
+    return Person.objects.filter(pk__in=sorted(candidate_ids(org, day))).order_by("name", "id")
 
 
 def new_code(prefix: str, day: dt.date, model) -> str:
@@ -102,7 +107,7 @@ def group_problems(org: Organization, type_: ActivityType, group: PartyGroup | N
 
 
 def _check_presence(org: Organization, day: dt.date, presence: dict[int, str], extra_ids=()) -> dict[int, str]:
-    allowed = set(attendance_candidates(org, day).values_list("pk", flat=True)) | set(extra_ids)
+    allowed = candidate_ids(org, day) | set(extra_ids)
     unknown = [pk for pk in presence if pk not in allowed]
     if unknown:
         raise ValidationError({"attendance": [_("参加人员中有 %(n)d 人不是该组织的党员。") % {"n": len(unknown)}]})
