@@ -222,7 +222,10 @@ class Reader:
 
     def windows(self, names: Iterable[str] | None) -> tuple[int, int] | None:
         """(due, met), or None when the period has windows outside the materialized span."""
-        wanted = covered_windows(self.ctx.state, self.ctx.requirements(names), self.start, self.end)
+        asked = None if names is None else tuple(names)
+        # the same for every organization asking over the same period: worked out once per computation
+        wanted = self.ctx.memo(("covered", asked, self.start, self.end), lambda: covered_windows(
+            self.ctx.state, self.ctx.requirements(asked), self.start, self.end))
         if wanted is None:
             return None
         due = met = 0
