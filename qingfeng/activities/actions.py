@@ -117,6 +117,10 @@ def _check_presence(org: Organization, day: dt.date, presence: dict[int, str], e
     return presence
 
 
+# What recording or changing an activity writes (the facts recompute only what reads these: metrics.scope).
+WRITES = (Activity, Attendance, "core.entry", "files.attachment", "audit.auditlog")
+
+
 @ledger_action
 def record_activity(*, user, org: Organization, type: ActivityType, date: dt.date, topic: str,  # noqa: A002
                     channel: str = Channel.OFFLINE, audience: int | None = None, first_topic: bool = False,
@@ -144,9 +148,10 @@ def record_activity(*, user, org: Organization, type: ActivityType, date: dt.dat
     attach_files(activity, files, user=user, kind=file_kind)
     if presence:
         _log_attendance(user, activity, before=None, after=_presence_counts(presence))
-    changes.record(orgs=[org.pk], days=[date])
+    changes.record(orgs=[org.pk], days=[date], ledgers=WRITES)
     # attendance counts for each member's own lapse facts (members.lapsed), owned by their organizations
-    changes.record(people=[pk for pk, value in presence.items() if value == Presence.PRESENT], days=[date])
+    changes.record(people=[pk for pk, value in presence.items() if value == Presence.PRESENT], days=[date],
+                   ledgers=WRITES)
     return activity
 
 
@@ -225,10 +230,10 @@ def update_activity(activity: Activity, *, user, date: dt.date, topic: str, chan
         return activity
     if before:
         activity.save()
-    changes.record(orgs=[activity.org_id], days=[old_date, date])
+    changes.record(orgs=[activity.org_id], days=[old_date, date], ledgers=WRITES)
     if (old_date.year, old_date.month) != (date.year, date.month):
         attended_changed |= set(activity.attendance.filter(presence=Presence.PRESENT).values_list("person_id", flat=True))
-    changes.record(people=attended_changed, days=[old_date, date])
+    changes.record(people=attended_changed, days=[old_date, date], ledgers=WRITES)
     return activity
 
 

@@ -47,7 +47,7 @@ metrics.declare(metrics.FLOW, ACT)
 metrics.declare(metrics.SNAPSHOT, TEAM)
 
 
-@metrics.sql_source(ACT)
+@metrics.sql_source(ACT, reads=(Activity,))
 def activity_values(org_id: int | None = None):
     qs = Activity.objects.all() if org_id is None else Activity.objects.filter(org_id=org_id)
     return qs.order_by().values(
@@ -56,7 +56,7 @@ def activity_values(org_id: int | None = None):
     ).annotate(c=Count("id"), s=Coalesce(Sum("audience"), 0))
 
 
-@metrics.row_source
+@metrics.row_source(reads=(LectureTeam,), emits=(TEAM,))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     teams = LectureTeam.objects.all() if org_id is None else LectureTeam.objects.filter(org_id=org_id)
     for org, est, gone in teams.values_list("org_id", "established_on", "dissolved_on"):
@@ -93,8 +93,9 @@ def trainees(role: str):
 
 _reading = trainees(ActivityRole.READING_CLASS)
 _rotation = trainees(ActivityRole.ROTATION)
-distinct.family(Family(READING_TRAINEES, *_reading))
-distinct.family(Family(ROTATION_TRAINEES, *_rotation))
+TRAINEE_READS = (Attendance, Activity, "activities.activitytype")
+distinct.family(Family(READING_TRAINEES, _reading[0], _reading[1], reads=TRAINEE_READS))
+distinct.family(Family(ROTATION_TRAINEES, _rotation[0], _rotation[1], reads=TRAINEE_READS))
 
 
 # 轮训覆盖率's numerator: (relations, cadre-level pieces, trainings) of a person
@@ -171,7 +172,8 @@ def covered_rows(ident: str, data: Covered, paths: Paths) -> list[distinct.Row]:
 
 distinct.family(Family(ROTATION_COVERED, covered_tracks, covered_homes, filters=("cadre_level",), unfiltered=False,
                        compute=covered_rows,
-                       organizations=lambda d: {r[0] for r in d[0]} | {e[1] for e in d[2]}))
+                       organizations=lambda d: {r[0] for r in d[0]} | {e[1] for e in d[2]},
+                       reads=(*TRAINEE_READS, "people.relation", "people.person", "people.cadrelevelrecord")))
 
 
 def lecturer_tracks(org_id: int | None) -> dict[str, list]:
@@ -192,4 +194,4 @@ def lecturer_homes(identities: set[str]) -> set[int]:
                .values_list("team__org_id", flat=True).distinct())
 
 
-distinct.family(Family(LECTURERS, lecturer_tracks, lecturer_homes, snapshot=True))
+distinct.family(Family(LECTURERS, lecturer_tracks, lecturer_homes, snapshot=True, reads=(Lecturer, LectureTeam)))

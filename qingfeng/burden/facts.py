@@ -22,14 +22,14 @@ metrics.declare(metrics.SNAPSHOT, FORM)
 metrics.declare(metrics.FLOW, ENTRY)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(ReportForm,), emits=(FORM,))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     forms = ReportForm.objects.all() if org_id is None else ReportForm.objects.filter(org_id=org_id)
     for org, start, end in forms.values_list("org_id", "enabled_on", "retired_on"):
         rows.segment(org, start, end, FORM)
 
 
-@metrics.sql_source(ENTRY)
+@metrics.sql_source(ENTRY, reads=(Entry,))
 def entry_values(org_id: int | None = None):
     qs = Entry.objects.all()
     if org_id is not None:

@@ -61,6 +61,9 @@ class Change:
     # The organizations of `people` are already announced (in `orgs`, here or in another slice of the same write,
     # see drain): subscribers need not look them up again. Persons stay for what is derived per person.
     resolved: bool = False
+    # The models whose records were written ("app_label.model"), when every write said (`record(ledgers=…)`): what is
+    # derived from other models cannot have changed, so subscribers may recompute less. None: any model may have.
+    ledgers: set[str] | None = None
 
     def merge(self, other: Change) -> None:
         self.orgs |= other.orgs
@@ -69,6 +72,7 @@ class Change:
         self.moved |= other.moved
         self.requirements |= other.requirements
         self.everything |= other.everything
+        self.ledgers = None if self.ledgers is None or other.ledgers is None else self.ledgers | other.ledgers
 
     def __bool__(self) -> bool:
         return bool(self.orgs or self.people or self.moved or self.requirements or self.everything)
@@ -97,10 +101,16 @@ def subscribe(func: Subscriber, wants_orgs_of_people: Callable[[], bool] | None 
 
 
 def record(orgs: Iterable[int | None] = (), days: Iterable[dt.date | None] = (), people: Iterable[int | None] = (),
-           moved: Iterable[int | None] = (), requirements: bool = False, everything: bool = False) -> None:
-    """Announce what a write changed (call it inside the write's transaction)."""
+           moved: Iterable[int | None] = (), requirements: bool = False, everything: bool = False,
+           ledgers: Iterable[Any] = ()) -> None:
+    """Announce what a write changed (call it inside the write's transaction). `ledgers`: the models whose records it
+    wrote (classes or "app_label.model"), every one of them — a write that names none may have changed any."""
+    from qingfeng.core.metrics import labels
+
+    named = labels(ledgers) if ledgers else None
     change = Change({o for o in orgs if o is not None}, {d for d in days if d is not None},
-                    {p for p in people if p is not None}, {o for o in moved if o is not None}, requirements, everything)
+                    {p for p in people if p is not None}, {o for o in moved if o is not None}, requirements, everything,
+                    ledgers=set(named) if named and not (requirements or everything) else None)
     if not change:
         return
     pending: Change | None = getattr(_local, "pending", None)
@@ -117,7 +127,7 @@ def batch() -> Iterator[Change]:
     if getattr(_local, "pending", None) is not None:
         yield _local.pending
         return
-    _local.pending = Change()
+    _local.pending = Change(ledgers=set())  # nothing written yet: each record() says which models, or "any"
     try:
         yield _local.pending
         pending = _local.pending

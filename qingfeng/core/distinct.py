@@ -188,6 +188,9 @@ class Family:
     # and the organizations that data names
     compute: Callable[[str, Any, Paths], list[Row]] | None = None
     organizations: Callable[[Any], set[int]] | None = None
+    # The models its tracks read (classes or labels; the organizations' paths are read by every family): a write to
+    # none of them leaves its rows as they are (metrics.scope). None: any record.
+    reads: tuple[Any, ...] | None = None
 
     def metrics(self) -> tuple[str, ...]:
         if self.snapshot:
@@ -290,7 +293,8 @@ def family(fam: Family) -> Family:
         fam.add_rows(rows, org_id)
 
     add_rows.__qualname__ = f"distinct rows {fam.base}"
-    metrics.row_source(add_rows)
+    metrics.row_source(reads=None if fam.reads is None else (*fam.reads, "orgs.organization"),
+                       emits=fam.metrics())(add_rows)
     return fam
 
 

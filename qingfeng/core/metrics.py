@@ -14,6 +14,12 @@ its event, a snapshot as +1 on the first day a thing holds and −1 on the first
 * a dependents resolver (`dependents`): the organizations whose own rows read those of a subtree (a change to an
   organization refreshes them too).
 
+A source may say which models it reads (`reads=`, model classes or "app_label.model" labels) and, for a row emitter,
+which metrics it emits (`emits=`). A write that names the models it wrote (`changes.record(ledgers=…)`: a meeting's
+save writes activities and their attendance) then refreshes only the rows of the sources reading one of them
+(`scope()`); a source that does not say what it reads is always run, and one that does not say what it emits makes
+every refresh whole.
+
 The kernel holds only the vocabulary and the registry: declaring never imports the derived layer.
 """
 
@@ -22,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -90,6 +96,9 @@ DependentsSource = Callable[[set[int], set[int]], set[int]]  # (changed orgs, mo
 
 _sql: dict[str, SqlSource] = {}
 _rows: list[RowSource] = []
+# What a source reads (model labels; None: any record) and emits (metrics; None: not said), by source.
+_reads: dict[Callable[..., Any], frozenset[str] | None] = {}
+_emits: dict[Callable[..., Any], frozenset[str] | None] = {}
 _people: list[PeopleSource] = []
 _dependents: list[DependentsSource] = []
 _kinds: dict[str, str] = {}
@@ -119,21 +128,75 @@ def snapshots() -> frozenset[str]:
     return frozenset(m for m, k in _kinds.items() if k == SNAPSHOT)
 
 
-def sql_source(metric: str) -> Callable[[SqlSource], SqlSource]:
-    """Register a grouped query giving the own rows of `metric` (a decorator)."""
+def labels(models: Iterable[Any] | None) -> frozenset[str] | None:
+    """Model classes or "app_label.model" labels as lower-case labels (None stays None: any record)."""
+    if models is None:
+        return None
+    return frozenset(m.lower() if isinstance(m, str) else m._meta.label_lower for m in models)
+
+
+def sql_source(metric: str, reads: Iterable[Any] | None = None) -> Callable[[SqlSource], SqlSource]:
+    """Register a grouped query giving the own rows of `metric` (a decorator); `reads`: the models it reads."""
     def register(func: SqlSource) -> SqlSource:
         if _sql.get(metric, func) is not func:
             raise ValueError(f"metric {metric!r} already has a source")
         _sql[metric] = func
+        _reads[func] = labels(reads)
+        _emits[func] = frozenset({metric})
         return func
     return register
 
 
-def row_source(func: RowSource) -> RowSource:
-    """Register a function adding own rows (of one organization, or of all when org_id is None)."""
-    if func not in _rows:
-        _rows.append(func)
-    return func
+@overload
+def row_source(func: RowSource) -> RowSource: ...
+@overload
+def row_source(func: None = None, *, reads: Iterable[Any] | None = None,
+               emits: Iterable[str] | None = None) -> Callable[[RowSource], RowSource]: ...
+def row_source(func: RowSource | None = None, *, reads: Iterable[Any] | None = None,
+               emits: Iterable[str] | None = None) -> RowSource | Callable[[RowSource], RowSource]:
+    """Register a function adding own rows (of one organization, or of all when org_id is None); usable bare or as
+    `@row_source(reads=(Model, …), emits=(metric, …))`."""
+    def register(f: RowSource) -> RowSource:
+        if f not in _rows:
+            _rows.append(f)
+        _reads[f] = labels(reads)
+        _emits[f] = frozenset(emits) if emits is not None else None
+        return f
+    return register(func) if func is not None else register
+
+
+class Scope:
+    """What a refresh recomputes after a write to some models only: the sources reading one of them, and the metrics
+    those emit (with any other source emitting one of those metrics, so a metric is always recomputed whole)."""
+
+    def __init__(self, sql: dict[str, SqlSource], rows: list[RowSource], metrics: frozenset[str]):
+        self.sql, self.rows, self.metrics = sql, rows, metrics
+
+
+def _reads_one_of(func: Callable[..., Any], ledgers: frozenset[str]) -> bool:
+    reads = _reads.get(func)
+    return reads is None or bool(reads & ledgers)
+
+
+def scope(ledgers: frozenset[str] | None) -> Scope | None:
+    """The sources and metrics a write to the models `ledgers` (labels) can change, or None when the refresh must be
+    whole (no models named, or a source that does not say what it emits)."""
+    if ledgers is None:
+        return None
+    funcs: list[Callable[..., Any]] = [*_sql.values(), *_rows]
+    emits = {f: _emits.get(f) for f in funcs}
+    if any(e is None for e in emits.values()):
+        return None
+    chosen = {f for f in funcs if _reads_one_of(f, ledgers)}
+    emitted: set[str] = set()
+    while True:  # a metric is recomputed whole: every source emitting one of the chosen metrics runs too
+        for f in chosen:
+            emitted |= emits[f] or frozenset()
+        more = {f for f in funcs if f not in chosen and (emits[f] or frozenset()) & emitted}
+        if not more:
+            break
+        chosen |= more
+    return Scope({m: f for m, f in _sql.items() if f in chosen}, [f for f in _rows if f in chosen], frozenset(emitted))
 
 
 def people_source(func: PeopleSource) -> PeopleSource:

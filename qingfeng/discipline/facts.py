@@ -21,7 +21,7 @@ CASE, DISPOSITION, RECOMMENDATION = "case", "disp", "recm"
 metrics.declare(metrics.FLOW, CASE, DISPOSITION, RECOMMENDATION)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Case, Disposition, Recommendation), emits=(CASE, DISPOSITION, RECOMMENDATION))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     def scoped(qs):
         return qs if org_id is None else qs.filter(org_id=org_id)
@@ -54,4 +54,4 @@ def surrender_homes(identities: set[str]) -> set[int]:
                .values_list("org_id", flat=True).distinct())
 
 
-distinct.family(Family(SURRENDERED, surrender_tracks, surrender_homes))
+distinct.family(Family(SURRENDERED, surrender_tracks, surrender_homes, reads=(Case,)))

@@ -22,7 +22,7 @@ FUND = "eco_fund"
 metrics.declare(metrics.FLOW, FUND)
 
 
-@metrics.sql_source(FUND)
+@metrics.sql_source(FUND, reads=(SupportItem,))
 def fund_values(org_id: int | None = None):
     qs = SupportItem.objects.all()
     if org_id is not None:
@@ -43,4 +43,5 @@ def village_tracks(org_id: int | None) -> dict[str, list]:
     return out
 
 
-distinct.family(Family(VILLAGES, village_tracks, lambda identities: set(), filters=("source",), identity="o"))
+distinct.family(Family(VILLAGES, village_tracks, lambda identities: set(), filters=("source",), identity="o",
+                       reads=(SupportItem,)))

@@ -30,4 +30,4 @@ def trainee_homes(identities: set[str]) -> set[int]:
                .values_list("org_id", flat=True).distinct())
 
 
-distinct.family(Family(TRAINEES, trainee_tracks, trainee_homes, filters=("degree",)))
+distinct.family(Family(TRAINEES, trainee_tracks, trainee_homes, filters=("degree",), reads=(DegreeStudy, "people.person")))

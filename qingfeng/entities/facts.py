@@ -26,7 +26,7 @@ def _dated_pieces(history):
     return pieces
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Entity, CoverageChange), emits=(COV,))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     entities = Entity.objects.all()
     changes = CoverageChange.objects.all()

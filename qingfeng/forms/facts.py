@@ -14,7 +14,7 @@ FILLED = "fill"
 metrics.declare(metrics.FLOW, FILLED)
 
 
-@metrics.sql_source(FILLED)
+@metrics.sql_source(FILLED, reads=(Filling,))
 def filling_values(org_id: int | None = None):
     qs = Filling.objects.filter(user_org__isnull=False)
     if org_id is not None:

@@ -32,7 +32,7 @@ metrics.declare(metrics.FLOW, WEAK_IDENTIFIED, WEAK_RECTIFIED)
 metrics.declare(metrics.SNAPSHOT, ELECTION_OVERDUE)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(WeakOrgCase,), emits=(WEAK_IDENTIFIED, WEAK_RECTIFIED))
 def add_weak_rows(rows: Rows, org_id: int | None = None) -> None:
     cases = WeakOrgCase.objects.all() if org_id is None else WeakOrgCase.objects.filter(org_id=org_id)
     for org, identified, rectified, sector in cases.values_list("org_id", "identified_on", "rectified_on",
@@ -42,7 +42,7 @@ def add_weak_rows(rows: Rows, org_id: int | None = None) -> None:
             rows.add(org, rectified, WEAK_RECTIFIED, sector)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Organization, Election), emits=(ELECTION_OVERDUE,))
 def add_election_rows(rows: Rows, org_id: int | None = None) -> None:
     orgs, elections = Organization.objects.all(), Election.objects.all()
     if org_id is not None:
@@ -104,9 +104,10 @@ def team_homes(identities: set[str]) -> set[int]:
 
 
 for _kind in (DISPATCHED, ADJUSTED):
-    distinct.family(Family(_kind, assignment_tracks(_kind), assignment_homes, filters=("role",)))
-distinct.family(Family(STATIONED, assignment_tracks(STATIONED), assignment_homes, snapshot=True, filters=("role",)))
-distinct.family(Family(TEAMS, assignment_tracks(TEAMS), team_homes, filters=("role",), identity="t"))
+    distinct.family(Family(_kind, assignment_tracks(_kind), assignment_homes, filters=("role",), reads=(Assignment,)))
+distinct.family(Family(STATIONED, assignment_tracks(STATIONED), assignment_homes, snapshot=True, filters=("role",),
+                       reads=(Assignment,)))
+distinct.family(Family(TEAMS, assignment_tracks(TEAMS), team_homes, filters=("role",), identity="t", reads=(Assignment,)))
 
 
 def election_tracks(org_id: int | None) -> dict[str, list]:
@@ -117,4 +118,5 @@ def election_tracks(org_id: int | None) -> dict[str, list]:
     return out
 
 
-distinct.family(Family(ELECTIONS, election_tracks, lambda identities: set(), filters=("level",), identity="o"))
+distinct.family(Family(ELECTIONS, election_tracks, lambda identities: set(), filters=("level",), identity="o",
+                       reads=(Election, Organization)))

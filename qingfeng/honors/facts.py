@@ -21,7 +21,7 @@ COLLECTIVE = "hon_col"
 metrics.declare(metrics.FLOW, COLLECTIVE)
 
 
-@metrics.sql_source(COLLECTIVE)
+@metrics.sql_source(COLLECTIVE, reads=(Honoree, "honors.commendation"))
 def collective_values(org_id: int | None = None):
     qs = Honoree.objects.collectives()
     if org_id is not None:
@@ -54,4 +54,5 @@ def person_homes(identities: set[str]) -> set[int]:
                .values_list("org_id", flat=True).distinct())
 
 
-distinct.family(Family(PERSONS, person_tracks, person_homes, filters=("grantor_level",)))
+distinct.family(Family(PERSONS, person_tracks, person_homes, filters=("grantor_level",),
+                       reads=(Honoree, "honors.commendation")))

@@ -120,6 +120,7 @@ class Importer:
         self._codes_cache: dict[tuple[str, tuple[str, ...]], set[Any]] = {}
         self.done, self.total = 0, 1
         self.committed = False  # the records are written; the facts may still be catching up (write_steps)
+        self.ledgers: tuple[str, ...] = ()  # the models the write writes, when known (written_models)
         self.owners: dict[Any, set[int]] = defaultdict(set)
         self.where: dict[str, SheetMap] = {}  # ledger → the mapping its sheet of the user's file is read through
 
@@ -799,6 +800,7 @@ class Importer:
         own (changes.deferred, changes.drain): page writes go on meanwhile. Inside a caller's transaction they are
         refreshed in it, as before."""
         assert self.ok, "write() after a failed validation"
+        self.ledgers = written_models(self.plans)
         with transaction.atomic(), sqlite_cache(), changes.deferred() as pending:
             yield from writer.write_all(self)
         self.committed = True
@@ -815,7 +817,23 @@ class Importer:
 
     def touched(self, orgs: Iterable[int | None] = (), days: Iterable[dt.date | None] = (),
                 people: Iterable[int | None] = (), moved: Iterable[int | None] = ()) -> None:
-        changes.record(orgs=orgs, days=days, people=people, moved=moved)
+        changes.record(orgs=orgs, days=days, people=people, moved=moved, ledgers=self.ledgers)
+
+
+def written_models(plans: dict[str, S.SheetPlan]) -> tuple[str, ...]:
+    """The models a write of these plans writes, when the engine's generic write does it all (each sheet's own model,
+    the burden entries, the audit rows), so the facts recompute only what reads them (changes.record's `ledgers`);
+    () — any model — when a sheet writes through hooks of its own (the tree, the members, findings' events …) or
+    creates the persons it names."""
+    models = set()
+    for plan in plans.values():
+        if not (plan.create or plan.update):
+            continue
+        sheet = plan.sheet
+        if sheet.ledger is not S.GENERIC or sheet.names_people or sheet.registers_people:
+            return ()
+        models.add(sheet.model)
+    return (*sorted(models), "core.entry", "audit.auditlog") if models else ()
 
 
 # The label of the progress events after the commit, while the figures are brought up to date.

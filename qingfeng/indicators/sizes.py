@@ -108,7 +108,7 @@ def add_org_rows(rows: Rows, org: OrgRow, own: Events, subtree: list[Events] | N
         _segment(rows, org_id, COMMITTEE, _spans(merged, lambda m, f: m >= COMMITTEE_MIN), est, dis)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Organization, Relation, "people.person"), emits=(SIZE,))
 def add_size_rows(rows: Rows, org_id: int | None = None) -> None:
     relations: Iterable[RelRow]
     if org_id is None:

@@ -64,6 +64,7 @@ WindowEnds = dict[tuple[str, str, dt.date], dt.date]
 __all__ = ["EVER", "Key", "Rows"]  # re-exported: the accumulator own rows are written into
 
 ONE_DAY = dt.timedelta(days=1)
+WINDOW_METRIC = sources.WINDOWS
 # The layout of the store's own rows (ancestors, compliance windows, roll-up grains); raise it when they change.
 # The apps' fact rows need no number: state_key() fingerprints their sources (2: lifecycle metrics and yearly rows;
 # 3: dues collected; 4: the distinct counts, rolled up past their previous organization).
@@ -122,17 +123,43 @@ def add_windows(rows: Rows, branches: list[Organization], span: tuple[dt.date, d
     if span is None:
         return
     for w in compliance.windows_for_branches(branches, compliance.active_requirements(), span[0], span[1]):
-        rows.add(w.org_id, w.start, "win", w.type_id, w.cadence, "", 1, 1 if w.met else 0)
+        rows.add(w.org_id, w.start, WINDOW_METRIC, w.type_id, w.cadence, "", 1, 1 if w.met else 0)
 
 
 
-def own_rows_for(org: Organization, span: tuple[dt.date, dt.date] | None) -> Rows:
+# What the compliance windows read (qingfeng.activities.windows) and the metric they are kept under.
+WINDOW_READS = sources.labels(("activities.activity", "activities.activitytype", "activities.requirement",
+                               "people.relation", "people.person", "orgs.organization"))
+
+
+def own_rows_for(org: Organization, span: tuple[dt.date, dt.date] | None, scope: sources.Scope | None = None) -> Rows:
+    """All of an organization's own rows, or those of the metrics of `scope` (sources.scope)."""
     rows = Rows()
-    add_sql_sources(rows, org.pk)
-    add_row_sources(rows, org.pk)
-    if org.kind in REQUIREMENT_KINDS:
+    if scope is None:
+        add_sql_sources(rows, org.pk)
+        add_row_sources(rows, org.pk)
+    else:
+        for metric, source in scope.sql.items():
+            for r in source(org.pk):
+                rows.add(r["o"], r["dd"], metric, r["k1"], r["k2"], r["k3"], r["c"], r["s"])
+        for row_source in scope.rows:
+            row_source(rows, org.pk)
+    if org.kind in REQUIREMENT_KINDS and (scope is None or WINDOW_METRIC in scope.metrics):
         add_windows(rows, [org], span)
     return rows
+
+
+def scope_of(ledgers: Iterable[str] | None) -> sources.Scope | None:
+    """The part of the own rows a write to these models can change (None: all of them)."""
+    if ledgers is None:
+        return None
+    wanted = frozenset(ledgers)
+    found = sources.scope(wanted)
+    if found is None:
+        return None
+    if WINDOW_READS and WINDOW_READS & wanted:
+        found.metrics = found.metrics | {WINDOW_METRIC}
+    return found
 
 
 # ---- writing ---------------------------------------------------------------------------
@@ -370,7 +397,8 @@ def state() -> FactState | None:
 
 
 @transaction.atomic
-def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None = None, cascade: bool = True) -> set[int]:
+def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None = None, cascade: bool = True,
+            scope: sources.Scope | None = None) -> set[int]:
     """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
     `days`). Call it inside the writing transaction. All of the organization's own contributions are
     recomputed, so the days only document the change. `lock=False`: the caller holds the fact tables (a
@@ -379,7 +407,8 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
 
     A distinct count's rows of a person depend on their records elsewhere (qingfeng.core.distinct): when this
     organization's rows of some identities changed, the other organizations holding rows of them are refreshed too
-    (`cascade`); returns those."""
+    (`cascade`); returns those. `scope` (scope_of): only the rows of the metrics a write to some models can change
+    are recomputed — the others cannot differ."""
     st = state()
     if st is None:
         return set()  # never built: compute() reads the raw records until `rebuild-facts` runs
@@ -390,13 +419,16 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
     if not ancestors_current(org):
         move_subtrees([org_id], lock=lock)  # moved in the tree (or its kind changed): re-roll its subtree first
     span = (st.windows_from, st.windows_to) if st.windows_from and st.windows_to else None  # written together
-    new = own_rows_for(org, span).data
-    old: dict[Key, list[int]] = {}
-    for r in OwnFact.objects.filter(org_id=org_id).values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total"):
-        old[r[:6]] = [r[6], r[7]]
+    new = {k: v for k, v in own_rows_for(org, span, scope).data.items() if v[0] or v[1]}
+    own = OwnFact.objects.filter(org_id=org_id)
+    if scope is not None:
+        own = own.filter(metric__in=sorted(scope.metrics))
+    old: dict[Key, tuple[int, list[int]]] = {}
+    for r in own.values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total", "pk"):
+        old[r[:6]] = (r[8], [r[6], r[7]])
     deltas = {}
     for k in set(new) | set(old):
-        a, b = new.get(k, [0, 0]), old.get(k, [0, 0])
+        a, b = new.get(k, [0, 0]), old[k][1] if k in old else [0, 0]
         if a != b:
             deltas[k] = (a[0] - b[0], a[1] - b[1])
     if not deltas:
@@ -409,16 +441,19 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
         roll_up(k, dn, dt_, tree, pending)
     if cells is None:
         add_cells(pending)
-    OwnFact.objects.filter(org_id=org_id).delete()
+    # Only the rows that differ are written: a meeting changes a few of a branch's thousands.
+    gone = [old[k][0] for k in deltas if k in old]
+    for i in range(0, len(gone), 5000):
+        OwnFact.objects.filter(pk__in=gone[i:i + 5000]).delete()
     OwnFact.objects.bulk_create([OwnFact(org_id=k[0], day=k[1], metric=k[2], d1=k[3], d2=k[4], d3=k[5], n=v[0], total=v[1])
-                                 for k, v in new.items() if v[0] or v[1]], batch_size=5000)
+                                 for k in deltas if (v := new.get(k))], batch_size=5000)
     counted = distinct.distinct_metrics()
     identities = {k[5] for k in deltas if k[2] in counted}
     if not cascade or not identities:
         return set()
     others = distinct.homes(identities) - {org_id}
     for other in sorted(others):
-        refresh(other, lock=lock, cells=cells, cascade=False)
+        refresh(other, lock=lock, cells=cells, cascade=False, scope=scope)
     return others
 
 
@@ -449,10 +484,13 @@ def apply(change: Change) -> None:
         return
     if change.moved:
         move_subtrees(change.moved)
+    # A write that named the models it wrote recomputes only what reads them (a meeting: its activities' rows, not
+    # the branch's members', dues', findings' …).
+    scope = None if change.moved or change.requirements else scope_of(change.ledgers)
     cells: Cells = {}
     others: set[int] = set()
     for org_id in sorted(orgs):
-        others |= refresh(org_id, *sorted(change.days), cells=cells)
+        others |= refresh(org_id, *sorted(change.days), cells=cells, scope=scope)
     add_cells(cells)  # one write for every organization, in key order
     log_refreshed(others - orgs, set(), False)  # a rebuild beside replays them too
 

@@ -89,7 +89,9 @@ def _list_sql(expr: str) -> str:
 
 # ---- own rows ----------------------------------------------------------------------------
 
-@metrics.row_source
+@metrics.row_source(reads=("membership.duespayment", "people.person", "people.relation", "activities.activity",
+                           "activities.attendance", "membership.candidate"),
+                    emits=(PAID, LAPSE, APPLIED, DEVELOPING, LATE))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     """The lifecycle's own rows of one organization (or of all) into `rows` (a qingfeng.core.metrics.Rows)."""
     add_paid(rows, org_id)
@@ -97,7 +99,7 @@ def add_rows(rows: Rows, org_id: int | None = None) -> None:
     add_development(rows, org_id)
 
 
-@metrics.sql_source(DUES)
+@metrics.sql_source(DUES, reads=("membership.duespayment",))
 def dues_values(org_id: int | None = None):
     """"dues" rows as a grouped query (a SQL source: the rebuild inserts it in SQL)."""
     from qingfeng.membership.models import DuesPayment

@@ -15,7 +15,7 @@ ORG = "org"
 metrics.declare(metrics.SNAPSHOT, ORG)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Organization,), emits=(ORG,))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     orgs = Organization.objects.all() if org_id is None else Organization.objects.filter(pk=org_id)
     for pk, est, gone, kind, sector, level in orgs.values_list("pk", "established_on", "dissolved_on", "kind",

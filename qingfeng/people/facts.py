@@ -77,14 +77,14 @@ REL_FIELDS = ("org_id", "person_id", "start_on", "end_on", "person__admitted_on"
               "person__cadre_level")
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Relation, Person, CadreLevelRecord), emits=(MEM,))
 def add_member_rows(rows: Rows, org_id: int | None = None) -> None:
     rels = Relation.objects.all() if org_id is None else Relation.objects.filter(org_id=org_id)
     rel_rows = list(rels.order_by().values_list(*REL_FIELDS))
     add_members(rows, rel_rows, cadre_records(None if org_id is None else {r[1] for r in rel_rows}))
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Relation, Person), emits=(RECRUITED, TRANSFERRED))
 def add_movement_rows(rows: Rows, org_id: int | None = None) -> None:
     # 发展党员: by the admitting organization, or the one holding the relation on the admission day.
     admitted = Relation.objects.filter(person__admitted_on__isnull=False, person__admitting_org__isnull=True).filter(

@@ -16,7 +16,7 @@ NEW, DONE, PLAN = "svc_new", "svc_done", "svc_plan"
 metrics.declare(metrics.FLOW, NEW, DONE, PLAN)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(ServiceItem,), emits=(NEW, DONE, PLAN))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     items = ServiceItem.objects.all() if org_id is None else ServiceItem.objects.filter(org_id=org_id)
     for org, cat, committed, planned, completed, ben in items.values_list(

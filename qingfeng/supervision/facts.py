@@ -22,7 +22,7 @@ metrics.declare(metrics.FLOW, FOUND, CLOSED, DEADLINE)
 metrics.declare(metrics.SNAPSHOT, OVERDUE)
 
 
-@metrics.row_source
+@metrics.row_source(reads=(Finding,), emits=(FOUND, CLOSED, DEADLINE, OVERDUE))
 def add_rows(rows: Rows, org_id: int | None = None) -> None:
     findings = Finding.objects.all() if org_id is None else Finding.objects.filter(org_id=org_id)
     for org, found, closed, deadline, source, category in findings.values_list(
@@ -56,4 +56,4 @@ def accountability_homes(identities: set[str]) -> set[int]:
                .values_list("org_id", flat=True).distinct())
 
 
-distinct.family(Family(ACCOUNTABLE, accountability_tracks, accountability_homes))
+distinct.family(Family(ACCOUNTABLE, accountability_tracks, accountability_homes, reads=(Accountability, Finding)))

@@ -1,0 +1,90 @@
+"""Benchmark: a district officer's small import — the demo's `xiaodian` user imports a ledger of ten 主题党日 in ten
+branches of the district (qingfeng.imports.actions.run_import: read, check, write, the facts of what it changed),
+rolled back after each run so the database stays as it was; side by side, alternating, with the facts refreshed
+whole (the import's announcement stripped of the models it wrote, as before the sheets said so): the baseline of
+the same run. Reports warm medians.
+
+Usage:  DATABASE_URL=postgres://…/qf_city QINGFENG_VAR=… .venv/bin/python bench/import_small.py [--runs 9] [--rows 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from unittest import mock
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qingfeng.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import transaction  # noqa: E402
+
+from qingfeng.accounts.models import User  # noqa: E402
+from qingfeng.imports import engine  # noqa: E402
+from qingfeng.imports.actions import run_import  # noqa: E402
+from qingfeng.orgs.models import Organization  # noqa: E402
+
+
+class Rollback(Exception):
+    pass
+
+
+def ledger(folder: Path, branches: list[str], rows: int, day: str) -> Path:
+    tag = uuid.uuid4().hex[:10]
+    path = folder / tag / "活动.csv"
+    path.parent.mkdir()
+    lines = ["活动编号,活动类型,组织编码,日期,主题,形式"]
+    lines += [f"BI-{tag}-{i},主题党日,{branches[i % len(branches)]},{day},基准导入,线下" for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path
+
+
+def import_once(path: Path, user: User, whole: bool) -> float:
+    patch = mock.patch.object(engine, "written_models", lambda plans: ()) if whole else mock.patch.object(
+        engine, "written_models", engine.written_models)
+    try:
+        with patch, transaction.atomic():
+            began = time.perf_counter()
+            result = run_import(path, user)
+            took = time.perf_counter() - began
+            assert result.ok and result.written, result.problems
+            raise Rollback(took)
+    except Rollback as done:
+        return float(done.args[0])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--rows", type=int, default=10)
+    args = parser.parse_args()
+    user = User.objects.get(username="xiaodian")
+    root = Organization.objects.get(pk=user.org_id)
+    branches = list(Organization.objects.filter(path__startswith=root.path, kind="党支部", dissolved_on__isnull=True)
+                    .order_by("code").values_list("code", flat=True)[:args.rows])
+    folder = Path(tempfile.mkdtemp())
+    print(f"{root.code} {root.name}: {args.rows} rows in {len(branches)} branches; load average "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
+    times: dict[str, list[float]] = {"now": [], "whole": []}
+    for run in range(args.runs + 1):
+        for name in ("now", "whole"):
+            seconds = import_once(ledger(folder, branches, args.rows, "2021-05-10"), user, name == "whole")
+            if run:
+                times[name].append(seconds * 1000)
+    now, whole = statistics.median(times["now"]), statistics.median(times["whole"])
+    print(f"now: {now:.0f} ms; whole: {whole:.0f} ms; now/whole {now / whole:.2f}; load average "
+          f"{os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

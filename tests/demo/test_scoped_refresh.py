@@ -1,0 +1,85 @@
+"""A write that names the models it wrote (a meeting's save: activities, attendance, burden entries) refreshes only
+the fact rows of the sources reading those models (qingfeng.core.metrics.scope). Checked on the demo city, which has
+records in every ledger: every source emits only the metrics it says it does (otherwise a scoped refresh would write
+rows it never compares), and after a meeting saved through the branch's page the branch's own rows are exactly what
+a whole refresh computes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+
+from qingfeng.accounts.models import User
+from qingfeng.activities.models import ActivityType
+from qingfeng.core import metrics
+from qingfeng.core.metrics import Rows
+from qingfeng.indicators import store
+from qingfeng.indicators.models import OwnFact
+from qingfeng.orgs.models import Organization
+from qingfeng.people.models import Person
+
+
+def organizations_per_metric() -> list[int]:
+    """One organization holding own rows of each metric (and the demo branch user's)."""
+    seen: dict[str, int] = {}
+    for metric, org_id in OwnFact.objects.order_by().values_list("metric", "org_id").distinct().iterator():
+        seen.setdefault(metric, org_id)
+    return sorted(set(seen.values()))
+
+
+def test_every_source_emits_only_what_it_says(demo_city, db):
+    orgs = organizations_per_metric()
+    assert len(orgs) >= 10
+    emitted: dict[object, set[str]] = defaultdict(set)
+    for org_id in orgs:
+        for source in metrics.row_sources():
+            rows = Rows()
+            source(rows, org_id)
+            emitted[source] |= {k[2] for k, _v in rows.items()}
+    undeclared = {}
+    for source in metrics.row_sources():
+        said = metrics._emits.get(source)
+        name = f"{source.__module__}.{source.__qualname__}"
+        assert said is not None, f"{name} does not say what it emits"
+        if extra := emitted[source] - said:
+            undeclared[name] = extra
+    assert undeclared == {}
+    # every metric an organization holds rows of comes from some source (or the store's windows)
+    every = set().union(*(metrics._emits[s] or set() for s in [*metrics.sql_sources().values(), *metrics.row_sources()]))
+    held = set(OwnFact.objects.order_by().values_list("metric", flat=True).distinct())
+    assert held - every <= {metrics.WINDOWS}
+
+
+def test_a_meetings_save_recomputes_only_what_reads_activities(demo_city, db):
+    scope = store.scope_of(metrics.labels(("activities.activity", "activities.attendance", "core.entry")))
+    assert scope is not None
+    assert {"act", "entry", "lapse", metrics.WINDOWS, "rdt_m", "rcv_r"} <= scope.metrics
+    # members, dues, findings, service items, sizes: not read from activities
+    assert not {"mem", "dues", "found", "new", "size", "org", "cov"} & scope.metrics
+
+
+def test_after_a_meeting_the_branch_rows_equal_a_whole_refresh(demo_city, db):
+    user = User.objects.get(username="branch")
+    org = Organization.objects.get(pk=user.org_id)
+    from qingfeng.activities.actions import record_activity
+
+    members = list(Person.objects.filter(org=org, admitted_on__isnull=False).values_list("pk", flat=True)[:12])
+    trainings = ActivityType.objects.filter(name__in=["主题党日", "读书班"]).order_by("name")
+    assert store.state() is not None
+    with transaction.atomic():
+        for i, kind in enumerate(trainings):
+            record_activity(user=user, org=org, type=kind, date=dt.date(2021, 4, 20 + i), topic="范围刷新",
+                            presence={pk: "出席" if n % 3 else "缺席" for n, pk in enumerate(members)})
+        st = store.state()
+        span = (st.windows_from, st.windows_to)
+        holders = {org.pk} | set(Person.objects.filter(pk__in=members).values_list("org_id", flat=True))
+        for org_id in sorted(holders):
+            holder = Organization.objects.get(pk=org_id)
+            want = {k: v for k, v in store.own_rows_for(holder, span).data.items() if v[0] or v[1]}
+            got = {r[:6]: [r[6], r[7]] for r in OwnFact.objects.filter(org_id=org_id).values_list(
+                "org_id", "day", "metric", "d1", "d2", "d3", "n", "total")}
+            assert got == want
+        transaction.set_rollback(True)
+
