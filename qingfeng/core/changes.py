@@ -182,7 +182,7 @@ def deferred() -> Iterator[Deferred]:
         with batch() as change:
             yield Deferred(change)
         return
-    out = Deferred(Change())
+    out = Deferred(Change(ledgers=set()))  # as in batch(): each record() says which models, or "any"
     _local.pending = out.change
     try:
         yield out
@@ -204,7 +204,8 @@ def store(change: Change) -> int:
 
     row = PendingChange.objects.create(claimed_at=timezone.now(), change={
         "orgs": sorted(change.orgs), "people": sorted(change.people), "moved": sorted(change.moved),
-        "days": sorted(d.isoformat() for d in change.days), "requirements": change.requirements, "resolved": False})
+        "days": sorted(d.isoformat() for d in change.days), "requirements": change.requirements, "resolved": False,
+        "ledgers": None if change.ledgers is None else sorted(change.ledgers)})
     return row.pk
 
 
@@ -275,6 +276,12 @@ def drain(pk: int) -> Iterator[tuple[int, int]]:
         log.exception("derived rows of pending change %s not brought up to date; the job worker will retry", pk)
 
 
+def _ledgers(data: dict[str, Any]) -> set[str] | None:
+    """The models a stored change's write named (None: any; a change stored before they were kept)."""
+    named = data.get("ledgers")
+    return None if named is None else set(named)
+
+
 def _drain_slices(data: dict[str, Any], done: dict[str, int], days: set[dt.date],
                   save: Callable[..., None]) -> Generator[tuple[int, int], None, bool]:
     orgs, people = data["orgs"], data["people"]
@@ -286,7 +293,7 @@ def _drain_slices(data: dict[str, Any], done: dict[str, int], days: set[dt.date]
         began = time.monotonic()
 
         def refresh(part: list[int] = part, lo: int = lo) -> None:
-            _announce(Change(set(part), days, resolved=True))
+            _announce(Change(set(part), days, resolved=True, ledgers=_ledgers(data)))
             done["orgs"] = lo + len(part)
             save()
         if not _in_transaction(refresh):
@@ -301,7 +308,7 @@ def _drain_slices(data: dict[str, Any], done: dict[str, int], days: set[dt.date]
         part = people[lo:lo + PEOPLE_SLICE]
 
         def per_person(part: list[int] = part, lo: int = lo) -> None:
-            _announce(Change(people=set(part), resolved=True))
+            _announce(Change(people=set(part), resolved=True, ledgers=_ledgers(data)))
             done["people"] = lo + len(part)
             save()
         if not _in_transaction(per_person):
