@@ -12,16 +12,19 @@ import functools
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from qingfeng.core.memo import per_request
+
+if TYPE_CHECKING:
+    from qingfeng.orgs.models import Organization
 
 
 @functools.cache
@@ -37,30 +40,46 @@ def code_version() -> str:
 
 
 @per_request  # the ETag and the shared figures of one page read it once
-def facts_version() -> str | None:
-    """None while the facts have never been built (every figure is then read from the records)."""
+def facts_version(org_id: int | None = None, path: str = "") -> str | None:
+    """None while the facts have never been built (every figure is then read from the records).
+
+    For the figures of one organization's subtree (`org_id`, its `path`), only the writes that refreshed an
+    organization of that subtree or one of its ancestors count, with every tree move and requirement change: a
+    write elsewhere changes only the rolled-up rows of its own organization's ancestors, never a row of this
+    subtree, so a district's cockpit stays valid while the branches of other districts record their meetings."""
     from qingfeng.indicators import store
-    from qingfeng.indicators.models import FactLog
+    from qingfeng.indicators.models import FactLog, OrgAncestor
+    from qingfeng.orgs.models import PATH_SEP, Organization
 
     state = store.state()  # the page's figures read the same (once per request: core.memo)
     if state is None:
         return None
-    log = FactLog.objects.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))
-    return f"{state.built_at.isoformat()}/{log['n']}/{log['hi']}/{log['s']}"
+    log = FactLog.objects.all()
+    if org_id is not None and PATH_SEP in path.strip(PATH_SEP):  # below the root (the root's subtree: every write)
+        inside = Organization.objects.filter(path__startswith=path).values("pk")
+        above = OrgAncestor.objects.filter(descendant_id=org_id).values("ancestor_id")
+        log = log.filter(Q(org_id__in=inside) | Q(org_id__in=above) | ~Q(kind="o"))
+    found = log.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))
+    return f"{state.built_at.isoformat()}/{org_id}/{found['n']}/{found['hi']}/{found['s']}"
 
 
 T = TypeVar("T")
+
+
+def _scope(org: Organization | None) -> tuple[int, str] | tuple[()]:
+    return () if org is None else (org.pk, org.path)
 SHARED_SECONDS = 15 * 60  # an entry nobody asks for again goes; a changed version never matches an old entry
 
 
-def shared(make: Callable[[], T], *question: object) -> T:
+def shared(make: Callable[[], T], *question: object, org: Organization | None = None) -> T:
     """What `make` builds from the facts for a question (organization, period, what the viewer may see …), built
     once and shared by every request asking the same question of the same facts: the key holds the facts' version,
     the code's, the language and the reference day, so an entry is never read after a write that could change it.
-    Without built facts there is no version, and it is built each time."""
+    Without built facts there is no version, and it is built each time. `org`: the figures are of its subtree
+    only (facts_version)."""
     from qingfeng.core import dates
 
-    version = facts_version()
+    version = facts_version(*_scope(org))
     if version is None:
         return make()
     text = repr((version, code_version(), get_language(), dates.today(), question))
@@ -79,10 +98,11 @@ def _csrf_secret(request: HttpRequest) -> str:
     return str(request.META.get("CSRF_COOKIE", ""))
 
 
-def page_etag(request: HttpRequest, *parts: object) -> str | None:
+def page_etag(request: HttpRequest, *parts: object, org: Organization | None = None) -> str | None:
     """A strong ETag for a page built from the facts for this user and question, or None when the page cannot be
-    cached (facts never built, a message waiting to be shown)."""
-    version = facts_version()
+    cached (facts never built, a message waiting to be shown). `org`: the page shows its subtree only (its
+    ancestors' names too: a write to an ancestor counts)."""
+    version = facts_version(*_scope(org))
     if version is None or len(get_messages(request)):
         return None
     user = request.user

@@ -36,13 +36,13 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     # Known before any figure is read: a browser holding this version gets 304 (caching.py).
     definition = AssessmentVersion.objects.aggregate(n=Max("number"))["n"]
-    etag = caching.page_etag(request, org.pk, start, end, definition)
+    etag = caching.page_etag(request, org.pk, start, end, definition, org=org)
     unchanged = caching.not_modified(request, etag)
     if unchanged is not None:
         return unchanged
     # the figures depend on the question and on whether the viewer sees discipline data, not on who asks
     data = caching.shared(lambda: dashboard.build(org, start, end, request.user), "cockpit", org.pk, start, end,
-                          definition, request.user.sees_discipline)
+                          definition, request.user.sees_discipline, org=org)
     return caching.with_etag(render(request, "cockpit/cockpit.html", {
         "form": form, "data": data, "org": org, "start": start, "end": end,
         "ancestors": _breadcrumbs(request.user, org), "chart_data": data.chart_data(),

@@ -85,3 +85,32 @@ def test_leaders_asking_the_same_question_share_the_figures_until_a_write_change
     # another language is built in that language
     organizer.cookies["django_language"] = "en"
     assert "全部问题" not in organizer.get(url, PERIOD).content.decode()
+
+
+def test_a_districts_cockpit_stays_valid_while_another_district_writes(city):
+    """The version of a district's cockpit counts the writes of its own subtree and of its ancestors only: a meeting
+    in the other district leaves the district's page 304 and its shared figures as they were (no figure read); one
+    of its own branches' meetings changes them, as does any write to the city's own records."""
+    district = signed_in(city.district_user)
+    url, question = reverse("cockpit:cockpit"), {**PERIOD, "org": "140105"}
+    first = district.get(url, question)
+    etag, before = first["ETag"], int(shown(first.content.decode(), "activities.count"))
+    lesson = ActivityType.objects.get(name="党课")
+    record_activity(user=city.admin, org=city.branch_o, type=lesson, date=scene.START.replace(month=4, day=3),
+                    topic="另一个区的党课")
+    assert district.get(url, question, headers={"If-None-Match": etag}).status_code == 304
+    with CaptureQueriesContext(connection) as queries:
+        again = district.get(url, question).content.decode()
+    assert not any('"indicators_fact"' in q["sql"] for q in queries)  # still the shared figures
+    assert int(shown(again, "activities.count")) == before
+    # the city's cockpit counts the other district's meeting
+    assert signed_in(city.leader).get(reverse("cockpit:cockpit"), PERIOD, headers={"If-None-Match": etag}).status_code == 200
+    record_activity(user=city.admin, org=city.city, type=lesson, date=scene.START.replace(month=4, day=4),
+                    topic="市委的党课")
+    assert district.get(url, question, headers={"If-None-Match": etag}).status_code == 200  # an ancestor's write
+    etag = district.get(url, question)["ETag"]
+    record_activity(user=city.clerk, org=city.branch_a, type=lesson, date=scene.START.replace(month=4, day=2),
+                    topic="本区的党课")
+    changed = district.get(url, question, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert int(shown(changed.content.decode(), "activities.count")) == before + 1
