@@ -83,3 +83,31 @@ def test_after_a_meeting_the_branch_rows_equal_a_whole_refresh(demo_city, db):
             assert got == want
         transaction.set_rollback(True)
 
+
+
+def test_after_a_dues_payment_the_members_rows_equal_a_whole_refresh(demo_city, db):
+    """A payment names only the dues it wrote: the 党费 sums and the paid and 失联 months are recomputed, and they are
+    exactly what a whole refresh computes."""
+    from qingfeng.membership.actions import record_payment
+    from qingfeng.membership.models import DuesPayment
+
+    scope = store.scope_of(metrics.labels(("membership.duespayment", "audit.auditlog")))
+    assert scope is not None and {"dues", "paid", "lapse"} <= scope.metrics and "act" not in scope.metrics
+    month = dt.date(2021, 3, 1)
+    paid = DuesPayment.objects.filter(month=month).values("person_id")
+    people = list(Person.objects.filter(admitted_on__lt=dt.date(2020, 1, 1), org__isnull=False).exclude(pk__in=paid)
+                  .order_by("pk")[:5])
+    assert people
+    with transaction.atomic():
+        for person in people:
+            record_payment(person, month, dt.date(2021, 3, 20), amount_fen=500)
+        st = store.state()
+        for org_id in sorted({p.org_id for p in people}):
+            holder = Organization.objects.get(pk=org_id)
+            want = {k: v for k, v in store.own_rows_for(holder, (st.windows_from, st.windows_to)).data.items()
+                    if v[0] or v[1]}
+            got = {r[:6]: [r[6], r[7]] for r in OwnFact.objects.filter(org_id=org_id).values_list(
+                "org_id", "day", "metric", "d1", "d2", "d3", "n", "total")}
+            assert got == want
+            assert any(k[2] == "dues" and k[1] == dt.date(2021, 3, 20) for k in got)
+        transaction.set_rollback(True)
