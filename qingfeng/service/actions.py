@@ -17,6 +17,9 @@ from qingfeng.files.models import FileKind
 from qingfeng.orgs.models import Organization
 from qingfeng.service.models import ServiceCategory, ServiceItem
 
+# What a 办实事 item's actions write (the facts recompute only what reads these: metrics.scope).
+WRITES = (ServiceItem, "core.entry", "files.attachment", "audit.auditlog")
+
 
 @ledger_action
 def commit_service_item(*, user, org: Organization, name: str, category: str, committed_on: dt.date,
@@ -37,7 +40,7 @@ def commit_service_item(*, user, org: Organization, name: str, category: str, co
                                       category=category or "", committed_on=committed_on, planned_on=planned_on,
                                       entered_via=via)
     log_entries([item], via, user=user)
-    changes.record(orgs=[org.pk], days=[committed_on, planned_on])
+    changes.record(orgs=[org.pk], days=[committed_on, planned_on], ledgers=WRITES)
     return item
 
 
@@ -73,5 +76,5 @@ def complete_service_item(item: ServiceItem, *, user, on: dt.date, beneficiaries
     diff(item, fields)
     item.save(update_fields=["started_on", "completed_on", "beneficiaries", "updated_at"])
     attach_files(item, files, user=user, kind=FileKind.PHOTO)
-    changes.record(orgs=[item.org_id], days=[on, item.planned_on])
+    changes.record(orgs=[item.org_id], days=[on, item.planned_on], ledgers=WRITES)
     return item

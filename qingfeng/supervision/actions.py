@@ -30,6 +30,9 @@ from qingfeng.supervision.models import (
     round_source,
 )
 
+# What a finding's actions write (the facts recompute only what reads these: metrics.scope).
+FINDING_WRITES = (Finding, FindingEvent, "core.entry", "files.attachment", "audit.auditlog")
+
 
 def _event(finding: Finding, user, from_status: str, note: str = "") -> FindingEvent:
     return FindingEvent.objects.create(finding=finding, actor=user if getattr(user, "is_authenticated", False) else None,
@@ -67,7 +70,7 @@ def record_finding(*, user, org: Organization, source: str, found_on: dt.date, d
     _event(finding, user, "", _("发现问题"))
     log_entries([finding], via, user=user)
     attach_files(finding, files, user=user, kind=FileKind.OTHER)
-    changes.record(orgs=[org.pk], days=[found_on, deadline])
+    changes.record(orgs=[org.pk], days=[found_on, deadline], ledgers=FINDING_WRITES)
     return finding
 
 
@@ -85,7 +88,8 @@ def classify_finding(finding: Finding, *, user, category: str) -> Finding:
     if finding.category != category:
         diff(finding, {"category": category})
         finding.save(update_fields=["category", "updated_at"])
-        changes.record(orgs=[finding.org_id], days=[finding.found_on, finding.deadline, finding.closed_on])
+        changes.record(orgs=[finding.org_id], days=[finding.found_on, finding.deadline, finding.closed_on],
+                       ledgers=FINDING_WRITES)
     return finding
 
 
@@ -139,7 +143,7 @@ def close_finding(finding: Finding, *, user, on: dt.date, note: str = "") -> Fin
     finding.closed_on = on
     finding.save(update_fields=["status", "closed_on", "updated_at"])
     _event(finding, user, FindingStatus.SUBMITTED, (note or "").strip() or _("销号"))
-    changes.record(orgs=[finding.org_id], days=[on, finding.deadline])
+    changes.record(orgs=[finding.org_id], days=[on, finding.deadline], ledgers=FINDING_WRITES)
     return finding
 
 
@@ -158,7 +162,7 @@ def record_accountability(*, user, org: Organization, person: Person, decided_on
     if finding is not None:
         audit(user, AuditAction.UPDATE, finding, summary=_("关联问责决定：%(name)s %(mode)s") % {
             "name": person.name, "mode": mode})
-    changes.record(orgs=[org.pk], days=[decided_on])
+    changes.record(orgs=[org.pk], days=[decided_on], ledgers=(Accountability, "core.entry", "audit.auditlog"))
     return decision
 
 

@@ -57,7 +57,7 @@ def test_a_meetings_save_recomputes_only_what_reads_activities(demo_city, db):
     assert scope is not None
     assert {"act", "entry", "lapse", metrics.WINDOWS, "rdt_m", "rcv_r"} <= scope.metrics
     # members, dues, findings, service items, sizes: not read from activities
-    assert not {"mem", "dues", "found", "new", "size", "org", "cov"} & scope.metrics
+    assert not {"mem", "dues", "found", "svc_new", "size", "org", "cov"} & scope.metrics
 
 
 def test_after_a_meeting_the_branch_rows_equal_a_whole_refresh(demo_city, db):
@@ -110,4 +110,39 @@ def test_after_a_dues_payment_the_members_rows_equal_a_whole_refresh(demo_city, 
                 "org_id", "day", "metric", "d1", "d2", "d3", "n", "total")}
             assert got == want
             assert any(k[2] == "dues" and k[1] == dt.date(2021, 3, 20) for k in got)
+        transaction.set_rollback(True)
+
+
+def test_after_findings_and_service_items_the_rows_equal_a_whole_refresh(demo_city, db):
+    """A finding found, classified and closed, an accountability decision, a 办实事 item committed and completed:
+    each names what it wrote, and the organization's rows afterwards are what a whole refresh computes."""
+    from qingfeng.service.actions import commit_service_item, complete_service_item
+    from qingfeng.supervision.actions import (
+        classify_finding,
+        close_finding,
+        record_accountability,
+        record_finding,
+        submit_finding,
+    )
+
+    city = User.objects.get(username="city")
+    org = Organization.objects.get(pk=User.objects.get(username="branch").org_id)
+    person = Person.objects.filter(org=org, admitted_on__isnull=False).order_by("pk").first()
+    with transaction.atomic():
+        finding = record_finding(user=city, org=org, source="巡察", found_on=dt.date(2021, 3, 2),
+                                 description="范围刷新的问题", deadline=dt.date(2021, 4, 1))
+        classify_finding(finding, user=city, category="形式主义")
+        submit_finding(finding, user=city, note="已整改")
+        close_finding(finding, user=city, on=dt.date(2021, 4, 10))
+        record_accountability(user=city, org=org, person=person, decided_on=dt.date(2021, 4, 12), mode="诫勉",
+                              finding=finding)
+        item = commit_service_item(user=city, org=org, name="范围刷新的实事", category="", committed_on=dt.date(2021, 2, 1),
+                                   planned_on=dt.date(2021, 3, 1))
+        complete_service_item(item, user=city, on=dt.date(2021, 3, 15), beneficiaries=40)
+        st = store.state()
+        want = {k: v for k, v in store.own_rows_for(org, (st.windows_from, st.windows_to)).data.items() if v[0] or v[1]}
+        got = {r[:6]: [r[6], r[7]] for r in OwnFact.objects.filter(org_id=org.pk).values_list(
+            "org_id", "day", "metric", "d1", "d2", "d3", "n", "total")}
+        assert got == want
+        assert {"found", "closed", "svc_new", "svc_done", "acc_y"} <= {k[2] for k in got}
         transaction.set_rollback(True)
