@@ -655,8 +655,27 @@ def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
             xid = 0
         cursor.executemany(f"INSERT INTO {log} (xid, org_id, kind, at) VALUES (%s, %s, %s, %s)",
                            [(xid, o, k, now) for o, k in rows])
-        if random.random() < 0.002:  # noqa: S311 — now and then, forget what no rebuild can still need
-            cursor.execute(f"DELETE FROM {log} WHERE at < %s", (now - dt.timedelta(days=2),))
+        if random.random() < TRIM_CHANCE:  # noqa: S311 — now and then, forget what no rebuild can still need
+            trim_log(cursor, now)
+
+
+TRIM_CHANCE = 0.002  # a write trims the log one time in 500
+LOG_DAYS = 2  # what a rebuild could still need, however long it runs
+LOG_MINUTES = 10  # PostgreSQL with no rebuild running: kept only for the cockpit's version (a count over the log)
+
+
+def trim_log(cursor: CursorWrapper, now: dt.datetime) -> None:
+    """Delete the log rows no rebuild can need. A rebuild replays the rows its snapshot did not see, so while one runs
+    (or could: SQLite has no marker) the last two days stay. On PostgreSQL a rebuild holds REBUILD_LOCK from before
+    its snapshot to its end: when this write can take it, none runs, and none can take its snapshot before this write
+    commits — every row older than a few minutes goes, and the cockpit's version, a count over the log, stays cheap
+    through a day of writes (docs/benchmarks.md)."""
+    keep = dt.timedelta(days=LOG_DAYS)
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", (REBUILD_LOCK,))
+        if cursor.fetchone()[0]:
+            keep = dt.timedelta(minutes=LOG_MINUTES)
+    cursor.execute(f"DELETE FROM {table(FactLog)} WHERE at < %s", (now - keep,))
 
 
 def _index_names(cursor: CursorWrapper, table_name: str, schema: str | None = None) -> dict[str, str]:
