@@ -82,10 +82,15 @@ class GroupMembersForm(forms.Form):
                 self.candidates.get(leader) if leader is not None else None)
 
 
-class GroupCreateForm(forms.Form):
-    """设立党小组: its name and the day it was set up (today unless it was set up before it was entered)."""
+class GroupNameForm(forms.Form):
+    """A 党小组's name (renaming it on its page)."""
 
     name = forms.CharField(label=_("小组名称"), max_length=50)
+
+
+class GroupCreateForm(GroupNameForm):
+    """设立党小组: its name and the day it was set up (today unless it was set up before it was entered)."""
+
     established_on = forms.DateField(label=_("成立日期"), required=False, widget=DateInput(),
                                      help_text=_("默认今天；补录已有的党小组时填写其成立日期。"))
 

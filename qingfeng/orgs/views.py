@@ -300,10 +300,6 @@ def committee_end(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 
 # ---- 党小组 (party groups) -----------------------------------------------------------------------
 
-class GroupNameForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("小组名称"), max_length=50)
-
-
 def _writes(request: AuthedRequest) -> bool:
     return can_write(request.user, WRITERS_PARTY_WORK) and not request.user.is_read_only
 
@@ -360,6 +356,8 @@ def party_group(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     members_form = GroupMembersForm(request.POST if which == "members" else None, candidates=candidates,
                                     initial={"members": [p.pk for p in current], "leader": group.leader_id,
                                              "on": dates.today()})
+    from qingfeng.orgs.forms import GroupNameForm
+
     name_form = GroupNameForm(request.POST if which == "name" else None, initial={"name": group.name})
     status = 200
     if request.method == "POST":
