@@ -118,7 +118,7 @@ def _check_presence(org: Organization, day: dt.date, presence: dict[int, str], e
 
 
 # What recording or changing an activity writes (the facts recompute only what reads these: metrics.scope).
-WRITES = (Activity, Attendance, "core.entry", "files.attachment", "audit.auditlog")
+WRITES = (Activity, Attendance, "files.attachment")
 
 
 @ledger_action

@@ -64,11 +64,12 @@ def facts_version(org_id: int | None = None, path: str = "") -> str | None:
 
 
 T = TypeVar("T")
+SHARED_SECONDS = 15 * 60  # an entry nobody asks for again goes; a changed version never matches an old entry
 
 
 def _scope(org: Organization | None) -> tuple[int, str] | tuple[()]:
+    """facts_version's arguments for the figures of `org`'s subtree (none: of everything)."""
     return () if org is None else (org.pk, org.path)
-SHARED_SECONDS = 15 * 60  # an entry nobody asks for again goes; a changed version never matches an old entry
 
 
 def shared(make: Callable[[], T], *question: object, org: Organization | None = None) -> T:

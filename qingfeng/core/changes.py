@@ -100,14 +100,19 @@ def subscribe(func: Subscriber, wants_orgs_of_people: Callable[[], bool] | None 
     return func
 
 
+# What a ledger write writes beside its records (qingfeng.core.entries, the audit log's signal), named with them.
+TRAIL = ("core.entry", "audit.auditlog")
+
+
 def record(orgs: Iterable[int | None] = (), days: Iterable[dt.date | None] = (), people: Iterable[int | None] = (),
            moved: Iterable[int | None] = (), requirements: bool = False, everything: bool = False,
            ledgers: Iterable[Any] = ()) -> None:
     """Announce what a write changed (call it inside the write's transaction). `ledgers`: the models whose records it
-    wrote (classes or "app_label.model"), every one of them — a write that names none may have changed any."""
+    wrote (classes or "app_label.model"), every one of them but the burden entries and audit rows every ledger write
+    makes (TRAIL, added here) — a write that names none may have changed any."""
     from qingfeng.core.metrics import labels
 
-    named = labels(ledgers) if ledgers else None
+    named = labels((*ledgers, *TRAIL)) if ledgers else None
     change = Change({o for o in orgs if o is not None}, {d for d in days if d is not None},
                     {p for p in people if p is not None}, {o for o in moved if o is not None}, requirements, everything,
                     ledgers=set(named) if named and not (requirements or everything) else None)

@@ -821,8 +821,8 @@ class Importer:
 
 
 def written_models(plans: dict[str, S.SheetPlan]) -> tuple[str, ...]:
-    """The models a write of these plans writes, when the engine's generic write does it all (each sheet's own model,
-    the burden entries, the audit rows), so the facts recompute only what reads them (changes.record's `ledgers`);
+    """The models a write of these plans writes, when the engine's generic write does it all (each sheet's own model;
+    changes.record adds the burden entries and audit rows), so the facts recompute only what reads them;
     () — any model — when a sheet writes through hooks of its own (the tree, the members, findings' events …) or
     creates the persons it names."""
     models = set()
@@ -833,7 +833,7 @@ def written_models(plans: dict[str, S.SheetPlan]) -> tuple[str, ...]:
         if sheet.ledger is not S.GENERIC or sheet.names_people or sheet.registers_people:
             return ()
         models.add(sheet.model)
-    return (*sorted(models), "core.entry", "audit.auditlog") if models else ()
+    return tuple(sorted(models))
 
 
 # The label of the progress events after the commit, while the figures are brought up to date.

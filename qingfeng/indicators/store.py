@@ -97,14 +97,14 @@ def layout_fingerprint() -> str:
 
 # ---- own rows --------------------------------------------------------------------------
 
-def add_sql_sources(rows: Rows, org_id: int) -> None:
-    for metric, source in sources.sql_sources().items():
+def add_sql_sources(rows: Rows, org_id: int, chosen: dict[str, sources.SqlSource] | None = None) -> None:
+    for metric, source in (sources.sql_sources() if chosen is None else chosen).items():
         for r in source(org_id):
             rows.add(r["o"], r["dd"], metric, r["k1"], r["k2"], r["k3"], r["c"], r["s"])
 
 
-def add_row_sources(rows: Rows, org_id: int | None = None) -> None:
-    for source in sources.row_sources():
+def add_row_sources(rows: Rows, org_id: int | None = None, chosen: list[sources.RowSource] | None = None) -> None:
+    for source in sources.row_sources() if chosen is None else chosen:
         source(rows, org_id)
 
 
@@ -127,23 +127,16 @@ def add_windows(rows: Rows, branches: list[Organization], span: tuple[dt.date, d
 
 
 
-# What the compliance windows read (qingfeng.activities.windows) and the metric they are kept under.
-WINDOW_READS = sources.labels(("activities.activity", "activities.activitytype", "activities.requirement",
-                               "people.relation", "people.person", "orgs.organization"))
+# What the compliance windows (WINDOW_METRIC) read: qingfeng.activities.windows.
+WINDOW_READS = frozenset({"activities.activity", "activities.activitytype", "activities.requirement",
+                          "people.relation", "people.person", "orgs.organization"})
 
 
 def own_rows_for(org: Organization, span: tuple[dt.date, dt.date] | None, scope: sources.Scope | None = None) -> Rows:
     """All of an organization's own rows, or those of the metrics of `scope` (sources.scope)."""
     rows = Rows()
-    if scope is None:
-        add_sql_sources(rows, org.pk)
-        add_row_sources(rows, org.pk)
-    else:
-        for metric, source in scope.sql.items():
-            for r in source(org.pk):
-                rows.add(r["o"], r["dd"], metric, r["k1"], r["k2"], r["k3"], r["c"], r["s"])
-        for row_source in scope.rows:
-            row_source(rows, org.pk)
+    add_sql_sources(rows, org.pk, None if scope is None else scope.sql)
+    add_row_sources(rows, org.pk, None if scope is None else scope.rows)
     if org.kind in REQUIREMENT_KINDS and (scope is None or WINDOW_METRIC in scope.metrics):
         add_windows(rows, [org], span)
     return rows
@@ -157,7 +150,7 @@ def scope_of(ledgers: Iterable[str] | None) -> sources.Scope | None:
     found = sources.scope(wanted)
     if found is None:
         return None
-    if WINDOW_READS and WINDOW_READS & wanted:
+    if WINDOW_READS & wanted:
         found.metrics = found.metrics | {WINDOW_METRIC}
     return found
 

@@ -369,5 +369,5 @@ def record_payment(person: Person, month: dt.date, paid_on: dt.date, amount_fen:
     payment = DuesPayment.objects.create(person=person, org_id=person.org_id, month=month, amount_fen=amount_fen,
                                          paid_on=paid_on, created_by=user if getattr(user, "is_authenticated", False) else None)
     # "paid" belongs to the organization holding the relation at the month's end, "lapse" to the current one
-    changes.record(people=[person.pk], orgs=[payment.org_id], days=[month], ledgers=(DuesPayment, "audit.auditlog"))
+    changes.record(people=[person.pk], orgs=[payment.org_id], days=[month], ledgers=(DuesPayment,))
     return payment

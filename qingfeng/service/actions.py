@@ -18,7 +18,7 @@ from qingfeng.orgs.models import Organization
 from qingfeng.service.models import ServiceCategory, ServiceItem
 
 # What a 办实事 item's actions write (the facts recompute only what reads these: metrics.scope).
-WRITES = (ServiceItem, "core.entry", "files.attachment", "audit.auditlog")
+WRITES = (ServiceItem, "files.attachment")
 
 
 @ledger_action

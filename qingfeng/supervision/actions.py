@@ -31,7 +31,7 @@ from qingfeng.supervision.models import (
 )
 
 # What a finding's actions write (the facts recompute only what reads these: metrics.scope).
-FINDING_WRITES = (Finding, FindingEvent, "core.entry", "files.attachment", "audit.auditlog")
+FINDING_WRITES = (Finding, FindingEvent, "files.attachment")
 
 
 def _event(finding: Finding, user, from_status: str, note: str = "") -> FindingEvent:
@@ -162,7 +162,7 @@ def record_accountability(*, user, org: Organization, person: Person, decided_on
     if finding is not None:
         audit(user, AuditAction.UPDATE, finding, summary=_("关联问责决定：%(name)s %(mode)s") % {
             "name": person.name, "mode": mode})
-    changes.record(orgs=[org.pk], days=[decided_on], ledgers=(Accountability, "core.entry", "audit.auditlog"))
+    changes.record(orgs=[org.pk], days=[decided_on], ledgers=(Accountability,))
     return decision
 
 
