@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 from unittest import mock
 
@@ -24,7 +22,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from ab import alternate, rolled_back  # noqa: E402
 
 from qingfeng.accounts.models import User  # noqa: E402
 from qingfeng.indicators import store  # noqa: E402
@@ -35,19 +33,10 @@ from qingfeng.people.models import Person  # noqa: E402
 MONTH = dt.date(2021, 4, 1)
 
 
-class Rollback(Exception):
-    pass
-
-
-def once(person: Person, whole: bool) -> float:
+def once(person: Person, whole: bool) -> tuple[float, int]:
     narrow = (lambda ledgers: None) if whole else store.scope_of
-    try:
-        with mock.patch.object(store, "scope_of", narrow), transaction.atomic():
-            began = time.perf_counter()
-            record_payment(person, MONTH, dt.date(2021, 4, 20), amount_fen=500)
-            raise Rollback(time.perf_counter() - began)
-    except Rollback as done:
-        return float(done.args[0]) * 1000
+    with mock.patch.object(store, "scope_of", narrow):
+        return rolled_back(lambda: record_payment(person, MONTH, dt.date(2021, 4, 20), amount_fen=500))
 
 
 def main() -> int:
@@ -60,13 +49,8 @@ def main() -> int:
     if person is None:
         print("no member of the branch without a payment for 2021-04")
         return 1
-    times: dict[str, list[float]] = {"now": [], "whole": []}
-    for run in range(args.runs + 1):
-        for name in ("now", "whole"):
-            took = once(person, name == "whole")
-            if run:  # the first round warms both
-                times[name].append(took)
-    now, whole = statistics.median(times["now"]), statistics.median(times["whole"])
+    got = alternate({"now": lambda: once(person, False), "whole": lambda: once(person, True)}, args.runs)
+    now, whole = got["now"][0], got["whole"][0]
     print(f"dues payment: now {now:.1f} ms; whole {whole:.1f} ms; now/whole {now / whole:.2f}; load average "
           f"{os.getloadavg()[0]:.1f}")
     return 0

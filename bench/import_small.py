@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from unittest import mock
@@ -26,16 +24,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import transaction  # noqa: E402
+from ab import alternate, rolled_back  # noqa: E402
 
 from qingfeng.accounts.models import User  # noqa: E402
 from qingfeng.imports import engine  # noqa: E402
 from qingfeng.imports.actions import run_import  # noqa: E402
 from qingfeng.orgs.models import Organization  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
 
 
 def ledger(folder: Path, branches: list[str], rows: int, day: str) -> Path:
@@ -48,18 +42,13 @@ def ledger(folder: Path, branches: list[str], rows: int, day: str) -> Path:
     return path
 
 
-def import_once(path: Path, user: User, whole: bool) -> float:
-    patch = mock.patch.object(engine, "written_models", lambda plans: ()) if whole else mock.patch.object(
-        engine, "written_models", engine.written_models)
-    try:
-        with patch, transaction.atomic():
-            began = time.perf_counter()
+def import_once(path: Path, user: User, whole: bool) -> tuple[float, int]:
+    narrow = (lambda plans: ()) if whole else engine.written_models
+    with mock.patch.object(engine, "written_models", narrow):
+        def run() -> None:
             result = run_import(path, user)
-            took = time.perf_counter() - began
             assert result.ok and result.written, result.problems
-            raise Rollback(took)
-    except Rollback as done:
-        return float(done.args[0])
+        return rolled_back(run)
 
 
 def main() -> int:
@@ -74,13 +63,9 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp())
     print(f"{root.code} {root.name}: {args.rows} rows in {len(branches)} branches; load average "
           f"{os.getloadavg()[0]:.1f}", flush=True)
-    times: dict[str, list[float]] = {"now": [], "whole": []}
-    for run in range(args.runs + 1):
-        for name in ("now", "whole"):
-            seconds = import_once(ledger(folder, branches, args.rows, "2021-05-10"), user, name == "whole")
-            if run:
-                times[name].append(seconds * 1000)
-    now, whole = statistics.median(times["now"]), statistics.median(times["whole"])
+    got = alternate({name: lambda name=name: import_once(ledger(folder, branches, args.rows, "2021-05-10"), user,
+                                                         name == "whole") for name in ("now", "whole")}, args.runs)
+    now, whole = got["now"][0], got["whole"][0]
     print(f"now: {now:.0f} ms; whole: {whole:.0f} ms; now/whole {now / whole:.2f}; load average "
           f"{os.getloadavg()[0]:.1f}")
     return 0

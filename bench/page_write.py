@@ -19,9 +19,7 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 from unittest import mock
 
@@ -32,19 +30,15 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from ab import alternate, rolled_back  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Q  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from qingfeng.accounts.models import User  # noqa: E402
 from qingfeng.activities import actions  # noqa: E402
 from qingfeng.activities.models import ActivityType  # noqa: E402
 from qingfeng.orgs.models import Organization  # noqa: E402
 from qingfeng.people.models import Person, Relation  # noqa: E402
-
-
-class Rollback(Exception):
-    pass
 
 
 def previous_candidate_ids(org, day):
@@ -75,17 +69,6 @@ def whole_refresh(arm: str):
     return mock.patch.object(store, "refresh", refresh)
 
 
-def write_once(user, org, type_, presence) -> tuple[float, int]:
-    try:
-        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-            began = time.perf_counter()
-            actions.record_activity(user=user, org=org, type=type_, date=dt.date(2021, 5, 10), topic="基准",
-                                    presence=presence)
-            raise Rollback((time.perf_counter() - began, len(queries)))
-    except Rollback as done:
-        return done.args[0]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -99,19 +82,21 @@ def main() -> int:
           f"{len(presence)} attendees; load average {os.getloadavg()[0]:.1f}", flush=True)
     now_ids = actions.candidate_ids
     baseline = "previous" if args.against == "check" else "whole"
-    times: dict[str, list[float]] = {"now": [], baseline: []}
-    counts: dict[str, int] = {}
-    for run in range(args.runs + 1):
-        for name in ("now", baseline):
+
+    def arm(name: str):
+        def write() -> tuple[float, int]:
             actions.candidate_ids = previous_candidate_ids if name == "previous" else now_ids
             with whole_refresh(name):
-                seconds, n = write_once(user, org, type_, presence)
-            if run:  # the first round warms both
-                times[name].append(seconds * 1000)
-                counts[name] = n
-    actions.candidate_ids = now_ids
-    now, before = statistics.median(times["now"]), statistics.median(times[baseline])
-    print(f"now: {now:.1f} ms ({counts['now']} statements); {baseline}: {before:.1f} ms ({counts[baseline]} statements);"
+                return rolled_back(lambda: actions.record_activity(
+                    user=user, org=org, type=type_, date=dt.date(2021, 5, 10), topic="基准", presence=presence))
+        return write
+
+    try:
+        got = alternate({"now": arm("now"), baseline: arm(baseline)}, args.runs)
+    finally:
+        actions.candidate_ids = now_ids
+    (now, n_now), (before, n_before) = got["now"], got[baseline]
+    print(f"now: {now:.1f} ms ({n_now} statements); {baseline}: {before:.1f} ms ({n_before} statements);"
           f" now/{baseline} {now / before:.2f}; load average {os.getloadavg()[0]:.1f}")
     return 0
 
