@@ -1,14 +1,20 @@
 """Fast inserts for the large tables of an import (people, relations, cadre levels, entries, attendance).
 
 Django's bulk_create spends most of its time compiling SQL per object; for hundreds of thousands of rows
-we write tuples instead: primary keys are reserved first (PostgreSQL: from the table's sequence; SQLite:
-above the current maximum, safe because the import holds SQLite's write lock for its whole transaction),
-then rows go in with COPY on PostgreSQL and executemany elsewhere. Columns not given take the field's
-default, exactly as the ORM would."""
+we write tuples instead: primary keys are reserved first when the caller needs them (PostgreSQL: from the table's
+sequence; SQLite: above the current maximum, safe because the import holds SQLite's write lock for its whole
+transaction) — otherwise the database numbers the rows itself — then rows go in with COPY on PostgreSQL and
+executemany elsewhere. Columns not given take the field's default, exactly as the ORM would.
+
+`gc_paused()`: an import of hundreds of thousands of rows allocates millions of lists and tuples that live until it
+ends and form no cycles; the cyclic collector would walk them again and again (about a tenth of the import's CPU)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
@@ -67,30 +73,38 @@ class Table:
                 top = max(top, row[0] if row else 0)
             return range(top + 1, top + 1 + n)
 
-    def insert(self, rows: Sequence[Sequence[Any]]) -> list[int]:
-        """Insert the rows; returns their primary keys in order."""
-        ids = self.reserve_ids(len(rows))
+    def insert(self, rows: Sequence[Sequence[Any]], *, ids: bool = True) -> list[int]:
+        """Insert the rows; returns their primary keys in order (`ids=False`: the database numbers them, nothing is
+        returned — no keys to reserve and send)."""
         if not rows:
             return []
         tail = self.tail
-        full: list[tuple[Any, ...]] = [(pk, *row, *tail) for pk, row in zip(ids, rows, strict=True)]
+        full: list[tuple[Any, ...]]
+        if ids:
+            keys = self.reserve_ids(len(rows))
+            full = [(pk, *row, *tail) for pk, row in zip(keys, rows, strict=True)]
+            first, names = 0, self.columns
+        else:
+            keys = []
+            full = [(*row, *tail) for row in rows]
+            first, names = 1, self.columns[1:]  # the adapters count the key's column
         if self.adapters:
             # Column by column: each date column mapped through its cache of adapted values (C loops, not a Python
             # loop per row and column).
             columns = list(zip(*full, strict=True))
             for i, adapt in self.adapters:
-                columns[i] = tuple(map(adapt, columns[i]))
+                columns[i - first] = tuple(map(adapt, columns[i - first]))
             full = list(zip(*columns, strict=True))
-        cols = ", ".join(f'"{c}"' for c in self.columns)
+        cols = ", ".join(f'"{c}"' for c in names)
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 with cursor.cursor.copy(f'COPY "{self.table}" ({cols}) FROM STDIN') as copy:
                     for row in full:
                         copy.write_row(row)
             else:
-                marks = ", ".join(["%s"] * len(self.columns))
+                marks = ", ".join(["%s"] * len(names))
                 cursor.executemany(f'INSERT INTO "{self.table}" ({cols}) VALUES ({marks})', full)  # noqa: S608
-        return list(ids)
+        return list(keys)
 
 
 class _Adapted(dict[Any, Any]):
@@ -115,3 +129,27 @@ def entries_table(now: Any) -> Table:
     from qingfeng.core.models import Entry
 
     return Table(Entry, ["org_id", "at", "model", "object_id", "channel", "user_id"], now=now)
+
+
+_paused = 0
+_paused_lock = threading.Lock()
+_was_enabled = True
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a bulk check or write runs (nested and threads counted: on again
+    when the last ends, if it was on). Reference counting still frees everything that forms no cycle."""
+    global _paused, _was_enabled
+    with _paused_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _paused_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()

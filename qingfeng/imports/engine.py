@@ -32,6 +32,7 @@ from qingfeng.accounts.access import (
 )
 from qingfeng.core import changes, dates
 from qingfeng.core import sheets as S
+from qingfeng.core.bulk import gc_paused
 from qingfeng.core.idnumbers import ID_CHECK, ID_WEIGHTS, credit_problem, id_birth_date, id_problem
 from qingfeng.core.ledger import person_not_available
 from qingfeng.core.sheets import Month, OrgRef, PersonRef, Row, SheetPlan, chunks
@@ -151,6 +152,10 @@ class Importer:
     def validate(self, raw_sheets: list[RawSheet], maps: list[SheetMap] | None = None) -> bool:
         """Check the whole file; with `maps` its sheets are read through those mappings (imports.mapping) instead
         of by their names and template headers."""
+        with gc_paused():  # the rows read are kept until the write: no cycles to look for among them (core.bulk)
+            return self._validate(raw_sheets, maps)
+
+    def _validate(self, raw_sheets: list[RawSheet], maps: list[SheetMap] | None) -> bool:
         seen: dict[str, str] = {}
         mapped = {m.source: m for m in maps} if maps is not None else None
         for raw in raw_sheets:
@@ -801,7 +806,7 @@ class Importer:
         refreshed in it, as before."""
         assert self.ok, "write() after a failed validation"
         self.ledgers = written_models(self.plans)
-        with transaction.atomic(), sqlite_cache(), changes.deferred() as pending:
+        with gc_paused(), transaction.atomic(), sqlite_cache(), changes.deferred() as pending:
             yield from writer.write_all(self)
         self.committed = True
         if pending.pk:

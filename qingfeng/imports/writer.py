@@ -153,7 +153,7 @@ def _insert_tuples(ctx: Writing, plan: SheetPlan, model: Any, columns: Columns) 
     ids = ctx.ids
     for chunk in chunks(plan.create):
         rows = [tuple(ids[kind][v[i]] if kind else v[i] for i, _a, kind in columns) for v in chunk]
-        table.insert(rows)
+        table.insert(rows, ids=False)  # nothing names attendance rows by key
         touch(ctx, plan, model, columns, rows)
         yield ctx.step(plan.sheet.name, len(chunk))
 

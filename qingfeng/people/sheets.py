@@ -172,9 +172,12 @@ class MemberLedger(Ledger):
                 links.append((org_id, admitted if established is None or admitted >= established else established,
                               values[i_level] if i_level is not None else CadreLevel.NONE.value))
             pks = people.insert(rows)
-            relations.insert([(pk, o, start, RelationVia.IMPORT, now) for pk, (o, start, _l) in zip(pks, links, strict=True)])
-            levels.insert([(pk, level, None, now) for pk, (_o, _s, level) in zip(pks, links, strict=True)])
-            entries.insert([(o, now, label, pk, IMPORT, user_id) for pk, (o, _s, _l) in zip(pks, links, strict=True)])
+            # Only the persons' keys are needed (the other rows name them): the rest are numbered by the database.
+            relations.insert([(pk, o, start, RelationVia.IMPORT, now) for pk, (o, start, _l) in zip(pks, links, strict=True)],
+                             ids=False)
+            levels.insert([(pk, level, None, now) for pk, (_o, _s, level) in zip(pks, links, strict=True)], ids=False)
+            entries.insert([(o, now, label, pk, IMPORT, user_id) for pk, (o, _s, _l) in zip(pks, links, strict=True)],
+                           ids=False)
             for pk, row in zip(pks, rows, strict=True):
                 person_ids[row[0]] = pk
             ctx.touched(orgs={link[0] for link in links}, people=pks)
