@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from qingfeng.activities.actions import type_problems
-from qingfeng.activities.models import ActivityType, Channel, Presence
+from qingfeng.activities.actions import group_problems, type_problems
+from qingfeng.activities.models import Activity, ActivityRole, ActivityType, Channel, Presence
 from qingfeng.core.sheets import (
     CODE,
     DATE,
@@ -23,8 +23,10 @@ from qingfeng.core.sheets import (
     Row,
     Sheet,
     choices_of,
+    chunks,
     register,
 )
+from qingfeng.orgs.models import PartyGroup
 
 LECTURE_TEAMS = register(Sheet("宣讲小分队", order=50, model="activities.LectureTeam", key=("小分队编码",),
                                writers="study", date_rules=(("撤销日期", "成立日期", True),), columns=(
@@ -58,7 +60,69 @@ def verify_activity(ctx: Context, row: Row) -> Problems:
         return []
     errors = type_problems(ctx.user, type_, first_topic=bool(row["第一议题"]), lecture_team=bool(row["宣讲小分队编码"]))
     columns = {"type": "活动类型", "first_topic": "第一议题", "lecture_team": "宣讲小分队编码"}
-    return [(columns[field], message) for field, messages in errors.items() for message in messages]
+    problems = [(columns[field], message) for field, messages in errors.items() for message in messages]
+    return problems + list(group_problems_of(ctx, type_, row))
+
+
+# ---- 党小组: the group that held a 党小组会, named by its name among the row's organization's groups ----------
+
+def _groups_named(ctx: Context) -> dict[tuple[str, str], list[PartyGroup]]:
+    """The 党小组 the file's 活动 rows name, by (组织编码, name): one query per 5,000 organizations, once per import."""
+    def load() -> dict[tuple[str, str], list[PartyGroup]]:
+        plan = ctx.plans[ACTIVITIES.name]
+        ix = ACTIVITIES.index
+        named = {(v[ix["组织编码"]], v[ix["党小组"]]) for _n, v in plan.rows if v[ix["党小组"]]}
+        found: dict[tuple[str, str], list[PartyGroup]] = {}
+        for chunk in chunks(sorted({code for code, _name in named})):
+            for group in PartyGroup.objects.filter(org__code__in=chunk, name__in={n for c, n in named if c in chunk}
+                                                   ).select_related("org").order_by("-established_on", "-pk"):
+                found.setdefault((group.org.code, group.name), []).append(group)
+        return found
+
+    return ctx.memo("activities.groups", load)
+
+
+def _stored_groups(ctx: Context) -> dict[str, PartyGroup]:
+    """The 党小组 stored on the file's activities that are in the user's subtree, by 活动编号: a row that leaves the
+    column empty (or has none) keeps it, so it is checked against the row's type, organization and date."""
+    def load() -> dict[str, PartyGroup]:
+        plan = ctx.plans[ACTIVITIES.name]
+        codes = sorted({v[ACTIVITIES.index["活动编号"]] for _n, v in plan.rows})
+        stored: dict[str, PartyGroup] = {}
+        for chunk in chunks(codes):
+            for activity in Activity.objects.filter(code__in=chunk, party_group__isnull=False).select_related(
+                    "org", "party_group__org"):
+                if ctx.in_scope(activity.org.path) and activity.party_group is not None:
+                    stored[activity.code] = activity.party_group
+        return stored
+
+    return ctx.memo("activities.stored_groups", load)
+
+
+def group_problems_of(ctx: Context, type_: ActivityType, row: Row) -> Problems:
+    """The page's rule for a 党小组会 (activities.actions.group_problems): the group that met is one of the row's
+    organization's groups, existing on the meeting's day, and only a 党小组会 records one. The cell's name becomes the
+    group's key, which the generic write stores; an empty cell keeps the stored group of a 党小组会 (checked against
+    the row's day as the page checks it) and clears it when the activity is no longer its organization's 党小组会,
+    as the page's edit does."""
+    name, code, day = row["党小组"], row["组织编码"], row["日期"]
+    if not name:
+        stored = _stored_groups(ctx).get(row["活动编号"])
+        if stored is None:
+            return []
+        if type_.role == ActivityRole.PARTY_GROUP and stored.org.code == code:
+            row["党小组"] = stored.pk
+            return [("党小组", m) for ms in group_problems(stored.org, type_, stored, day).values() for m in ms]
+        if "党小组" not in ctx.plans[ACTIVITIES.name].present:  # the stored group cannot stay, nor go unsaid
+            return [("党小组", _("该活动记录了党小组“%(name)s”；改为其他类型或其他组织时，请加上“党小组”列并留空") % {
+                "name": stored.name})]
+        return []  # another type, or another organization: the empty cell clears the group
+    groups = _groups_named(ctx).get((code, name))
+    if not groups:
+        return [("党小组", _("“%(name)s”不是组织“%(code)s”的党小组") % {"name": name, "code": code})]
+    group = next((g for g in groups if g.existed_on(day)), groups[0])
+    row["党小组"] = group.pk
+    return [("党小组", m) for ms in group_problems(group.org, type_, group, day).values() for m in ms]
 
 
 def campaign_problem(text: str) -> str | None:
@@ -79,6 +143,9 @@ ACTIVITIES = register(Sheet("活动", order=70, model="activities.Activity", key
     Col("宣讲小分队编码", False, CODE, max_length=32, note="仅用于宣讲", lookup="lecture_team__code", ref="宣讲小分队"),
     Col("专题", False, TEXT, max_length=50, example="党史学习教育", note="所属专题活动，空表示无；再次导入时空格不改变已有专题",
         lookup="campaign", keep_when_empty=True, validate=campaign_problem),
+    # Named by its name within the row's organization; verify_activity puts the group's key in its place.
+    Col("党小组", False, FREE, max_length=50, lookup="party_group_id", export="party_group__name", synonyms=("党小组名称",),
+        note="仅用于党小组会：开会的党小组名称，须是本组织在活动日期存在的党小组；空格不改变党小组会已有的党小组"),
 )))
 
 # Attendance is the largest ledger (millions of rows a year in a city): created as plain tuples.
