@@ -40,14 +40,17 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     unchanged = caching.not_modified(request, etag)
     if unchanged is not None:
         return unchanged
-    # the figures depend on the question and on whether the viewer sees discipline data, not on who asks
-    data = caching.shared(lambda: dashboard.build(org, start, end, request.user), "cockpit", org.pk, start, end,
-                          definition, request.user.sees_discipline, org=org)
+    # the figures depend on the question and on whether the viewer sees discipline data, not on who asks; their
+    # charts' markup and data are made once with them
+    def make() -> tuple[dashboard.Cockpit, dict, dict]:
+        data = dashboard.build(org, start, end, request.user)
+        return data, charts.page_charts(data), data.chart_data()
+
+    data, drawn, chart_data = caching.shared(make, "cockpit", org.pk, start, end, definition,
+                                             request.user.sees_discipline, org=org)
     return caching.with_etag(render(request, "cockpit/cockpit.html", {
         "form": form, "data": data, "org": org, "start": start, "end": end,
-        "ancestors": _breadcrumbs(request.user, org), "chart_data": data.chart_data(),
-        "charts": {"compare": charts.compare_charts(data), "rates": charts.rate_bars(data.gauges),
-                   "trend": charts.trend_charts(data), "ranking": charts.ranking_chart(data)},
+        "ancestors": _breadcrumbs(request.user, org), "chart_data": chart_data, "charts": drawn,
         "sees_discipline": request.user.sees_discipline,
     }), etag)
 
