@@ -173,7 +173,7 @@ def create_activity(request, payload: ActivityIn):
         group = PartyGroup.objects.filter(pk=payload.party_group, org=org).first()
         if group is None:
             raise bad_request(f"党小组 {payload.party_group} 不是“{org.name}”的党小组。",
-                              f"Party group {payload.party_group} is not a group of “{org.name}”.")
+                              f"Party group {payload.party_group} is not a party group of organization {org.code}.")
     presence: dict[int, str] = {row.person: row.presence for row in payload.attendance}
     if len(presence) != len(payload.attendance):
         raise bad_request("参加人员有重复。", "A person is listed twice in the attendance.")

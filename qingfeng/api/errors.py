@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from typing import Any, cast
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
+from django.utils.translation import trans_real
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -29,8 +34,77 @@ def _in(language: str, message) -> str:
     # Actions speak Chinese through gettext; the English catalogue gives the other half where it can.
     with translation.override(language):
         if isinstance(message, str):
-            return str(translation.gettext(message)) if language != "zh-hans" else message
+            return _english(message) if language != "zh-hans" else message
         return str(message)
+
+
+# A placeholder of a catalogue sentence: %(name)s, %(n)d, %(x).1f; "%%" is a literal percent sign.
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?([sdifr])|%%")
+_VALUE = {"d": r"-?\d+", "i": r"-?\d+", "f": r"-?\d+(?:\.\d+)?"}
+
+
+@functools.cache
+def _sentences(language: str) -> list[tuple[re.Pattern[str], str, dict[str, str]]]:
+    """Every catalogue sentence with values in it, as a pattern matching it once its values are filled in (the
+    most specific first): (pattern, msgid, name → conversion)."""
+    out = []
+    catalogue = cast(Any, trans_real.translation(language))._catalog  # noqa: SLF001 — the catalogue Django has loaded
+    for msgid in catalogue.keys():
+        if not isinstance(msgid, str) or "%(" not in msgid or "\x04" in msgid:
+            continue
+        parts, names, literal, at = [], {}, 0, 0
+        for m in _PLACEHOLDER.finditer(msgid):
+            parts.append(re.escape(msgid[at:m.start()]))
+            literal += len(msgid[at:m.start()].strip())
+            at = m.end()
+            name, conversion = m.group(1), m.group(2)
+            if name is None:
+                parts.append("%")
+            elif name in names:
+                parts.append(f"(?P={name})")
+            else:
+                names[name] = conversion
+                parts.append(f"(?P<{name}>{_VALUE.get(conversion, '.+?')})")
+        parts.append(re.escape(msgid[at:]))
+        literal += len(msgid[at:].strip())
+        if names and literal >= 2:
+            out.append((literal, re.compile("".join(parts), re.DOTALL), msgid, names))
+    return [(pattern, msgid, names) for _n, pattern, msgid, names in sorted(out, key=lambda t: -t[0])]
+
+
+def _word(value: str) -> str:
+    """A value in the active language when the catalogue knows it: a choice label, a type's name, or a list of them
+    joined by "、"; anything else (a name, a code, a date) as it is."""
+    translated = str(translation.gettext(value))
+    if translated != value or "、" not in value:
+        return translated
+    words = [str(translation.gettext(w)) for w in value.split("、")]
+    return ", ".join(words) if all(w != v for w, v in zip(words, value.split("、"), strict=True)) else value
+
+
+def _english(message: str) -> str:
+    """An action's reason in the active language. The actions fill their Chinese sentences in before raising, so a
+    sentence with values is found again in the catalogue by its fixed words, and its translation is filled with the
+    same values — each one translated too when it is a word of the catalogue (the round's type “督导检查”), never
+    left Chinese inside an English sentence."""
+    plain = str(translation.gettext(message))
+    if plain != message:
+        return plain
+    language = translation.get_language() or "en"
+    for pattern, msgid, names in _sentences(language):
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        values: dict[str, object] = {}
+        for name, conversion in names.items():
+            text = found.group(name)
+            values[name] = (int(text) if conversion in "di" else float(text) if conversion == "f"
+                            else _word(text))
+        try:
+            return str(translation.gettext(msgid)) % values
+        except (KeyError, TypeError, ValueError):  # a translation that does not take the same values
+            return message
+    return message
 
 
 def _field_errors(exc: DjangoValidationError) -> list[dict] | None:
