@@ -181,7 +181,7 @@ def trend_html(trend: list[TrendChart]) -> SafeString:
             f'<polyline points="{c.line}" class="qf-trend-line"/>')
         for p in c.points:
             month, display = escape(p.month), escape(p.display)
-            circle = (f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="4" class="qf-trend-point" data-month="{month}" '
+            circle: str = (f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="4" class="qf-trend-point" data-month="{month}" '
                       f'data-value="{display}"><title>{month} · {display}</title></circle>')
             out.append(f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle)
         for x, month, anchor in c.ticks:
