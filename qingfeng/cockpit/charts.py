@@ -181,11 +181,11 @@ def trend_html(trend: list[TrendChart]) -> SafeString:
             f'<polyline points="{c.line}" class="qf-trend-line"/>')
         for p in c.points:
             month, display = escape(p.month), escape(p.display)
-            circle: str = (f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="4" class="qf-trend-point" data-month="{month}" '
+            circle = (f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="4" class="qf-trend-point" data-month="{month}" '
                       f'data-value="{display}"><title>{month} · {display}</title></circle>')
             out.append(f'<a href="{escape(p.url)}">{circle}</a>' if p.url else circle)
-        for x, month, anchor in c.ticks:
-            out.append(f'<text x="{x:.1f}" y="{c.height - 6}" text-anchor="{anchor}" class="qf-axis">{escape(month)}</text>')
+        for x, tick, anchor in c.ticks:
+            out.append(f'<text x="{x:.1f}" y="{c.height - 6}" text-anchor="{anchor}" class="qf-axis">{escape(tick)}</text>')
         out.append("</svg></figure></div>")
     out.append("</div>")
     return mark_safe("".join(out))  # noqa: S308 — every value above is escaped
