@@ -1104,24 +1104,55 @@ class Sums:
 
     def _load(self, specs: list[tuple[SumKey, list[int]]], offset: int) -> None:
         t = table(Fact)
+        # One select per range of days and organizations, for every metric asked over it (a stock's yearly rows are
+        # read once for the period and the month before). Ranges of one day at their grain (the months of a trend:
+        # ("m", June 1st, June 1st) …) asked of the same organizations are read by one select grouped by day too:
+        # one index scan, not one per month. Each row goes to every key asking for its metric (and day).
+        ranges: dict[tuple[str, dt.date | None, dt.date, tuple[int, ...]], list[SumKey]] = defaultdict(list)
+        points: dict[tuple[str, tuple[int, ...]], list[SumKey]] = defaultdict(list)
+        for key, org_ids in specs:
+            grain, lo, hi, _metrics = key
+            if lo is not None and lo == hi:
+                points[(grain, tuple(org_ids))].append(key)
+            else:
+                ranges[(grain, lo, hi, tuple(org_ids))].append(key)
+        for (grain, orgs), keys in list(points.items()):
+            if len({k[2] for k in keys}) == 1:  # a single day: an ordinary range
+                ranges[(grain, keys[0][1], keys[0][2], orgs)] += keys
+                del points[(grain, orgs)]
         selects: list[str] = []
         params: list[str | int | dt.date] = []
-        for i, ((grain, lo, hi, metrics), org_ids) in enumerate(specs):
-            orgs, names = org_ids, sorted(metrics)  # org_ids: sorted by load()
-            where = (f"org_id IN ({', '.join(['%s'] * len(orgs))}) AND metric IN ({', '.join(['%s'] * len(names))}) "
-                     f"AND grain = %s AND day <= %s")
-            params += [*orgs, *names, grain, hi]
-            if lo is not None:
-                where += " AND day >= %s"
-                params.append(lo)
-            selects.append(f"SELECT {offset + i} AS part, org_id, metric, d1, d2, d3, SUM(n), SUM(total) FROM {t} "
-                           f"WHERE {where} GROUP BY org_id, metric, d1, d2, d3")
-        keys = [spec for spec, _orgs in specs]
+        # per select: {(metric, day or None) → the keys its rows go to}
+        routes: list[dict[tuple[str, str | None], list[SumKey]]] = []
+
+        def select(orgs: tuple[int, ...], grain: str, keys: list[SumKey], where: str, extra: list[dt.date],
+                   day: str, by: str) -> None:
+            names = sorted(set().union(*(k[3] for k in keys)))
+            params.extend([*orgs, *names, grain, *extra])
+            selects.append(f"SELECT {offset + len(selects)} AS part, org_id, metric, d1, d2, d3, SUM(n), SUM(total), "
+                           f"{day} FROM {t} WHERE org_id IN ({', '.join(['%s'] * len(orgs))}) AND metric IN "
+                           f"({', '.join(['%s'] * len(names))}) AND grain = %s{where} "
+                           f"GROUP BY org_id, metric, d1, d2, d3{by}")
+            route: dict[tuple[str, str | None], list[SumKey]] = defaultdict(list)
+            for k in keys:
+                for metric in k[3]:
+                    route[(metric, None if by == "" else k[2].isoformat())].append(k)
+            routes.append(route)
+
+        for (grain, lo, hi, orgs), keys in ranges.items():  # org ids: sorted by load()
+            select(orgs, grain, keys, " AND day <= %s" + ("" if lo is None else " AND day >= %s"),
+                   [hi] if lo is None else [hi, lo], "CAST(NULL AS date)", "")
+        for (grain, orgs), keys in points.items():
+            days = sorted({k[2] for k in keys})
+            select(orgs, grain, keys, f" AND day IN ({', '.join(['%s'] * len(days))})", days, "day", ", day")
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(selects), params)
-            for part, org_id, metric, d1, d2, d3, n, total in cursor.fetchall():
+            for part, org_id, metric, d1, d2, d3, n, total, day in cursor.fetchall():
+                on = None if day is None else day if isinstance(day, str) else day.isoformat()
                 # SUM of a bigint is numeric on PostgreSQL: back to int
-                self.got.setdefault((keys[part - offset], org_id), {})[(metric, d1, d2, d3)] = [int(n or 0), int(total or 0)]
+                cell = [int(n or 0), int(total or 0)]
+                for key in routes[part - offset][(metric, on)]:
+                    self.got.setdefault((key, org_id), {})[(metric, d1, d2, d3)] = cell
 
     def merged(self, org_id: int, keys: list[SumKey]) -> Merged:
         """The sums over several ranges, indexed by metric: {metric: [(d1, d2, d3, n, total)]}."""
