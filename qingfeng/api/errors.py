@@ -41,6 +41,7 @@ def _in(language: str, message) -> str:
 # A placeholder of a catalogue sentence: %(name)s, %(n)d, %(x).1f; "%%" is a literal percent sign.
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[#0 +-]*\d*(?:\.\d+)?([sdifr])|%%")
 _VALUE = {"d": r"-?\d+", "i": r"-?\d+", "f": r"-?\d+(?:\.\d+)?"}
+MAX_MATCHED = 2000  # characters of a reason looked up in the catalogue; a longer one stays as the action said it
 
 
 @functools.cache
@@ -53,7 +54,8 @@ def _sentences(language: str) -> list[tuple[re.Pattern[str], str, dict[str, str]
         if not isinstance(msgid, str) or "%(" not in msgid or "\x04" in msgid:
             continue
         parts, names, literal, at = [], {}, 0, 0
-        for m in _PLACEHOLDER.finditer(msgid):
+        found = list(_PLACEHOLDER.finditer(msgid))
+        for k, m in enumerate(found):
             parts.append(re.escape(msgid[at:m.start()]))
             literal += len(msgid[at:m.start()].strip())
             at = m.end()
@@ -64,7 +66,11 @@ def _sentences(language: str) -> list[tuple[re.Pattern[str], str, dict[str, str]
                 parts.append(f"(?P={name})")
             else:
                 names[name] = conversion
-                parts.append(f"(?P<{name}>{_VALUE.get(conversion, '.+?')})")
+                # A value never holds the character its sentence goes on with: one way to split a message, so a
+                # value someone typed (a title full of “、”) cannot make the match try every split of it.
+                after = msgid[m.end():found[k + 1].start() if k + 1 < len(found) else len(msgid)]
+                text = f"[^{re.escape(after[0])}]+?" if after else ".+?"
+                parts.append(f"(?P<{name}>{_VALUE.get(conversion, text)})")
         parts.append(re.escape(msgid[at:]))
         literal += len(msgid[at:].strip())
         if names and literal >= 2:
@@ -91,6 +97,8 @@ def _english(message: str) -> str:
     if plain != message:
         return plain
     language = translation.get_language() or "en"
+    if len(message) > MAX_MATCHED:
+        return message
     for pattern, msgid, names in _sentences(language):
         found = pattern.fullmatch(message)
         if found is None:

@@ -77,3 +77,18 @@ def test_a_date_in_a_service_items_refusal(world, caller):
     zh, en = refusal(district.post(f"service-items/{code}/complete", {"on": DAY.isoformat(), "beneficiaries": 10}))
     assert zh == f"该事项已于 {DAY.isoformat()} 办结。"
     assert en == f"This item was completed on {DAY.isoformat()}."
+
+
+def test_a_value_someone_typed_cannot_make_the_lookup_try_every_split():
+    """A reason's values are matched one way only: a value stops at the character its sentence goes on with (a title
+    full of “、” or “”与“” would otherwise let a pattern of several values try every split of the message)."""
+    from django.utils import translation
+
+    from qingfeng.api import errors
+
+    with translation.override("en"):
+        sentences = errors._sentences("en")
+    assert len(sentences) > 100
+    for pattern, msgid, _names in sentences:
+        # only a value that ends the sentence may be open-ended
+        assert ".+?)" not in pattern.pattern.removesuffix(".+?)"), msgid
