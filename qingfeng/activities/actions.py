@@ -250,7 +250,7 @@ def create_lecture_team(*, user, org: Organization, code: str, name: str, establ
         raise ValidationError({"established_on": [_("成立日期不能晚于今天。")]})
     team = LectureTeam.objects.create(code=code, name=name, org=org, established_on=established_on)
     log_entries([team], "page", user=user)
-    changes.record(orgs=[org.pk], days=[established_on or dates.today()])
+    changes.record(orgs=[org.pk], days=[established_on or dates.today()], ledgers=(LectureTeam,))
     return team
 
 
@@ -262,7 +262,7 @@ def dissolve_lecture_team(team: LectureTeam, *, user, on: dt.date) -> LectureTea
         raise ValidationError({"on": [_("撤销日期必须晚于成立日期。")]})
     diff(team, {"dissolved_on": on})
     team.save(update_fields=["dissolved_on"])
-    changes.record(orgs=[team.org_id], days=[on])
+    changes.record(orgs=[team.org_id], days=[on], ledgers=(LectureTeam,))
     return team
 
 
@@ -281,7 +281,7 @@ def add_lecturer(team: LectureTeam, *, user, person: Person, joined_on: dt.date 
     else:
         lecturer = Lecturer.objects.create(team=team, person=person, joined_on=joined_on)
         log_entries([lecturer], "page", user=user, org_id=team.org_id)
-    changes.record(orgs=[team.org_id], days=[joined_on or dates.today()])
+    changes.record(orgs=[team.org_id], days=[joined_on or dates.today()], ledgers=(Lecturer,))
     return lecturer
 
 
@@ -293,5 +293,5 @@ def remove_lecturer(lecturer: Lecturer, *, user, on: dt.date) -> Lecturer:
         raise ValidationError(_("退出日期必须晚于加入日期。"))
     lecturer.left_on = on
     lecturer.save(update_fields=["left_on"])
-    changes.record(orgs=[lecturer.team.org_id], days=[on])
+    changes.record(orgs=[lecturer.team.org_id], days=[on], ledgers=(Lecturer,))
     return lecturer

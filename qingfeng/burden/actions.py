@@ -32,7 +32,7 @@ def register_form(*, user, org: Organization, code: str, name: str, enabled_on: 
         raise ValidationError(errors)
     form = ReportForm.objects.create(code=code, name=name[:200], org=org, enabled_on=enabled_on, entered_via=via)
     log_entries([form], via, user=user)
-    changes.record(orgs=[org.pk], days=[enabled_on])
+    changes.record(orgs=[org.pk], days=[enabled_on], ledgers=(ReportForm,))
     return form
 
 
@@ -47,5 +47,5 @@ def retire_form(form: ReportForm, *, user, on: dt.date, reason: str) -> ReportFo
         raise ValidationError({"on": [_("停用日期必须晚于启用日期。")]})
     diff(form, {"retired_on": on, "retire_reason": reason})
     form.save(update_fields=["retired_on", "retire_reason"])
-    changes.record(orgs=[form.org_id], days=[on])
+    changes.record(orgs=[form.org_id], days=[on], ledgers=(ReportForm,))
     return form

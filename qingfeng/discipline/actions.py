@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from qingfeng.accounts.access import WRITERS_DISCIPLINE, org_in_scope, require_discipline, require_write
@@ -19,8 +20,9 @@ from qingfeng.orgs.models import Organization
 from qingfeng.people.models import Person
 
 
-def _refresh(org_id: int, *days: dt.date | None) -> None:
-    changes.record(orgs=[org_id], days=days)
+def _refresh(org_id: int, *days: dt.date | None, wrote: tuple[type[Model], ...]) -> None:
+    """Announce a write of the models `wrote` (the facts recompute only what reads them)."""
+    changes.record(orgs=[org_id], days=days, ledgers=wrote)
 
 
 def _check_writer(user, org: Organization) -> None:
@@ -39,15 +41,18 @@ def _check_day(org: Organization, day: dt.date, label: str) -> None:
         raise ValidationError(_("%(label)s不早于组织 %(org)s 的撤销日期。") % {"label": label, "org": org.name})
 
 
-def person_for(id_number: str, name: str, user=None) -> Person:
+def person_for(id_number: str, name: str, user=None) -> tuple[Person, tuple[type[Model], ...]]:
     """The person with this 公民身份号码 among those the user sees, or a new (non-member) person when the platform
-    does not know the number; anything else gets core.ledger's one neutral answer."""
+    does not know the number; anything else gets core.ledger's one neutral answer. With the models written: (Person,)
+    for a new person, () otherwise."""
     from qingfeng.core.ledger import person_by_id
 
+    known = Person.objects.filter(id_number=(id_number or "").strip().upper()).exists()
     try:
-        return person_by_id(id_number, name, user=user if getattr(user, "is_authenticated", False) else None)
+        person = person_by_id(id_number, name, user=user if getattr(user, "is_authenticated", False) else None)
     except ValidationError as exc:  # these forms show the action's errors above the fields
         raise ValidationError(exc.messages) from exc
+    return person, () if known else (Person,)
 
 
 def file_case(user, *, code: str, id_number: str, name: str, org: Organization, filed_on: dt.date,
@@ -64,11 +69,11 @@ def file_case(user, *, code: str, id_number: str, name: str, org: Organization, 
         if Case.objects.filter(code=code).exists():
             # The same answer whether the code is taken inside or outside the user's subtree.
             raise ValidationError(_("案件编号 %(code)s 不可用（已被使用），请换一个编号。") % {"code": code})
-        person = person_for(id_number, name, user)
+        person, wrote = person_for(id_number, name, user)
         case = Case.objects.create(code=code, person=person, org=org, filed_on=filed_on, cadre_level=cadre_level,
                                    self_surrender=self_surrender, closed_on=closed_on, entered_via=channel)
         log_entries([case], channel, user)
-        _refresh(org.pk, filed_on, closed_on)
+        _refresh(org.pk, filed_on, closed_on, wrote=(Case, *wrote))
     return case
 
 
@@ -84,7 +89,7 @@ def close_case(user, case: Case, closed_on: dt.date) -> Case:
             raise ValidationError(_("结案日期不能晚于今天。"))
         case.closed_on = closed_on
         case.save(update_fields=["closed_on"])
-        _refresh(case.org_id, closed_on)
+        _refresh(case.org_id, closed_on, wrote=(Case,))
     return case
 
 
@@ -95,7 +100,7 @@ def record_disposition(user, *, id_number: str, name: str, org: Organization, de
     if int(form) not in (1, 2, 3, 4):
         raise ValidationError(_("形态应为1、2、3或4。"))
     with transaction.atomic():
-        person = person_for(id_number, name, user)
+        person, wrote = person_for(id_number, name, user)
         if case is not None and case.person_id != person.pk:
             raise ValidationError(_("案件 %(code)s 的当事人不是此人。") % {"code": case.code})
         if Disposition.objects.filter(person=person, decided_on=decided_on, form=form).exists():
@@ -103,7 +108,7 @@ def record_disposition(user, *, id_number: str, name: str, org: Organization, de
         disposition = Disposition.objects.create(person=person, org=org, decided_on=decided_on, form=form,
                                                  measure=measure.strip(), case=case, entered_via=channel)
         log_entries([disposition], channel, user)
-        _refresh(org.pk, decided_on)
+        _refresh(org.pk, decided_on, wrote=(Disposition, *wrote))
     return disposition
 
 
@@ -124,7 +129,7 @@ def issue_recommendation(user, *, code: str, org: Organization, issued_on: dt.da
         rec = Recommendation.objects.create(code=code, org=org, issued_on=issued_on, recipient=recipient,
                                             replied_on=replied_on, entered_via=channel)
         log_entries([rec], channel, user)
-        _refresh(org.pk, issued_on)
+        _refresh(org.pk, issued_on, wrote=(Recommendation,))
     return rec
 
 
@@ -140,5 +145,5 @@ def record_reply(user, rec: Recommendation, replied_on: dt.date) -> Recommendati
             raise ValidationError(_("回复日期不能晚于今天。"))
         rec.replied_on = replied_on
         rec.save(update_fields=["replied_on"])
-        _refresh(rec.org_id, replied_on)
+        _refresh(rec.org_id, replied_on, wrote=(Recommendation,))
     return rec

@@ -48,5 +48,5 @@ def record_support(*, user, code: str, org: Organization, source: str, amount: i
     item = SupportItem.objects.create(code=code, org=org, source=source, amount=amount, paid_on=paid_on,
                                       purpose=purpose[:300], entered_via=via)
     log_entries([item], via, user=user)
-    changes.record(orgs=[org.pk], days=[paid_on])
+    changes.record(orgs=[org.pk], days=[paid_on], ledgers=(SupportItem,))
     return item

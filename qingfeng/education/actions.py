@@ -48,7 +48,7 @@ def enroll(*, user, person: Person, org: Organization, level: str, enrolled_on: 
     study = DegreeStudy.objects.create(person=person, org=org, level=level, enrolled_on=enrolled_on,
                                        graduated_on=graduated_on, entered_via=via)
     log_entries([study], via, user=user)
-    changes.record(orgs=[org.pk], days=[enrolled_on, graduated_on])
+    changes.record(orgs=[org.pk], days=[enrolled_on, graduated_on], ledgers=(DegreeStudy,))
     return study
 
 
@@ -62,5 +62,5 @@ def graduate(study: DegreeStudy, *, user, on: dt.date) -> DegreeStudy:
         raise ValidationError({"on": errors.get("graduated_on", [])} if "graduated_on" in errors else errors)
     diff(study, {"graduated_on": on})
     study.save(update_fields=["graduated_on", "updated_at"])
-    changes.record(orgs=[study.org_id], days=[on])
+    changes.record(orgs=[study.org_id], days=[on], ledgers=(DegreeStudy,))
     return study

@@ -16,6 +16,9 @@ from qingfeng.core.ledger import diff, ledger_action
 from qingfeng.entities.models import CoverageChange, CoverageMode, Entity, EntityType
 from qingfeng.orgs.models import Organization
 
+# What registering an entity or changing its coverage writes (the facts recompute only what reads these).
+WRITES = (Entity, CoverageChange)
+
 
 @ledger_action
 def register_entity(*, user, org: Organization, credit_code: str, name: str, type: str,  # noqa: A002
@@ -45,7 +48,7 @@ def register_entity(*, user, org: Organization, credit_code: str, name: str, typ
     if coverage != CoverageMode.NONE:
         CoverageChange.objects.create(entity=entity, mode=coverage, since=since)
     log_entries([entity], via, user=user)
-    changes.record(orgs=[org.pk], days=[since or today()])
+    changes.record(orgs=[org.pk], days=[since or today()], ledgers=WRITES)
     return entity
 
 
@@ -66,7 +69,7 @@ def change_coverage(entity: Entity, *, user, mode: str, since: dt.date) -> Cover
     change = CoverageChange.objects.create(entity=entity, mode=mode, since=since)
     diff(entity, {"coverage": mode})
     entity.save(update_fields=["coverage"])
-    changes.record(orgs=[entity.org_id], days=[since])
+    changes.record(orgs=[entity.org_id], days=[since], ledgers=WRITES)
     return change
 
 
@@ -79,7 +82,7 @@ def deregister_entity(entity: Entity, *, user, on: dt.date) -> Entity:
         raise ValidationError({"on": [_("注销日期不能晚于今天。")]})
     diff(entity, {"deregistered_on": on})
     entity.save(update_fields=["deregistered_on"])
-    changes.record(orgs=[entity.org_id], days=[on])
+    changes.record(orgs=[entity.org_id], days=[on], ledgers=(Entity,))
     return entity
 
 

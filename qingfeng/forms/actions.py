@@ -146,5 +146,6 @@ def record_filling(template: Template, *, version: Version, user, org: Organizat
     filling = Filling.objects.create(template=template, version=version, org=org, start=start, end=end,
                                      user=user if signed_in else None, user_org_id=user.org_id if signed_in else None,
                                      on=on, at=at, channel=channel)
-    changes.record(orgs=[filling.user_org_id], days=[on])  # burden.forms_answered counts it (forms.facts)
+    # burden.forms_answered counts it (forms.facts)
+    changes.record(orgs=[filling.user_org_id], days=[on], ledgers=(Filling,))
     return filling

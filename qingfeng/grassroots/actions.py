@@ -36,7 +36,7 @@ def dispatch(*, user, person: Person, org: Organization, role: str, start_on: dt
                                            sent_by=(sent_by or "").strip()[:200], team=(team or "").strip()[:100],
                                            entered_via=via)
     log_entries([assignment], via, user=user)
-    changes.record(orgs=[org.pk], days=[start_on])
+    changes.record(orgs=[org.pk], days=[start_on], ledgers=(Assignment,))
     return assignment
 
 
@@ -51,7 +51,7 @@ def end_assignment(assignment: Assignment, *, user, on: dt.date, reason: str) ->
         raise ValidationError({"on": [_("结束日期必须晚于开始日期。")]})
     diff(assignment, {"end_on": on, "end_reason": reason})
     assignment.save(update_fields=["end_on", "end_reason"])
-    changes.record(orgs=[assignment.org_id], days=[on])
+    changes.record(orgs=[assignment.org_id], days=[on], ledgers=(Assignment,))
     return assignment
 
 
@@ -66,7 +66,7 @@ def identify_weak_org(*, user, org: Organization, identified_on: dt.date, proble
     case = WeakOrgCase.objects.create(org=org, identified_on=identified_on, problems=(problems or "").strip(),
                                       entered_via=via)
     log_entries([case], via, user=user)
-    changes.record(orgs=[org.pk], days=[identified_on])
+    changes.record(orgs=[org.pk], days=[identified_on], ledgers=(WeakOrgCase,))
     return case
 
 
@@ -79,7 +79,7 @@ def rectify_weak_org(case: WeakOrgCase, *, user, on: dt.date) -> WeakOrgCase:
         raise ValidationError({"on": [_("整顿完成日期应在认定日期和今天之间。")]})
     diff(case, {"rectified_on": on})
     case.save(update_fields=["rectified_on"])
-    changes.record(orgs=[case.org_id], days=[on])
+    changes.record(orgs=[case.org_id], days=[on], ledgers=(WeakOrgCase,))
     return case
 
 
@@ -96,7 +96,6 @@ def hold_election(*, user, org: Organization, held_on: dt.date, term_years: int)
         raise ValidationError({"held_on": [_("该组织在选举日期不存在或已撤销。")]})
     if Election.objects.filter(org=org, held_on=held_on).exists():
         raise ValidationError(_("该组织在这一天已有换届记录。"))
-    election = record_election(org, held_on, term_years)
+    election = record_election(org, held_on, term_years)  # announces the election, and the term when it moved
     log_entries([election], "page", user=user)
-    changes.record(orgs=[org.pk], days=[held_on])
     return election

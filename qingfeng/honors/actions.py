@@ -101,5 +101,5 @@ def record_commendation(*, user, code: str, name: str, grantor: str = "", granto
         created.append(Honoree.objects.create(commendation=decision, kind=h.kind, collective_name=h.collective_name,
                                               person=h.person, org=h.org, entered_via=via))
     log_entries(created, via, user=user)
-    changes.record(orgs={h.org_id for h in created}, days=[date])
+    changes.record(orgs={h.org_id for h in created}, days=[date], ledgers=(Commendation, Honoree))
     return decision, created

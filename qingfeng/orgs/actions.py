@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N
 
@@ -39,7 +39,9 @@ def save_organization(org: Organization) -> Organization:
     moved = old_path != org.path  # created, or moved with its subtree
     if old_path and moved:
         rewrite_subtree(old_path, org.path)
-    changes.record(orgs=[org.pk], moved=[org.pk] if moved else [], days=[org.established_on, org.dissolved_on])
+    # A move (or a new organization) re-rolls its subtree, and is refreshed whole; an update in place wrote only it.
+    changes.record(orgs=[org.pk], moved=[org.pk] if moved else [], days=[org.established_on, org.dissolved_on],
+                   ledgers=() if moved else (Organization,))
     return org
 
 
@@ -67,10 +69,12 @@ def record_election(org: Organization, held_on: dt.date, term_years: int) -> Ele
     """An election (换届); the latest one is the organization's current term."""
     election, _created = Election.objects.update_or_create(org=org, held_on=held_on, defaults={"term_years": term_years})
     latest = org.elections.order_by("-held_on").first()
+    wrote: tuple[type[Model], ...] = (Election,)
     if latest and (org.term_started_on, org.term_years) != (latest.held_on, latest.term_years):
         org.term_started_on, org.term_years = latest.held_on, latest.term_years
         org.save(update_fields=["term_started_on", "term_years"])
-    changes.record(orgs=[org.pk], days=[held_on])
+        wrote = (Election, Organization)  # the current term moved: what reads the organization may change
+    changes.record(orgs=[org.pk], days=[held_on], ledgers=wrote)
     return election
 
 
@@ -135,7 +139,7 @@ def set_village_tags(org: Organization, tags: Iterable[str], *, user: User | Non
         VillageTag.objects.bulk_create([VillageTag(org=org, tag=t) for t in ordered if t not in current])
         record(user, "update", org, before={"村情": "、".join(t for t in VillageTagChoice.values if t in current)},
                after={"村情": "、".join(ordered)})
-        changes.record(orgs=[org.pk])
+        changes.record(orgs=[org.pk], ledgers=(VillageTag,))
     return ordered
 
 
@@ -172,7 +176,8 @@ def record_elections(wanted: dict[tuple[int, dt.date], int]) -> list[Election]:
             org.term_started_on, org.term_years = e.held_on, e.term_years
             stale.append(org)
     Organization.objects.bulk_update(stale, ["term_started_on", "term_years"], batch_size=5000)
-    changes.record(orgs=org_ids, days=[day for _org, day in wanted])
+    changes.record(orgs=org_ids, days=[day for _org, day in wanted],
+                   ledgers=(Election, Organization) if stale else (Election,))
     return new
 
 
@@ -266,7 +271,7 @@ def elect_committee(org: Organization, held_on: dt.date, seats: list[tuple[Perso
         created = [CommitteeSeat.objects.create(org=org, person=person, post=post, duty=duty if post == "委员" else "",
                                                 election=election, start_on=held_on)
                    for person, post, duty in seats]
-    changes.record(orgs=[org.pk], days=[held_on])
+    changes.record(orgs=[org.pk], days=[held_on], ledgers=(CommitteeSeat,))
     return created
 
 
@@ -290,7 +295,7 @@ def add_seat(org: Organization, person: Person, post: str, duty: str, start_on: 
         seat = CommitteeSeat.objects.create(org=org, person=person, post=post,
                                             duty=duty if post == CommitteePost.MEMBER else "", start_on=start_on,
                                             election=org.elections.filter(held_on__lte=start_on).order_by("-held_on").first())
-    changes.record(orgs=[org.pk], days=[start_on])
+    changes.record(orgs=[org.pk], days=[start_on], ledgers=(CommitteeSeat,))
     return seat
 
 
@@ -309,7 +314,7 @@ def end_seat(seat: CommitteeSeat, end_on: dt.date, *, user: User | None = None) 
     with acting_as(user):
         seat.end_on = end_on
         seat.save(update_fields=["end_on"])
-    changes.record(orgs=[seat.org_id], days=[end_on])
+    changes.record(orgs=[seat.org_id], days=[end_on], ledgers=(CommitteeSeat,))
     return seat
 
 
