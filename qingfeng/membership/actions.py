@@ -7,6 +7,7 @@ from typing import NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,11 +33,17 @@ def _fail(message: str) -> NoReturn:
     raise ValidationError(message)
 
 
-def _event(candidate: Candidate, step: str, on: dt.date | None, user=None, note: str = "") -> None:
-    """History of a step, and its announcement: every step changes the candidacy's facts ("app", "dev", "late")."""
+# What every step of a candidacy writes: the candidacy and its history row.
+STEP_WRITES = (Candidate, CandidateEvent)
+
+
+def _event(candidate: Candidate, step: str, on: dt.date | None, user=None, note: str = "",
+           wrote: tuple[type[Model], ...] = ()) -> None:
+    """History of a step, and its announcement: every step changes the candidacy's facts ("app", "dev", "late").
+    `wrote`: what the step wrote beside the candidacy (the person, their relation)."""
     CandidateEvent.objects.create(candidate=candidate, step=step, on=on, note=note,
                                   actor=user if getattr(user, "is_authenticated", False) else None)
-    changes.record(orgs=[candidate.org_id], days=[on])
+    changes.record(orgs=[candidate.org_id], days=[on], ledgers=(*STEP_WRITES, *wrote))
 
 
 @transaction.atomic
@@ -54,6 +61,7 @@ def register_application(*, org: Organization, name: str, id_number: str, applie
     from qingfeng.core.ledger import person_by_id
 
     # Found only among the people the user sees, with the same name; otherwise one neutral answer.
+    known = Person.objects.filter(id_number=id_number).exists()
     person = person_by_id(id_number, name, user=user if getattr(user, "is_authenticated", False) else None,
                           phone=phone)
     if person.is_member:
@@ -64,10 +72,10 @@ def register_application(*, org: Organization, name: str, id_number: str, applie
     if problem:
         _fail(problem)
     candidate = Candidate.objects.create(person=person, org=org, applied_on=applied_on)
-    _event(candidate, "apply", applied_on, user)
     from qingfeng.core.entries import log_entries
 
-    log_entries([candidate], "page", user)
+    log_entries([candidate], "page", user)  # before the announcement: outside a batch it refreshes at once
+    _event(candidate, "apply", applied_on, user, wrote=() if known else (Person,))
     return candidate
 
 
@@ -190,9 +198,10 @@ def approve_admission(candidate: Candidate, on: dt.date, user=None) -> Candidate
         Relation.objects.create(person=person, org=candidate.org, start_on=candidate.vote_on, via=RelationVia.ADMISSION)
         person.org = candidate.org
     person.save()
-    _event(candidate, "approve", on, user)
+    _event(candidate, "approve", on, user, wrote=(Person, Relation))
     # the admitting organization ("rec") and every one the person's membership counts in ("mem", "lapse", "paid")
-    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.vote_on])
+    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.vote_on],
+                   ledgers=(*STEP_WRITES, Person, Relation))
     return candidate
 
 
@@ -237,8 +246,9 @@ def approve_full_membership(candidate: Candidate, on: dt.date, user=None) -> Can
     person = Person.objects.select_for_update().get(pk=candidate.person_id)
     person.category, person.full_on = Category.FULL, candidate.probation_ends_on
     person.save()
-    _event(candidate, "full", on, user)
-    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.probation_ends_on])
+    _event(candidate, "full", on, user, wrote=(Person,))
+    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.probation_ends_on],
+                   ledgers=(*STEP_WRITES, Person))
     return candidate
 
 
@@ -281,15 +291,16 @@ def decide_transfer(request: TransferRequest, accept: bool, user=None, reason: s
         _fail(_("该申请已处理。"))
     if not accept and not reason.strip():
         _fail(_("退回时请说明原因。"))
-    if accept:
+    if accept:  # transfer_member announces the relation it moved
         transfer_member(request.person, request.to_org, request.on, note=_("转接申请 #%(n)s") % {"n": request.pk}, user=user)
-        changes.record(orgs=[request.to_org_id, request.from_org_id], days=[request.on])
     request.status = TransferStatus.ACCEPTED if accept else TransferStatus.REJECTED
     request.decided_by = user if getattr(user, "is_authenticated", False) else None
     request.decided_at = timezone.now()
     if reason:
         request.reason = reason.strip()
     request.save()
+    if accept:
+        changes.record(orgs=[request.to_org_id, request.from_org_id], days=[request.on], ledgers=(TransferRequest,))
     return request
 
 
@@ -325,7 +336,7 @@ def issue_transfer_letter(person: Person, destination: str, on: dt.date, user=No
         number=f"{from_org.code}-{on.year}-{count:04d}", person=person, from_org=from_org, destination=destination.strip(),
         on=on, issued_by=user if getattr(user, "is_authenticated", False) else None,
     )
-    changes.record(orgs=[from_org.pk], days=[on])
+    changes.record(orgs=[from_org.pk], days=[on], ledgers=(Relation, Person, TransferLetter))
     return letter
 
 

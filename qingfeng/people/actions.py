@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from qingfeng.accounts.models import User
 
 
+# What a transfer writes: the closed and the opened relation, the person's current organization.
+TRANSFER_WRITES = (Person, Relation)
+
+
 @transaction.atomic
 def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: str = "", user: User | None = None,
                     channel: str | None = None) -> Relation:
@@ -42,8 +46,6 @@ def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: 
     )
     person.org = to_org
     person.save(update_fields=["org", "updated_at"])
-    # Membership counts of both subtrees change from the transfer day on.
-    changes.record(orgs=[current.org_id, to_org.pk], people=[person.pk], days=[on])
     if channel is not None:
         from qingfeng.core.entries import log_entries
 
@@ -53,6 +55,9 @@ def transfer_member(person: Person, to_org: Organization, on: dt.date, *, note: 
 
         record(user, AuditAction.UPDATE, person, summary=f"转接 {current.org.code} → {to_org.code} {on}",
                before={"org": current.org.code}, after={"org": to_org.code, "on": on.isoformat()})
+    # Membership counts of both subtrees change from the transfer day on. Announced last: outside a batch (the
+    # transfer page) it refreshes at once, and the relation's burden entry must be in by then.
+    changes.record(orgs=[current.org_id, to_org.pk], people=[person.pk], days=[on], ledgers=TRANSFER_WRITES)
     return relation
 
 
@@ -90,11 +95,12 @@ def register_person(person: Person, *, user: User | None = None, channel: str | 
         if start and org.established_on and start < org.established_on:
             start = org.established_on
         relation = Relation.objects.create(person=person, org=org, start_on=start, via=RelationVia.TRANSFER_IN)
-        changes.record(orgs=[org.pk], people=[person.pk], days=[start])
         if channel is not None:
             from qingfeng.core.entries import log_entries
 
             log_entries([relation], channel, user=user)
+        # after the entry: outside a batch (the admin) this refreshes at once
+        changes.record(orgs=[org.pk], people=[person.pk], days=[start], ledgers=(Person, Relation))
     return person
 
 
