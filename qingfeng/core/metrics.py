@@ -199,6 +199,13 @@ def scope(ledgers: frozenset[str] | None) -> Scope | None:
     return Scope({m: f for m, f in _sql.items() if f in chosen}, [f for f in _rows if f in chosen], frozenset(emitted))
 
 
+def read_models() -> frozenset[str]:
+    """Every model some source says it reads: a write to any other model (a derived table, a register no figure is
+    made from) changes no own row, so a writer need not name it. A source that does not say what it reads runs on
+    every refresh and adds nothing here."""
+    return frozenset().union(*(r for r in _reads.values() if r is not None))
+
+
 def people_source(func: PeopleSource) -> PeopleSource:
     """Register a function naming the organizations whose own rows depend on a set of persons."""
     if func not in _people:
