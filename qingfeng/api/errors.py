@@ -68,7 +68,7 @@ def _sentences(language: str) -> list[tuple[re.Pattern[str], str, dict[str, str]
                 names[name] = conversion
                 # A value never holds the character its sentence goes on with: one way to split a message, so a
                 # value someone typed (a title full of “、”) cannot make the match try every split of it.
-                after = msgid[m.end():found[k + 1].start() if k + 1 < len(found) else len(msgid)]
+                after = _PLACEHOLDER.sub("", msgid[m.end():])  # the text after it, past any value next to it
                 text = f"[^{re.escape(after[0])}]+?" if after else ".+?"
                 parts.append(f"(?P<{name}>{_VALUE.get(conversion, text)})")
         parts.append(re.escape(msgid[at:]))
