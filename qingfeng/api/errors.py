@@ -54,8 +54,7 @@ def _sentences(language: str) -> list[tuple[re.Pattern[str], str, dict[str, str]
         if not isinstance(msgid, str) or "%(" not in msgid or "\x04" in msgid:
             continue
         parts, names, literal, at = [], {}, 0, 0
-        found = list(_PLACEHOLDER.finditer(msgid))
-        for k, m in enumerate(found):
+        for m in _PLACEHOLDER.finditer(msgid):
             parts.append(re.escape(msgid[at:m.start()]))
             literal += len(msgid[at:m.start()].strip())
             at = m.end()
