@@ -20,6 +20,7 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,13 @@ def busy_response(request: HttpRequest) -> HttpResponse:
             "message_en": f"The database is busy with other writes; nothing was saved. Retry in {RETRY_AFTER_SECONDS} seconds.",
         }, status=503)
     else:
-        # Plain HTML with no template context: the navigation would read the database that is busy.
+        # Plain HTML with no template context: the navigation would read the database that is busy. (The words are
+        # asked outside the f-strings, where makemessages finds them.)
+        title, back = escape(_("系统正忙")), escape(_("返回"))
         response = HttpResponse(
-            f'<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><title>{escape(_("系统正忙"))}</title>'
-            f'</head><body><h1>{escape(_("系统正忙"))}</h1><p>{escape(message)}</p>'
-            f'<p><a href="{escape(request.get_full_path())}">{escape(_("返回"))}</a></p></body></html>',
+            f'<!doctype html><html lang="{escape(get_language() or "zh-hans")}"><head><meta charset="utf-8">'
+            f'<title>{title}</title></head><body><h1>{title}</h1><p>{escape(message)}</p>'
+            f'<p><a href="{escape(request.get_full_path())}">{back}</a></p></body></html>',
             status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -45,7 +45,8 @@ def member_list(request: AuthedRequest) -> HttpResponse:
             raise Http404
         full = masking.wants_full_numbers(request)  # 403 for a role that may not unmask
         if not jobs.in_job(request) and members.count() > jobs.EXPORT_JOB_ROWS:
-            return jobs.download_later(request, f"{_('党员')} {export}")  # a city's members: made by a job
+            members_word = _("党员")  # outside the f-string, where makemessages finds it
+            return jobs.download_later(request, f"{members_word} {export}")  # a city's members: made by a job
         masking.audit_export(request, "people.Person", f"党员 {export}", full)
         return export_response(members, "党员", export, full_numbers=full)
     page, query = paginate(request, members)

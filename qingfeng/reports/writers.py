@@ -69,13 +69,14 @@ def write_md(review: Review) -> str:
             for sentence in section.sentences for seg in sentence
         )
         lines += [paragraph, ""]
-        lines += [f"| {_('指标')} | {_('数值')} |", "|---|---:|"]
+        indicator, value, compared, org_word = _("指标"), _("数值"), _("下级组织对比"), _("组织")  # outside f-strings: extracted
+        lines += [f"| {indicator} | {value} |", "|---|---:|"]
         for fig in section.figures:
             lines.append(f"| {_md(fig.label)} | {_md_figure(review, fig.display, fig.url)} |")
         lines.append("")
         if section.chart:
-            lines += [f"### {_('下级组织对比')}：{_md(section.chart_label)}", "",
-                      f"| {_('组织')} | {_md(section.chart_label)} |", "|---|---:|"]
+            lines += [f"### {compared}：{_md(section.chart_label)}", "",
+                      f"| {org_word} | {_md(section.chart_label)} |", "|---|---:|"]
             for bar in section.chart:
                 lines.append(f"| {_md(bar.org.name)} | {_md_figure(review, bar.display, bar.url)} |")
             lines.append("")
