@@ -198,10 +198,11 @@ def approve_admission(candidate: Candidate, on: dt.date, user=None) -> Candidate
         Relation.objects.create(person=person, org=candidate.org, start_on=candidate.vote_on, via=RelationVia.ADMISSION)
         person.org = candidate.org
     person.save()
-    _event(candidate, "approve", on, user, wrote=(Person, Relation))
-    # the admitting organization ("rec") and every one the person's membership counts in ("mem", "lapse", "paid")
-    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.vote_on],
-                   ledgers=(*STEP_WRITES, Person, Relation))
+    with changes.batch():  # the step and the membership it starts: one refresh
+        _event(candidate, "approve", on, user, wrote=(Person, Relation))
+        # the admitting organization ("rec") and every one the person's membership counts in ("mem", "lapse", "paid")
+        changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.vote_on],
+                       ledgers=(*STEP_WRITES, Person, Relation))
     return candidate
 
 
@@ -246,9 +247,10 @@ def approve_full_membership(candidate: Candidate, on: dt.date, user=None) -> Can
     person = Person.objects.select_for_update().get(pk=candidate.person_id)
     person.category, person.full_on = Category.FULL, candidate.probation_ends_on
     person.save()
-    _event(candidate, "full", on, user, wrote=(Person,))
-    changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.probation_ends_on],
-                   ledgers=(*STEP_WRITES, Person))
+    with changes.batch():  # the step and the full membership: one refresh
+        _event(candidate, "full", on, user, wrote=(Person,))
+        changes.record(people=[person.pk], orgs=[candidate.org_id], days=[candidate.probation_ends_on],
+                       ledgers=(*STEP_WRITES, Person))
     return candidate
 
 

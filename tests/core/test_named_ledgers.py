@@ -209,12 +209,16 @@ def writes(w) -> list[tuple[str, Callable[[], object]]]:
 
 
 def test_every_writer_names_what_it_writes_and_the_rows_stay_whole(city):
+    refreshes = {}
     for name, write in writes(city):
         with guarding() as guard:
             write()
         assert guard.problems == [], f"{name}:\n" + "\n".join(guard.problems)
         assert guard.announced, f"{name} announced nothing"
         assert None not in guard.announced, f"{name} names no models: its refresh is whole"
+        refreshes[name] = len(guard.announced)
+    # an admission (the step and the membership it starts) is one refresh, not one for each
+    assert refreshes["membership.approve_admission"] == refreshes["membership.approve_full_membership"] == 1
     # the own rows after these scoped refreshes are those a whole refresh computes, in every organization
     held: set[str] = set()
     for org in Organization.objects.order_by("path"):
