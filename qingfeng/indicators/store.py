@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import inspect
 import random
@@ -34,6 +35,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from django.db import OperationalError, connection, transaction
@@ -654,21 +656,62 @@ def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
 
 TRIM_CHANCE = 0.002  # a write trims the log one time in 500
 LOG_DAYS = 2  # what a rebuild could still need, however long it runs
-LOG_MINUTES = 10  # PostgreSQL with no rebuild running: kept only for the cockpit's version (a count over the log)
+LOG_MINUTES = 10  # with no rebuild running: kept only for the cockpit's version (a count over the log)
 
 
 def trim_log(cursor: CursorWrapper, now: dt.datetime) -> None:
     """Delete the log rows no rebuild can need. A rebuild replays the rows its snapshot did not see, so while one runs
-    (or could: SQLite has no marker) the last two days stay. On PostgreSQL a rebuild holds REBUILD_LOCK from before
-    its snapshot to its end: when this write can take it, none runs, and none can take its snapshot before this write
-    commits — every row older than a few minutes goes, and the cockpit's version, a count over the log, stays cheap
-    through a day of writes (docs/benchmarks.md)."""
+    the last two days stay. A rebuild marks itself from before its snapshot to its end — PostgreSQL: it holds
+    REBUILD_LOCK; SQLite: a shared lock on a file beside the database (`_sqlite_rebuild_mark`). When this write finds
+    no mark, none runs, and one starting now takes its snapshot after every row older than a few minutes was
+    committed (it needs only rows past its snapshot): those go, and the cockpit's version, a count over the log, stays
+    cheap through a day of writes (docs/benchmarks.md)."""
     keep = dt.timedelta(days=LOG_DAYS)
     if connection.vendor == "postgresql":
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", (REBUILD_LOCK,))
         if cursor.fetchone()[0]:
             keep = dt.timedelta(minutes=LOG_MINUTES)
+    elif connection.vendor == "sqlite" and not _sqlite_rebuild_running():
+        keep = dt.timedelta(minutes=LOG_MINUTES)
     cursor.execute(f"DELETE FROM {table(FactLog)} WHERE at < %s", (now - keep,))
+
+
+def _sqlite_mark_path() -> Path:
+    """The file a SQLite rebuild holds a shared lock on: beside the database file (every process writing it sees the
+    same), or in the var folder for a database in memory."""
+    from django.conf import settings
+
+    name = str(connection.settings_dict["NAME"])
+    if name and name != ":memory:" and not name.startswith("file:"):
+        return Path(name + ".rebuild")
+    return Path(settings.VAR_DIR) / "facts-rebuild"
+
+
+@contextlib.contextmanager
+def _sqlite_rebuild_mark() -> Iterator[None]:
+    """SQLite: a shared lock on the mark file for as long as this rebuild runs (several may run, each its own)."""
+    path = _sqlite_mark_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as mark:
+        fcntl.flock(mark, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(mark, fcntl.LOCK_UN)
+
+
+def _sqlite_rebuild_running() -> bool:
+    """Whether some process holds the rebuild's mark (taking it exclusively, at once, fails); unsure counts as yes."""
+    try:
+        with open(_sqlite_mark_path(), "a+b") as mark:
+            try:
+                fcntl.flock(mark, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True
+            fcntl.flock(mark, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return True
 
 
 def _index_names(cursor: CursorWrapper, table_name: str, schema: str | None = None) -> dict[str, str]:
@@ -779,9 +822,11 @@ def _fill_next(mode: str | None) -> None:
 
 @contextlib.contextmanager
 def _one_rebuild() -> Iterator[None]:
-    """PostgreSQL: one rebuild at a time (the shadows have one writer). SQLite: each connection has its own."""
+    """PostgreSQL: one rebuild at a time (the shadows have one writer). SQLite: each connection has its own, marked
+    for trim_log."""
     if connection.vendor != "postgresql":
-        yield
+        with _sqlite_rebuild_mark():
+            yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", (REBUILD_LOCK,))

@@ -1,14 +1,15 @@
-"""The log of refreshed organizations (FactLog) keeps what a rebuild could still need and no more: on PostgreSQL,
-when no rebuild runs, a write now and then forgets every row older than a few minutes, so the cockpit's version (a
-count over the log) stays cheap through a day of writes; while a rebuild runs — it holds REBUILD_LOCK — and on
-SQLite, two days stay."""
+"""The log of refreshed organizations (FactLog) keeps what a rebuild could still need and no more: when no rebuild
+runs, a write now and then forgets every row older than a few minutes, so the cockpit's version (a count over the
+log) stays cheap through a day of writes; while a rebuild runs — on PostgreSQL it holds REBUILD_LOCK, on SQLite a
+shared lock on a file beside the database — two days stay."""
 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import psycopg
-import pytest
 from django.db import connection
 from django.utils import timezone
 
@@ -41,23 +42,52 @@ def test_a_write_forgets_what_no_rebuild_needs(world, monkeypatch):
     monkeypatch.setattr(store, "TRIM_CHANCE", 1.0)  # this write trims
     old_rows(world, 30)
     meeting(world, "第一次")
-    kept = FactLog.objects.count()
-    if connection.vendor == "postgresql":
-        assert kept == 1  # the thirty-minute-old rows went; this write's own row stays
-    else:
-        assert kept == 4  # SQLite cannot tell whether a rebuild runs: two days stay
+    assert FactLog.objects.count() == 1  # the thirty-minute-old rows went; this write's own row stays
     FactLog.objects.update(at=timezone.now() - dt.timedelta(days=3))
     meeting(world, "第二次")
     assert FactLog.objects.count() == 1  # older than two days: gone on both
 
 
 def test_while_a_rebuild_runs_its_rows_stay(world, monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL's advisory lock marks a running rebuild")
     store.rebuild_facts()
     monkeypatch.setattr(store, "TRIM_CHANCE", 1.0)
     old_rows(world, 30)
-    with other_connection() as rebuild:
-        rebuild.execute("SELECT pg_advisory_lock(%s)", (store.REBUILD_LOCK,))  # a rebuild is running
+    if connection.vendor == "postgresql":
+        with other_connection() as rebuild:
+            rebuild.execute("SELECT pg_advisory_lock(%s)", (store.REBUILD_LOCK,))  # a rebuild is running
+            meeting(world, "重建中")
+            assert FactLog.objects.count() == 4
+        return
+    # SQLite: another process's rebuild holds the mark beside the database
+    mark = store._sqlite_mark_path()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(mark)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         meeting(world, "重建中")
         assert FactLog.objects.count() == 4
+    finally:
+        holder.kill()
+        holder.wait()
+    meeting(world, "重建后")  # the mark is gone with its process: the old rows go
+    assert FactLog.objects.count() == 2
+
+
+HOLD = """
+import fcntl, sys, time
+with open(sys.argv[1], "a+b") as mark:
+    fcntl.flock(mark, fcntl.LOCK_SH)
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_rebuild_beside_the_live_facts_holds_the_mark(db):
+    """What trim_log looks for is what a rebuild holds from before its snapshot to its end."""
+    if connection.vendor == "postgresql":
+        with store._one_rebuild(), other_connection() as other:
+            assert not other.execute("SELECT pg_try_advisory_lock(%s)", (store.REBUILD_LOCK,)).fetchone()[0]
+        return
+    assert not store._sqlite_rebuild_running()
+    with store._one_rebuild():
+        assert store._sqlite_rebuild_running()
+    assert not store._sqlite_rebuild_running()
