@@ -204,7 +204,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qingfeng@localhost")
 QINGFENG_BASE_URL = os.environ.get("QINGFENG_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # core.busy.SessionMiddleware moves the expiry, at most once a minute
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ and env_bool("PRODUCTION", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -6,9 +6,9 @@ the database raises before anything was written and the transaction rolls back. 
 500 handler from wherever it was raised (a view, the API, a middleware saving the session); `server_error` is
 that handler: a lock error answers 503 — as JSON under /api/ — and anything else stays the plain 500 page.
 
-`SessionMiddleware` keeps a session's expiry refresh (SESSION_SAVE_EVERY_REQUEST) from turning a committed
-write into an error: the refresh is dropped when the database is busy, so the user never retries a write that
-already landed.
+`SessionMiddleware` refreshes a signed-in session's expiry (the idle timeout) at most once a minute rather than on
+every request — a page read is not a write — and keeps that refresh from turning a committed write into an error:
+the refresh is dropped when the database is busy, so the user never retries a write that already landed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import sys
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -87,8 +88,19 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
         return HttpResponseServerError("<h1>Server Error (500)</h1>")
 
 
+REFRESH_SECONDS = 60  # a signed-in session's expiry moves at most once a minute: not a write on every page read
+REFRESHED = "_qf_refreshed"
+
+
 class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            # The idle timeout (SESSION_COOKIE_AGE) counts from the last refresh: saving the session, which also
+            # sends its cookie again with the new expiry, once a minute of activity keeps it within a minute.
+            now = int(timezone.now().timestamp())  # the clock the sessions' expiry is read by
+            if now - int(session.get(REFRESHED, 0)) >= REFRESH_SECONDS:
+                session[REFRESHED] = now
         try:
             return super().process_response(request, response)
         except Exception as exc:

@@ -125,6 +125,26 @@ def test_a_session_ends_after_thirty_idle_minutes_and_activity_keeps_it(world, c
     assert reverse("accounts:login") in response["Location"]
 
 
+def test_a_page_read_writes_the_session_at_most_once_a_minute(world, client):
+    """The idle timeout's refresh is a write: made when a minute has passed since the last, not on every read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def session_writes() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert is_signed_in(client)
+        return sum(1 for q in queries.captured_queries if "django_session" in q["sql"]
+                   and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT")))
+
+    sign_in(client, "clerk")  # saved, with the time of the refresh
+    with later(0.5):
+        assert session_writes() == 0
+    with later(2):
+        assert session_writes() == 1  # a minute later: the expiry moves
+    with later(2.5):
+        assert session_writes() == 0
+
+
 def test_log_out_everywhere_ends_every_session_of_the_user(world, client):
     from django.test import Client
 
@@ -173,13 +193,14 @@ def test_any_user_can_enrol_and_then_signs_in_with_a_code(world, client):
     assert not is_signed_in(fresh)  # the password alone is not enough
     response = fresh.post(reverse("accounts:login_otp"), {"code": "123456"})
     assert "动态口令不正确" in response.content.decode()
-    assert fresh.post(reverse("accounts:login_otp"), {"code": next_code(device)}).status_code == 302
+    used = next_code(device)
+    assert fresh.post(reverse("accounts:login_otp"), {"code": used}).status_code == 302
     assert is_signed_in(fresh)
 
-    # A used code cannot be replayed.
+    # A used code cannot be replayed (the very code, even if a 30-second step began meanwhile on a slow machine).
     again = Client()
     sign_in(again, "clerk")
-    assert "动态口令不正确" in again.post(reverse("accounts:login_otp"), {"code": next_code(device)}).content.decode()
+    assert "动态口令不正确" in again.post(reverse("accounts:login_otp"), {"code": used}).content.decode()
 
 
 def test_the_api_path_asks_for_the_code_of_an_enrolled_user(world, client, rf):
