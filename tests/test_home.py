@@ -74,3 +74,22 @@ def test_the_home_page_in_english(world, client_for):
     body = client.get("/").content.decode()
     assert f"Data as of {TODAY.isoformat()}" in body and "Record activity" in body
     assert "（" not in body.split('class="page-body"')[1]
+
+
+def test_the_figures_are_shared_and_follow_every_write(world, client_for):
+    """Built once for everyone asking of the same organization and facts; a meeting recorded meanwhile shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qingfeng.activities.actions import record_activity
+    from qingfeng.indicators import store
+
+    store.rebuild_facts()
+    city, other = client_for(world.city_user), client_for(world.personas["city"])
+    before = int(figure(city.get("/").content.decode(), "activities.count"))
+    with CaptureQueriesContext(connection) as queries:
+        assert int(figure(other.get("/").content.decode(), "activities.count")) == before
+    assert [q["sql"][:300] for q in queries.captured_queries if '"indicators_fact"' in q["sql"]] == []  # built for the first
+    record_activity(user=world.clerk, org=world.branch_a, type=ActivityType.objects.get(name="主题党日"), date=TODAY,
+                    topic="共享之后")
+    assert int(figure(other.get("/").content.decode(), "activities.count")) == before + 1

@@ -3,10 +3,13 @@ from the indicator engine — the same value the cockpit and the year-in-review 
 
 from __future__ import annotations
 
+import functools
+
 from django.http import Http404
 from django.urls import reverse
 
 from qingfeng.accounts.access import scope_root
+from qingfeng.cockpit import caching
 from qingfeng.cockpit.dashboard import visible_keys
 from qingfeng.core import dates
 from qingfeng.core.home import panel
@@ -32,7 +35,12 @@ def headline(request) -> dict | None:
     day = dates.today()
     start = day.replace(month=1, day=1)  # flows and rates: this year so far
     keys = visible_keys(BRANCH_KEYS if root is not None and root.is_branch else KEYS, user)
-    values = compute_grid([(org, start, day, keys) for org in roots], user=user)
+
+    def of(org: Organization) -> dict:
+        return compute_grid([(org, start, day, keys)], user=user)[0]
+
+    # shared by everyone asking of the same organization and facts, as the cockpit's figures are (cockpit.caching)
+    values = [caching.shared(functools.partial(of, org), "home", org.pk, start, day, keys, org=org) for org in roots]
     blocks = []
     for org, got in zip(roots, values, strict=True):
         blocks.append({
