@@ -4,7 +4,7 @@ Django's bulk_create spends most of its time compiling SQL per object; for hundr
 we write tuples instead: primary keys are reserved first when the caller needs them (PostgreSQL: from the table's
 sequence; SQLite: above the current maximum, safe because the import holds SQLite's write lock for its whole
 transaction) — otherwise the database numbers the rows itself — then rows go in with COPY on PostgreSQL and
-executemany elsewhere. Columns not given take the field's default, exactly as the ORM would.
+multi-row INSERTs elsewhere. Columns not given take the field's default, exactly as the ORM would.
 
 `gc_paused()`: an import of hundreds of thousands of rows allocates millions of lists and tuples that live until it
 ends and form no cycles; the cyclic collector would walk them again and again (about a tenth of the import's CPU)."""
@@ -15,6 +15,7 @@ import contextlib
 import gc
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import Any
 
 from django.db import connection
@@ -102,9 +103,29 @@ class Table:
                     for row in full:
                         copy.write_row(row)
             else:
-                marks = ", ".join(["%s"] * len(names))
-                cursor.executemany(f'INSERT INTO "{self.table}" ({cols}) VALUES ({marks})', full)  # noqa: S608
+                _insert_sqlite(cursor, f'INSERT INTO "{self.table}" ({cols}) VALUES ', len(names), full)  # noqa: S608 — our table name
         return list(keys)
+
+
+ROWS_PER_STATEMENT = 100  # SQLite: rows per INSERT … VALUES (…), (…) — fewer statement runs (a fifth less time)
+
+
+def _insert_sqlite(cursor: Any, head: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+    """`rows` inserted ROWS_PER_STATEMENT at a time (within SQLite's limit on a statement's parameters), the rest one
+    by one: each run of a statement costs its own reset and bookkeeping (AUTOINCREMENT's counter among them)."""
+    import sqlite3
+
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(
+        cursor.connection, "getlimit") else 999
+    per = max(1, min(ROWS_PER_STATEMENT, limit // width))
+    whole = len(rows) // per * per if per > 1 else 0
+    if whole:
+        flat = chain.from_iterable
+        cursor.executemany(head + ", ".join([one] * per),
+                           [tuple(flat(rows[i:i + per])) for i in range(0, whole, per)])
+    if whole < len(rows):
+        cursor.executemany(head + one, rows[whole:])
 
 
 class _Adapted(dict[Any, Any]):

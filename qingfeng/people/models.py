@@ -90,7 +90,9 @@ class Person(models.Model):  # 人员
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         ordering = ["id"]
-        indexes = [models.Index(fields=["org", "name"]), models.Index(fields=["name"])]
+        # No index on the name alone: a search by name is `name LIKE '%…%'`, which no B-tree serves; sorting by name
+        # happens within an organization, served by (org, name). Every member written paid for one.
+        indexes = [models.Index(fields=["org", "name"])]
 
     def __str__(self) -> str:
         return f"{self.name}"
@@ -151,8 +153,11 @@ class Relation(models.Model):  # 组织关系 — one row per stay in one organi
     start_on = models.DateField(_("开始日期"), null=True, blank=True)
     end_on = models.DateField(_("结束日期"), null=True, blank=True)
     via = models.CharField(_("来源"), max_length=4, choices=RelationVia.choices)
+    # Set only on a transfer in: indexed where set (an organization's deletion looks it up), not for every member
+    # imported or registered, whose relation has none.
     from_org = models.ForeignKey(
-        Organization, verbose_name=_("转出组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organization, verbose_name=_("转出组织"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     end_reason = models.CharField(_("结束原因"), max_length=4, choices=EndReason.choices, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -164,7 +169,8 @@ class Relation(models.Model):  # 组织关系 — one row per stay in one organi
         verbose_name = _("组织关系")
         verbose_name_plural = _("组织关系")
         ordering = ["person", "start_on", "id"]
-        indexes = [models.Index(fields=["org", "start_on"]), models.Index(fields=["person", "end_on"])]
+        indexes = [models.Index(fields=["org", "start_on"]), models.Index(fields=["person", "end_on"]),
+                   models.Index(fields=["from_org"], condition=Q(from_org__isnull=False), name="people_rel_from_org_set")]
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.org.code} {self.start_on or ''}–{self.end_on or ''}"
