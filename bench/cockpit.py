@@ -6,7 +6,8 @@ indicator value, the assessment of the 10 districts with their month-earlier sco
 and the template — no network, no browser). Two ways, in the same run:
 
   facts    as served to the first person asking: engine.compute_grid reads the pre-aggregated facts of every
-           figure in a few queries (the shared figures emptied before each request)
+           figure in a few queries (the shared figures emptied before each request); each request on a new
+           database connection, and again on the connection a served process keeps (CONN_MAX_AGE)
   shared   as served to the next person asking the same question of the same facts (here the demo's `city`
            user after the leader): the figures built for the first, from cockpit.caching.shared (issue 18.5)
   direct   baseline: every value computed by engine.compute_direct (set-based SQL over the raw tables)
@@ -63,11 +64,14 @@ def ensure_data(scale: str) -> None:
         call_command("demo", scale=scale, no_serve=True, quiet_progress=True)
 
 
-def request_once(client: Client, url: str, fresh: bool = True, **headers) -> tuple[float, int, str]:
-    """One request; `fresh`: the figures built for it (the shared figures of cockpit.caching.shared emptied)."""
+def request_once(client: Client, url: str, fresh: bool = True, reconnect: bool = True, **headers) -> tuple[float, int, str]:
+    """One request; `fresh`: the figures built for it (the shared figures of cockpit.caching.shared emptied);
+    `reconnect`: on a new database connection, like a fresh worker's first request (a served process keeps its
+    connection for CONN_MAX_AGE, 60 s: `reconnect=False` is the usual case)."""
     if fresh:
         cache.clear()
-    connection.close()  # each measured request starts like a fresh worker's: no cached connection state
+    if reconnect:
+        connection.close()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(url, headers=headers)
@@ -80,10 +84,10 @@ def figures(page: str) -> dict[str, str]:
     return dict(re.findall(r'data-figure="([^"]+)">([^<]+)<', page))
 
 
-def measure(client: Client, url: str, runs: int, fresh: bool = True) -> dict:
+def measure(client: Client, url: str, runs: int, fresh: bool = True, reconnect: bool = True) -> dict:
     times, counts, page = [], [], ""
     for _ in range(runs):
-        ms, n, page = request_once(client, url, fresh)
+        ms, n, page = request_once(client, url, fresh, reconnect)
         times.append(ms)
         counts.append(n)
     return {"cold_ms": round(times[0], 1), "warm_ms": round(statistics.median(times[1:] or times), 1),
@@ -113,6 +117,7 @@ def main() -> int:
     print(f"database {connection.vendor}, {orgs} organizations; GET {url} as leader", flush=True)
 
     facts = measure(client, url, args.runs)
+    kept = measure(client, url, args.runs, reconnect=False)  # the same, on the connection a served process keeps
     # another person asking the same question of the same facts: the figures the leader's request built, shared
     request_once(client, url)
     other = Client()
@@ -128,7 +133,7 @@ def main() -> int:
         direct = measure(client, url, max(args.direct_runs, 1))
     finally:
         engine.compute_grid = original
-    same = figures(facts["page"]) == figures(direct["page"]) == figures(shared["page"])
+    same = figures(facts["page"]) == figures(direct["page"]) == figures(shared["page"]) == figures(kept["page"])
     panel = None
     if not args.no_panel:
         ms, n, _page = request_once(client, f"/cockpit/warnings/?org=140100&from={Y[0]}&to={Y[1]}", HX_Request="true")
@@ -137,6 +142,7 @@ def main() -> int:
     result = {
         "database": connection.vendor, "organizations": orgs, "url": url,
         "facts": {k: v for k, v in facts.items() if k != "page"},
+        "facts_kept_connection": {k: v for k, v in kept.items() if k != "page"},
         "direct": {k: v for k, v in direct.items() if k != "page"},
         "shared": {k: v for k, v in shared.items() if k != "page"},
         "ratio_direct_over_facts": round(direct["warm_ms"] / facts["warm_ms"], 1) if facts["warm_ms"] else None,
@@ -144,7 +150,8 @@ def main() -> int:
         "warnings_panel": panel,
     }
     print(f"facts : cold {facts['cold_ms']} ms, warm {facts['warm_ms']} ms (min {facts['min_ms']}), "
-          f"{facts['queries']} queries")
+          f"{facts['queries']} queries (each request on a new database connection)")
+    print(f"        on the connection a served process keeps: warm {kept['warm_ms']} ms (min {kept['min_ms']})")
     print(f"shared: first {shared['cold_ms']} ms, warm {shared['warm_ms']} ms (min {shared['min_ms']}), "
           f"{shared['queries']} queries (another person, the figures built for the leader's request)")
     print(f"direct: cold {direct['cold_ms']} ms, warm {direct['warm_ms']} ms, {direct['queries']} queries")

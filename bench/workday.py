@@ -9,7 +9,8 @@ The database is changed (bench users, their records); use a copy. Phases, each w
 1. **single** — `qingfeng serve --single` (waitress, one process), the working-day mix, `--seconds` long;
 2. **multi** — `qingfeng serve` (gunicorn, a process per core, threads in each), the same mix;
 3. **capacity** — the page reads with no think time (a closed loop of the same users) against each server, for
-   the throughput of each at saturation;
+   the throughput of each at saturation; then the multi-process server with more clients (`--more-clients`), and
+   its throughput at the single-process server's p95 against the single one's (`capacity_same_p95`);
 4. **rebuild** — the multi-process server and the mix while `qingfeng rebuild-facts` runs and one district
    officer imports a 5,000-row ledger (a background job);
 5. **figures** — facts = direct computation for the city and its counties (the `check` step).
@@ -333,11 +334,14 @@ def run_mix(base, users, seconds, day, think, seed, extra=None) -> dict:
     return report
 
 
-def capacity(base, users, seconds) -> dict:
-    """Closed loop, no think time: the leaders' and officers' sessions read pages as fast as the server answers."""
+def capacity(base, users, seconds, clients: int | None = None) -> dict:
+    """Closed loop, no think time: the leaders' and officers' sessions read pages as fast as the server answers
+    (`clients` loops in all, the sessions taken in turn; by default one per session)."""
     stats = Stats()
     stop = threading.Event()
-    sessions = [(page_session(base, u["session"]), u) for u in users["leaders"] + users["officers"]]
+    people = users["leaders"] + users["officers"]
+    sessions = [(page_session(base, u["session"]), u) for u in
+                (people if clients is None else [people[i % len(people)] for i in range(clients)])]
 
     def loop(session, info, seed):
         rng = random.Random(seed)
@@ -358,6 +362,22 @@ def capacity(base, users, seconds) -> dict:
     report = stats.report(time.perf_counter() - began)
     report["load_average"] = os.getloadavg()
     return report
+
+
+def worst_p95(report: dict) -> int:
+    return max(k["p95_ms"] for k in report["kinds"].values())
+
+
+def same_p95(result: dict, suffix: str, more: list[int]) -> dict:
+    """Throughput of the multi-process server at (or under) the single-process server's p95: the best of its runs
+    whose worst p95 is not above the single one's, against the single one."""
+    single = result["capacity_single" + suffix]
+    runs = [result["capacity_multi" + suffix]] + [result[f"capacity_multi_{c}{suffix}"] for c in more]
+    within = [r for r in runs if worst_p95(r) <= worst_p95(single)]
+    best = max(within, key=lambda r: r["per_second"]) if within else None
+    return {"single_per_second": single["per_second"], "single_p95_ms": worst_p95(single),
+            "multi_per_second": best["per_second"] if best else None, "multi_p95_ms": worst_p95(best) if best else None,
+            "ratio": round(best["per_second"] / single["per_second"], 2) if best else None}
 
 
 def tree_cpu_seconds(root: int) -> float:
@@ -424,6 +444,8 @@ def main() -> int:
     parser.add_argument("--leaders", type=int, default=10)
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--capacity-seconds", type=int, default=30)
+    parser.add_argument("--more-clients", type=lambda text: [int(n) for n in text.split(",") if n], default=[30, 40],
+                        help="closed-loop clients of the multi-process server's further capacity runs (default 30,40)")
     parser.add_argument("--phases", default="cost,single,multi,capacity,rebuild,check")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
@@ -473,6 +495,13 @@ def main() -> int:
         elif name == "capacity":
             phase("capacity_single" + suffix, False, lambda: capacity(base, users, args.capacity_seconds))
             phase("capacity_multi" + suffix, True, lambda: capacity(base, users, args.capacity_seconds))
+            # The issue compares throughput at the same p95: the multi-process server answers the same clients
+            # faster, so it is given more clients (a higher load) until its p95 reaches the single one's.
+            for clients in args.more_clients:
+                phase(f"capacity_multi_{clients}{suffix}", True,
+                      lambda c=clients: capacity(base, users, args.capacity_seconds, c))
+            result["capacity_same_p95" + suffix] = same_p95(result, suffix, args.more_clients)
+            print("capacity_same_p95" + suffix, json.dumps(result["capacity_same_p95" + suffix]), flush=True)
 
     def during_rebuild(stats):
         """In the middle: the full rebuild (the command) and a 5,000-row import (becomes a background job)."""
