@@ -3,8 +3,6 @@ from the indicator engine — the same value the cockpit and the year-in-review 
 
 from __future__ import annotations
 
-import functools
-
 from django.http import Http404
 from django.urls import reverse
 
@@ -36,11 +34,13 @@ def headline(request) -> dict | None:
     start = day.replace(month=1, day=1)  # flows and rates: this year so far
     keys = visible_keys(BRANCH_KEYS if root is not None and root.is_branch else KEYS, user)
 
-    def of(org: Organization) -> dict:
-        return compute_grid([(org, start, day, keys)], user=user)[0]
+    def make() -> list[dict]:
+        return compute_grid([(org, start, day, keys) for org in roots], user=user)  # every root in one read
 
-    # shared by everyone asking of the same organization and facts, as the cockpit's figures are (cockpit.caching)
-    values = [caching.shared(functools.partial(of, org), "home", org.pk, start, day, keys, org=org) for org in roots]
+    # shared by everyone asking of the same organizations and facts, as the cockpit's figures are (cockpit.caching):
+    # one root's figures change only with writes in its subtree; several roots' (an unscoped account) with any
+    values = caching.shared(make, "home", tuple(org.pk for org in roots), start, day, keys,
+                            org=roots[0] if len(roots) == 1 else None)
     blocks = []
     for org, got in zip(roots, values, strict=True):
         blocks.append({

@@ -116,10 +116,8 @@ def _insert_sqlite(cursor: Any, head: str, width: int, rows: list[tuple[Any, ...
     import sqlite3
 
     one = "(" + ", ".join(["%s"] * width) + ")"
-    limit = cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if hasattr(
-        cursor.connection, "getlimit") else 999
-    per = max(1, min(ROWS_PER_STATEMENT, limit // width))
-    whole = len(rows) // per * per if per > 1 else 0
+    per = max(1, min(ROWS_PER_STATEMENT, cursor.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width))
+    whole = len(rows) // per * per
     if whole:
         flat = chain.from_iterable
         cursor.executemany(head + ", ".join([one] * per),
