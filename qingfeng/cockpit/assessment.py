@@ -32,6 +32,9 @@ from qingfeng.core.dates import add_months
 from qingfeng.indicators import figures
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from qingfeng.indicators.engine import GridAsk
     from qingfeng.orgs.models import Organization
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "assessment.json"
@@ -321,14 +324,18 @@ def rank(scores: list[OrgScore]) -> list[OrgScore]:
 
 
 def assess(orgs, start: dt.date, end: dt.date, definition: dict | None = None, values_cache: dict | None = None,
-           extra_keys: list[str] | None = None, sees_discipline: bool = True) -> list[OrgScore]:
+           extra_keys: list[str] | None = None, sees_discipline: bool = True,
+           grid: Callable[[list[GridAsk]], list[dict]] | None = None) -> list[OrgScore]:
     """Scores, ranks and colours these organizations (siblings) for the period, with the month-over-month change.
 
     Values come from the indicator engine (which reads facts). A viewer who may not see discipline records
     (`sees_discipline` False — pages pass user.sees_discipline) is scored without the restricted indicators, which
     are then not even computed. `values_cache` (org pk → values) lets a caller reuse values it computed for the
-    same period; `extra_keys` are computed along (for that cache)."""
+    same period; `extra_keys` are computed along (for that cache). `grid`: how the values are computed (default
+    engine.compute_grid; the cockpit shares each organization's, cockpit.caching.shared_grid)."""
     from qingfeng.indicators.engine import compute_grid
+
+    grid = grid or compute_grid
 
     definition = for_viewer(definition or current_definition(), sees_discipline)
     keys = definition_keys(definition)
@@ -336,7 +343,7 @@ def assess(orgs, start: dt.date, end: dt.date, definition: dict | None = None, v
     asked = keys + [k for k in (extra_keys or []) if k not in keys]
     orgs = list(orgs)
     # Both periods of every organization in one go: the engine reads their facts together.
-    got = compute_grid([(o, start, end, asked) for o in orgs] + [(o, prev_start, prev_end, keys) for o in orgs])
+    got = grid([(o, start, end, asked) for o in orgs] + [(o, prev_start, prev_end, keys) for o in orgs])
     results = []
     for n, org in enumerate(orgs):
         values = got[n]

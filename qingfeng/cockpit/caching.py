@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,6 +24,8 @@ from django.utils.translation import get_language
 from qingfeng.core.memo import per_request
 
 if TYPE_CHECKING:
+    from qingfeng.core.indicators import Value
+    from qingfeng.indicators.engine import GridAsk, Viewer
     from qingfeng.orgs.models import Organization
 
 
@@ -90,6 +92,61 @@ def shared(make: Callable[[], T], *question: object, org: Organization | None = 
         found = make()
         cache.set(key, found, SHARED_SECONDS)
     return found
+
+
+def subtree_versions(orgs: Iterable[Organization]) -> dict[int, str] | None:
+    """facts_version of each organization's subtree, for many organizations in two statements (the log grouped by
+    organization, then the paths of those it names): a write counts for an organization when it refreshed one of
+    its subtree or one of its ancestors, or moved a subtree, or changed the requirements — as in facts_version.
+    None while the facts have never been built."""
+    from qingfeng.indicators import store
+    from qingfeng.indicators.models import FactLog
+    from qingfeng.orgs.models import Organization
+
+    state = store.state()
+    if state is None:
+        return None
+    listed = list(orgs)
+    groups = list(FactLog.objects.values_list("org_id", "kind").annotate(n=Count("id"), hi=Max("id"), s=Sum("id"))
+                  .order_by())
+    paths = dict(Organization.objects.filter(pk__in={g[0] for g in groups if g[1] == "o"}).values_list("pk", "path"))
+    # (path of the organization refreshed, or None: counts for everyone) → (count, max id, sum of ids)
+    logged = [(paths.get(org_id, "") if kind == "o" else None, n, hi, s) for org_id, kind, n, hi, s in groups]
+    out: dict[int, str] = {}
+    for org in listed:
+        n = hi = total = 0
+        for path, count, top, ids in logged:
+            # inside the subtree, one of its ancestors (a prefix of its path), or everyone's (an unknown organization
+            # too: a conservative count)
+            if not path or path.startswith(org.path) or org.path.startswith(path):
+                n, hi, total = n + count, max(hi, top), total + ids
+        out[org.pk] = f"{state.built_at.isoformat()}/{org.pk}/{n}/{hi}/{total}"
+    return out
+
+
+def shared_grid(asks: Sequence[GridAsk], user: Viewer = None) -> list[dict[str, Value]]:
+    """engine.compute_grid with each question's values shared under its own organization's subtree version: a page
+    of many organizations (a ranking of ten districts) computes again, after a write, only those the write could have
+    changed; the others come from the values built for an earlier request."""
+    from qingfeng.core import dates
+    from qingfeng.indicators.engine import compute_grid
+
+    versions = subtree_versions(org for org, _start, _end, _keys in asks)
+    if versions is None:
+        return compute_grid(asks, user)
+    sees = user is None or bool(getattr(user, "sees_discipline", False))
+    common = (code_version(), dates.today(), sees)
+    names = []
+    for org, start, end, keys in asks:
+        text = repr((versions[org.pk], common, start, end, None if keys is None else tuple(keys)))
+        names.append("qingfeng:grid:" + hashlib.sha256(text.encode()).hexdigest())
+    found = cache.get_many(set(names))
+    missing = [i for i, name in enumerate(names) if name not in found]
+    if missing:
+        made = dict(zip((names[i] for i in missing), compute_grid([asks[i] for i in missing], user), strict=True))
+        cache.set_many(made, SHARED_SECONDS)
+        found.update(made)
+    return [found[name] for name in names]
 
 
 def _csrf_secret(request: HttpRequest) -> str:

@@ -129,7 +129,7 @@ def month_windows(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]
 
 
 def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
-    from qingfeng.indicators.engine import compute_grid
+    from qingfeng.cockpit.caching import shared_grid
     from qingfeng.orgs.models import Organization
 
     cockpit = Cockpit(org, start, end)
@@ -140,8 +140,10 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     first = list(dict.fromkeys(headline_keys + gauge_keys + supervision_keys))
     trend_keys = visible_keys(TREND_KEYS, user)
     windows = month_windows(start, end)
-    # The headline and every month of the trend in one go (the engine reads their facts together).
-    got = compute_grid([(org, start, end, first)] + [(org, a, b, trend_keys) for a, b in windows], user=user)
+    # The headline and every month of the trend in one go (the engine reads their facts together). Each question's
+    # values are shared under its organization's subtree version (caching.shared_grid): after a write in one district,
+    # the other districts' scores come from the values an earlier request built.
+    got = shared_grid([(org, start, end, first)] + [(org, a, b, trend_keys) for a, b in windows], user=user)
     values, per_month = got[0], got[1:]
     cockpit.headline = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in headline_keys]
     cockpit.gauges = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in gauge_keys]
@@ -155,7 +157,8 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     compare_keys = visible_keys(COMPARE_KEYS, user)
     cache: dict = {}
     cockpit.ranking = assessment.assess(children, start, end, cockpit.definition, values_cache=cache,
-                                        extra_keys=compare_keys, sees_discipline=user.sees_discipline)
+                                        extra_keys=compare_keys, sees_discipline=user.sees_discipline,
+                                        grid=shared_grid)
     cockpit.children = children
     for key in compare_keys:
         cockpit.compare.append({

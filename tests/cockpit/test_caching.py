@@ -2,6 +2,8 @@
 without reading a figure — and a new version after any write that changes a figure; the indicator catalogue
 answers 304 to an API client holding its content."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -114,3 +116,37 @@ def test_a_districts_cockpit_stays_valid_while_another_district_writes(city):
     changed = district.get(url, question, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed["ETag"] != etag
     assert int(shown(changed.content.decode(), "activities.count")) == before + 1
+
+
+def test_after_a_write_in_one_district_the_city_cockpit_computes_that_district_again_not_the_other(city, monkeypatch):
+    """The city's page changes with every write in the city, but its ranking of districts is made of each district's
+    own values: after a meeting in 迎泽, the page computes the city's figures and 迎泽's scores again and takes 小店's
+    from the earlier request — and shows exactly what a page built from nothing shows."""
+    from django.core.cache import cache
+
+    from qingfeng.indicators import engine
+
+    url = reverse("cockpit:cockpit")
+    leader = signed_in(city.leader)
+    before = leader.get(url, PERIOD).content.decode()
+    asked: list[int] = []
+    original = engine.compute_grid
+
+    def spy(asks, user=None):
+        asked.extend(org.pk for org, *_rest in asks)
+        return original(asks, user)
+
+    monkeypatch.setattr(engine, "compute_grid", spy)
+    record_activity(user=city.admin, org=city.branch_o, type=ActivityType.objects.get(name="党课"),
+                    date=scene.START.replace(month=4, day=3), topic="迎泽的党课")
+    after = leader.get(url, PERIOD).content.decode()
+    assert set(asked) == {city.city.pk, city.yingze.pk}  # 小店's values shared, not computed again
+    assert int(shown(after, "activities.count")) == int(shown(before, "activities.count")) + 1
+    cache.clear()
+    fresh = leader.get(url, PERIOD).content.decode()
+    assert city.xiaodian.pk in asked  # built from nothing this time
+    for page in (after, fresh):
+        assert 'data-score="140106"' in page
+    scores = re.compile(r'data-score="(\d+)">([^<]+)<')
+    assert scores.findall(after) == scores.findall(fresh)
+    assert shown(after, "activities.count") == shown(fresh, "activities.count")
