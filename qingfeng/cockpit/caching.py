@@ -8,6 +8,7 @@ committed in any order change the count and the sum of the ids), and a rebuild s
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -62,7 +63,24 @@ def facts_version(org_id: int | None = None, path: str = "") -> str | None:
         above = OrgAncestor.objects.filter(descendant_id=org_id).values("ancestor_id")
         log = log.filter(Q(org_id__in=inside) | Q(org_id__in=above) | ~Q(kind="o"))
     found = log.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))
-    return f"{state.built_at.isoformat()}/{org_id}/{found['n']}/{found['hi']}/{found['s']}"
+    return _version(state.built_at, org_id, found["n"], found["hi"], found["s"])
+
+
+def _version(built_at: dt.datetime, org_id: int | None, n: int, hi: int | None, total: int | None) -> str:
+    """A subtree's version from the log rows it counts: their number, largest id and sum. New rows have larger ids and
+    trimming (store.trim_log) takes the oldest first, so while a subtree counts some rows the pair (number, largest)
+    never comes back. With none — before its first write, or once the log forgot them — it holds the oldest row
+    left in the log as well: without it, a subtree whose writes were all forgotten would get back the version it had
+    before them, and the figures shared under it then."""
+    oldest = _oldest() if not n else ""
+    return f"{built_at.isoformat()}/{org_id}/{n}/{hi}/{total}/{oldest}"
+
+
+@per_request
+def _oldest() -> int | None:
+    from qingfeng.indicators.models import FactLog
+
+    return FactLog.objects.aggregate(lo=Min("id"))["lo"]
 
 
 T = TypeVar("T")
@@ -100,28 +118,34 @@ def subtree_versions(orgs: Iterable[Organization]) -> dict[int, str] | None:
     its subtree or one of its ancestors, or moved a subtree, or changed the requirements — as in facts_version.
     None while the facts have never been built."""
     from qingfeng.indicators import store
-    from qingfeng.indicators.models import FactLog
-    from qingfeng.orgs.models import Organization
 
     state = store.state()
     if state is None:
         return None
-    listed = list(orgs)
-    groups = list(FactLog.objects.values_list("org_id", "kind").annotate(n=Count("id"), hi=Max("id"), s=Sum("id"))
-                  .order_by())
-    paths = dict(Organization.objects.filter(pk__in={g[0] for g in groups if g[1] == "o"}).values_list("pk", "path"))
-    # (path of the organization refreshed, or None: counts for everyone) → (count, max id, sum of ids)
-    logged = [(paths.get(org_id, "") if kind == "o" else None, n, hi, s) for org_id, kind, n, hi, s in groups]
+    logged = _logged()
     out: dict[int, str] = {}
-    for org in listed:
+    for org in orgs:
         n = hi = total = 0
         for path, count, top, ids in logged:
             # inside the subtree, one of its ancestors (a prefix of its path), or everyone's (an unknown organization
             # too: a conservative count)
             if not path or path.startswith(org.path) or org.path.startswith(path):
                 n, hi, total = n + count, max(hi, top), total + ids
-        out[org.pk] = f"{state.built_at.isoformat()}/{org.pk}/{n}/{hi}/{total}"
+        out[org.pk] = _version(state.built_at, org.pk, n, hi, total)
     return out
+
+
+@per_request  # a page asking for several grids reads the log once, and every grid of it the same log
+def _logged() -> list[tuple[str | None, int, int, int]]:
+    """The log grouped by organization: (the path of the organization refreshed, or None for a write that counts for
+    everyone — a move, a requirement change, an organization no longer there — , count, max id, sum of ids)."""
+    from qingfeng.indicators.models import FactLog
+    from qingfeng.orgs.models import Organization
+
+    groups = list(FactLog.objects.values_list("org_id", "kind").annotate(n=Count("id"), hi=Max("id"), s=Sum("id"))
+                  .order_by())
+    paths = dict(Organization.objects.filter(pk__in={g[0] for g in groups if g[1] == "o"}).values_list("pk", "path"))
+    return [(paths.get(org_id) if kind == "o" else None, n, hi, s) for org_id, kind, n, hi, s in groups]
 
 
 def shared_grid(asks: Sequence[GridAsk], user: Viewer = None) -> list[dict[str, Value]]:

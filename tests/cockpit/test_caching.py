@@ -95,9 +95,11 @@ def test_a_districts_cockpit_stays_valid_while_another_district_writes(city):
     of its own branches' meetings changes them, as does any write to the city's own records."""
     district = signed_in(city.district_user)
     url, question = reverse("cockpit:cockpit"), {**PERIOD, "org": "140105"}
+    lesson = ActivityType.objects.get(name="党课")
+    record_activity(user=city.clerk, org=city.branch_a, type=lesson, date=scene.START.replace(month=4, day=1),
+                    topic="本区的第一次党课")  # the district has written since the facts were built
     first = district.get(url, question)
     etag, before = first["ETag"], int(shown(first.content.decode(), "activities.count"))
-    lesson = ActivityType.objects.get(name="党课")
     record_activity(user=city.admin, org=city.branch_o, type=lesson, date=scene.START.replace(month=4, day=3),
                     topic="另一个区的党课")
     assert district.get(url, question, headers={"If-None-Match": etag}).status_code == 304
@@ -128,6 +130,9 @@ def test_after_a_write_in_one_district_the_city_cockpit_computes_that_district_a
 
     url = reverse("cockpit:cockpit")
     leader = signed_in(city.leader)
+    lesson = ActivityType.objects.get(name="党课")
+    record_activity(user=city.clerk, org=city.branch_a, type=lesson, date=scene.START.replace(month=4, day=1),
+                    topic="小店的党课")  # both districts have written since the facts were built
     before = leader.get(url, PERIOD).content.decode()
     asked: list[int] = []
     original = engine.compute_grid
@@ -137,8 +142,8 @@ def test_after_a_write_in_one_district_the_city_cockpit_computes_that_district_a
         return original(asks, user)
 
     monkeypatch.setattr(engine, "compute_grid", spy)
-    record_activity(user=city.admin, org=city.branch_o, type=ActivityType.objects.get(name="党课"),
-                    date=scene.START.replace(month=4, day=3), topic="迎泽的党课")
+    record_activity(user=city.admin, org=city.branch_o, type=lesson, date=scene.START.replace(month=4, day=3),
+                    topic="迎泽的党课")
     after = leader.get(url, PERIOD).content.decode()
     assert set(asked) == {city.city.pk, city.yingze.pk}  # 小店's values shared, not computed again
     assert int(shown(after, "activities.count")) == int(shown(before, "activities.count")) + 1
@@ -150,3 +155,31 @@ def test_after_a_write_in_one_district_the_city_cockpit_computes_that_district_a
     scores = re.compile(r'data-score="(\d+)">([^<]+)<')
     assert scores.findall(after) == scores.findall(fresh)
     assert shown(after, "activities.count") == shown(fresh, "activities.count")
+
+
+def test_a_districts_figures_are_not_served_again_once_the_log_forgets_its_write(city, monkeypatch):
+    """The log forgets rows older than a few minutes (store.trim_log). A district whose only write is forgotten must
+    not get back the version it had before that write — and with it the figures shared before the write."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from qingfeng.indicators import store
+    from qingfeng.indicators.models import FactLog
+
+    district = signed_in(city.district_user)
+    url, question = reverse("cockpit:cockpit"), {**PERIOD, "org": "140105"}
+    FactLog.objects.all().delete()  # as after a rebuild: nothing logged yet
+    before = district.get(url, question)
+    count = int(shown(before.content.decode(), "activities.count"))
+    lesson = ActivityType.objects.get(name="党课")
+    record_activity(user=city.clerk, org=city.branch_a, type=lesson, date=scene.START.replace(month=4, day=2),
+                    topic="本区的党课")
+    FactLog.objects.update(at=timezone.now() - dt.timedelta(minutes=30))
+    monkeypatch.setattr(store, "TRIM_CHANCE", 1.0)  # the next write, in the other district, forgets the first
+    record_activity(user=city.admin, org=city.branch_o, type=lesson, date=scene.START.replace(month=4, day=3),
+                    topic="另一个区的党课")
+    assert not FactLog.objects.filter(org_id=city.branch_a.pk).exists()
+    after = district.get(url, question, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    assert int(shown(after.content.decode(), "activities.count")) == count + 1
