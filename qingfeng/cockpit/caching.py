@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -67,20 +67,10 @@ def facts_version(org_id: int | None = None, path: str = "") -> str | None:
 
 
 def _version(built_at: dt.datetime, org_id: int | None, n: int, hi: int | None, total: int | None) -> str:
-    """A subtree's version from the log rows it counts: their number, largest id and sum. New rows have larger ids and
-    trimming (store.trim_log) takes the oldest first, so while a subtree counts some rows the pair (number, largest)
-    never comes back. With none — before its first write, or once the log forgot them — it holds the oldest row
-    left in the log as well: without it, a subtree whose writes were all forgotten would get back the version it had
-    before them, and the figures shared under it then."""
-    oldest = _oldest() if not n else ""
-    return f"{built_at.isoformat()}/{org_id}/{n}/{hi}/{total}/{oldest}"
-
-
-@per_request
-def _oldest() -> int | None:
-    from qingfeng.indicators.models import FactLog
-
-    return FactLog.objects.aggregate(lo=Min("id"))["lo"]
+    """A subtree's version from the log rows it counts: their number, largest id and sum. New rows have larger ids,
+    trimming the log takes the oldest first and leaves a row every subtree counts (store.trim_log), so a version
+    never comes back once a write changed it."""
+    return f"{built_at.isoformat()}/{org_id}/{n}/{hi}/{total}"
 
 
 T = TypeVar("T")

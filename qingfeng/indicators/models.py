@@ -84,7 +84,8 @@ class FactLog(models.Model):  # what each write refreshed, so a rebuild running 
 
     xid = models.BigIntegerField(default=0)
     org_id = models.BigIntegerField(default=0)
-    kind = models.CharField(max_length=1)  # o: refreshed, m: moved (subtree), r: requirements (every window)
+    # o: refreshed, m: moved (subtree), r: requirements (every window), t: older rows forgotten (store.trim_log)
+    kind = models.CharField(max_length=1)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:

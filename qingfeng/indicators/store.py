@@ -651,7 +651,7 @@ def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
         cursor.executemany(f"INSERT INTO {log} (xid, org_id, kind, at) VALUES (%s, %s, %s, %s)",
                            [(xid, o, k, now) for o, k in rows])
         if random.random() < TRIM_CHANCE:  # noqa: S311 — now and then, forget what no rebuild can still need
-            trim_log(cursor, now)
+            trim_log(cursor, now, xid)
 
 
 TRIM_CHANCE = 0.002  # a write trims the log one time in 500
@@ -659,13 +659,15 @@ LOG_DAYS = 2  # what a rebuild could still need, however long it runs
 LOG_MINUTES = 10  # with no rebuild running: kept only for the cockpit's version (a count over the log)
 
 
-def trim_log(cursor: CursorWrapper, now: dt.datetime) -> None:
+def trim_log(cursor: CursorWrapper, now: dt.datetime, xid: int = 0) -> None:
     """Delete the log rows no rebuild can need. A rebuild replays the rows its snapshot did not see, so while one runs
     the last two days stay. A rebuild marks itself from before its snapshot to its end — PostgreSQL: it holds
     REBUILD_LOCK; SQLite: a shared lock on a file beside the database (`_sqlite_rebuild_mark`). When this write finds
     no mark, none runs, and one starting now takes its snapshot after every row older than a few minutes was
     committed (it needs only rows past its snapshot): those go, and the cockpit's version, a count over the log, stays
-    cheap through a day of writes (docs/benchmarks.md)."""
+    cheap through a day of writes (docs/benchmarks.md). A trim that forgets rows leaves a row of its own (kind t, in
+    this write's transaction `xid`), which every version counts: without it, a subtree whose writes were all forgotten
+    would get back the version it had before them (cockpit.caching), and with it the figures shared then."""
     keep = dt.timedelta(days=LOG_DAYS)
     if connection.vendor == "postgresql":
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", (REBUILD_LOCK,))
@@ -674,6 +676,8 @@ def trim_log(cursor: CursorWrapper, now: dt.datetime) -> None:
     elif connection.vendor == "sqlite" and not _sqlite_rebuild_running():
         keep = dt.timedelta(minutes=LOG_MINUTES)
     cursor.execute(f"DELETE FROM {table(FactLog)} WHERE at < %s", (now - keep,))
+    if cursor.rowcount:
+        cursor.execute(f"INSERT INTO {table(FactLog)} (xid, org_id, kind, at) VALUES (%s, 0, 't', %s)", (xid, now))
 
 
 def _sqlite_mark_path() -> Path:
