@@ -114,7 +114,7 @@ def subtree_versions(orgs: Iterable[Organization]) -> dict[int, str] | None:
         return None
     logged = _logged()
     out: dict[int, str] = {}
-    for org in orgs:
+    for org in {org.pk: org for org in orgs}.values():  # a grid asks of the same organization many times (months)
         n = hi = total = 0
         for path, count, top, ids in logged:
             # inside the subtree, one of its ancestors (a prefix of its path), or everyone's (an unknown organization
