@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
@@ -51,19 +51,11 @@ def facts_version(org_id: int | None = None, path: str = "") -> str | None:
     write elsewhere changes only the rolled-up rows of its own organization's ancestors, never a row of this
     subtree, so a district's cockpit stays valid while the branches of other districts record their meetings."""
     from qingfeng.indicators import store
-    from qingfeng.indicators.models import FactLog, OrgAncestor
-    from qingfeng.orgs.models import PATH_SEP, Organization
 
     state = store.state()  # the page's figures read the same (once per request: core.memo)
     if state is None:
         return None
-    log = FactLog.objects.all()
-    if org_id is not None and PATH_SEP in path.strip(PATH_SEP):  # below the root (the root's subtree: every write)
-        inside = Organization.objects.filter(path__startswith=path).values("pk")
-        above = OrgAncestor.objects.filter(descendant_id=org_id).values("ancestor_id")
-        log = log.filter(Q(org_id__in=inside) | Q(org_id__in=above) | ~Q(kind="o"))
-    found = log.aggregate(n=Count("id"), hi=Max("id"), s=Sum("id"))
-    return _version(state.built_at, org_id, found["n"], found["hi"], found["s"])
+    return _version(state.built_at, org_id, *_counted(path))
 
 
 def _version(built_at: dt.datetime, org_id: int | None, n: int, hi: int | None, total: int | None) -> str:
@@ -103,26 +95,26 @@ def shared(make: Callable[[], T], *question: object, org: Organization | None = 
 
 
 def subtree_versions(orgs: Iterable[Organization]) -> dict[int, str] | None:
-    """facts_version of each organization's subtree, for many organizations in two statements (the log grouped by
-    organization, then the paths of those it names): a write counts for an organization when it refreshed one of
-    its subtree or one of its ancestors, or moved a subtree, or changed the requirements — as in facts_version.
-    None while the facts have never been built."""
+    """facts_version of each organization's subtree, from the one read of the log a request makes (`_logged`). None
+    while the facts have never been built."""
     from qingfeng.indicators import store
 
     state = store.state()
     if state is None:
         return None
-    logged = _logged()
-    out: dict[int, str] = {}
-    for org in {org.pk: org for org in orgs}.values():  # a grid asks of the same organization many times (months)
-        n = hi = total = 0
-        for path, count, top, ids in logged:
-            # inside the subtree, one of its ancestors (a prefix of its path), or everyone's (an unknown organization
-            # too: a conservative count)
-            if not path or path.startswith(org.path) or org.path.startswith(path):
-                n, hi, total = n + count, max(hi, top), total + ids
-        out[org.pk] = _version(state.built_at, org.pk, n, hi, total)
-    return out
+    # a grid asks of the same organization many times (the months of a trend): each once
+    return {org.pk: _version(state.built_at, org.pk, *_counted(org.path)) for org in {o.pk: o for o in orgs}.values()}
+
+
+def _counted(path: str) -> tuple[int, int, int]:
+    """(count, largest id, sum of ids) of the log rows the subtree at `path` counts ("": every row): a write that
+    refreshed an organization inside it or one of its ancestors (a prefix of its path), or one that counts for
+    everyone (a move, a requirement change, a trim, an organization no longer there)."""
+    n = hi = total = 0
+    for logged, count, top, ids in _logged():
+        if not logged or logged.startswith(path) or path.startswith(logged):
+            n, hi, total = n + count, max(hi, top), total + ids
+    return n, hi, total
 
 
 @per_request  # a page asking for several grids reads the log once, and every grid of it the same log
