@@ -7,7 +7,7 @@ import datetime as dt
 
 import psycopg
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from qingfeng.core.bulk import entries_table
 from qingfeng.core.models import Entry
@@ -75,3 +75,38 @@ def test_an_organization_whose_creation_was_rolled_back_to_a_savepoint_is_looked
         # The district is gone with its savepoint: naming it again is refused, not trusted from the first check.
         entries_table(NOW).insert([_row(city.pk), _row(district.pk)], ids=False)
     assert Entry.objects.count() == 0
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_role_that_may_not_skip_triggers_has_each_row_checked_by_the_database():
+    """Production's role is seldom a superuser: the COPY then fires the database's own checks (deferred to the
+    commit), and the import behaves the same."""
+    from qingfeng.core import bulk
+
+    city = org("140100", "中共太原市委", level="市")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = 'qingfeng_test_plain'")
+        if cursor.fetchone() is None:
+            try:
+                with transaction.atomic():
+                    cursor.execute("CREATE ROLE qingfeng_test_plain NOLOGIN NOSUPERUSER")
+            except DatabaseError:  # another test process made it meanwhile
+                pass
+        cursor.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO qingfeng_test_plain")
+        cursor.execute("GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO qingfeng_test_plain")
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL ROLE qingfeng_test_plain")
+                connection._qingfeng_may_skip_triggers = None  # asked again, as a new connection would
+                assert bulk._may_skip_triggers(cursor) is False
+            entries_table(NOW).insert([_row(city.pk)], ids=False)
+        assert Entry.objects.filter(org=city).count() == 1
+        with pytest.raises(IntegrityError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL ROLE qingfeng_test_plain")
+            entries_table(NOW).insert([_row(city.pk + 1000)], ids=False)  # refused at the commit, by the database
+        assert Entry.objects.filter(org=city).count() == 1
+    finally:
+        connection._qingfeng_may_skip_triggers = None
