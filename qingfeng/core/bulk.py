@@ -159,7 +159,9 @@ class _Known:
     """Rows this transaction knows to exist where no one else can delete them before it ends: those it inserted and
     those it locked FOR KEY SHARE. Valid in one transaction (its id) and only while every savepoint open when a row
     became known is still open — a rollback to one of them undoes that insert or releases that lock (a savepoint
-    released since is also not trusted: the rows are looked up again, which is merely slower)."""
+    released since is also not trusted: the rows are looked up again, which is merely slower). A lock does not stop
+    the transaction that holds it: one that deleted a row it had named before would have to forget it here — the
+    writes using this (an import's sheets) delete nothing."""
 
     def __init__(self, raw: Any, xid: int):
         self.raw, self.xid = raw, xid
