@@ -120,15 +120,15 @@ class Table:
                 by_set = bool(self.references) and _may_skip_triggers(cursor)
                 if by_set:
                     cursor.execute("SELECT current_setting('session_replication_role'), "
-                                   "set_config('session_replication_role', 'replica', true), txid_current()")
-                    before, _replica, xid = cursor.fetchone()
+                                   "set_config('session_replication_role', 'replica', true)")
+                    before = cursor.fetchone()[0]
                 with cursor.cursor.copy(f'COPY "{self.table}" ({cols}) FROM STDIN') as copy:
                     for row in full:
                         copy.write_row(row)
                 if by_set:
                     # An error above aborts the transaction, and its rollback restores the setting with it.
                     cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
-                    known = _known(xid)
+                    known = getattr(_scope, "known", None) or _Known()  # outside references_known: this call's
                     self._check_references(cursor, full, first, known)
                     if ids:  # the rows just written exist for whatever this transaction writes next to name them
                         known.add(self.table, self.columns[0], keys)
@@ -156,15 +156,12 @@ class Table:
 
 
 class _Known:
-    """Rows this transaction knows to exist where no one else can delete them before it ends: those it inserted and
-    those it locked FOR KEY SHARE. Valid in one transaction (its id) and only while every savepoint open when a row
-    became known is still open — a rollback to one of them undoes that insert or releases that lock (a savepoint
-    released since is also not trusted: the rows are looked up again, which is merely slower). A lock does not stop
-    the transaction that holds it: one that deleted a row it had named before would have to forget it here — the
-    writes using this (an import's sheets) delete nothing."""
+    """Rows the bulk writer knows to exist where no one else can delete them before the transaction ends: those it
+    inserted and those it locked FOR KEY SHARE. A row is trusted only while every savepoint open when it became known
+    is still open — a rollback to one of them undoes that insert or releases that lock (a savepoint released since is
+    also not trusted: the rows are looked up again, which is merely slower)."""
 
-    def __init__(self, raw: Any, xid: int):
-        self.raw, self.xid = raw, xid
+    def __init__(self) -> None:
         self.sets: dict[tuple[tuple[str, ...], str, str], set[Any]] = {}
 
     def unknown(self, table: str, column: str, values: set[Any]) -> set[Any]:
@@ -179,20 +176,24 @@ class _Known:
         self.sets.setdefault((tuple(connection.savepoint_ids), table, column), set()).update(values)
 
 
-def _known(xid: int) -> _Known:
-    """This transaction's known rows (a new transaction, or a new connection, starts with none; a commit forgets them
-    at once — they may be hundreds of thousands of keys)."""
-    known = getattr(connection, "_qingfeng_known_rows", None)
-    if known is None or known.raw is not connection.connection or known.xid != xid:
-        known = _Known(connection.connection, xid)
-        connection._qingfeng_known_rows = known  # type: ignore[attr-defined]  # the wrapper is this thread's
+_scope = threading.local()  # .known: the _Known of this thread's references_known block
 
-        def forget(known: _Known = known) -> None:
-            if getattr(connection, "_qingfeng_known_rows", None) is known:
-                connection._qingfeng_known_rows = None  # type: ignore[attr-defined]
 
-        connection.on_commit(forget)
-    return known
+@contextlib.contextmanager
+def references_known() -> Iterator[None]:
+    """One transaction's bulk write (an import's sheets), entered inside its transaction: the rows its inserts wrote
+    or locked are not looked up again by the next ones (each chunk of a large sheet names the same two thousand
+    branches; relations and cadre levels name the persons just written). A lock does not stop the transaction holding
+    it, so the block must not delete a row it has named. Forgotten when the block ends, committed or not (they may be
+    hundreds of thousands of keys); nested blocks share the outer one's."""
+    if getattr(_scope, "known", None) is not None:
+        yield
+        return
+    _scope.known = _Known()
+    try:
+        yield
+    finally:
+        _scope.known = None
 
 
 def _may_skip_triggers(cursor: Any) -> bool:

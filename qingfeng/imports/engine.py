@@ -32,7 +32,7 @@ from qingfeng.accounts.access import (
 )
 from qingfeng.core import changes, dates
 from qingfeng.core import sheets as S
-from qingfeng.core.bulk import gc_paused
+from qingfeng.core.bulk import gc_paused, references_known
 from qingfeng.core.idnumbers import ID_CHECK, ID_WEIGHTS, credit_problem, id_birth_date, id_problem
 from qingfeng.core.ledger import person_not_available
 from qingfeng.core.sheets import Month, OrgRef, PersonRef, Row, SheetPlan, chunks
@@ -806,7 +806,7 @@ class Importer:
         refreshed in it, as before."""
         assert self.ok, "write() after a failed validation"
         self.ledgers = written_models(self.plans)
-        with gc_paused(), transaction.atomic(), sqlite_cache(), changes.deferred() as pending:
+        with gc_paused(), transaction.atomic(), references_known(), sqlite_cache(), changes.deferred() as pending:
             yield from writer.write_all(self)
         self.committed = True
         if pending.pk:
