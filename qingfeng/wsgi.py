@@ -10,3 +10,10 @@ application = get_wsgi_application()
 from django.urls import get_resolver  # noqa: E402
 
 _patterns = get_resolver().url_patterns
+
+# What start-up made (modules, settings, the URL patterns: about 160,000 objects) lives as long as the process. Kept
+# out of the garbage collector's full passes, which otherwise walked all of it about every tenth request of a page
+# like the cockpit (110 ms each time, measured at city scale; docs/benchmarks.md).
+import gc  # noqa: E402
+
+gc.freeze()

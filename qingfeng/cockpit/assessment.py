@@ -17,7 +17,9 @@ Scoring (docs/assessment.md says the same for readers):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from qingfeng.core.dates import add_months
+from qingfeng.core.memo import per_request
 from qingfeng.indicators import figures
 
 if TYPE_CHECKING:
@@ -52,10 +55,17 @@ def round1(value: float) -> float:
 # ---- the definition ----------------------------------------------------------------------
 
 def default_definition() -> dict:
-    """The definition shipped in data/assessment.json, normalized like a saved version."""
+    """The definition shipped in data/assessment.json, normalized like a saved version (a copy: callers may change
+    theirs)."""
+    return copy.deepcopy(_shipped())
+
+
+@functools.cache
+def _shipped() -> dict:
     return validate_definition(json.loads(DEFAULT_FILE.read_text(encoding="utf-8")))
 
 
+@per_request  # the page's ETag and its figures read the same version
 def current_version():
     from qingfeng.cockpit.models import AssessmentVersion
 
@@ -323,6 +333,18 @@ def rank(scores: list[OrgScore]) -> list[OrgScore]:
     return ordered
 
 
+def grid_asks(orgs: list[Organization], start: dt.date, end: dt.date, definition: dict,
+              extra_keys: list[str] | None = None) -> list[GridAsk]:
+    """What `assess` asks the engine, for a definition as the viewer sees it (for_viewer): every organization's
+    values for the period (with `extra_keys`), then for the month before. A page asking for more in the same
+    computation (the cockpit: its own figures too) passes assess a grid that answers these from its own."""
+    keys = definition_keys(definition)
+    asked = keys + [k for k in (extra_keys or []) if k not in keys]
+    prev_start, prev_end = previous_period(start, end)
+    now: list[GridAsk] = [(o, start, end, asked) for o in orgs]
+    return now + [(o, prev_start, prev_end, keys) for o in orgs]
+
+
 def assess(orgs, start: dt.date, end: dt.date, definition: dict | None = None, values_cache: dict | None = None,
            extra_keys: list[str] | None = None, sees_discipline: bool = True,
            grid: Callable[[list[GridAsk]], list[dict]] | None = None) -> list[OrgScore]:
@@ -338,12 +360,10 @@ def assess(orgs, start: dt.date, end: dt.date, definition: dict | None = None, v
     grid = grid or compute_grid
 
     definition = for_viewer(definition or current_definition(), sees_discipline)
-    keys = definition_keys(definition)
     prev_start, prev_end = previous_period(start, end)
-    asked = keys + [k for k in (extra_keys or []) if k not in keys]
     orgs = list(orgs)
     # Both periods of every organization in one go: the engine reads their facts together.
-    got = grid([(o, start, end, asked) for o in orgs] + [(o, prev_start, prev_end, keys) for o in orgs])
+    got = grid(grid_asks(orgs, start, end, definition, extra_keys))
     results = []
     for n, org in enumerate(orgs):
         values = got[n]

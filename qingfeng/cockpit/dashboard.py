@@ -7,6 +7,7 @@ The warnings panel is a separate request (`warnings_summary`)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -103,7 +104,7 @@ class Cockpit:
                 "orgs": [r.org.name for r in self.ranking],
                 "scores": [r.score for r in self.ranking],
                 "colors": [r.color for r in self.ranking],
-                "urls": [self.assessment_url(r.org) for r in self.ranking],
+                "urls": [url for _r, url in self.ranking_rows],
             },
             "text": {"score": _("得分"), "noData": _("无数据")},
         }
@@ -120,6 +121,11 @@ class Cockpit:
     def assessment_url(self, org) -> str:
         return (f"{reverse('cockpit:assessment_org', args=[org.code])}"
                 f"?from={self.start.isoformat()}&to={self.end.isoformat()}")
+
+    @functools.cached_property
+    def ranking_rows(self) -> list[tuple[assessment.OrgScore, str]]:
+        """Each ranked organization with the page explaining its score (the table and the chart link to it)."""
+        return [(r, self.assessment_url(r.org)) for r in self.ranking]
 
 
 def month_windows(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -143,22 +149,29 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     # The headline and every month of the trend in one go (the engine reads their facts together). Each question's
     # values are shared under its organization's subtree version (caching.shared_grid): after a write in one district,
     # the other districts' scores come from the values an earlier request built.
-    got = shared_grid([(org, start, end, first)] + [(org, a, b, trend_keys) for a, b in windows], user=user)
-    values, per_month = got[0], got[1:]
+    own = [(org, start, end, first)] + [(org, a, b, trend_keys) for a, b in windows]
+    # Child organizations: the assessment ranks them and the comparison bars reuse the same values. Their questions
+    # go in the same computation as the page's own (one read of the facts for the whole page).
+    children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
+    cockpit.definition = assessment.current_definition()
+    compare_keys = visible_keys(COMPARE_KEYS, user)
+    ranking = assessment.grid_asks(children, start, end, assessment.for_viewer(cockpit.definition, user.sees_discipline),
+                                   compare_keys)
+    got = shared_grid(own + ranking, user=user)
+    values, per_month, ranked = got[0], got[1:len(own)], got[len(own):]
     cockpit.headline = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in headline_keys]
     cockpit.gauges = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in gauge_keys]
     for words, keys in [(figures.value_label("category", c), keys) for c, keys in by_category] + [
             (_("全部问题"), SUPERVISION_KEYS)]:
         cockpit.supervision.append((words, [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in keys]))
 
-    # Child organizations: the assessment ranks them and the comparison bars reuse the same values.
-    children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
-    cockpit.definition = assessment.current_definition()
-    compare_keys = visible_keys(COMPARE_KEYS, user)
     cache: dict = {}
+
+    def grid(asks: list) -> list[dict]:  # what assess asks: the values read above (the same questions)
+        return ranked if asks == ranking else shared_grid(asks, user=user)
+
     cockpit.ranking = assessment.assess(children, start, end, cockpit.definition, values_cache=cache,
-                                        extra_keys=compare_keys, sees_discipline=user.sees_discipline,
-                                        grid=shared_grid)
+                                        extra_keys=compare_keys, sees_discipline=user.sees_discipline, grid=grid)
     cockpit.children = children
     for key in compare_keys:
         cockpit.compare.append({

@@ -7,10 +7,10 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -37,7 +37,8 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     org = form.resolve_org()
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     # Known before any figure is read: a browser holding this version gets 304 (caching.py).
-    definition = AssessmentVersion.objects.aggregate(n=Max("number"))["n"]
+    version = assessment.current_version()  # read once for the request: the figures' definition is this one
+    definition = version.number if version else None
     etag = caching.page_etag(request, org.pk, start, end, definition, org=org)
     unchanged = caching.not_modified(request, etag)
     if unchanged is not None:
@@ -49,7 +50,9 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         data = dashboard.build(org, start, end, request.user)
         return render_to_string("cockpit/_figures.html", {
             "data": data, "org": org, "start": start, "end": end, "chart_data": data.chart_data(),
-            "charts": charts.page_charts(data)})
+            "charts": charts.page_charts(data), "cockpit_url": reverse("cockpit:cockpit"),
+            # the period as a link's query, made once for the table's rows (dates: nothing to escape)
+            "period": mark_safe(f"from={start.isoformat()}&to={end.isoformat()}")})  # noqa: S308
 
     figures = caching.shared(make, "cockpit", org.pk, start, end, definition, request.user.sees_discipline, org=org)
     return caching.with_etag(render(request, "cockpit/cockpit.html", {

@@ -24,6 +24,7 @@ from qingfeng.activities.models import ActivityType, Requirement
 from qingfeng.activities.windows import active_requirements
 from qingfeng.core import distinct, metrics
 from qingfeng.core.indicators import REGISTRY, Ask, DimValues, Indicator, MonthlyRow, Value
+from qingfeng.core.memo import per_request
 from qingfeng.indicators import direct
 from qingfeng.indicators.models import Fact, FactState
 from qingfeng.indicators.store import (
@@ -50,7 +51,9 @@ Item = tuple[Organization, dt.date, dt.date, list["Key"]]
 
 
 class Context:
-    """What every Reader of one computation shares: the facts' state, activity types and requirements."""
+    """What every Reader of one computation shares: the facts' state, activity types and requirements. The lookups
+    that do not depend on the computation's organizations (types, requirements, roles) are read once per
+    request (core.memo): a page computing several grids reads them once."""
 
     def __init__(self, st: FactState | None):
         self.state = st
@@ -64,24 +67,56 @@ class Context:
 
     def types(self) -> dict[str, str]:
         """Activity types by name → their key in the facts (the type's id)."""
-        return self.memo("types", lambda: {name: str(pk) for pk, name in ActivityType.objects.values_list("pk", "name")})
+        return self.memo("types", _types)
 
     def requirements(self, names: Iterable[str] | None) -> list[Requirement]:
         asked = None if names is None else tuple(names)
-        return self.memo(("requirements", asked), lambda: active_requirements(asked))
+        return self.memo(("requirements", asked), lambda: _requirements(asked))
 
     def role_ids(self, role: str) -> set[str]:
         """The id (as the facts key it) of the activity type holding `role`."""
-        return self.memo(("role", role), lambda: {
-            str(pk) for pk in ActivityType.objects.filter(role=role).values_list("pk", flat=True)})
+        return self.memo(("role", role), lambda: _role_ids(role))
 
     def role_names(self, role: str) -> tuple[str, ...]:
-        return self.memo(("role names", role), lambda: tuple(
-            ActivityType.objects.filter(role=role).values_list("name", flat=True)))
+        return self.memo(("role names", role), lambda: _role_names(role))
 
     def supervision_types(self) -> tuple[str, ...]:
-        return self.memo("supervision", lambda: tuple(
-            ActivityType.objects.filter(is_supervision=True).values_list("name", flat=True)))
+        return self.memo("supervision", _supervision_types)
+
+
+# The lookups above: read once per request (per_request: nobody mutates what they return), and once per computation
+# elsewhere (a command, a job, a test: Context.memo).
+@per_request
+def _activity_types() -> list[tuple[int, str, str, bool]]:
+    """(id, name, role, is supervision) of every activity type: one query for the lookups below."""
+    return list(ActivityType.objects.values_list("pk", "name", "role", "is_supervision").order_by("sort", "pk"))
+
+
+def _types() -> dict[str, str]:
+    return {name: str(pk) for pk, name, _role, _sup in _activity_types()}
+
+
+@per_request
+def _all_requirements() -> list[Requirement]:
+    return active_requirements(None)
+
+
+def _requirements(asked: tuple[str, ...] | None) -> list[Requirement]:
+    """active_requirements(asked), from the one read of them all (in the same order)."""
+    every = _all_requirements()
+    return every if asked is None else [r for r in every if r.activity_type.name in asked]
+
+
+def _role_ids(role: str) -> set[str]:
+    return {str(pk) for pk, _name, r, _sup in _activity_types() if r == role}
+
+
+def _role_names(role: str) -> tuple[str, ...]:
+    return tuple(name for _pk, name, r, _sup in _activity_types() if r == role)
+
+
+def _supervision_types() -> tuple[str, ...]:
+    return tuple(name for _pk, name, _role, sup in _activity_types() if sup)
 
 
 def reads_records(indicator: Indicator, filters: Iterable[str] = ()) -> bool:
