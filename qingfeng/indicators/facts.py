@@ -240,6 +240,7 @@ class Reader:
                  win_rows: list[WindowRow], before: Merged | None):
         self.org, self.start, self.end, self.ctx = org, start, end, ctx
         self.flow, self.snap, self.win_rows, self.before = flow, snap, win_rows, before
+        self._wins: dict[tuple[str, str, dt.date], tuple[int, int]] | None = None
 
     def type_ids(self, names: Iterable[str]) -> set[str]:
         t = self.ctx.types()
@@ -263,11 +264,17 @@ class Reader:
             self.ctx.state, self.ctx.requirements(asked), self.start, self.end))
         if wanted is None:
             return None
+        if self._wins is None:  # indexed once: a reader answers several compliance keys
+            self._wins = {}
+            for d1, d2, day, n, total in self.win_rows:  # (a place of the province: a row per city)
+                cell = self._wins.get((d1, d2, day), (0, 0))
+                self._wins[(d1, d2, day)] = (cell[0] + n, cell[1] + total)
         due = met = 0
-        for d1, d2, day, n, total in self.win_rows:
-            if self.start <= day <= self.end and (d1, d2, day) in wanted:
-                due += n
-                met += total
+        for window in wanted:  # each lies in [start, end]
+            found = self._wins.get(window)
+            if found is not None:
+                due += found[0]
+                met += found[1]
         return due, met
 
     def monthly(self, metric_names: Iterable[str], first: dt.date, last: dt.date,
