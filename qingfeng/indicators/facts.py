@@ -149,6 +149,19 @@ def reads_windows(ids: set[str]) -> bool:
     return any(metrics.WINDOWS in REGISTRY[i].reads for i in ids)
 
 
+class Plan:
+    """What a question (keys, start, end) reads of the facts: its metrics and their day ranges."""
+
+    def __init__(self, parsed: list[Key], start: dt.date, end: dt.date):
+        ids = {k.indicator.id for k in parsed if not reads_records(k.indicator, k.filters)}
+        self.flows, self.snapshots = metrics_for(ids, start, end)
+        self.before = before_metrics(ids)
+        self.windows = reads_windows(ids)
+        self.flow_ranges = flow_ranges(start, end) if self.flows else []
+        self.snap_ranges = snapshot_ranges(end) if self.snapshots else []
+        self.before_ranges = snapshot_ranges(start - ONE_DAY) if self.before else []
+
+
 def readers(items: list[Item], ctx: Context) -> list[Reader]:
     """A Reader for each (organization, start, end, parsed keys), all loaded in a handful of queries; each
     reads only the metrics its indicators use."""
@@ -158,14 +171,18 @@ def readers(items: list[Item], ctx: Context) -> list[Reader]:
     befores: list[list[SumKey] | None] = []
     windowed: set[int] = set()
     branches: set[int] = set()
+    # What a question reads depends on its keys and period only: worked out once for the organizations asking the
+    # same (a ranking's, a form's rows)
+    plans: dict[tuple[tuple[str, ...], dt.date, dt.date], Plan] = {}
     for org, start, end, parsed in items:
-        ids = {k.indicator.id for k in parsed if not reads_records(k.indicator, k.filters)}
-        flows, snapshots = metrics_for(ids, start, end)
-        flows_.append(sums.want(org.pk, flow_ranges(start, end), flows) if flows else [])
-        snaps.append(sums.want(org.pk, snapshot_ranges(end), snapshots) if snapshots else [])
-        before = before_metrics(ids)
-        befores.append(sums.want(org.pk, snapshot_ranges(start - ONE_DAY), before) if before else None)
-        if reads_windows(ids):
+        asked = tuple(k.text for k in parsed)
+        plan = plans.get((asked, start, end))
+        if plan is None:
+            plan = plans[(asked, start, end)] = Plan(parsed, start, end)
+        flows_.append(sums.want(org.pk, plan.flow_ranges, plan.flows) if plan.flows else [])
+        snaps.append(sums.want(org.pk, plan.snap_ranges, plan.snapshots) if plan.snapshots else [])
+        befores.append(sums.want(org.pk, plan.before_ranges, plan.before) if plan.before else None)
+        if plan.windows:
             (branches if org.kind in REQUIREMENT_KINDS else windowed).add(org.pk)
     sums.load()
     ctx.org_ids = frozenset(org.pk for org, _start, _end, _parsed in items)
