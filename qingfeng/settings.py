@@ -132,13 +132,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # cost that their row estimates easily pass, spent hundreds of milliseconds compiling them (measured on
     # the cockpit at city scale) to save microseconds. An operator can still turn it on per database.
     # lock_timeout: a write waiting longer than that on another's lock gives up (503) instead of hanging.
-    # No parallel workers by default: for the same reason the planner starts two for the cockpit's grouped fact
-    # reads, and starting them cost more than they saved (the city cockpit's statements 37.6 ms of execution with
-    # them, 23.8 without; docs/benchmarks.md) — and on a server's few cores every request already has one.
-    # QINGFENG_PG_PARALLEL_WORKERS sets max_parallel_workers_per_gather (a reporting replica may want them).
-    PARALLEL = int(os.environ.get("QINGFENG_PG_PARALLEL_WORKERS", "0"))
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c jit=off -c max_parallel_workers_per_gather={PARALLEL} -c lock_timeout={DB_WAIT_SECONDS * 1000}")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c jit=off -c lock_timeout={DB_WAIT_SECONDS * 1000}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (qingfeng.core.jobs): Django's tasks interface, the queue a table of this database; run by

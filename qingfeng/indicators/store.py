@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db import OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Max, Min, Model
 from django.utils import timezone
@@ -1078,6 +1078,27 @@ def refresh_compliance() -> None:
 
 # ---- reading ---------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def serial(cursor: CursorWrapper) -> Iterator[None]:
+    """PostgreSQL plans the statements inside without parallel workers. For the grouped reads of the facts, whose
+    rows it overestimates tenfold, the planner starts two, and starting them cost more than they save (the city
+    cockpit's statements: 37.6 ms of execution with them, 23.8 without; docs/benchmarks.md); the long scans of the
+    raw records keep them (the direct computation of the city's indicators: 30.7 s with, 44.3 s without)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if connection.in_atomic_block:  # undone with the transaction (or the savepoint) it is in
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+        return
+    cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError):  # a broken connection: its error is the one to see
+            cursor.execute("RESET max_parallel_workers_per_gather")
+
+
 def period_parts(start: dt.date, end: dt.date) -> tuple[list[tuple[dt.date, dt.date]], tuple[dt.date, dt.date] | None]:
     """Day ranges read at day grain, and the range of whole months read at month grain."""
     from qingfeng.core.dates import add_months, month_end
@@ -1196,7 +1217,7 @@ class Sums:
         for (grain, orgs), keys in points.items():
             days = sorted({k[2] for k in keys})
             select(orgs, grain, keys, f" AND day IN ({', '.join(['%s'] * len(days))})", days, "day", ", day")
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, serial(cursor):
             cursor.execute(" UNION ALL ".join(selects), params)
             rows = cursor.fetchall()
         got = self.got
