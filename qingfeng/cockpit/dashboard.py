@@ -146,17 +146,16 @@ def build(org, start: dt.date, end: dt.date, user) -> Cockpit:
     first = list(dict.fromkeys(headline_keys + gauge_keys + supervision_keys))
     trend_keys = visible_keys(TREND_KEYS, user)
     windows = month_windows(start, end)
-    # The headline and every month of the trend in one go (the engine reads their facts together). Each question's
-    # values are shared under its organization's subtree version (caching.shared_grid): after a write in one district,
-    # the other districts' scores come from the values an earlier request built.
     own = [(org, start, end, first)] + [(org, a, b, trend_keys) for a, b in windows]
-    # Child organizations: the assessment ranks them and the comparison bars reuse the same values. Their questions
-    # go in the same computation as the page's own (one read of the facts for the whole page).
+    # Child organizations: the assessment ranks them and the comparison bars reuse the same values.
     children = list(Organization.objects.filter(parent=org).active_on(end).order_by("code"))
     cockpit.definition = assessment.current_definition()
     compare_keys = visible_keys(COMPARE_KEYS, user)
     ranking = assessment.grid_asks(children, start, end, assessment.for_viewer(cockpit.definition, user.sees_discipline),
                                    compare_keys)
+    # The headline, every month of the trend and the children's scores in one computation (one read of the facts for
+    # the page). Each question's values are shared under its organization's subtree version (caching.shared_grid):
+    # after a write in one district, the other districts' scores come from the values an earlier request built.
     got = shared_grid(own + ranking, user=user)
     values, per_month, ranked = got[0], got[1:len(own)], got[len(own):]
     cockpit.headline = [Figure(k, values[k], figures.drill_url(k, org, start, end)) for k in headline_keys]
