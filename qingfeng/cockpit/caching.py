@@ -8,6 +8,7 @@ committed in any order change the count and the sum of the ids), and a rebuild s
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -94,40 +95,78 @@ def shared(make: Callable[[], T], *question: object, org: Organization | None = 
     return found
 
 
-def subtree_versions(orgs: Iterable[Organization]) -> dict[int, str] | None:
-    """facts_version of each organization's subtree, from the one read of the log a request makes (`_logged`). None
-    while the facts have never been built."""
+def subtree_versions(questions: Iterable[tuple[Organization, dt.date]]) -> dict[tuple[int, dt.date], str] | None:
+    """facts_version of each organization's subtree for the figures of a period ending on the day given, from the one
+    read of the log a request makes (`_logged`): a write that changed only facts dated after that day does not count
+    (FactLog.since), so the figures of last month survive today's meetings. None while the facts were never built."""
     from qingfeng.indicators import store
 
     state = store.state()
     if state is None:
         return None
-    # a grid asks of the same organization many times (the months of a trend): each once
-    return {org.pk: _version(state.built_at, org.pk, *_counted(org.path)) for org in {o.pk: o for o in orgs}.values()}
+    log = _logged()
+    # a grid asks of the same organization and day many times (the keys of a page): each once
+    return {(org.pk, end): _version(state.built_at, org.pk, *log.counted(org.path, end))
+            for (_pk, end), org in {(o.pk, e): o for o, e in questions}.items()}
 
 
 def _counted(path: str) -> tuple[int, int, int]:
-    """(count, largest id, sum of ids) of the log rows the subtree at `path` counts ("": every row): a write that
-    refreshed an organization inside it or one of its ancestors (a prefix of its path), or one that counts for
+    """(count, largest id, sum of ids) of the log rows the subtree at `path` counts ("": every row)."""
+    return _logged().counted(path)
+
+
+Group = tuple[dt.date | None, int, int, int]  # first day changed (None: any), count, largest id, sum of ids
+
+
+class Log:
+    """The log grouped by organization and first day changed, for counting what a subtree counts: the rows of a write
+    that refreshed an organization inside it or one of its ancestors (a prefix of its path), or of one that counts for
     everyone (a move, a requirement change, a trim, an organization no longer there)."""
-    n = hi = total = 0
-    for logged, count, top, ids in _logged():
-        if not logged or logged.startswith(path) or path.startswith(logged):
-            n, hi, total = n + count, max(hi, top), total + ids
-    return n, hi, total
+
+    def __init__(self, groups: list[tuple[str | None, Group]]):
+        self.everyone = [g for path, g in groups if path is None]
+        self.by_path: dict[str, list[Group]] = {}
+        for path, g in groups:
+            if path is not None:
+                self.by_path.setdefault(path, []).append(g)
+        self.paths = sorted(self.by_path)
+        self._subtrees: dict[str, list[Group]] = {}
+
+    def _of(self, path: str) -> list[Group]:
+        found = self._subtrees.get(path)
+        if found is None:
+            found = list(self.everyone)
+            lo, hi = bisect.bisect_left(self.paths, path), bisect.bisect_left(self.paths, path + "\uffff")
+            for inside in self.paths[lo:hi]:  # the organization and its subtree
+                found += self.by_path[inside]
+            parts = [c for c in path.split("/") if c]
+            for i in range(1, len(parts)):  # its ancestors
+                found += self.by_path.get("/" + "/".join(parts[:i]) + "/", [])
+            self._subtrees[path] = found
+        return found
+
+    def counted(self, path: str, end: dt.date | None = None) -> tuple[int, int, int]:
+        """(count, largest id, sum of ids) of the rows the subtree at `path` counts ("": every row); `end`: for the
+        figures of a period ending that day (a write whose first changed day is later does not count)."""
+        n = hi = total = 0
+        for since, count, top, ids in self._of(path):
+            if end is None or since is None or since <= end:
+                n, hi, total = n + count, max(hi, top), total + ids
+        return n, hi, total
 
 
 @per_request  # a page asking for several grids reads the log once, and every grid of it the same log
-def _logged() -> list[tuple[str | None, int, int, int]]:
-    """The log grouped by organization: (the path of the organization refreshed, or None for a write that counts for
-    everyone — a move, a requirement change, an organization no longer there — , count, max id, sum of ids)."""
+def _logged() -> Log:
+    """The log grouped by the organization refreshed (its path; None for a write that counts for everyone) and the
+    first day the write changed for it."""
     from qingfeng.indicators.models import FactLog
     from qingfeng.orgs.models import Organization
 
-    groups = list(FactLog.objects.values_list("org_id", "kind").annotate(n=Count("id"), hi=Max("id"), s=Sum("id"))
-                  .order_by())
+    groups = list(FactLog.objects.values_list("org_id", "kind", "since")
+                  .annotate(n=Count("id"), hi=Max("id"), s=Sum("id")).order_by())
     paths = dict(Organization.objects.filter(pk__in={g[0] for g in groups if g[1] == "o"}).values_list("pk", "path"))
-    return [(paths.get(org_id) if kind == "o" else None, n, hi, s) for org_id, kind, n, hi, s in groups]
+    return Log([(paths.get(org_id) if kind == "o" else None, (since if kind == "o" else None, n, hi, s))
+                for org_id, kind, since, n, hi, s in groups])
 
 
 def shared_grid(asks: Sequence[GridAsk], user: Viewer = None) -> list[dict[str, Value]]:
@@ -137,14 +176,14 @@ def shared_grid(asks: Sequence[GridAsk], user: Viewer = None) -> list[dict[str, 
     from qingfeng.core import dates
     from qingfeng.indicators.engine import compute_grid
 
-    versions = subtree_versions(org for org, _start, _end, _keys in asks)
+    versions = subtree_versions((org, end) for org, _start, end, _keys in asks)
     if versions is None:
         return compute_grid(asks, user)
     sees = user is None or bool(getattr(user, "sees_discipline", False))
     common = (code_version(), dates.today(), sees)
     names = []
     for org, start, end, keys in asks:
-        text = repr((versions[org.pk], common, start, end, None if keys is None else tuple(keys)))
+        text = repr((versions[(org.pk, end)], common, start, end, None if keys is None else tuple(keys)))
         names.append("qingfeng:grid:" + hashlib.sha256(text.encode()).hexdigest())
     found = cache.get_many(set(names))
     missing = [i for i, name in enumerate(names) if name not in found]

@@ -80,13 +80,19 @@ class FactLog(models.Model):  # what each write refreshed, so a rebuild running 
     """Every announced change appends the organizations it refreshed (store.apply), in the write's transaction.
     A rebuild built from a snapshot replays the rows of the writes its snapshot did not see (before its switch, and
     the last few right after it): on PostgreSQL those whose transaction (`xid`) is not visible in the snapshot, on
-    SQLite (one writer at a time, so ids follow commit order) those with a larger id. The switch deletes them."""
+    SQLite (one writer at a time, so ids follow commit order) those with a larger id. The switch deletes them.
+
+    `since`: the first day of the facts the write changed for that organization (every fact row is keyed by the day
+    the records it counts are dated, so a figure of a period ending before that day cannot have changed); None when
+    any may have (a move, a requirement change, a write that changed no fact row, the facts never built). The
+    cockpit keeps the figures of earlier periods through the writes of today by it (cockpit.caching)."""
 
     xid = models.BigIntegerField(default=0)
     org_id = models.BigIntegerField(default=0)
     # o: refreshed, m: moved (subtree), r: requirements (every window), t: older rows forgotten (store.trim_log)
     kind = models.CharField(max_length=1)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    since = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind}{self.org_id}@{self.xid}"

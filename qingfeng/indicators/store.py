@@ -44,7 +44,7 @@ from django.db.models import Max, Min, Model
 from django.utils import timezone
 
 from qingfeng.activities.models import Activity, Requirement
-from qingfeng.core import distinct
+from qingfeng.core import dates, distinct
 from qingfeng.core import metrics as sources
 from qingfeng.core.memo import per_request
 from qingfeng.core.metrics import EVER, Key, Rows
@@ -393,7 +393,7 @@ def state() -> FactState | None:
 
 @transaction.atomic
 def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None = None, cascade: bool = True,
-            scope: sources.Scope | None = None) -> set[int]:
+            scope: sources.Scope | None = None, since: dict[int, dt.date] | None = None) -> set[int]:
     """Bring the facts up to date after a change to a record owned by organization `org_id` (dated on
     `days`). Call it inside the writing transaction. All of the organization's own contributions are
     recomputed, so the days only document the change. `lock=False`: the caller holds the fact tables (a
@@ -403,7 +403,8 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
     A distinct count's rows of a person depend on their records elsewhere (qingfeng.core.distinct): when this
     organization's rows of some identities changed, the other organizations holding rows of them are refreshed too
     (`cascade`); returns those. `scope` (scope_of): only the rows of the metrics a write to some models can change
-    are recomputed — the others cannot differ."""
+    are recomputed — the others cannot differ. `since`: the first day of the rows that changed is noted there for
+    each organization refreshed (FactLog.since)."""
     st = state()
     if st is None:
         return set()  # never built: compute() reads the raw records until `rebuild-facts` runs
@@ -413,6 +414,8 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
         return set()
     if not ancestors_current(org):
         move_subtrees([org_id], lock=lock)  # moved in the tree (or its kind changed): re-roll its subtree first
+        if since is not None:
+            since[org_id] = dt.date.min  # every day of the ancestors' rows changed
     span = (st.windows_from, st.windows_to) if st.windows_from and st.windows_to else None  # written together
     new = {k: v for k, v in own_rows_for(org, span, scope).data.items() if v[0] or v[1]}
     own = OwnFact.objects.filter(org_id=org_id)
@@ -428,6 +431,9 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
             deltas[k] = (a[0] - b[0], a[1] - b[1])
     if not deltas:
         return set()
+    if since is not None:
+        first = min(changed_from(k) for k in deltas)
+        since[org_id] = min(since.get(org_id, first), first)
     pointers = pointer_metrics()
     involved = {org_id} | {int(k[3]) for k in deltas if k[2] in pointers and k[3]}
     tree = Tree.for_orgs(involved)
@@ -448,8 +454,16 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
         return set()
     others = distinct.homes(identities) - {org_id}
     for other in sorted(others):
-        refresh(other, lock=lock, cells=cells, cascade=False, scope=scope)
+        refresh(other, lock=lock, cells=cells, cascade=False, scope=scope, since=since)
     return others
+
+
+def changed_from(key: Key) -> dt.date:
+    """The first day a period must reach for a figure of it to read this own row: its day, or for a compliance
+    window the window's last day (a period's compliance counts the windows lying inside it only)."""
+    if key[2] == WINDOW_METRIC and key[4] in compliance.CADENCE_MONTHS:
+        return dates.month_end(dates.add_months(key[1], compliance.CADENCE_MONTHS[key[4]] - 1))
+    return key[1]
 
 
 # Past this many organizations to refresh one by one, one full rebuild costs less (a refresh reads an
@@ -469,14 +483,15 @@ def apply(change: Change) -> None:
         for chunk in chunks(sorted(change.people)):
             orgs |= sources.organizations_of_people(chunk)
     orgs |= sources.dependents_of(orgs, set(change.moved))  # rows read from a subtree (indicators.sizes)
-    log_refreshed(orgs, set(change.moved), change.requirements)
-    if state() is None:
+    if state() is None or len(orgs) > REFRESH_LIMIT:
+        log_refreshed(orgs, set(change.moved), change.requirements)
+        if state() is not None:
+            if change.requirements:
+                refresh_compliance()
+            rebuild_facts()
         return
     if change.requirements:
         refresh_compliance()
-    if len(orgs) > REFRESH_LIMIT:
-        rebuild_facts()
-        return
     if change.moved:
         move_subtrees(change.moved)
     # A write that named the models it wrote recomputes only what reads them (a meeting: its activities' rows, not
@@ -484,10 +499,13 @@ def apply(change: Change) -> None:
     scope = None if change.moved or change.requirements else scope_of(change.ledgers)
     cells: Cells = {}
     others: set[int] = set()
+    since: dict[int, dt.date] = {}
     for org_id in sorted(orgs):
-        others |= refresh(org_id, *sorted(change.days), cells=cells, scope=scope)
+        others |= refresh(org_id, *sorted(change.days), cells=cells, scope=scope, since=since)
     add_cells(cells)  # one write for every organization, in key order
-    log_refreshed(others - orgs, set(), False)  # a rebuild beside replays them too
+    # logged after the refresh, which knows the first day it changed for each (a rebuild beside replays them all)
+    exact = not (change.moved or change.requirements)
+    log_refreshed(orgs | others, set(change.moved), change.requirements, since if exact else {})
 
 
 def rebuild_facts(progress: Progress | None = None) -> None:
@@ -635,9 +653,12 @@ def _roll_up_own(into: Tables) -> None:
 
 # ---- the log of refreshed organizations, and the rebuild beside the live facts -------------------
 
-def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
-    """Append what this write refreshes to FactLog, in the write's transaction (see FactLog)."""
-    rows = [(o, "o") for o in orgs] + [(o, "m") for o in moved] + ([(0, "r")] if requirements else [])
+def log_refreshed(orgs: set[int], moved: set[int], requirements: bool, since: dict[int, dt.date] | None = None) -> None:
+    """Append what this write refreshes to FactLog, in the write's transaction (see FactLog). `since`: the first day
+    changed for each organization (one missing: any day may have)."""
+    first = since or {}
+    rows = ([(o, "o", first.get(o)) for o in sorted(orgs)] + [(o, "m", None) for o in sorted(moved)]
+            + ([(0, "r", None)] if requirements else []))
     if not rows:
         return
     log = table(FactLog)
@@ -648,8 +669,8 @@ def log_refreshed(orgs: set[int], moved: set[int], requirements: bool) -> None:
             xid = cursor.fetchone()[0]
         else:
             xid = 0
-        cursor.executemany(f"INSERT INTO {log} (xid, org_id, kind, at) VALUES (%s, %s, %s, %s)",
-                           [(xid, o, k, now) for o, k in rows])
+        cursor.executemany(f"INSERT INTO {log} (xid, org_id, kind, at, since) VALUES (%s, %s, %s, %s, %s)",
+                           [(xid, o, k, now, day) for o, k, day in rows])
         if random.random() < TRIM_CHANCE:  # noqa: S311 — now and then, forget what no rebuild can still need
             trim_log(cursor, now, xid)
 

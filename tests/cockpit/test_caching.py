@@ -183,3 +183,45 @@ def test_a_districts_figures_are_not_served_again_once_the_log_forgets_its_write
     after = district.get(url, question, headers={"If-None-Match": before["ETag"]})
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert int(shown(after.content.decode(), "activities.count")) == count + 1
+
+
+def test_a_write_today_leaves_the_figures_of_earlier_periods_shared_and_a_backdated_one_does_not(city, monkeypatch):
+    """A meeting recorded late in the period changes the figures of every period ending on or after its day — the
+    city's and its district's for the period, the trend's last month — and none of the periods that ended before it
+    (the month-earlier scores, the earlier trend months), which come from the earlier request. A meeting recorded
+    for an earlier month changes those months too (the month-earlier period ends on 30 May). Either way the page shows what a page built from nothing shows."""
+    import datetime as dt
+
+    from django.core.cache import cache
+
+    from qingfeng.indicators import engine
+
+    url = reverse("cockpit:cockpit")
+    leader = signed_in(city.leader)
+    lesson = ActivityType.objects.get(name="党课")
+    record_activity(user=city.clerk, org=city.branch_a, type=lesson, date=dt.date(2021, 1, 5), topic="小店的党课")
+    record_activity(user=city.admin, org=city.branch_o, type=lesson, date=dt.date(2021, 1, 6), topic="迎泽的党课")
+    leader.get(url, PERIOD)
+    asked: list[tuple[int, dt.date]] = []
+    original = engine.compute_grid
+
+    def spy(asks, user=None):
+        asked.extend((org.pk, end) for org, _start, end, _keys in asks)
+        return original(asks, user)
+
+    monkeypatch.setattr(engine, "compute_grid", spy)
+    scores = re.compile(r'data-score="(\d+)">([^<]+)<')
+    for day, expected_ends in ((dt.date(2021, 6, 20), {dt.date(2021, 6, 30)}),
+                               (dt.date(2021, 2, 10), {dt.date(2021, m, d) for m, d in
+                                                       ((2, 28), (3, 31), (4, 30), (5, 30), (5, 31), (6, 30))})):
+        asked.clear()
+        record_activity(user=city.admin, org=city.branch_o, type=lesson, date=day, topic="迎泽的又一次党课")
+        after = leader.get(url, PERIOD).content.decode()
+        assert city.xiaodian.pk not in {pk for pk, _end in asked}  # the other district: nothing of it computed
+        assert {end for _pk, end in asked} == expected_ends, asked
+        assert all(end >= day for _pk, end in asked)  # no period that ended before the meeting computed again
+        cache.clear()
+        fresh = leader.get(url, PERIOD).content.decode()
+        assert scores.findall(after) == scores.findall(fresh)
+        assert re.findall(r'data-figure="([^"]+)">([^<]+)<', after) == re.findall(
+            r'data-figure="([^"]+)">([^<]+)<', fresh)
