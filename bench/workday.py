@@ -18,6 +18,9 @@ The database is changed (bench users, their records); use a copy. Phases, each w
 The mix: branch secretaries record a meeting with its attendance through `POST /api/v1/activities` (as the phone
 app does); district officers import 10-row ledgers of activities through the import pages (upload → preview →
 confirm); leaders open the cockpit of their organization and a drill-through. Think time 2–6 s between requests.
+Each user comes to work at a random moment of a first think time (`--arrival spread`, the default), as users do
+through a day, so at any instant they are at every point of their cycle; `--arrival burst` starts all fifty in the
+same two seconds — a stampede a server meets only when everyone waited for it to start.
 Latency is measured by the client on loopback (the server's time plus a loopback round trip).
 """
 
@@ -184,13 +187,29 @@ class Stats:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = {}
         self.statuses: dict[str, dict[int, int]] = {}
+        self.began = time.perf_counter()
+        self.samples: dict[str, list[tuple[float, float, str]]] = {}  # kind → (seconds into the run, seconds, who)
 
-    def add(self, kind: str, seconds: float, status: int) -> None:
+    def add(self, kind: str, seconds: float, status: int, started: float = 0.0, who: str = "") -> None:
         with self.lock:
             self.statuses.setdefault(kind, {}).setdefault(status, 0)
             self.statuses[kind][status] += 1
             if status < 400:
                 self.times.setdefault(kind, []).append(seconds)
+                self.samples.setdefault(kind, []).append((started - self.began, seconds, who))
+
+    def slowest(self, n: int = 8) -> dict[str, list[str]]:
+        """Each kind's slowest requests: when in the run, how long, whose (which leader's first request it was)."""
+        out = {}
+        for kind, samples in sorted(self.samples.items()):
+            seen: dict[str, int] = {}
+            order = []
+            for at, secs, who in sorted(samples):
+                seen[who] = seen.get(who, 0) + 1
+                order.append((secs, at, who, seen[who]))
+            out[kind] = [f"{secs * 1000:.0f} ms at {at:.1f} s ({who} #{k})" for secs, at, who, k in
+                         sorted(order, reverse=True)[:n]]
+        return out
 
     def report(self, seconds: float) -> dict:
         total = sum(sum(s.values()) for s in self.statuses.values())
@@ -198,16 +217,16 @@ class Stats:
         return {"requests": total, "per_second": round(total / seconds, 2),
                 "kinds": {k: {"n": len(v), "p50_ms": round(pct(v, 50) * 1000), "p95_ms": round(pct(v, 95) * 1000),
                               "p99_ms": round(pct(v, 99) * 1000)} for k, v in sorted(self.times.items())},
-                "errors": {k: v for k, v in errors.items() if v}}
+                "errors": {k: v for k, v in errors.items() if v}, "slowest": self.slowest()}
 
 
-def timed(stats: Stats, kind: str, func):
+def timed(stats: Stats, kind: str, func, who: str = ""):
     began = time.perf_counter()
     try:
         status = func()
     except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
         status = 599
-    stats.add(kind, time.perf_counter() - began, status)
+    stats.add(kind, time.perf_counter() - began, status, began, who)
     return status
 
 
@@ -297,7 +316,8 @@ def leader(base, info, stats, stop, rng, day, think):
     first = day[:4] + "-01-01"
     while not stop.is_set():
         if rng.random() < 0.5:
-            timed(stats, "page read: cockpit", lambda: session.request(f"/cockpit/?org={info['org']}")[0])
+            timed(stats, "page read: cockpit", lambda: session.request(f"/cockpit/?org={info['org']}")[0],
+                  info["org"])
         else:
             branch = rng.choice(info["drill"])
             timed(stats, "page read: drill-through", lambda b=branch: session.request(
@@ -305,15 +325,30 @@ def leader(base, info, stats, stop, rng, day, think):
         stop.wait(rng.uniform(*think))
 
 
+ARRIVAL = "spread"  # --arrival
+
+
+def arriving(func, span):
+    """A user who comes to work at a random moment of their first think time ("spread", as through a working day: at
+    any instant users are at every point of their cycle), or at once ("burst": every user's first request in the
+    same two seconds, as if all had waited for the server to start)."""
+    def user(base, info, stats, stop, rng, day, think):
+        if ARRIVAL == "spread":
+            stop.wait(rng.uniform(0, span))
+        func(base, info, stats, stop, rng, day, think)
+    return user
+
+
 def run_mix(base, users, seconds, day, think, seed, extra=None) -> dict:
     stats = Stats()
     stop = threading.Event()
     rng = random.Random(seed)
     threads = []
-    for role, func in (("secretaries", secretary), ("officers", officer), ("leaders", leader)):
+    for role, func, span in (("secretaries", secretary, think[1]), ("officers", officer, think[1] * 3),
+                             ("leaders", leader, think[1])):
         for info in users[role]:
-            threads.append(threading.Thread(target=func, args=(base, info, stats, stop, random.Random(rng.random()), day,
-                                                                think), daemon=True))
+            threads.append(threading.Thread(target=arriving(func, span), args=(
+                base, info, stats, stop, random.Random(rng.random()), day, think), daemon=True))
     began = time.perf_counter()
     for t in threads:
         t.start()
@@ -446,16 +481,21 @@ def main() -> int:
     parser.add_argument("--capacity-seconds", type=int, default=30)
     parser.add_argument("--more-clients", type=lambda text: [int(n) for n in text.split(",") if n], default=[30, 40],
                         help="closed-loop clients of the multi-process server's further capacity runs (default 30,40)")
+    parser.add_argument("--arrival", choices=["spread", "burst"], default="spread",
+                        help="users begin at a random moment of their first think time (spread) or all at once (burst)")
     parser.add_argument("--phases", default="cost,single,multi,capacity,rebuild,check")
     parser.add_argument("--out", default="")
     args = parser.parse_args()
+    global ARRIVAL
+    ARRIVAL = args.arrival
     var = tempfile.mkdtemp(prefix="qf-workday-")
     url = args.database_url or f"sqlite:///{args.sqlite}"
     env = dict(os.environ, QINGFENG_VAR=var, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="qingfeng.settings",
                PYTHONPATH=str(ROOT), QINGFENG_TODAY="")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     phases = args.phases.split(",")
-    result: dict = {"database": "postgresql" if args.database_url else "sqlite", "cores": os.cpu_count()}
+    result: dict = {"database": "postgresql" if args.database_url else "sqlite", "cores": os.cpu_count(),
+                    "arrival": args.arrival}
     subprocess.run([QINGFENG, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
     out = subprocess.run([PYTHON, "-c", SETUP, str(args.secretaries), str(args.officers), str(args.leaders)], env=env,
                          cwd=ROOT, check=True, capture_output=True, text=True)

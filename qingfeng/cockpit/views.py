@@ -28,6 +28,21 @@ def _breadcrumbs(user, org) -> list:
     return [a for a in org.ancestors() if org_in_scope(user, a)]
 
 
+def figures_markup(org, start, end, user, definition: int | None) -> str:
+    """The cockpit's figures as markup (the tables, the charts drawn and their data). They depend on the question and
+    on whether the viewer sees discipline data, not on who asks: made once, in the language asked, and shared (the
+    shared key holds both). Prepared at start-up too (cockpit.warm)."""
+    def make() -> str:
+        data = dashboard.build(org, start, end, user)
+        return render_to_string("cockpit/_figures.html", {
+            "data": data, "org": org, "start": start, "end": end, "chart_data": data.chart_data(),
+            "charts": charts.page_charts(data), "cockpit_url": reverse("cockpit:cockpit"),
+            # the period as a link's query, made once for the table's rows (dates: nothing to escape)
+            "period": mark_safe(f"from={start.isoformat()}&to={end.isoformat()}")})  # noqa: S308
+
+    return caching.shared(make, "cockpit", org.pk, start, end, definition, user.sees_discipline, org=org)
+
+
 @login_required
 @require_GET
 def cockpit(request: AuthedRequest) -> HttpResponse:
@@ -43,18 +58,7 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     unchanged = caching.not_modified(request, etag)
     if unchanged is not None:
         return unchanged
-    # the figures depend on the question and on whether the viewer sees discipline data, not on who asks; their
-    # markup (the tables, the charts drawn and their data) is made once with them, in the language asked (the
-    # shared key holds it)
-    def make() -> str:
-        data = dashboard.build(org, start, end, request.user)
-        return render_to_string("cockpit/_figures.html", {
-            "data": data, "org": org, "start": start, "end": end, "chart_data": data.chart_data(),
-            "charts": charts.page_charts(data), "cockpit_url": reverse("cockpit:cockpit"),
-            # the period as a link's query, made once for the table's rows (dates: nothing to escape)
-            "period": mark_safe(f"from={start.isoformat()}&to={end.isoformat()}")})  # noqa: S308
-
-    figures = caching.shared(make, "cockpit", org.pk, start, end, definition, request.user.sees_discipline, org=org)
+    figures = figures_markup(org, start, end, request.user, definition)
     return caching.with_etag(render(request, "cockpit/cockpit.html", {
         "form": form, "data": True, "figures": mark_safe(figures),  # noqa: S308 — our template's own output
         "org": org, "start": start, "end": end, "ancestors": _breadcrumbs(request.user, org),

@@ -53,6 +53,9 @@ class Command(BaseCommand):
                             help=_("每个进程的线程数"))
         parser.add_argument("--single", action="store_true", help=_("开发模式：单进程（waitress），后台任务在同一进程内运行"))
         parser.add_argument("--no-worker", action="store_true", help=_("不启动后台任务进程（另行运行 qingfeng worker）"))
+        parser.add_argument("--warm-seconds", type=float,
+                            default=float(os.environ.get("QINGFENG_WARM_SECONDS", "30")),
+                            help=_("启动时预先计算驾驶舱等常用页面的最长秒数（0 为不预热）"))
         parser.add_argument("--timeout", type=int, default=int(os.environ.get("QINGFENG_REQUEST_TIMEOUT", "120")),
                             help=_("单个请求的最长秒数，超过则重启该进程"))
 
@@ -64,10 +67,29 @@ class Command(BaseCommand):
             return self.single(options)
         return self.multi(options)
 
+    def warm(self, options: dict[str, Any]) -> None:
+        """What the first visitors would otherwise build (core.startup), before the first request; gunicorn's workers,
+        forked from this process, inherit it."""
+        if options["warm_seconds"] <= 0:
+            return
+        import gc
+
+        from qingfeng.core import startup
+
+        def say(name: str, prepared: int, seconds: float) -> None:
+            self.stdout.write(_("已预先准备 %(name)s：%(n)s 个页面，%(seconds).1f 秒")
+                              % {"name": name, "n": prepared, "seconds": seconds})
+            self.stdout.flush()
+
+        startup.warm(options["warm_seconds"], say)
+        gc.freeze()  # what was prepared lives as long as the process, like what start-up made (qingfeng.wsgi)
+
     def single(self, options: dict[str, Any]) -> None:
         from waitress import serve
 
         from qingfeng.wsgi import application
+
+        self.warm(options)
 
         if not options["no_worker"]:
             from qingfeng.core import jobs
@@ -81,6 +103,7 @@ class Command(BaseCommand):
 
         from qingfeng.wsgi import application
 
+        self.warm(options)
         worker = None
         if not options["no_worker"]:
             # Our own command; it ends with this process even when this one is killed (parent-death signal).
