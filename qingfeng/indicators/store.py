@@ -418,17 +418,7 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
             since[org_id] = dt.date.min  # every day of the ancestors' rows changed
     span = (st.windows_from, st.windows_to) if st.windows_from and st.windows_to else None  # written together
     new = {k: v for k, v in own_rows_for(org, span, scope).data.items() if v[0] or v[1]}
-    own = OwnFact.objects.filter(org_id=org_id)
-    if scope is not None:
-        own = own.filter(metric__in=sorted(scope.metrics))
-    old: dict[Key, tuple[int, list[int]]] = {}
-    for r in own.values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total", "pk"):
-        old[r[:6]] = (r[8], [r[6], r[7]])
-    deltas = {}
-    for k in set(new) | set(old):
-        a, b = new.get(k, [0, 0]), old[k][1] if k in old else [0, 0]
-        if a != b:
-            deltas[k] = (a[0] - b[0], a[1] - b[1])
+    old, deltas = _differences(org_id, new, scope)
     if not deltas:
         return set()
     if since is not None:
@@ -456,6 +446,24 @@ def refresh(org_id: int, *days: dt.date, lock: bool = True, cells: Cells | None 
     for other in sorted(others):
         refresh(other, lock=lock, cells=cells, cascade=False, scope=scope, since=since)
     return others
+
+
+def _differences(org_id: int, new: dict[Key, list[int]], scope: sources.Scope | None) -> tuple[
+        dict[Key, tuple[int, list[int]]], dict[Key, tuple[int, int]]]:
+    """The organization's stored own rows (key → (pk, [n, total])) and how `new` differs from them (key → (dn,
+    dtotal)), for the metrics of `scope` (None: all)."""
+    own = OwnFact.objects.filter(org_id=org_id)
+    if scope is not None:
+        own = own.filter(metric__in=sorted(scope.metrics))
+    old: dict[Key, tuple[int, list[int]]] = {}
+    for r in own.values_list("org_id", "day", "metric", "d1", "d2", "d3", "n", "total", "pk"):
+        old[r[:6]] = (r[8], [r[6], r[7]])
+    deltas = {}
+    for k in set(new) | set(old):
+        a, b = new.get(k, [0, 0]), old[k][1] if k in old else [0, 0]
+        if a != b:
+            deltas[k] = (a[0] - b[0], a[1] - b[1])
+    return old, deltas
 
 
 def changed_from(key: Key) -> dt.date:
