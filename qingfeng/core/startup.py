@@ -15,8 +15,6 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import connections
-
 log = logging.getLogger(__name__)
 
 Warmer = Callable[[float], int]
@@ -29,23 +27,20 @@ def register(label: object, warmer: Warmer) -> None:
 
 
 def warm(seconds: float, say: Callable[[str, int, float], None] | None = None) -> dict[str, int]:
-    """Run every warmer within `seconds` in all; `say(name, prepared, seconds taken)` hears of each. The database
-    connections are closed afterwards (no forked worker may share one)."""
+    """Run every warmer within `seconds` in all; `say(name, prepared, seconds taken)` hears of each. A server about
+    to fork its workers closes the database connections afterwards (no worker may share one)."""
     done: dict[str, int] = {}
     deadline = time.monotonic() + seconds
-    try:
-        for label, warmer in warmers:
-            name = str(label)
-            if time.monotonic() >= deadline:
-                break
-            began = time.monotonic()
-            try:
-                done[name] = warmer(deadline)
-            except Exception:  # noqa: BLE001 — preparing is an optimisation: the server starts regardless
-                log.exception("warming %s failed", name)
-                continue
-            if say is not None:
-                say(name, done[name], time.monotonic() - began)
-    finally:
-        connections.close_all()
+    for label, warmer in warmers:
+        name = str(label)
+        if time.monotonic() >= deadline:
+            break
+        began = time.monotonic()
+        try:
+            done[name] = warmer(deadline)
+        except Exception:  # noqa: BLE001 — preparing is an optimisation: the server starts regardless
+            log.exception("warming %s failed", name)
+            continue
+        if say is not None:
+            say(name, done[name], time.monotonic() - began)
     return done

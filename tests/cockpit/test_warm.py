@@ -35,6 +35,7 @@ def test_the_first_leader_of_the_day_is_answered_from_what_the_server_prepared(w
     scene.build(world)
     cache.clear()
     out = io.StringIO()
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)  # the test's transaction stays open
     Command(stdout=out).warm({"warm_seconds": 30})
     # the city and its two districts, for a viewer without discipline data and one with
     assert "已预先准备 驾驶舱：6 个页面" in out.getvalue()

@@ -81,7 +81,10 @@ class Command(BaseCommand):
                               % {"name": name, "n": prepared, "seconds": seconds})
             self.stdout.flush()
 
-        startup.warm(options["warm_seconds"], say)
+        try:
+            startup.warm(options["warm_seconds"], say)
+        finally:
+            connections.close_all()  # the workers, forked from this process, open their own
         gc.freeze()  # what was prepared lives as long as the process, like what start-up made (qingfeng.wsgi)
 
     def single(self, options: dict[str, Any]) -> None:
