@@ -194,34 +194,42 @@ def month_of(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def upsert_add(cells: Cells, into: str | None = None) -> None:
-    """Add (n, total) to rolled-up rows keyed (org, grain, day, metric, d1, d2, d3), creating them if needed."""
+def upsert_add(cells: Cells, into: str | None = None, zeros: bool = False) -> None:
+    """Add (n, total) to rolled-up rows keyed (org, grain, day, metric, d1, d2, d3), creating them if needed;
+    `zeros`: then delete those of them that came to zero (point deletes by key: an ancestor such as the city has
+    millions of rows, none of them scanned).
+
+    Organization by organization in descending order of their ids, each one's rows in descending key order. Every
+    writer takes the rows it shares with others (every ancestor's) in that one order, so two writes wait for each
+    other instead of deadlocking; and the rows nearly every write shares — the city's and its districts', whose
+    organizations were created before those below them and have smaller ids — come last, so a large write (a slice
+    of an import's hundreds of organizations) holds them from the end of its writing to its commit only, not for the
+    whole of it, and the page writes queued behind them wait that long."""
     if not cells:
         return
     t = into or table(Fact)
     sql = (f"INSERT INTO {t} (org_id, grain, day, metric, d1, d2, d3, n, total) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
            f"ON CONFLICT (org_id, metric, grain, day, d1, d2, d3) DO UPDATE SET n = {t}.n + excluded.n, "
            f"total = {t}.total + excluded.total")
-    # In key order: concurrent writes lock the rows they share (every ancestor's) in the same order, so two of
-    # them wait for each other instead of deadlocking.
-    params = sorted((*k, v[0], v[1]) for k, v in cells.items() if v[0] or v[1])
+    delete = (f"DELETE FROM {t} WHERE org_id = %s AND grain = %s AND day = %s AND metric = %s AND d1 = %s AND d2 = %s "
+              f"AND d3 = %s AND n = 0 AND total = 0")
+    by_org: dict[int, list[tuple[int, str, dt.date, str, str, str, str, int, int]]] = defaultdict(list)
+    for k, v in cells.items():
+        if v[0] or v[1]:
+            by_org[k[0]].append((*k, v[0], v[1]))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for org_id in sorted(by_org, reverse=True):
+            params = sorted(by_org[org_id], reverse=True)
+            cursor.executemany(sql, params)
+            if zeros:
+                cursor.executemany(delete, [(p[0], p[1], p[2], p[3], p[4], p[5], p[6]) for p in params])
     if into is None:
         tell(cells.keys())
 
 
 def add_cells(cells: Cells) -> None:
-    """upsert_add into the live facts, then delete the rows among those it touched that came to zero (point
-    deletes by key: an ancestor such as the city has millions of rows, none of them scanned)."""
-    upsert_add(cells)
-    keys = sorted(k for k, v in cells.items() if v[0] or v[1])
-    if not keys:
-        return
-    t = table(Fact)
-    with connection.cursor() as cursor:
-        cursor.executemany(f"DELETE FROM {t} WHERE org_id = %s AND grain = %s AND day = %s AND metric = %s AND d1 = %s "
-                           f"AND d2 = %s AND d3 = %s AND n = 0 AND total = 0", keys)
+    """upsert_add into the live facts, deleting the rows that came to zero."""
+    upsert_add(cells, zeros=True)
 
 
 def insert_own(rows: Rows, chunk: int = 20000, into: str | None = None) -> None:
@@ -510,7 +518,7 @@ def apply(change: Change) -> None:
     since: dict[int, dt.date] = {}
     for org_id in sorted(orgs):
         others |= refresh(org_id, *sorted(change.days), cells=cells, scope=scope, since=since)
-    add_cells(cells)  # one write for every organization, in key order
+    add_cells(cells)  # one write for every organization, in upsert_add's order
     # logged after the refresh, which knows the first day it changed for each (a rebuild beside replays them all)
     exact = not (change.moved or change.requirements)
     log_refreshed(orgs | others, set(change.moved), change.requirements, since if exact else {})
