@@ -208,3 +208,24 @@ def test_a_countys_review_is_written_by_a_job_and_linked_when_done(world, client
     made = client.get(f"/jobs/{job.pk}/file/")
     assert made.status_code == 200 and made["Content-Disposition"].endswith('.md"')
     assert b"".join(made.streaming_content) == direct.content
+
+
+def test_background_work_gives_way_to_the_pages(tmp_path):
+    """The job worker and `qingfeng rebuild-facts` lower their own CPU priority (niceness 10), never raise it: long
+    work beside the pages takes the cores people's requests leave."""
+    code = ("import os, django; django.setup(); from qingfeng.core import jobs; os.nice({start}); "
+            "jobs.yield_to_requests(); jobs.yield_to_requests(); print(os.getpriority(os.PRIO_PROCESS, 0))")
+    env = dict(os.environ, QINGFENG_VAR=str(tmp_path), DJANGO_SETTINGS_MODULE="qingfeng.settings", PYTHONPATH=str(ROOT))
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    for start, expected in ((0, 10), (15, 15)):
+        out = subprocess.run([sys.executable, "-c", code.format(start=start)], env=env, check=True, cwd=ROOT,
+                             capture_output=True, text=True).stdout.split()
+        assert int(out[-1]) == expected
+
+
+def test_the_worker_and_the_rebuild_command_give_way(db, monkeypatch):
+    asked = []
+    monkeypatch.setattr(jobs, "yield_to_requests", lambda: asked.append(1))
+    call_command("worker", batch=True)
+    call_command("rebuild-facts")
+    assert asked == [1, 1]

@@ -290,6 +290,20 @@ def finish_pending() -> None:
         close_old_connections()
 
 
+BACKGROUND_NICENESS = 10
+
+
+def yield_to_requests() -> None:
+    """Lower this process's CPU priority (Unix niceness 10): long work running beside the pages — the job worker's
+    imports and rebuilds, `qingfeng rebuild-facts` — takes the cores people's requests leave. On an idle machine it
+    runs as fast as before. Only ever lowers; a process already lower, or a system without priorities, is left."""
+    try:
+        if os.getpriority(os.PRIO_PROCESS, 0) < BACKGROUND_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, 0, BACKGROUND_NICENESS)
+    except (AttributeError, OSError):  # pragma: no cover — not Unix, or not allowed
+        pass
+
+
 def run_worker(name: str = "", interval: float = 1.0) -> None:
     """The job worker: django-tasks-db's loop over the queue, beating a heartbeat file every few seconds."""
     from django_tasks_db.management.commands.db_worker import Worker

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from qingfeng.core import jobs
 
+        jobs.yield_to_requests()  # a process of its own: its long work gives way to the pages'
         if options["batch"]:
             jobs.run_batch()
             return

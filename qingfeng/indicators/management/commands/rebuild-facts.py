@@ -16,6 +16,9 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from qingfeng.core.jobs import yield_to_requests
+
+        yield_to_requests()  # run beside the pages, it takes the cores their requests leave
         began = time.perf_counter()
 
         def progress(label: str, done: int, total: int) -> None:
