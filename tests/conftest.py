@@ -92,3 +92,13 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _full_priority(monkeypatch):
+    """Commands a test runs in its own process (the job worker's --batch, rebuild-facts) lower the process's CPU
+    priority for good (core.jobs.yield_to_requests): not the test runner's. tests/test_jobs.py checks it in processes
+    of their own."""
+    from qingfeng.core import jobs
+
+    monkeypatch.setattr(jobs, "yield_to_requests", lambda: None)
