@@ -233,3 +233,27 @@ def test_the_worker_and_the_rebuild_command_give_way(db, monkeypatch):
     call_command("worker", batch=True)
     call_command("rebuild-facts")
     assert asked == [1, 1]
+
+
+def test_the_worker_outlives_a_database_too_busy_to_begin(db, monkeypatch):
+    """django-tasks-db checks a locked database while claiming a task, not while beginning the transaction around the
+    claim: the worker starts its loop again rather than leaving the queue unserved until a restart."""
+    from django.db import OperationalError
+
+    class Worker:
+        running = True
+        runs = 0
+
+        def run(self):
+            self.runs += 1
+            if self.runs < 3:
+                raise OperationalError("database is locked")
+
+    worker = Worker()
+    monkeypatch.setattr(jobs.time, "sleep", lambda seconds: None)
+    jobs._run_through_busy(worker, 1.0)
+    assert worker.runs == 3
+    other = Worker()
+    other.run = lambda: (_ for _ in ()).throw(OperationalError("no such table: x"))
+    with pytest.raises(OperationalError):
+        jobs._run_through_busy(other, 1.0)

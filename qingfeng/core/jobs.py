@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -330,10 +330,26 @@ def run_worker(name: str = "", interval: float = 1.0) -> None:
     try:
         if threading.current_thread() is threading.main_thread():
             worker.configure_signals()
-        worker.run()
+        _run_through_busy(worker, interval)
     finally:
         stop.set()
         beat.unlink(missing_ok=True)
+
+
+def _run_through_busy(worker: Any, interval: float) -> None:
+    """django-tasks-db's loop, started again when the database was too busy to begin its claim of the next task
+    (SQLite's write lock past its timeout under a queue of writes: its own check covers the claim, not the BEGIN
+    before it), so the worker outlives a busy moment instead of leaving the queue unserved until a restart."""
+    while True:
+        try:
+            worker.run()
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or not worker.running:
+                raise
+            log.warning("the job worker found the database busy; trying again")
+            close_old_connections()
+            time.sleep(max(interval, 0.1))
 
 
 # ---- downloads made in the background: a city-wide export, the year-in-review ---------------------

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qingfeng.core import sheets as S
+from qingfeng.core.busy import busy_message, is_busy_error
 from qingfeng.core.exports import XLSX, attachment
 from qingfeng.core.http import AuthedRequest, signed_in
 from qingfeng.files.uploads import upload_limit
@@ -224,7 +225,9 @@ def _stream(job: ImportJob, user: User, head: str, tail: str) -> Iterator[str]:
         raise
     except Exception as exc:  # the transaction is rolled back; say so and keep the job's record
         logger.exception("import %s failed", job.pk)
-        job.status, job.message, job.finished_at = JobStatus.FAILED, str(exc)[:2000], timezone.now()
+        # a database too busy to take the write in time: the words every busy write gets (nothing was written)
+        message = busy_message() if is_busy_error(exc) else str(exc)[:2000]
+        job.status, job.message, job.finished_at = JobStatus.FAILED, message, timezone.now()
         job.save()
         record(user, AuditAction.IMPORT, model="imports", object_id=str(job.pk), summary=f"导入失败：{job.file_name}")
         yield render_to_string("imports/_outcome.html", {"job": job})

@@ -158,3 +158,28 @@ def test_the_all_sheets_template_filled_in_imports(world, client_for, tmp_path):
 
     code, out, err = run(path)
     assert code == 0, err
+
+
+def test_an_import_the_database_is_too_busy_to_take_says_so_in_words_and_writes_nothing(world, client_for, tmp_path,
+                                                                                          monkeypatch):
+    """SQLite's one writer held past the busy timeout by others' writes: the import's page ends with the message every
+    busy write gets — nothing saved, try again in a few seconds — not the database's own words."""
+    from django.db import OperationalError
+
+    from qingfeng.imports import views
+
+    client = client_for(world.clerk)
+    number = new_id()
+    upload(client, workbook(tmp_path / "good.xlsx", members(number)))
+    job = ImportJob.objects.get()
+
+    def locked(importer):
+        raise OperationalError("database is locked")
+        yield  # a generator, as the write steps are
+
+    monkeypatch.setattr(views, "write_steps", locked)
+    page = b"".join(client.post(reverse("imports:run", args=[job.pk])).streaming_content).decode()
+    assert "系统正忙" in page and "database is locked" not in page
+    assert not Person.objects.filter(id_number=number).exists()
+    job.refresh_from_db()
+    assert job.status == "failed" and "系统正忙" in job.message
