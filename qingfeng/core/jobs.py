@@ -45,6 +45,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from qingfeng.core import changes
+from qingfeng.core.busy import is_busy_error
 from qingfeng.core.models import Job, JobStatus
 
 if TYPE_CHECKING:
@@ -345,7 +346,7 @@ def _run_through_busy(worker: Any, interval: float) -> None:
             worker.run()
             return
         except OperationalError as exc:
-            if "locked" not in str(exc) or not worker.running:
+            if not is_busy_error(exc) or not worker.running:
                 raise
             log.warning("the job worker found the database busy; trying again")
             close_old_connections()
